@@ -1,0 +1,67 @@
+//! Screenshots on request: `--screenshot FILE.png` saves the window after a delay and quits.
+//! The file is written atomically, so a test never reads half a PNG.
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use std::path::PathBuf;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<CaptureState>()
+        .add_systems(Update, (request_screenshot, exit_when_saved));
+}
+
+/// Where and when to take the screenshot.
+#[derive(Resource)]
+pub struct CaptureRequest {
+    /// Destination PNG.
+    pub path: PathBuf,
+    /// Seconds after start.
+    pub after: f32,
+}
+
+/// Progress of the request. (The screenshot entity is despawned once captured, so the state
+/// lives in a resource.)
+#[derive(Resource, Default)]
+struct CaptureState {
+    requested: bool,
+    saved: bool,
+}
+
+fn request_screenshot(
+    mut commands: Commands,
+    time: Res<Time>,
+    request: Res<CaptureRequest>,
+    mut state: ResMut<CaptureState>,
+) {
+    if state.requested || time.elapsed_secs() < request.after {
+        return;
+    }
+    state.requested = true;
+    let path = request.path.clone();
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>, mut state: ResMut<CaptureState>| {
+            match save_png(&captured.image, &path) {
+                Ok(()) => info!("screenshot saved to {}", path.display()),
+                Err(e) => error!("cannot save the screenshot to {}: {e}", path.display()),
+            }
+            state.saved = true;
+        },
+    );
+}
+
+fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
+    let rgb = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| e.to_string())?
+        .to_rgb8();
+    let tmp = path.with_extension("tmp.png");
+    rgb.save(&tmp).map_err(|e| e.to_string())?;
+    std::fs::rename(&tmp, path).map_err(|e| e.to_string())
+}
+
+fn exit_when_saved(state: Res<CaptureState>, mut exit: MessageWriter<AppExit>) {
+    if state.saved {
+        exit.write(AppExit::Success);
+    }
+}

@@ -1,0 +1,473 @@
+//! The command line: `spacefold` (the window), `spacefold data`, `spacefold train`.
+
+use crate::nn::data::{DataOptions, Dataset, DatasetSpec};
+use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig, Trainer, evaluate};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// See what a neural network does to space.
+#[derive(Debug, Parser)]
+#[command(
+    name = "spacefold",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no command: open the window on this set-up.
+    #[command(flatten)]
+    pub setup: Setup,
+    /// Options of the window.
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a built-in data set as CSV (x1,...,xd,label).
+    ///
+    /// Data sets: circle, xor, blobs, spiral, moons, checkerboard, mixture, lines, digits.
+    /// Parameters: n, noise, seed; blobs: classes; spiral: arms, turns; checkerboard: cells.
+    Data {
+        /// The data set's name, optionally with parameters: `spiral:arms=3`.
+        name: String,
+        /// Parameters as key=value.
+        params: Vec<String>,
+        /// Output file (standard output if absent).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Train a network headless and report loss, accuracy and time.
+    Train {
+        #[command(flatten)]
+        setup: Setup,
+        /// Save the trained network (RON).
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
+        /// Print one JSON object with the results as the last line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A data set, a network and how to train it: shared by `train` and the window.
+#[derive(Debug, Clone, Args)]
+pub struct Setup {
+    /// Data: a built-in set with parameters (`spiral:arms=5,n=500,noise=0.05`; also `test=0.2`,
+    /// `standardize=true`) or a CSV file.
+    #[arg(long = "data", visible_alias = "dataset", value_name = "SPEC|FILE.csv")]
+    pub data: Option<String>,
+    /// Layer sizes, input first: `2-16-16-3`. Default: input-16-16-classes.
+    #[arg(long, value_name = "SIZES")]
+    pub arch: Option<String>,
+    /// Hidden activation, one for all or one per hidden layer: `relu` or `tanh,relu`.
+    /// identity, sigmoid, tanh, relu, leaky_relu, step, sine, softplus.
+    #[arg(long, default_value = "relu")]
+    pub activation: String,
+    /// Output layer: sigmoid (one output, 2 classes), softmax (k outputs) or identity.
+    /// Default: sigmoid for one output, softmax otherwise.
+    #[arg(long, value_name = "HEAD")]
+    pub output: Option<String>,
+    /// Loss: bce, cce or mse. Default: the output's natural one.
+    #[arg(long)]
+    pub loss: Option<String>,
+    /// Start from a saved network instead of a fresh one.
+    #[arg(long, value_name = "FILE")]
+    pub load: Option<PathBuf>,
+    /// Optimizer: sgd, adam or lbfgs.
+    #[arg(long, default_value = "adam")]
+    pub optimizer: String,
+    /// Learning rate (sgd, adam).
+    #[arg(long, default_value_t = 0.01)]
+    pub lr: f32,
+    /// Momentum (sgd).
+    #[arg(long, default_value_t = 0.9)]
+    pub momentum: f32,
+    /// Mini-batch size; 0 = full batch.
+    #[arg(long, default_value_t = 0)]
+    pub batch: usize,
+    /// L2 penalty on the weights (scikit-learn's alpha).
+    #[arg(long, default_value_t = 0.0)]
+    pub l2: f32,
+    /// Epochs to train.
+    #[arg(long, default_value_t = 1000)]
+    pub epochs: usize,
+    /// Seed of the weights and the shuffling.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// Options of the window.
+#[derive(Debug, Clone, Args)]
+pub struct WindowArgs {
+    /// Save a screenshot of the window to this PNG, then quit (for tests and the README).
+    #[arg(long, value_name = "FILE.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Seconds to wait before the screenshot.
+    #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+    pub screenshot_after: f32,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x800")]
+    pub size: String,
+}
+
+/// A user error: printed as `error: ...`, exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl<E: std::fmt::Display> From<E> for UsageError {
+    fn from(e: E) -> Self {
+        UsageError(e.to_string())
+    }
+}
+
+/// Everything `Setup` resolves to: data split, a network, and the training settings.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// What the data is called, for messages.
+    pub data_label: String,
+    /// The built-in spec, when the data is not a CSV file.
+    pub spec: Option<DatasetSpec>,
+    /// Training points.
+    pub train: Dataset,
+    /// Held-out points.
+    pub test: Dataset,
+    /// The network to train.
+    pub network: Network,
+    /// How to train it.
+    pub config: TrainConfig,
+    /// Number of epochs to run.
+    pub epochs: usize,
+}
+
+/// Parses `2-16-16-3` into sizes.
+pub fn parse_arch(text: &str) -> Result<Vec<usize>, UsageError> {
+    let sizes: Result<Vec<usize>, _> = text
+        .split(['-', 'x', ','])
+        .map(|s| s.trim().parse())
+        .collect();
+    match sizes {
+        Ok(s) if s.len() >= 2 && !s.contains(&0) => Ok(s),
+        _ => Err(UsageError(format!(
+            "--arch `{text}`: expected layer sizes like 2-16-16-3 (input first, at least two, none zero)"
+        ))),
+    }
+}
+
+impl Setup {
+    /// Loads or generates the data, builds the network and the training settings.
+    pub fn resolve(&self) -> Result<Resolved, UsageError> {
+        let text = self.data.as_deref().unwrap_or("spiral");
+        let looks_like_file = text.ends_with(".csv") || Path::new(text).is_file();
+        let (full, spec, options) = if looks_like_file {
+            let data = Dataset::load_csv(Path::new(text))?;
+            (data, None, DataOptions::default())
+        } else {
+            let (spec, options) = DatasetSpec::parse(text)?;
+            (spec.generate(), Some(spec), options)
+        };
+        let (mut train, mut test) = full.split(options.test_ratio, self.seed);
+        if train.is_empty() {
+            return Err(UsageError(format!(
+                "{text}: no training points left after the split"
+            )));
+        }
+        if options.standardize {
+            let s = train.fit_standardizer();
+            s.apply(&mut train);
+            s.apply(&mut test);
+        }
+        let network = match &self.load {
+            Some(path) => Network::load(path)?,
+            None => self.fresh_network(full.dim(), full.classes)?,
+        };
+        if network.input_dim() != full.dim() {
+            return Err(UsageError(format!(
+                "the network takes {} inputs but the data has {} features",
+                network.input_dim(),
+                full.dim()
+            )));
+        }
+        if network.classes() < full.classes {
+            return Err(UsageError(format!(
+                "the data has {} classes but the network has {} output(s); end --arch with -{}",
+                full.classes,
+                network.output_dim(),
+                full.classes
+            )));
+        }
+        let optimizer = match self.optimizer.to_ascii_lowercase().as_str() {
+            "sgd" => Optimizer::Sgd {
+                lr: self.lr,
+                momentum: self.momentum,
+            },
+            other => Optimizer::parse(other, self.lr)?,
+        };
+        if !(self.lr > 0.0 && self.lr.is_finite()) {
+            return Err(UsageError(format!(
+                "--lr {}: must be a positive number",
+                self.lr
+            )));
+        }
+        let loss = self.loss.as_deref().map(str::parse::<Loss>).transpose()?;
+        let config = TrainConfig {
+            optimizer,
+            loss,
+            batch_size: self.batch,
+            l2: self.l2,
+            seed: self.seed,
+            snapshot_every: 0,
+        };
+        Ok(Resolved {
+            data_label: spec
+                .as_ref()
+                .map_or_else(|| text.to_string(), DatasetSpec::to_arg),
+            spec,
+            train,
+            test,
+            network,
+            config,
+            epochs: self.epochs,
+        })
+    }
+
+    fn fresh_network(&self, dim: usize, classes: usize) -> Result<Network, UsageError> {
+        let sizes = match &self.arch {
+            Some(a) => parse_arch(a)?,
+            None => vec![dim, 16, 16, if classes == 2 { 1 } else { classes }],
+        };
+        if sizes[0] != dim {
+            return Err(UsageError(format!(
+                "--arch starts with {} inputs but the data has {dim} features",
+                sizes[0]
+            )));
+        }
+        let outputs = *sizes.last().unwrap();
+        let hidden: Vec<Activation> = self
+            .activation
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<_, _>>()?;
+        let head = match &self.output {
+            Some(h) => h.parse()?,
+            None if outputs == 1 => Activation::Sigmoid,
+            None => Activation::Softmax,
+        };
+        Ok(Network::new(&sizes, &hidden, head, self.seed)?)
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Data { name, params, csv }) => write_data(&name, &params, csv.as_deref()),
+        Some(Command::Train { setup, save, json }) => train(&setup, save.as_deref(), json),
+        None => open_window(&cli.setup, &cli.window),
+    };
+    match result {
+        Ok(code) => code,
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_data(name: &str, params: &[String], csv: Option<&Path>) -> Result<ExitCode, UsageError> {
+    let (mut spec, mut options) = DatasetSpec::parse(name)?;
+    for pair in params {
+        spec.set_pair(pair, &mut options)?;
+    }
+    let data = spec.generate();
+    match csv {
+        Some(path) => {
+            data.save_csv(path)?;
+            eprintln!(
+                "wrote {} points ({} features, {} classes) of {} to {}",
+                data.len(),
+                data.dim(),
+                data.classes,
+                spec.to_arg(),
+                path.display()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(data.to_csv().as_bytes())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Describes a network as `2-16-16-3 relu/softmax`.
+pub fn describe(net: &Network) -> String {
+    let sizes: Vec<String> = net.sizes().iter().map(ToString::to_string).collect();
+    let mut acts: Vec<&str> = net.layers().iter().map(|l| l.activation.name()).collect();
+    acts.dedup();
+    format!("{} {}", sizes.join("-"), acts.join("/"))
+}
+
+/// Progress on a terminal: one line rewritten in place, at most ten times a second; on a
+/// pipe, a line every tenth of the run.
+struct Progress {
+    tty: bool,
+    total: usize,
+    last: Instant,
+}
+
+impl Progress {
+    fn update(&mut self, epoch: usize, loss: f64) {
+        if self.tty {
+            if self.last.elapsed().as_millis() >= 100 || epoch == self.total {
+                self.last = Instant::now();
+                let width = 30;
+                let done = width * epoch / self.total.max(1);
+                eprint!(
+                    "\r[{}{}] epoch {epoch}/{} loss {loss:.5}",
+                    "#".repeat(done),
+                    " ".repeat(width - done),
+                    self.total
+                );
+                if epoch == self.total {
+                    eprintln!();
+                }
+            }
+        } else if self.total >= 10 && epoch % (self.total / 10) == 0 {
+            eprintln!("epoch {epoch}/{} loss {loss:.5}", self.total);
+        }
+    }
+}
+
+fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, UsageError> {
+    let r = setup.resolve()?;
+    eprintln!(
+        "training {} on {} ({} train, {} test points) with {}, {}",
+        describe(&r.network),
+        r.data_label,
+        r.train.len(),
+        r.test.len(),
+        r.config.optimizer,
+        if r.config.batch_size == 0 {
+            "full batch".to_string()
+        } else {
+            format!("batches of {}", r.config.batch_size)
+        }
+    );
+    let mut trainer = Trainer::new(r.network.clone(), r.config.clone())?;
+    let mut progress = Progress {
+        tty: std::io::stderr().is_terminal(),
+        total: r.epochs,
+        last: Instant::now(),
+    };
+    let start = Instant::now();
+    let outcome = trainer.run(&r.train, r.epochs, |s| progress.update(s.epoch, s.loss));
+    let seconds = start.elapsed().as_secs_f64();
+    if let Err(e) = outcome {
+        eprintln!("\nerror: {e}");
+        return Ok(ExitCode::from(1));
+    }
+    let loss = trainer.loss();
+    let train_eval = evaluate(trainer.network(), &r.train, Some(loss))?;
+    let test_eval = if r.test.is_empty() {
+        None
+    } else {
+        Some(evaluate(trainer.network(), &r.test, Some(loss))?)
+    };
+    if let Some(path) = save {
+        trainer.network().save(path)?;
+        eprintln!("saved the network to {}", path.display());
+    }
+    let test_acc = test_eval.map(|e| e.accuracy);
+    println!("epochs          {}", trainer.epoch());
+    println!("final loss      {:.6}", train_eval.loss);
+    println!("train accuracy  {:.2}%", 100.0 * train_eval.accuracy);
+    match test_acc {
+        Some(a) => println!("test accuracy   {:.2}%", 100.0 * a),
+        None => println!("test accuracy   - (no test points)"),
+    }
+    println!("wall time       {seconds:.3} s");
+    if json {
+        let object = serde_json::json!({
+            "epochs": trainer.epoch(),
+            "loss": train_eval.loss,
+            "train_accuracy": train_eval.accuracy,
+            "test_accuracy": test_acc,
+            "seconds": seconds,
+        });
+        println!("{object}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(feature = "app")]
+fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageError> {
+    let resolved = setup.resolve()?;
+    let (w, h) = window
+        .size
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok_or_else(|| UsageError(format!("--size `{}`: expected WIDTHxHEIGHT", window.size)))?;
+    crate::app::run(crate::app::AppOptions {
+        resolved,
+        screenshot: window.screenshot.clone(),
+        screenshot_after: window.screenshot_after,
+        size: (w, h),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "app"))]
+fn open_window(_: &Setup, _: &WindowArgs) -> Result<ExitCode, UsageError> {
+    Err(UsageError(
+        "this build has no window (built without the `app` feature); use `spacefold train` \
+         or rebuild with default features"
+            .into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(args: &[&str]) -> Setup {
+        let mut all = vec!["spacefold", "train"];
+        all.extend_from_slice(args);
+        match Cli::try_parse_from(all).unwrap().command {
+            Some(Command::Train { setup, .. }) => setup,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_default_network_fits_the_data() {
+        let r = setup(&["--data", "spiral:arms=3"]).resolve().unwrap();
+        assert_eq!(r.network.sizes(), vec![2, 16, 16, 3]);
+        assert_eq!(r.network.head(), Activation::Softmax);
+        let r = setup(&["--data", "moons"]).resolve().unwrap();
+        assert_eq!(r.network.sizes(), vec![2, 16, 16, 1]);
+        assert_eq!(r.network.head(), Activation::Sigmoid);
+        assert_eq!(r.train.len() + r.test.len(), 400);
+    }
+
+    #[test]
+    fn bad_arguments_name_the_problem() {
+        let err = |args: &[&str]| setup(args).resolve().unwrap_err().0;
+        assert!(err(&["--arch", "2-x"]).contains("--arch `2-x`"));
+        assert!(
+            err(&["--data", "spiral:arms=5", "--arch", "2-8-3"]).contains("end --arch with -5")
+        );
+        assert!(err(&["--data", "moons", "--arch", "3-8-1"]).contains("the data has 2 features"));
+        assert!(err(&["--activation", "swish"]).contains("unknown activation `swish`"));
+        assert!(err(&["--optimizer", "rmsprop"]).contains("unknown optimizer"));
+        assert!(err(&["--data", "nope.csv"]).contains("nope.csv"));
+        assert!(err(&["--lr=-1"]).contains("--lr"));
+    }
+}

@@ -1,0 +1,10 @@
+//! spacefold: see what a neural network does to space.
+//!
+//! `nn` is the engine (no Bevy); `cli` is the command line; `app` is the window.
+
+pub mod cli;
+pub mod io;
+pub mod nn;
+
+#[cfg(feature = "app")]
+pub mod app;

@@ -1,0 +1,17 @@
+//! The network engine: layers, activations, losses, optimizers and data sets.
+//! Pure Rust (nalgebra + rand), no Bevy, deterministic from a seed.
+
+pub mod activation;
+pub mod data;
+pub mod linalg;
+pub mod loss;
+pub mod network;
+pub mod train;
+
+pub use activation::Activation;
+pub use data::{DataError, DataOptions, Dataset, DatasetSpec, Standardizer};
+pub use loss::Loss;
+pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};
+pub use train::{
+    EpochStats, Evaluation, Optimizer, Snapshot, TrainConfig, TrainError, Trainer, evaluate,
+};
