@@ -63,6 +63,9 @@ pub struct Setup {
     /// `standardize=true`) or a CSV file.
     #[arg(long = "data", visible_alias = "dataset", value_name = "SPEC|FILE.csv")]
     pub data: Option<String>,
+    /// Fraction of the points held out for testing (overrides the data's `test=`; default 0.2).
+    #[arg(long, value_name = "RATIO")]
+    pub test: Option<f32>,
     /// Layer sizes, input first: `2-16-16-3`. Default: input-16-16-classes.
     #[arg(long, value_name = "SIZES")]
     pub arch: Option<String>,
@@ -172,7 +175,13 @@ impl Setup {
             let (spec, options) = DatasetSpec::parse(text)?;
             (spec.generate(), Some(spec), options)
         };
-        let (mut train, mut test) = full.split(options.test_ratio, self.seed);
+        let ratio = self.test.unwrap_or(options.test_ratio);
+        if !(0.0..=0.95).contains(&ratio) {
+            return Err(UsageError(format!(
+                "--test {ratio}: must be between 0 and 0.95"
+            )));
+        }
+        let (mut train, mut test) = full.split(ratio, self.seed);
         if train.is_empty() {
             return Err(UsageError(format!(
                 "{text}: no training points left after the split"
@@ -339,7 +348,7 @@ impl Progress {
                     eprintln!();
                 }
             }
-        } else if self.total >= 10 && epoch % (self.total / 10) == 0 {
+        } else if self.total >= 10 && epoch.is_multiple_of(self.total / 10) {
             eprintln!("epoch {epoch}/{} loss {loss:.5}", self.total);
         }
     }

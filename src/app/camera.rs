@@ -2,6 +2,7 @@
 
 use super::Scenario;
 use bevy::camera::ScalingMode;
+use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -33,6 +34,8 @@ fn spawn_plane_camera(mut commands: Commands, scenario: Res<Scenario>) {
     commands.spawn((
         Name::new("Plane camera"),
         Camera3d::default(),
+        // Class colours are data: shown exactly as the legend gives them, not tone-mapped.
+        Tonemapping::None,
         Projection::from(OrthographicProjection {
             scaling_mode: ScalingMode::AutoMin {
                 min_width: size.x,

@@ -611,7 +611,7 @@ impl Trainer {
         // The epoch's loss was measured at the weights it started from: those are good.
         std::mem::swap(&mut self.last_good.1, &mut self.spare);
         self.last_good.0 = self.epoch - 1;
-        if self.config.snapshot_every > 0 && self.epoch % self.config.snapshot_every == 0 {
+        if self.config.snapshot_every > 0 && self.epoch.is_multiple_of(self.config.snapshot_every) {
             self.snapshots.push(Snapshot {
                 epoch: self.epoch,
                 network: self.net.clone(),
@@ -868,6 +868,7 @@ mod tests {
         loss_and_grad(net, x, y, loss, l2, &mut ws, &mut grads)
     }
 
+    #[allow(clippy::needless_range_loop)]
     fn check_gradient(hidden: Activation, head: Activation, loss: Loss, outputs: usize) {
         let n = 6;
         let x: Vec<f32> = (0..3 * n)
