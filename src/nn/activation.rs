@@ -99,52 +99,37 @@ impl Activation {
     }
 
     /// `out[i] = σ(z[i])` for an element-wise activation. The match happens once, outside the
-    /// loop, so each arm compiles to its own tight (vectorisable) loop.
+    /// loop, so each arm compiles to its own tight (vectorised) loop.
     pub fn map(self, z: &[f32], out: &mut [f32]) {
-        #[inline(always)]
-        fn each(z: &[f32], out: &mut [f32], f: impl Fn(f32) -> f32) {
-            for (o, &v) in out.iter_mut().zip(z) {
-                *o = f(v);
-            }
-        }
-        match self {
-            Activation::Identity | Activation::Softmax => out.copy_from_slice(z),
-            Activation::Relu => each(z, out, |v| v.max(0.0)),
-            Activation::LeakyRelu => each(z, out, |v| if v > 0.0 { v } else { LEAKY_SLOPE * v }),
-            other => each(z, out, |v| other.apply(v)),
-        }
+        map_kernel(self, z, out);
     }
 
     /// `dz[i] = da[i] · σ'(z[i])` (backpropagation through an element-wise activation), with
     /// the match outside the loop.
     pub fn backprop(self, z: &[f32], a: &[f32], da: &[f32], dz: &mut [f32]) {
-        #[inline(always)]
-        fn each(z: &[f32], a: &[f32], da: &[f32], dz: &mut [f32], f: impl Fn(f32, f32) -> f32) {
-            for (((d, &g), &zv), &av) in dz.iter_mut().zip(da).zip(z).zip(a) {
-                *d = g * f(zv, av);
-            }
-        }
-        match self {
-            Activation::Identity | Activation::Softmax => dz.copy_from_slice(da),
-            Activation::Relu => each(z, a, da, dz, |z, _| if z > 0.0 { 1.0 } else { 0.0 }),
-            Activation::Sigmoid => each(z, a, da, dz, |_, a| a * (1.0 - a)),
-            Activation::Tanh => each(z, a, da, dz, |_, a| 1.0 - a * a),
-            other => each(z, a, da, dz, |z, a| other.derivative(z, a)),
-        }
+        backprop_kernel(self, z, a, da, dz);
+    }
+
+    /// [`Activation::backprop`] on a layer of `sums.len()` neurons that also adds each row of
+    /// `dz` into `sums` (the bias gradient) in the same pass.
+    pub fn backprop_and_sum(
+        self,
+        z: &[f32],
+        a: &[f32],
+        da: &[f32],
+        dz: &mut [f32],
+        sums: &mut [f32],
+    ) {
+        backprop_sum_kernel(self, z, a, da, dz, sums);
     }
 
     /// Applies the activation to one sample's pre-activations `z` (one layer), in place.
     pub fn apply_column(self, z: &mut [f32]) {
         if self == Activation::Softmax {
-            let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0.0;
-            for v in z.iter_mut() {
-                *v = (*v - max).exp();
-                sum += *v;
-            }
-            for v in z.iter_mut() {
-                *v /= sum;
-            }
+            let k = z.len();
+            let mut out = vec![0.0; k];
+            softmax_columns(z, k, &mut out);
+            z.copy_from_slice(&out);
         } else {
             for v in z.iter_mut() {
                 *v = self.apply(*v);
@@ -178,6 +163,128 @@ impl Activation {
             Activation::Step => 0.0,
             Activation::Sine => z.cos(),
             Activation::Softplus => sigmoid(z),
+        }
+    }
+}
+
+#[inline(always)]
+fn each_map(z: &[f32], out: &mut [f32], f: impl Fn(f32) -> f32) {
+    for (o, &v) in out.iter_mut().zip(z) {
+        *o = f(v);
+    }
+}
+
+#[inline(always)]
+fn each_backprop(z: &[f32], a: &[f32], da: &[f32], dz: &mut [f32], f: impl Fn(f32, f32) -> f32) {
+    for (((d, &g), &zv), &av) in dz.iter_mut().zip(da).zip(z).zip(a) {
+        *d = g * f(zv, av);
+    }
+}
+
+crate::nn::linalg::dispatch! {
+    /// [`Activation::map`], vectorised where the activation allows.
+    fn map_kernel(act: Activation, z: &[f32], out: &mut [f32]) {
+        match act {
+            Activation::Identity | Activation::Softmax => out.copy_from_slice(z),
+            Activation::Relu => each_map(z, out, |v| v.max(0.0)),
+            Activation::LeakyRelu => each_map(z, out, |v| if v > 0.0 { v } else { LEAKY_SLOPE * v }),
+            other => each_map(z, out, |v| other.apply(v)),
+        }
+    }
+}
+
+crate::nn::linalg::dispatch! {
+    /// [`Activation::backprop`], vectorised where the activation allows.
+    fn backprop_kernel(act: Activation, z: &[f32], a: &[f32], da: &[f32], dz: &mut [f32]) {
+        match act {
+            Activation::Identity | Activation::Softmax => dz.copy_from_slice(da),
+            Activation::Relu => each_backprop(z, a, da, dz, |z, _| if z > 0.0 { 1.0 } else { 0.0 }),
+            Activation::Sigmoid => each_backprop(z, a, da, dz, |_, a| a * (1.0 - a)),
+            Activation::Tanh => each_backprop(z, a, da, dz, |_, a| 1.0 - a * a),
+            other => each_backprop(z, a, da, dz, |z, a| other.derivative(z, a)),
+        }
+    }
+}
+
+/// Softmax of every column of `z` (`k` rows) into `out`: shift each column by its maximum,
+/// exponentiate the whole block in one vectorised pass, then normalise each column.
+pub fn softmax_columns(z: &[f32], k: usize, out: &mut [f32]) {
+    for (zc, oc) in z.chunks_exact(k).zip(out.chunks_exact_mut(k)) {
+        let max = zc.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        for (o, v) in oc.iter_mut().zip(zc) {
+            *o = v - max;
+        }
+    }
+    exp_in_place(out);
+    for oc in out.chunks_exact_mut(k) {
+        let inv = 1.0 / oc.iter().sum::<f32>();
+        for o in oc.iter_mut() {
+            *o *= inv;
+        }
+    }
+}
+
+crate::nn::linalg::dispatch! {
+    /// `x = e^x` for every element, with [`exp_f32`] (which vectorises).
+    fn exp_in_place(x: &mut [f32]) {
+        for v in x.iter_mut() {
+            *v = exp_f32(*v);
+        }
+    }
+}
+
+/// `e^x` to within about one unit in the last place (the Cephes `expf` polynomial), written
+/// without branches so that loops over it vectorise. Saturates to 0 below −87.3 and to
+/// about 2e38 above 88.3, where the true value over- or underflows anyway.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    let x = x.clamp(-87.3, 88.3);
+    let fx = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    let r = x - fx * 0.693_359_4 + fx * 2.121_944_4e-4;
+    let mut y = 1.987_569_1e-4_f32;
+    y = y.mul_add(r, 1.398_2e-3);
+    y = y.mul_add(r, 8.333_452e-3);
+    y = y.mul_add(r, 4.166_579_6e-2);
+    y = y.mul_add(r, 1.666_666_5e-1);
+    y = y.mul_add(r, 5.000_000_1e-1);
+    let y = (y * r).mul_add(r, r) + 1.0;
+    let scale = f32::from_bits((((fx as i32) + 127) as u32) << 23);
+    y * scale
+}
+
+#[inline(always)]
+fn each_backprop_sum(
+    z: &[f32],
+    a: &[f32],
+    da: &[f32],
+    dz: &mut [f32],
+    sums: &mut [f32],
+    f: impl Fn(f32, f32) -> f32,
+) {
+    let k = sums.len();
+    for (((dc, gc), zc), ac) in dz
+        .chunks_exact_mut(k)
+        .zip(da.chunks_exact(k))
+        .zip(z.chunks_exact(k))
+        .zip(a.chunks_exact(k))
+    {
+        for ((((d, &g), &zv), &av), s) in dc.iter_mut().zip(gc).zip(zc).zip(ac).zip(sums.iter_mut())
+        {
+            *d = g * f(zv, av);
+            *s += *d;
+        }
+    }
+}
+
+crate::nn::linalg::dispatch! {
+    /// [`Activation::backprop_and_sum`], vectorised where the activation allows.
+    fn backprop_sum_kernel(act: Activation, z: &[f32], a: &[f32], da: &[f32], dz: &mut [f32], sums: &mut [f32]) {
+        match act {
+            Activation::Identity | Activation::Softmax => each_backprop_sum(z, a, da, dz, sums, |_, _| 1.0),
+            Activation::Relu => each_backprop_sum(z, a, da, dz, sums, |z, _| if z > 0.0 { 1.0 } else { 0.0 }),
+            Activation::Sigmoid => each_backprop_sum(z, a, da, dz, sums, |_, a| a * (1.0 - a)),
+            Activation::Tanh => each_backprop_sum(z, a, da, dz, sums, |_, a| 1.0 - a * a),
+            other => each_backprop_sum(z, a, da, dz, sums, |z, a| other.derivative(z, a)),
         }
     }
 }
@@ -285,6 +392,18 @@ mod tests {
         assert!((sum - 1.0).abs() < 1e-6);
         assert!(z[0] > z[1] && z[1] > z[2]);
         assert!(z.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn fast_exp_matches_the_library_exp() {
+        for i in -8700..=8800 {
+            let x = i as f32 * 0.01;
+            let (fast, exact) = (exp_f32(x), (x as f64).exp());
+            let rel = ((fast as f64 - exact) / exact).abs();
+            assert!(rel < 4e-7, "exp({x}): {fast} vs {exact} ({rel:e})");
+        }
+        assert_eq!(exp_f32(-1000.0), exp_f32(-87.3));
+        assert!(exp_f32(1000.0).is_finite());
     }
 
     #[test]

@@ -28,6 +28,27 @@ pub fn gemm(
     beta: f32,
     c: &mut [f32],
 ) {
+    gemm_bias(m, k, n, alpha, a, a_t, b, b_t, beta, &[], c);
+}
+
+/// [`gemm`] plus a bias added to every column of the product: `C = op(A)·op(B) + bias`
+/// (with `alpha = 1` and `beta = 0` when `bias` is not empty). The skinny kernels start their
+/// sums from the bias, which saves a pass over `C`.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_bias(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: &[f32],
+    a_t: bool,
+    b: &[f32],
+    b_t: bool,
+    beta: f32,
+    bias: &[f32],
+    c: &mut [f32],
+) {
+    assert!(bias.is_empty() || (bias.len() == m && alpha == 1.0 && beta == 0.0 && !b_t));
     assert_eq!(a.len(), m * k, "gemm: A has the wrong size");
     assert_eq!(b.len(), k * n, "gemm: B has the wrong size");
     assert_eq!(c.len(), m * n, "gemm: C has the wrong size");
@@ -35,7 +56,7 @@ pub fn gemm(
         return;
     }
     if m.min(k).min(n) < SKINNY && k > 0 {
-        skinny(m, k, n, alpha, a, a_t, b, b_t, beta, c);
+        skinny(m, k, n, alpha, a, a_t, b, b_t, beta, bias, c);
         return;
     }
     // Row and column strides of op(A) and op(B).
@@ -61,6 +82,9 @@ pub fn gemm(
             m as isize,
         );
     }
+    if !bias.is_empty() {
+        add_to_columns(c, bias);
+    }
 }
 
 /// The skinny path: runs the kernel that vectorises along a long side, writing into `C`
@@ -76,6 +100,7 @@ fn skinny(
     b: &[f32],
     b_t: bool,
     beta: f32,
+    bias: &[f32],
     c: &mut [f32],
 ) {
     use std::borrow::Cow;
@@ -110,7 +135,7 @@ fn skinny(
         }
     } else if m >= 8 {
         // C[:, j] = Σ_p op(A)[:, p] · B[p, j], vectorised along m.
-        kernels::axpy_cols(&a_cm(), m, k, b, n, out);
+        kernels::axpy_cols(&a_cm(), m, k, b, n, bias, out);
     } else {
         // C[i, j] = op(A)[i, :] · B[:, j]: rows of op(A) contiguous, vectorised along k.
         let rows: Cow<'_, [f32]> = if a_t {
@@ -118,7 +143,15 @@ fn skinny(
         } else {
             Cow::Owned(transpose(a, m, k))
         };
-        kernels::dot_cols(&rows, m, k, b, n, out);
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports AVX2 and FMA; the slice lengths are checked inside.
+            unsafe { avx2::dot_cols(&rows, m, k, b, n, bias, out) };
+        } else {
+            kernels::dot_cols(&rows, m, k, b, n, bias, out);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        kernels::dot_cols(&rows, m, k, b, n, bias, out);
     }
     if beta == 0.0 {
         if alpha != 1.0 {
@@ -129,6 +162,16 @@ fn skinny(
             *cv = alpha * pv + beta * *cv;
         }
     }
+}
+
+/// `Z[:, j] += b` for every column of `Z` (`b.len()` rows).
+pub fn add_to_columns(z: &mut [f32], b: &[f32]) {
+    kernels::add_to_columns(z, b);
+}
+
+/// `s += Σ_j Z[:, j]`: the row sums of `Z` (`s.len()` rows), added to `s`.
+pub fn add_row_sums(z: &[f32], s: &mut [f32]) {
+    kernels::add_row_sums(z, s);
 }
 
 /// The transpose of an `r × c` column-major matrix (as a `c × r` one).
@@ -142,32 +185,133 @@ fn transpose(x: &[f32], r: usize, c: usize) -> Vec<f32> {
     t
 }
 
+/// Hand-written AVX2 kernels where the compiler's vectorisation falls short.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Sum of the eight lanes.
+    #[target_feature(enable = "avx2,fma")]
+    fn hsum(v: __m256) -> f32 {
+        let lo = _mm256_castps256_ps128(v);
+        let hi = _mm256_extractf128_ps(v, 1);
+        let s = _mm_add_ps(lo, hi);
+        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        let s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+        _mm_cvtss_f32(s)
+    }
+
+    /// `C[i, j] = R[:, i] · B[:, j]` (as `kernels::dot_cols`), four rows per load of `B`.
+    #[target_feature(enable = "avx2,fma")]
+    pub fn dot_cols(
+        r: &[f32],
+        m: usize,
+        k: usize,
+        b: &[f32],
+        n: usize,
+        bias: &[f32],
+        c: &mut [f32],
+    ) {
+        assert!(r.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+        let whole = k - k % 8;
+        for j in 0..n {
+            let bj = &b[j * k..(j + 1) * k];
+            let mut i = 0;
+            while i < m {
+                let rows = (m - i).min(4);
+                // Rows past the end repeat the last row; their sums are not stored.
+                let row = |t: usize| &r[(i + t.min(rows - 1)) * k..(i + t.min(rows - 1) + 1) * k];
+                let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
+                let mut acc = [_mm256_setzero_ps(); 4];
+                let mut q = 0;
+                while q < whole {
+                    // SAFETY: q + 8 <= whole <= k, the length of every row and of bj.
+                    unsafe {
+                        let bq = _mm256_loadu_ps(bj.as_ptr().add(q));
+                        acc[0] = _mm256_fmadd_ps(_mm256_loadu_ps(r0.as_ptr().add(q)), bq, acc[0]);
+                        acc[1] = _mm256_fmadd_ps(_mm256_loadu_ps(r1.as_ptr().add(q)), bq, acc[1]);
+                        acc[2] = _mm256_fmadd_ps(_mm256_loadu_ps(r2.as_ptr().add(q)), bq, acc[2]);
+                        acc[3] = _mm256_fmadd_ps(_mm256_loadu_ps(r3.as_ptr().add(q)), bq, acc[3]);
+                    }
+                    q += 8;
+                }
+                for (t, row) in [r0, r1, r2, r3].into_iter().enumerate().take(rows) {
+                    let mut sum = hsum(acc[t]);
+                    for p in whole..k {
+                        sum = row[p].mul_add(bj[p], sum);
+                    }
+                    c[i + t + j * m] = sum + bias.get(i + t).copied().unwrap_or(0.0);
+                }
+                i += rows;
+            }
+        }
+    }
+}
+
+/// Defines a function twice, for AVX2+FMA and for the baseline, and picks one at run time.
+macro_rules! dispatch {
+    ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        $(#[$doc])*
+        pub fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn fast($($arg: $ty),*) $body
+                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU has just been checked to support AVX2 and FMA.
+                    unsafe { fast($($arg),*) };
+                    return;
+                }
+            }
+            fn plain($($arg: $ty),*) $body
+            plain($($arg),*)
+        }
+    };
+}
+pub(crate) use dispatch;
+
 /// The streaming kernels, each compiled for AVX2+FMA and for the baseline.
 mod kernels {
-    macro_rules! dispatch {
-        ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
-            $(#[$doc])*
-            pub fn $name($($arg: $ty),*) {
-                #[cfg(target_arch = "x86_64")]
-                {
-                    #[target_feature(enable = "avx2,fma")]
-                    unsafe fn fast($($arg: $ty),*) $body
-                    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                        // SAFETY: the CPU has just been checked to support AVX2 and FMA.
-                        unsafe { fast($($arg),*) };
-                        return;
+
+    dispatch! {
+        /// `Z[:, j] += b`.
+        fn add_to_columns(z: &mut [f32], b: &[f32]) {
+            if b.len() < 8 {
+                // Few rows: walk Z flat, cycling through the bias.
+                for (v, bi) in z.iter_mut().zip(b.iter().cycle()) {
+                    *v += bi;
+                }
+            } else {
+                for col in z.chunks_exact_mut(b.len()) {
+                    for (v, bi) in col.iter_mut().zip(b) {
+                        *v += bi;
                     }
                 }
-                fn plain($($arg: $ty),*) $body
-                plain($($arg),*)
             }
-        };
+        }
+    }
+
+    dispatch! {
+        /// `s += Σ_j Z[:, j]`.
+        fn add_row_sums(z: &[f32], s: &mut [f32]) {
+            for col in z.chunks_exact(s.len()) {
+                for (t, v) in s.iter_mut().zip(col) {
+                    *t += v;
+                }
+            }
+        }
     }
 
     dispatch! {
         /// `C[:, j] = Σ_p A[:, p] · B[p, j]` with `A` `m × k`, `B` `k × n`, `C` `m × n`.
         /// Rows go in strips of 32 held in registers, so each `C` entry is stored once.
-        fn axpy_cols(a: &[f32], m: usize, k: usize, b: &[f32], n: usize, c: &mut [f32]) {
+        fn axpy_cols(a: &[f32], m: usize, k: usize, b: &[f32], n: usize, bias: &[f32], c: &mut [f32]) {
+            // Sums start from the bias, or from zero when there is none.
+            let start = |acc: &mut [f32], i0: usize| {
+                if !bias.is_empty() {
+                    acc.copy_from_slice(&bias[i0..i0 + acc.len()]);
+                }
+            };
             const STRIP: usize = 32;
             for j in 0..n {
                 let bj = &b[j * k..(j + 1) * k];
@@ -175,6 +319,7 @@ mod kernels {
                 let mut i0 = 0;
                 while i0 + STRIP <= m {
                     let mut acc = [0.0f32; STRIP];
+                    start(&mut acc, i0);
                     for (p, &s) in bj.iter().enumerate() {
                         let ap = &a[p * m + i0..p * m + i0 + STRIP];
                         for l in 0..STRIP {
@@ -184,15 +329,26 @@ mod kernels {
                     col[i0..i0 + STRIP].copy_from_slice(&acc);
                     i0 += STRIP;
                 }
-                if i0 < m {
-                    let tail = &mut col[i0..];
-                    tail.fill(0.0);
+                // The rest in strips of 8, then row by row, still summing in registers:
+                // updating C in memory once per p would chain each update on the last store.
+                while i0 + 8 <= m {
+                    let mut acc = [0.0f32; 8];
+                    start(&mut acc, i0);
                     for (p, &s) in bj.iter().enumerate() {
-                        let ap = &a[p * m + i0..(p + 1) * m];
-                        for (cv, av) in tail.iter_mut().zip(ap) {
-                            *cv = av.mul_add(s, *cv);
+                        let ap = &a[p * m + i0..p * m + i0 + 8];
+                        for l in 0..8 {
+                            acc[l] = ap[l].mul_add(s, acc[l]);
                         }
                     }
+                    col[i0..i0 + 8].copy_from_slice(&acc);
+                    i0 += 8;
+                }
+                for (i, out) in col.iter_mut().enumerate().skip(i0) {
+                    let mut sum = if bias.is_empty() { 0.0 } else { bias[i] };
+                    for (p, &s) in bj.iter().enumerate() {
+                        sum = a[p * m + i].mul_add(s, sum);
+                    }
+                    *out = sum;
                 }
             }
         }
@@ -200,7 +356,7 @@ mod kernels {
 
     dispatch! {
         /// `C[i, j] = R[:, i] · B[:, j]` with `R` `k × m` (the rows of op(A)), `B` `k × n`.
-        fn dot_cols(r: &[f32], m: usize, k: usize, b: &[f32], n: usize, c: &mut [f32]) {
+        fn dot_cols(r: &[f32], m: usize, k: usize, b: &[f32], n: usize, bias: &[f32], c: &mut [f32]) {
             for j in 0..n {
                 let bj = &b[j * k..(j + 1) * k];
                 for i in 0..m {
@@ -217,7 +373,7 @@ mod kernels {
                     for (x, y) in xs.remainder().iter().zip(ys.remainder()) {
                         sum = x.mul_add(*y, sum);
                     }
-                    c[i + j * m] = sum;
+                    c[i + j * m] = sum + bias.get(i).copied().unwrap_or(0.0);
                 }
             }
         }

@@ -180,14 +180,26 @@ impl Layer {
         );
     }
 
+    /// `W·a + b` for a batch `a` (`inputs × n`), written into `out` (`outputs × n`).
+    pub(crate) fn affine_into(&self, a: &[f32], n: usize, out: &mut [f32]) {
+        super::linalg::gemm_bias(
+            self.outputs(),
+            self.inputs(),
+            n,
+            1.0,
+            self.weights.as_slice(),
+            false,
+            a,
+            false,
+            0.0,
+            self.bias.as_slice(),
+            out,
+        );
+    }
+
     /// Adds the bias to every column of `z` (`outputs × n`).
     pub(crate) fn add_bias(&self, z: &mut [f32]) {
-        let b = self.bias.as_slice();
-        for col in z.chunks_exact_mut(b.len()) {
-            for (v, bi) in col.iter_mut().zip(b) {
-                *v += bi;
-            }
-        }
+        super::linalg::add_to_columns(z, self.bias.as_slice());
     }
 
     /// `a = σ(z)` for every column of `z` (`outputs × n`).
@@ -195,10 +207,7 @@ impl Layer {
         if self.activation.is_elementwise() {
             self.activation.map(z, a);
         } else {
-            a.copy_from_slice(z);
-            for col in a.chunks_exact_mut(self.outputs()) {
-                self.activation.apply_column(col);
-            }
+            super::activation::softmax_columns(z, self.outputs(), a);
         }
     }
 }

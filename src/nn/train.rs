@@ -3,7 +3,7 @@
 
 use super::activation::Activation;
 use super::data::Dataset;
-use super::linalg::gemm;
+use super::linalg::{gemm, gemm_bias};
 use super::loss::Loss;
 use super::network::{Layer, Network, decide};
 use rand::SeedableRng;
@@ -212,6 +212,8 @@ struct Workspace {
     da: Vec<f32>,
     batch_x: Vec<f32>,
     batch_y: Vec<u32>,
+    /// Each layer's weights, transposed.
+    wt: Vec<Vec<f32>>,
     /// The second thread's buffers and gradient.
     other: Option<Box<Half>>,
 }
@@ -244,6 +246,9 @@ fn for_each_block(net: &mut Network, mut f: impl FnMut(usize, &mut [f32])) {
 /// stay in cache between the forward and the backward pass, large enough for the kernels.
 const BLOCK: usize = 256;
 
+/// Layers with fewer neurons than this use the transposed forms of their products.
+const NARROW: usize = 8;
+
 /// Mean loss (with penalty) of `net` on the batch `x` (`d × n`, labels `y`), and its gradient
 /// written into `grads`. The batch goes through in blocks of [`BLOCK`] samples whose
 /// gradients add up, which is the same sum as one pass but keeps the data in cache. A batch
@@ -262,6 +267,15 @@ fn loss_and_grad(
     let d = net.input_dim();
     let scale = 1.0 / n as f32;
     zero(grads);
+    // Each weight matrix transposed once per call, not once per block: the skinny kernels
+    // read whichever layout streams.
+    let mut wt = std::mem::take(&mut ws.wt);
+    wt.resize_with(net.layers().len(), Vec::new);
+    for (t, layer) in wt.iter_mut().zip(net.layers()) {
+        t.clear();
+        t.extend(layer.weights.transpose().iter());
+    }
+    let wt_ref = &wt;
     let blocks = n.div_ceil(BLOCK);
     let mut total = if blocks >= 2 {
         let cut = blocks.div_ceil(2) * BLOCK;
@@ -278,10 +292,22 @@ fn loss_and_grad(
         zero(other_grads);
         let other_ws = &mut other.ws;
         let (first, second) = rayon::join(
-            || blocks_loss_and_grad(net, &x[..cut * d], &y[..cut], loss, scale, ws, grads),
             || {
                 blocks_loss_and_grad(
                     net,
+                    wt_ref,
+                    &x[..cut * d],
+                    &y[..cut],
+                    loss,
+                    scale,
+                    ws,
+                    grads,
+                )
+            },
+            || {
+                blocks_loss_and_grad(
+                    net,
+                    wt_ref,
                     &x[cut * d..],
                     &y[cut..],
                     loss,
@@ -299,8 +325,18 @@ fn loss_and_grad(
         ws.other = Some(other);
         first + second
     } else {
-        blocks_loss_and_grad(net, x, y, loss, scale, ws, grads)
+        blocks_loss_and_grad(net, wt_ref, x, y, loss, scale, ws, grads)
     };
+    ws.wt = wt;
+    // Narrow layers accumulated their weight gradient transposed (see `block_loss_and_grad`).
+    for (l, layer) in net.layers().iter().enumerate() {
+        if layer.outputs() < NARROW {
+            let g = &mut grads[2 * l];
+            let t = nalgebra::DMatrix::from_column_slice(layer.inputs(), layer.outputs(), g)
+                .transpose();
+            g.copy_from_slice(t.as_slice());
+        }
+    }
     total /= n as f64;
     if l2 != 0.0 {
         let c = l2 / n as f32;
@@ -315,8 +351,10 @@ fn loss_and_grad(
 }
 
 /// Runs the blocks of `x` one after another, adding their gradients into `grads`.
+#[allow(clippy::too_many_arguments)]
 fn blocks_loss_and_grad(
     net: &Network,
+    wt: &[Vec<f32>],
     x: &[f32],
     y: &[u32],
     loss: Loss,
@@ -330,6 +368,7 @@ fn blocks_loss_and_grad(
         let end = (start + BLOCK).min(y.len());
         total += block_loss_and_grad(
             net,
+            wt,
             &x[start * d..end * d],
             &y[start..end],
             loss,
@@ -343,8 +382,10 @@ fn blocks_loss_and_grad(
 
 /// Forward and backward pass of one block: returns its summed loss and adds `scale ×` its
 /// gradient to `grads`.
+#[allow(clippy::too_many_arguments)]
 fn block_loss_and_grad(
     net: &Network,
+    wt: &[Vec<f32>],
     x: &[f32],
     y: &[u32],
     loss: Loss,
@@ -364,8 +405,26 @@ fn block_loss_and_grad(
         ws.a[l].resize(size, 0.0);
         ws.dz[l].resize(size, 0.0);
         let input: &[f32] = if l == 0 { x } else { &ws.a[l - 1] };
-        layer.linear_into(input, n, &mut ws.z[l]);
-        layer.add_bias(&mut ws.z[l]);
+        if layer.outputs() < NARROW {
+            // Few neurons: each output is a dot product with a row of W (a column of Wᵀ).
+            let (outs, ins) = (layer.outputs(), layer.inputs());
+            let bias = layer.bias.as_slice();
+            gemm_bias(
+                outs,
+                ins,
+                n,
+                1.0,
+                &wt[l],
+                true,
+                input,
+                false,
+                0.0,
+                bias,
+                &mut ws.z[l],
+            );
+        } else {
+            layer.affine_into(input, n, &mut ws.z[l]);
+        }
         layer.activate_into(&ws.z[l], &mut ws.a[l]);
     }
 
@@ -389,33 +448,31 @@ fn block_loss_and_grad(
             let (w, b) = grads.split_at_mut(2 * l + 1);
             (&mut w[2 * l], &mut b[0])
         };
-        // dW += dZ · Aᵀ, db += row sums of dZ.
-        gemm(outs, n, ins, 1.0, &ws.dz[l], false, input, true, 1.0, gw);
-        for col in ws.dz[l].chunks_exact(outs) {
-            for (g, d) in gb.iter_mut().zip(col) {
-                *g += d;
-            }
+        // dW += dZ · Aᵀ, db += row sums of dZ. A narrow layer accumulates dWᵀ += A · dZᵀ
+        // instead, which streams along its many inputs; it is transposed back at the end.
+        if outs < NARROW {
+            gemm(ins, n, outs, 1.0, input, false, &ws.dz[l], true, 1.0, gw);
+        } else {
+            gemm(outs, n, ins, 1.0, &ws.dz[l], false, input, true, 1.0, gw);
+        }
+        if l == depth - 1 {
+            // The loss's gradient has no pass of its own to fold the bias gradient into.
+            super::linalg::add_row_sums(&ws.dz[l], gb);
         }
         if l > 0 {
             // dA = Wᵀ · dZ, then through the previous layer's activation.
             ws.da.resize(ins * n, 0.0);
             gemm(
-                ins,
-                outs,
-                n,
-                1.0,
-                layer.weights.as_slice(),
-                true,
-                &ws.dz[l],
-                false,
-                0.0,
-                &mut ws.da,
+                ins, outs, n, 1.0, &wt[l], false, &ws.dz[l], false, 0.0, &mut ws.da,
             );
-            layers[l - 1].activation.backprop(
+            // The previous layer's bias gradient (its rows of dZ summed) in the same pass.
+            let gb_prev = &mut grads[2 * (l - 1) + 1];
+            layers[l - 1].activation.backprop_and_sum(
                 &ws.z[l - 1],
                 &ws.a[l - 1],
                 &ws.da,
                 &mut ws.dz[l - 1],
+                gb_prev,
             );
         }
     }
@@ -628,15 +685,24 @@ impl Trainer {
         &mut self,
         data: &Dataset,
         epochs: usize,
-        mut progress: impl FnMut(&EpochStats),
+        mut progress: impl FnMut(&EpochStats) + Send,
     ) -> Result<Option<EpochStats>, TrainError> {
-        let mut last = None;
-        for _ in 0..epochs {
-            let stats = self.step_epoch(data)?;
-            progress(&stats);
-            last = Some(stats);
+        let mut epochs_loop = || {
+            let mut last = None;
+            for _ in 0..epochs {
+                let stats = self.step_epoch(data)?;
+                progress(&stats);
+                last = Some(stats);
+            }
+            Ok(last)
+        };
+        // Run the loop on a worker of a two-thread pool: each epoch's split into halves then
+        // starts from a pool thread, which hands the other half to a worker that is usually
+        // still awake, instead of waking a worker and putting the caller to sleep every epoch.
+        match rayon::ThreadPoolBuilder::new().num_threads(2).build() {
+            Ok(pool) => pool.install(epochs_loop),
+            Err(_) => epochs_loop(),
         }
-        Ok(last)
     }
 
     fn net_is_finite(&self) -> bool {
