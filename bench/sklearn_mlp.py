@@ -13,6 +13,7 @@ from sklearn.neural_network import MLPClassifier
 
 def main():
     path, hidden, activation, lr, epochs = sys.argv[1:6]
+    seed = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     data = np.loadtxt(path, delimiter=",", skiprows=1)
     x, y = data[:, :-1], data[:, -1].astype(int)
     hidden_sizes = tuple(int(h) for h in hidden.split("-") if h)
@@ -27,7 +28,7 @@ def main():
         shuffle=False,
         tol=0.0,
         n_iter_no_change=int(epochs) + 1,
-        random_state=0,
+        random_state=seed,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

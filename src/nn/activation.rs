@@ -110,19 +110,6 @@ impl Activation {
         backprop_kernel(self, z, a, da, dz);
     }
 
-    /// [`Activation::backprop`] on a layer of `sums.len()` neurons that also adds each row of
-    /// `dz` into `sums` (the bias gradient) in the same pass.
-    pub fn backprop_and_sum(
-        self,
-        z: &[f32],
-        a: &[f32],
-        da: &[f32],
-        dz: &mut [f32],
-        sums: &mut [f32],
-    ) {
-        backprop_sum_kernel(self, z, a, da, dz, sums);
-    }
-
     /// Applies the activation to one sample's pre-activations `z` (one layer), in place.
     pub fn apply_column(self, z: &mut [f32]) {
         if self == Activation::Softmax {
@@ -246,47 +233,10 @@ pub fn exp_f32(x: f32) -> f32 {
     y = y.mul_add(r, 8.333_452e-3);
     y = y.mul_add(r, 4.166_579_6e-2);
     y = y.mul_add(r, 1.666_666_5e-1);
-    y = y.mul_add(r, 5.000_000_1e-1);
+    y = y.mul_add(r, 0.5);
     let y = (y * r).mul_add(r, r) + 1.0;
     let scale = f32::from_bits((((fx as i32) + 127) as u32) << 23);
     y * scale
-}
-
-#[inline(always)]
-fn each_backprop_sum(
-    z: &[f32],
-    a: &[f32],
-    da: &[f32],
-    dz: &mut [f32],
-    sums: &mut [f32],
-    f: impl Fn(f32, f32) -> f32,
-) {
-    let k = sums.len();
-    for (((dc, gc), zc), ac) in dz
-        .chunks_exact_mut(k)
-        .zip(da.chunks_exact(k))
-        .zip(z.chunks_exact(k))
-        .zip(a.chunks_exact(k))
-    {
-        for ((((d, &g), &zv), &av), s) in dc.iter_mut().zip(gc).zip(zc).zip(ac).zip(sums.iter_mut())
-        {
-            *d = g * f(zv, av);
-            *s += *d;
-        }
-    }
-}
-
-crate::nn::linalg::dispatch! {
-    /// [`Activation::backprop_and_sum`], vectorised where the activation allows.
-    fn backprop_sum_kernel(act: Activation, z: &[f32], a: &[f32], da: &[f32], dz: &mut [f32], sums: &mut [f32]) {
-        match act {
-            Activation::Identity | Activation::Softmax => each_backprop_sum(z, a, da, dz, sums, |_, _| 1.0),
-            Activation::Relu => each_backprop_sum(z, a, da, dz, sums, |z, _| if z > 0.0 { 1.0 } else { 0.0 }),
-            Activation::Sigmoid => each_backprop_sum(z, a, da, dz, sums, |_, a| a * (1.0 - a)),
-            Activation::Tanh => each_backprop_sum(z, a, da, dz, sums, |_, a| 1.0 - a * a),
-            other => each_backprop_sum(z, a, da, dz, sums, |z, a| other.derivative(z, a)),
-        }
-    }
 }
 
 /// The logistic function, stable for large |z|.

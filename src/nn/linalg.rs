@@ -28,27 +28,6 @@ pub fn gemm(
     beta: f32,
     c: &mut [f32],
 ) {
-    gemm_bias(m, k, n, alpha, a, a_t, b, b_t, beta, &[], c);
-}
-
-/// [`gemm`] plus a bias added to every column of the product: `C = op(A)·op(B) + bias`
-/// (with `alpha = 1` and `beta = 0` when `bias` is not empty). The skinny kernels start their
-/// sums from the bias, which saves a pass over `C`.
-#[allow(clippy::too_many_arguments)]
-pub fn gemm_bias(
-    m: usize,
-    k: usize,
-    n: usize,
-    alpha: f32,
-    a: &[f32],
-    a_t: bool,
-    b: &[f32],
-    b_t: bool,
-    beta: f32,
-    bias: &[f32],
-    c: &mut [f32],
-) {
-    assert!(bias.is_empty() || (bias.len() == m && alpha == 1.0 && beta == 0.0 && !b_t));
     assert_eq!(a.len(), m * k, "gemm: A has the wrong size");
     assert_eq!(b.len(), k * n, "gemm: B has the wrong size");
     assert_eq!(c.len(), m * n, "gemm: C has the wrong size");
@@ -56,7 +35,7 @@ pub fn gemm_bias(
         return;
     }
     if m.min(k).min(n) < SKINNY && k > 0 {
-        skinny(m, k, n, alpha, a, a_t, b, b_t, beta, bias, c);
+        skinny(m, k, n, alpha, a, a_t, b, b_t, beta, c);
         return;
     }
     // Row and column strides of op(A) and op(B).
@@ -82,9 +61,6 @@ pub fn gemm_bias(
             m as isize,
         );
     }
-    if !bias.is_empty() {
-        add_to_columns(c, bias);
-    }
 }
 
 /// The skinny path: runs the kernel that vectorises along a long side, writing into `C`
@@ -100,7 +76,6 @@ fn skinny(
     b: &[f32],
     b_t: bool,
     beta: f32,
-    bias: &[f32],
     c: &mut [f32],
 ) {
     use std::borrow::Cow;
@@ -135,7 +110,7 @@ fn skinny(
         }
     } else if m >= 8 {
         // C[:, j] = Σ_p op(A)[:, p] · B[p, j], vectorised along m.
-        kernels::axpy_cols(&a_cm(), m, k, b, n, bias, out);
+        kernels::axpy_cols(&a_cm(), m, k, b, n, out);
     } else {
         // C[i, j] = op(A)[i, :] · B[:, j]: rows of op(A) contiguous, vectorised along k.
         let rows: Cow<'_, [f32]> = if a_t {
@@ -146,12 +121,12 @@ fn skinny(
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             // SAFETY: the CPU supports AVX2 and FMA; the slice lengths are checked inside.
-            unsafe { avx2::dot_cols(&rows, m, k, b, n, bias, out) };
+            unsafe { avx2::dot_cols(&rows, m, k, b, n, out) };
         } else {
-            kernels::dot_cols(&rows, m, k, b, n, bias, out);
+            kernels::dot_cols(&rows, m, k, b, n, out);
         }
         #[cfg(not(target_arch = "x86_64"))]
-        kernels::dot_cols(&rows, m, k, b, n, bias, out);
+        kernels::dot_cols(&rows, m, k, b, n, out);
     }
     if beta == 0.0 {
         if alpha != 1.0 {
@@ -167,11 +142,6 @@ fn skinny(
 /// `Z[:, j] += b` for every column of `Z` (`b.len()` rows).
 pub fn add_to_columns(z: &mut [f32], b: &[f32]) {
     kernels::add_to_columns(z, b);
-}
-
-/// `s += Σ_j Z[:, j]`: the row sums of `Z` (`s.len()` rows), added to `s`.
-pub fn add_row_sums(z: &[f32], s: &mut [f32]) {
-    kernels::add_row_sums(z, s);
 }
 
 /// The transpose of an `r × c` column-major matrix (as a `c × r` one).
@@ -203,15 +173,7 @@ mod avx2 {
 
     /// `C[i, j] = R[:, i] · B[:, j]` (as `kernels::dot_cols`), four rows per load of `B`.
     #[target_feature(enable = "avx2,fma")]
-    pub fn dot_cols(
-        r: &[f32],
-        m: usize,
-        k: usize,
-        b: &[f32],
-        n: usize,
-        bias: &[f32],
-        c: &mut [f32],
-    ) {
+    pub fn dot_cols(r: &[f32], m: usize, k: usize, b: &[f32], n: usize, c: &mut [f32]) {
         assert!(r.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
         let whole = k - k % 8;
         for j in 0..n {
@@ -240,7 +202,7 @@ mod avx2 {
                     for p in whole..k {
                         sum = row[p].mul_add(bj[p], sum);
                     }
-                    c[i + t + j * m] = sum + bias.get(i + t).copied().unwrap_or(0.0);
+                    c[i + t + j * m] = sum;
                 }
                 i += rows;
             }
@@ -292,26 +254,9 @@ mod kernels {
     }
 
     dispatch! {
-        /// `s += Σ_j Z[:, j]`.
-        fn add_row_sums(z: &[f32], s: &mut [f32]) {
-            for col in z.chunks_exact(s.len()) {
-                for (t, v) in s.iter_mut().zip(col) {
-                    *t += v;
-                }
-            }
-        }
-    }
-
-    dispatch! {
         /// `C[:, j] = Σ_p A[:, p] · B[p, j]` with `A` `m × k`, `B` `k × n`, `C` `m × n`.
         /// Rows go in strips of 32 held in registers, so each `C` entry is stored once.
-        fn axpy_cols(a: &[f32], m: usize, k: usize, b: &[f32], n: usize, bias: &[f32], c: &mut [f32]) {
-            // Sums start from the bias, or from zero when there is none.
-            let start = |acc: &mut [f32], i0: usize| {
-                if !bias.is_empty() {
-                    acc.copy_from_slice(&bias[i0..i0 + acc.len()]);
-                }
-            };
+        fn axpy_cols(a: &[f32], m: usize, k: usize, b: &[f32], n: usize, c: &mut [f32]) {
             const STRIP: usize = 32;
             for j in 0..n {
                 let bj = &b[j * k..(j + 1) * k];
@@ -319,7 +264,6 @@ mod kernels {
                 let mut i0 = 0;
                 while i0 + STRIP <= m {
                     let mut acc = [0.0f32; STRIP];
-                    start(&mut acc, i0);
                     for (p, &s) in bj.iter().enumerate() {
                         let ap = &a[p * m + i0..p * m + i0 + STRIP];
                         for l in 0..STRIP {
@@ -333,7 +277,6 @@ mod kernels {
                 // updating C in memory once per p would chain each update on the last store.
                 while i0 + 8 <= m {
                     let mut acc = [0.0f32; 8];
-                    start(&mut acc, i0);
                     for (p, &s) in bj.iter().enumerate() {
                         let ap = &a[p * m + i0..p * m + i0 + 8];
                         for l in 0..8 {
@@ -344,7 +287,7 @@ mod kernels {
                     i0 += 8;
                 }
                 for (i, out) in col.iter_mut().enumerate().skip(i0) {
-                    let mut sum = if bias.is_empty() { 0.0 } else { bias[i] };
+                    let mut sum = 0.0f32;
                     for (p, &s) in bj.iter().enumerate() {
                         sum = a[p * m + i].mul_add(s, sum);
                     }
@@ -356,7 +299,7 @@ mod kernels {
 
     dispatch! {
         /// `C[i, j] = R[:, i] · B[:, j]` with `R` `k × m` (the rows of op(A)), `B` `k × n`.
-        fn dot_cols(r: &[f32], m: usize, k: usize, b: &[f32], n: usize, bias: &[f32], c: &mut [f32]) {
+        fn dot_cols(r: &[f32], m: usize, k: usize, b: &[f32], n: usize, c: &mut [f32]) {
             for j in 0..n {
                 let bj = &b[j * k..(j + 1) * k];
                 for i in 0..m {
@@ -373,7 +316,7 @@ mod kernels {
                     for (x, y) in xs.remainder().iter().zip(ys.remainder()) {
                         sum = x.mul_add(*y, sum);
                     }
-                    c[i + j * m] = sum + bias.get(i).copied().unwrap_or(0.0);
+                    c[i + j * m] = sum;
                 }
             }
         }

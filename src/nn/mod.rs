@@ -6,6 +6,7 @@ pub mod data;
 pub mod linalg;
 pub mod loss;
 pub mod network;
+pub mod rows;
 pub mod train;
 
 pub use activation::Activation;

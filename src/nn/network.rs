@@ -180,23 +180,6 @@ impl Layer {
         );
     }
 
-    /// `W·a + b` for a batch `a` (`inputs × n`), written into `out` (`outputs × n`).
-    pub(crate) fn affine_into(&self, a: &[f32], n: usize, out: &mut [f32]) {
-        super::linalg::gemm_bias(
-            self.outputs(),
-            self.inputs(),
-            n,
-            1.0,
-            self.weights.as_slice(),
-            false,
-            a,
-            false,
-            0.0,
-            self.bias.as_slice(),
-            out,
-        );
-    }
-
     /// Adds the bias to every column of `z` (`outputs × n`).
     pub(crate) fn add_bias(&self, z: &mut [f32]) {
         super::linalg::add_to_columns(z, self.bias.as_slice());

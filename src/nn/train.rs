@@ -3,9 +3,9 @@
 
 use super::activation::Activation;
 use super::data::Dataset;
-use super::linalg::{gemm, gemm_bias};
 use super::loss::Loss;
 use super::network::{Layer, Network, decide};
+use super::rows;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -214,6 +214,12 @@ struct Workspace {
     batch_y: Vec<u32>,
     /// Each layer's weights, transposed.
     wt: Vec<Vec<f32>>,
+    /// The block's inputs, sample-major.
+    xt: Vec<f32>,
+    /// The output layer's pre-activations, activations and gradient, class-major.
+    zc: Vec<f32>,
+    ac: Vec<f32>,
+    dzc: Vec<f32>,
     /// The second thread's buffers and gradient.
     other: Option<Box<Half>>,
 }
@@ -245,9 +251,6 @@ fn for_each_block(net: &mut Network, mut f: impl FnMut(usize, &mut [f32])) {
 /// Samples pushed through the network together: small enough that a block's activations
 /// stay in cache between the forward and the backward pass, large enough for the kernels.
 const BLOCK: usize = 256;
-
-/// Layers with fewer neurons than this use the transposed forms of their products.
-const NARROW: usize = 8;
 
 /// Mean loss (with penalty) of `net` on the batch `x` (`d × n`, labels `y`), and its gradient
 /// written into `grads`. The batch goes through in blocks of [`BLOCK`] samples whose
@@ -328,15 +331,6 @@ fn loss_and_grad(
         blocks_loss_and_grad(net, wt_ref, x, y, loss, scale, ws, grads)
     };
     ws.wt = wt;
-    // Narrow layers accumulated their weight gradient transposed (see `block_loss_and_grad`).
-    for (l, layer) in net.layers().iter().enumerate() {
-        if layer.outputs() < NARROW {
-            let g = &mut grads[2 * l];
-            let t = nalgebra::DMatrix::from_column_slice(layer.inputs(), layer.outputs(), g)
-                .transpose();
-            g.copy_from_slice(t.as_slice());
-        }
-    }
     total /= n as f64;
     if l2 != 0.0 {
         let c = l2 / n as f32;
@@ -381,7 +375,8 @@ fn blocks_loss_and_grad(
 }
 
 /// Forward and backward pass of one block: returns its summed loss and adds `scale ×` its
-/// gradient to `grads`.
+/// gradient to `grads`. Inside the block every layer's values are sample-major (`n × width`,
+/// see [`rows`]), so each product streams along the samples.
 #[allow(clippy::too_many_arguments)]
 fn block_loss_and_grad(
     net: &Network,
@@ -396,83 +391,77 @@ fn block_loss_and_grad(
     let n = y.len();
     let layers = net.layers();
     let depth = layers.len();
+    let d = net.input_dim();
+    rows::transpose_into(x, d, n, &mut ws.xt);
     ws.z.resize_with(depth, Vec::new);
     ws.a.resize_with(depth, Vec::new);
     ws.dz.resize_with(depth, Vec::new);
     for (l, layer) in layers.iter().enumerate() {
-        let size = layer.outputs() * n;
+        let (outs, ins) = (layer.outputs(), layer.inputs());
+        let size = outs * n;
         ws.z[l].resize(size, 0.0);
         ws.a[l].resize(size, 0.0);
         ws.dz[l].resize(size, 0.0);
-        let input: &[f32] = if l == 0 { x } else { &ws.a[l - 1] };
-        if layer.outputs() < NARROW {
-            // Few neurons: each output is a dot product with a row of W (a column of Wᵀ).
-            let (outs, ins) = (layer.outputs(), layer.inputs());
-            let bias = layer.bias.as_slice();
-            gemm_bias(
-                outs,
-                ins,
-                n,
-                1.0,
-                &wt[l],
-                true,
-                input,
-                false,
-                0.0,
-                bias,
-                &mut ws.z[l],
-            );
-        } else {
-            layer.affine_into(input, n, &mut ws.z[l]);
+        let input: &[f32] = if l == 0 { &ws.xt } else { &ws.a[l - 1] };
+        // Zᵀ = Aᵀ · Wᵀ + b.
+        rows::mm(
+            n,
+            ins,
+            outs,
+            input,
+            &wt[l],
+            layer.bias.as_slice(),
+            &mut ws.z[l],
+        );
+        if layer.activation.is_elementwise() {
+            layer.activation.map(&ws.z[l], &mut ws.a[l]);
         }
-        layer.activate_into(&ws.z[l], &mut ws.a[l]);
     }
 
+    // The output layer's activation and loss work per sample: in the class-major layout.
     let last = depth - 1;
     let k = layers[last].outputs();
+    rows::transpose_into(&ws.z[last], n, k, &mut ws.zc);
+    ws.ac.resize(k * n, 0.0);
+    layers[last].activate_into(&ws.zc, &mut ws.ac);
+    ws.dzc.resize(k * n, 0.0);
     let total = loss.sum_and_grad(
         layers[last].activation,
-        &ws.z[last],
-        &ws.a[last],
+        &ws.zc,
+        &ws.ac,
         k,
         y,
         scale,
-        Some(&mut ws.dz[last]),
+        Some(&mut ws.dzc),
     );
+    let mut dz_last = std::mem::take(&mut ws.dz[last]);
+    rows::transpose_into(&ws.dzc, k, n, &mut dz_last);
+    ws.dz[last] = dz_last;
 
     for l in (0..depth).rev() {
         let layer: &Layer = &layers[l];
         let (outs, ins) = (layer.outputs(), layer.inputs());
-        let input: &[f32] = if l == 0 { x } else { &ws.a[l - 1] };
-        let (gw, gb) = {
-            let (w, b) = grads.split_at_mut(2 * l + 1);
-            (&mut w[2 * l], &mut b[0])
-        };
-        // dW += dZ · Aᵀ, db += row sums of dZ. A narrow layer accumulates dWᵀ += A · dZᵀ
-        // instead, which streams along its many inputs; it is transposed back at the end.
-        if outs < NARROW {
-            gemm(ins, n, outs, 1.0, input, false, &ws.dz[l], true, 1.0, gw);
-        } else {
-            gemm(outs, n, ins, 1.0, &ws.dz[l], false, input, true, 1.0, gw);
-        }
-        if l == depth - 1 {
-            // The loss's gradient has no pass of its own to fold the bias gradient into.
-            super::linalg::add_row_sums(&ws.dz[l], gb);
-        }
+        let input: &[f32] = if l == 0 { &ws.xt } else { &ws.a[l - 1] };
+        // dW += dZᵀ · A (dot products along the samples), db += column sums of dZ.
+        rows::mtm_acc(n, outs, ins, &ws.dz[l], input, &mut grads[2 * l]);
+        rows::add_col_sums(n, &ws.dz[l], &mut grads[2 * l + 1]);
         if l > 0 {
-            // dA = Wᵀ · dZ, then through the previous layer's activation.
+            // dA = dZ · W, then through the previous layer's activation.
             ws.da.resize(ins * n, 0.0);
-            gemm(
-                ins, outs, n, 1.0, &wt[l], false, &ws.dz[l], false, 0.0, &mut ws.da,
+            rows::mm(
+                n,
+                outs,
+                ins,
+                &ws.dz[l],
+                layer.weights.as_slice(),
+                &[],
+                &mut ws.da,
             );
-            // The previous layer's bias gradient (its rows of dZ summed) in the same pass.
-            let gb_prev = &mut grads[2 * (l - 1) + 1];
-            layers[l - 1].activation.backprop_and_sum(
+            layers[l - 1].activation.backprop(
                 &ws.z[l - 1],
                 &ws.a[l - 1],
                 &ws.da,
                 &mut ws.dz[l - 1],
-                gb_prev,
             );
         }
     }
