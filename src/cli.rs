@@ -118,6 +118,9 @@ pub struct WindowArgs {
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x800")]
     pub size: String,
+    /// Open with training paused (it starts at once otherwise).
+    #[arg(long)]
+    pub paused: bool,
 }
 
 /// A user error: printed as `error: ...`, exit code 2.
@@ -426,6 +429,8 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         .ok_or_else(|| UsageError(format!("--size `{}`: expected WIDTHxHEIGHT", window.size)))?;
     crate::app::run(crate::app::AppOptions {
         resolved,
+        seed: setup.seed,
+        training: !window.paused,
         screenshot: window.screenshot.clone(),
         screenshot_after: window.screenshot_after,
         size: (w, h),

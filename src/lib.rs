@@ -4,7 +4,9 @@
 
 pub mod cli;
 pub mod io;
+pub mod live;
 pub mod nn;
+pub mod palette;
 
 #[cfg(feature = "app")]
 pub mod app;

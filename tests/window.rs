@@ -83,30 +83,47 @@ fn screenshot(x: &Xvfb, name: &str, args: &[&str]) -> PathBuf {
     path
 }
 
+/// The window's background and the palette's first class colours (sRGB), as the app draws
+/// them (unlit, no tone mapping).
+const BACKGROUND: [u8; 3] = [20, 23, 28];
+const CLASSES: [[u8; 3]; 3] = [[31, 119, 180], [255, 127, 14], [44, 160, 44]];
+
+/// Which class's decision-region colour a pixel shows, if any: a blend of the background
+/// toward that class's colour (the heatmap draws 12% to 45% of the way).
+fn region_class(p: [u8; 3]) -> Option<usize> {
+    let v: Vec<f32> = (0..3).map(|i| p[i] as f32 - BACKGROUND[i] as f32).collect();
+    CLASSES.iter().position(|c| {
+        let d: Vec<f32> = (0..3).map(|i| c[i] as f32 - BACKGROUND[i] as f32).collect();
+        let t = (0..3).map(|i| v[i] * d[i]).sum::<f32>() / (0..3).map(|i| d[i] * d[i]).sum::<f32>();
+        let residual = (0..3).map(|i| (v[i] - t * d[i]).powi(2)).sum::<f32>().sqrt();
+        (0.08..0.5).contains(&t) && residual < 10.0
+    })
+}
+
+/// The explorer as `spacefold` opens it: training a three-arm spiral, decision regions
+/// under the points.
 #[test]
-fn the_window_draws_every_class_of_points() {
+fn the_explorer_trains_and_draws_regions_and_points() {
     let x = Xvfb::start();
-    let path = screenshot(&x, "points-spiral", &["--data", "spiral:arms=3,n=600"]);
+    let path = screenshot(
+        &x,
+        "explorer-spiral",
+        &["--data", "spiral:arms=3,n=600", "--arch", "2-16-16-3", "--screenshot-after", "6"],
+    );
     let (w, h, pixels) = read_png(&path);
     assert_eq!((w, h), (1280, 800));
-    // The first three class colours of the palette, as drawn (unlit, sRGB).
-    let classes = [[31, 119, 180], [255, 127, 14], [44, 160, 44]];
-    for (k, colour) in classes.iter().enumerate() {
-        let count = pixels.iter().filter(|p| near(**p, *colour, 12)).count();
-        assert!(
-            count > 500,
-            "class {k}: only {count} pixels of its colour in {}",
-            path.display()
-        );
+    // The points: every class's exact colour (the discs' fill).
+    for (k, colour) in CLASSES.iter().enumerate() {
+        let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
+        assert!(count > 300, "class {k}: only {count} point pixels in {}", path.display());
     }
-    // Most of the window is the dark background, not a blank or garbled frame.
-    let background = pixels
-        .iter()
-        .filter(|p| near(**p, [20, 23, 28], 12))
-        .count();
-    assert!(
-        background > pixels.len() / 2,
-        "background pixels: {background} of {}",
-        pixels.len()
-    );
+    // The regions: at least two classes' region colours, each over a good part of the view.
+    let mut regions = [0usize; 3];
+    for p in &pixels {
+        if let Some(k) = region_class(*p) {
+            regions[k] += 1;
+        }
+    }
+    let big = regions.iter().filter(|&&n| n > pixels.len() / 50).count();
+    assert!(big >= 2, "region pixels per class: {regions:?} in {}", path.display());
 }

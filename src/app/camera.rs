@@ -1,48 +1,195 @@
-//! The 2D camera: an orthographic view straight down onto the input plane, framing the data.
+//! The 2D camera: an orthographic view straight down onto the input plane. It frames the
+//! data in the part of the window the panels leave free; the wheel zooms about the cursor,
+//! a drag pans, and R frames the data again.
 
-use super::Scenario;
+use super::explorer::Explorer;
 use bevy::camera::ScalingMode;
 use bevy::core_pipeline::tonemapping::Tonemapping;
+use bevy::input::mouse::AccumulatedMouseScroll;
 use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::egui_wants_any_pointer_input;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_plane_camera);
+    app.init_resource::<View2d>()
+        .init_resource::<PanelInsets>()
+        .add_systems(Startup, spawn_plane_camera)
+        .add_systems(
+            Update,
+            (
+                frame_data_when_it_changes,
+                reset_view_on_key,
+                (zoom_about_cursor, pan_on_drag).run_if(not(egui_wants_any_pointer_input)),
+                apply_view,
+            )
+                .chain(),
+        );
 }
 
-/// The data's bounding box in the plane of its first two features: (min, max).
-pub fn data_bounds(scenario: &Scenario) -> (Vec2, Vec2) {
-    let mut lo = Vec2::splat(f32::INFINITY);
-    let mut hi = Vec2::splat(f32::NEG_INFINITY);
-    for data in [&scenario.0.train, &scenario.0.test] {
-        for i in 0..data.len() {
-            let p = data.point(i);
-            let v = Vec2::new(p[0], p.get(1).copied().unwrap_or(0.0));
-            lo = lo.min(v);
-            hi = hi.max(v);
+/// What the 2D camera looks at: the world point at the centre of the free area, and world
+/// units per logical pixel.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct View2d {
+    /// World point shown at the centre of the free area.
+    pub center: Vec2,
+    /// World units per logical pixel.
+    pub units_per_px: f32,
+}
+
+impl Default for View2d {
+    fn default() -> Self {
+        View2d {
+            center: Vec2::ZERO,
+            units_per_px: 0.01,
         }
     }
-    if !lo.is_finite() || !hi.is_finite() {
-        return (Vec2::splat(-1.0), Vec2::splat(1.0));
-    }
-    (lo, hi)
 }
 
-fn spawn_plane_camera(mut commands: Commands, scenario: Res<Scenario>) {
-    let (lo, hi) = data_bounds(&scenario);
-    let center = (lo + hi) / 2.0;
-    let size = (hi - lo).max(Vec2::splat(1e-3)) * 1.15;
+/// Logical pixels the panels cover on the left of the window.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct PanelInsets {
+    /// Width of the left panel.
+    pub left: f32,
+}
+
+/// Marks the camera of the plane view.
+#[derive(Component)]
+pub struct PlaneCamera;
+
+fn spawn_plane_camera(mut commands: Commands) {
     commands.spawn((
         Name::new("Plane camera"),
+        PlaneCamera,
         Camera3d::default(),
         // Class colours are data: shown exactly as the legend gives them, not tone-mapped.
         Tonemapping::None,
         Projection::from(OrthographicProjection {
-            scaling_mode: ScalingMode::AutoMin {
-                min_width: size.x,
-                min_height: size.y,
-            },
+            scaling_mode: ScalingMode::WindowSize,
             ..OrthographicProjection::default_3d()
         }),
-        Transform::from_xyz(center.x, center.y, 10.0).looking_at(center.extend(0.0), Vec3::Y),
+        Transform::from_xyz(0.0, 0.0, 10.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
+}
+
+/// The view that shows `bounds` whole in the free area of a `window` (logical size).
+fn fit(bounds: (Vec2, Vec2), window: Vec2, insets: PanelInsets) -> View2d {
+    let free = Vec2::new((window.x - insets.left).max(50.0), window.y.max(50.0));
+    let size = (bounds.1 - bounds.0).max(Vec2::splat(1e-6));
+    View2d {
+        center: (bounds.0 + bounds.1) / 2.0,
+        units_per_px: (size / free).max_element() * 1.04,
+    }
+}
+
+fn frame_data_when_it_changes(
+    explorer: Res<Explorer>,
+    insets: Res<PanelInsets>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut view: ResMut<View2d>,
+    mut framed: Local<(u64, f32)>,
+) {
+    // Frame again when the data changes, and once the panel has its width.
+    let key = (explorer.data_version, insets.left);
+    if *framed == key {
+        return;
+    }
+    *framed = key;
+    *view = fit(explorer.bounds(), window.size(), *insets);
+}
+
+fn reset_view_on_key(
+    keys: Res<ButtonInput<KeyCode>>,
+    explorer: Res<Explorer>,
+    insets: Res<PanelInsets>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut view: ResMut<View2d>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+) {
+    if keys.just_pressed(KeyCode::KeyR) && !egui.wants_any_keyboard_input() {
+        *view = fit(explorer.bounds(), window.size(), *insets);
+    }
+}
+
+/// The world point under a window position (logical pixels, origin top-left).
+pub fn window_to_world(view: &View2d, insets: PanelInsets, window: Vec2, pos: Vec2) -> Vec2 {
+    let free_center = Vec2::new(insets.left + (window.x - insets.left) / 2.0, window.y / 2.0);
+    let d = pos - free_center;
+    view.center + Vec2::new(d.x, -d.y) * view.units_per_px
+}
+
+fn zoom_about_cursor(
+    scroll: Res<AccumulatedMouseScroll>,
+    insets: Res<PanelInsets>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut view: ResMut<View2d>,
+) {
+    if scroll.delta.y == 0.0 {
+        return;
+    }
+    let Some(cursor) = window.cursor_position() else {
+        return;
+    };
+    let size = window.size();
+    let before = window_to_world(&view, *insets, size, cursor);
+    let lines = match scroll.unit {
+        bevy::input::mouse::MouseScrollUnit::Line => scroll.delta.y,
+        bevy::input::mouse::MouseScrollUnit::Pixel => scroll.delta.y / 40.0,
+    };
+    view.units_per_px = (view.units_per_px * 0.85f32.powf(lines)).clamp(1e-7, 1e5);
+    let after = window_to_world(&view, *insets, size, cursor);
+    view.center += before - after;
+}
+
+fn pan_on_drag(
+    buttons: Res<ButtonInput<MouseButton>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut view: ResMut<View2d>,
+    mut last: Local<Option<Vec2>>,
+) {
+    let dragging = buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle);
+    let cursor = window.cursor_position();
+    if let (true, Some(now), Some(before)) = (dragging, cursor, *last) {
+        let d = now - before;
+        let shift = Vec2::new(d.x, -d.y) * view.units_per_px;
+        view.center -= shift;
+    }
+    *last = if dragging { cursor } else { None };
+}
+
+fn apply_view(
+    view: Res<View2d>,
+    insets: Res<PanelInsets>,
+    mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
+) {
+    for (mut transform, mut projection) in &mut cameras {
+        // The camera sits left of `center` by half the panel, so `center` lands in the middle
+        // of the free area.
+        let x = view.center.x - insets.left / 2.0 * view.units_per_px;
+        transform.translation = Vec3::new(x, view.center.y, 10.0);
+        if let Projection::Orthographic(ortho) = projection.as_mut() {
+            ortho.scale = view.units_per_px;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_then_map_corners_back() {
+        let insets = PanelInsets { left: 300.0 };
+        let window = Vec2::new(1300.0, 800.0);
+        let bounds = (Vec2::new(-2.0, -1.0), Vec2::new(2.0, 1.0));
+        let view = fit(bounds, window, insets);
+        // The free area's centre shows the data's centre.
+        assert_eq!(
+            window_to_world(&view, insets, window, Vec2::new(800.0, 400.0)),
+            Vec2::ZERO
+        );
+        // The data fits: its corners are inside the free area.
+        let left_edge = window_to_world(&view, insets, window, Vec2::new(300.0, 400.0));
+        let top = window_to_world(&view, insets, window, Vec2::new(800.0, 0.0));
+        assert!(left_edge.x <= -2.0 && top.y >= 1.0);
+    }
 }

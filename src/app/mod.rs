@@ -3,11 +3,14 @@
 
 mod camera;
 mod capture;
+pub mod explorer;
+mod heatmap;
 mod palette;
-mod panel;
 pub mod points;
+mod ui;
 
 use crate::cli::Resolved;
+use crate::live::LiveTraining;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use std::path::PathBuf;
@@ -18,6 +21,10 @@ pub use palette::class_color;
 pub struct AppOptions {
     /// Data set, network and training settings from the command line.
     pub resolved: Resolved,
+    /// Seed of the split and the weights.
+    pub seed: u64,
+    /// Start training at once.
+    pub training: bool,
     /// Save a screenshot here, then quit.
     pub screenshot: Option<PathBuf>,
     /// Seconds before that screenshot.
@@ -26,12 +33,18 @@ pub struct AppOptions {
     pub size: (u32, u32),
 }
 
-/// The set-up the window shows.
-#[derive(Resource)]
-pub struct Scenario(pub Resolved);
-
 /// Opens the window and runs until it is closed.
 pub fn run(options: AppOptions) {
+    let explorer = explorer::Explorer::from_resolved(&options.resolved, options.seed);
+    let live = LiveTraining::start(
+        options.resolved.network.clone(),
+        explorer.config.clone(),
+        explorer.train.clone(),
+        explorer.test.clone(),
+        options.training,
+    );
+    live.send(crate::live::Command::SetHeatmap(explorer.heatmap_spec()));
+    live.send(crate::live::Command::SetSpeed(explorer.speed));
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
@@ -42,9 +55,16 @@ pub fn run(options: AppOptions) {
         ..default()
     }))
     .add_plugins(bevy_egui::EguiPlugin::default())
-    .insert_resource(ClearColor(Color::srgb(0.08, 0.09, 0.11)))
-    .insert_resource(Scenario(options.resolved))
-    .add_plugins((camera::plugin, points::plugin, panel::plugin));
+    .insert_resource(ClearColor(Color::srgb_u8(20, 23, 28)))
+    .insert_resource(explorer)
+    .insert_resource(explorer::Link(live))
+    .add_plugins((
+        explorer::plugin,
+        camera::plugin,
+        heatmap::plugin,
+        points::plugin,
+        ui::plugin,
+    ));
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::CaptureRequest {
             path,

@@ -1,23 +1,9 @@
-//! Class colours, shared by every view so a class looks the same everywhere.
+//! Class colours as Bevy colours.
 
 use bevy::prelude::*;
 
-/// Well-separated hues (after the Tableau 10 palette); classes beyond ten cycle.
-const CLASS_COLORS: [(u8, u8, u8); 10] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-];
-
 /// The colour of class `k`.
 pub fn class_color(k: u32) -> Color {
-    let (r, g, b) = CLASS_COLORS[k as usize % CLASS_COLORS.len()];
+    let [r, g, b] = crate::palette::class_rgb(k);
     Color::srgb_u8(r, g, b)
 }

@@ -1,11 +1,14 @@
-//! Data points as entities: one per point, sharing one mesh and one material per class so
-//! that they batch. Training points are filled discs; test points are rings.
+//! Data points as entities: one per point, sharing one mesh per class (and per set) so that
+//! they batch. Training points are discs with a dark rim; test points are rings.
 
-use super::{Scenario, class_color};
+use super::class_color;
+use super::explorer::Explorer;
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_points);
+    app.add_systems(Update, respawn_points);
 }
 
 /// A data point's place in its set.
@@ -19,44 +22,115 @@ pub struct DataPoint {
     pub class: u32,
 }
 
-fn spawn_points(
+/// A disc (or a ring, when `hole > 0`) of radius 1 in `fill`, with a rim in `rim`, built with
+/// vertex colours so that one white unlit material serves every class.
+fn point_mesh(fill: Color, rim: Color, hole: f32) -> Mesh {
+    const SEGMENTS: u32 = 20;
+    let (fill, rim) = (
+        fill.to_linear().to_f32_array(),
+        rim.to_linear().to_f32_array(),
+    );
+    let mut positions = Vec::new();
+    let mut colors = Vec::new();
+    let mut indices = Vec::new();
+    // Three rings of vertices: the hole's edge (or centre), the fill's edge, the rim's edge.
+    let radii = [hole, 0.78, 1.0];
+    let ring_colors = [fill, fill, rim];
+    for (r, c) in radii.iter().zip(ring_colors) {
+        for s in 0..SEGMENTS {
+            let a = s as f32 / SEGMENTS as f32 * std::f32::consts::TAU;
+            positions.push([r * a.cos(), r * a.sin(), 0.0]);
+            colors.push(c);
+        }
+    }
+    // The rim band takes the rim colour on both of its edges.
+    for s in 0..SEGMENTS {
+        positions.push(positions[(SEGMENTS + s) as usize]);
+        colors.push(rim);
+    }
+    let band = |inner: u32, outer: u32, indices: &mut Vec<u32>| {
+        for s in 0..SEGMENTS {
+            let n = (s + 1) % SEGMENTS;
+            indices.extend_from_slice(&[
+                inner + s,
+                outer + s,
+                outer + n,
+                inner + s,
+                outer + n,
+                inner + n,
+            ]);
+        }
+    };
+    band(0, SEGMENTS, &mut indices);
+    band(3 * SEGMENTS, 2 * SEGMENTS, &mut indices);
+    let normals = vec![[0.0, 0.0, 1.0]; positions.len()];
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
+    .with_inserted_indices(Indices::U32(indices))
+}
+
+/// Replaces the point entities whenever the data changes.
+fn respawn_points(
     mut commands: Commands,
-    scenario: Res<Scenario>,
+    explorer: Res<Explorer>,
+    mut shown: Local<u64>,
+    existing: Query<Entity, With<DataPoint>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    mut white: Local<Option<Handle<StandardMaterial>>>,
 ) {
-    let (lo, hi) = super::camera::data_bounds(&scenario);
-    let radius = (hi - lo).max_element() * 0.006;
-    let disc = meshes.add(Circle::new(radius));
-    let ring = meshes.add(Annulus::new(radius * 0.55, radius * 1.1));
-    let classes = scenario.0.train.classes.max(scenario.0.test.classes) as u32;
-    let material = |k: u32, materials: &mut Assets<StandardMaterial>| {
-        materials.add(StandardMaterial {
-            base_color: class_color(k),
-            unlit: true,
-            ..default()
+    if *shown == explorer.data_version {
+        return;
+    }
+    *shown = explorer.data_version;
+    for e in &existing {
+        commands.entity(e).despawn();
+    }
+    let white = white
+        .get_or_insert_with(|| {
+            materials.add(StandardMaterial {
+                base_color: Color::WHITE,
+                unlit: true,
+                ..default()
+            })
         })
-    };
-    let class_materials: Vec<_> = (0..classes).map(|k| material(k, &mut materials)).collect();
-    for (data, test) in [(&scenario.0.train, false), (&scenario.0.test, true)] {
+        .clone();
+    let (lo, hi) = explorer.bounds();
+    let radius = (hi - lo).max_element() * 0.0065;
+    let rim = Color::srgb(0.05, 0.05, 0.07);
+    let classes = explorer.classes() as u32;
+    let discs: Vec<_> = (0..classes)
+        .map(|k| meshes.add(point_mesh(class_color(k), rim, 0.0)))
+        .collect();
+    let rings: Vec<_> = (0..classes)
+        .map(|k| meshes.add(point_mesh(class_color(k), rim, 0.45)))
+        .collect();
+    let mut batch = Vec::with_capacity(explorer.train.len() + explorer.test.len());
+    for (data, test) in [(&explorer.train, false), (&explorer.test, true)] {
         for i in 0..data.len() {
             let p = data.point(i);
             let class = data.y[i];
-            commands.spawn((
+            let mesh =
+                if test { &rings } else { &discs }[class as usize % classes as usize].clone();
+            // Test points sit just above the training points so they stay visible.
+            let z = if test { 0.02 } else { 0.01 };
+            batch.push((
                 DataPoint {
                     index: i,
                     test,
                     class,
                 },
-                Mesh3d(if test { ring.clone() } else { disc.clone() }),
-                MeshMaterial3d(class_materials[class as usize].clone()),
-                // Test points sit just above the training points so they stay visible.
-                Transform::from_xyz(
-                    p[0],
-                    p.get(1).copied().unwrap_or(0.0),
-                    if test { 0.02 } else { 0.01 },
-                ),
+                Mesh3d(mesh),
+                MeshMaterial3d(white.clone()),
+                Transform::from_xyz(p[0], p.get(1).copied().unwrap_or(0.0), z)
+                    .with_scale(Vec3::splat(radius)),
             ));
         }
     }
+    commands.spawn_batch(batch);
 }

@@ -1,0 +1,136 @@
+//! The data panel: pick a data set and its parameters, the split, or a CSV file.
+
+use crate::app::explorer::{DataSource, Explorer, Link};
+use crate::nn::{Dataset, DatasetSpec};
+use bevy_egui::egui;
+
+/// Draws the panel; any change regenerates the points and restarts training.
+pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
+    let mut changed = false;
+    let current = match &explorer.source {
+        DataSource::Builtin(spec) => spec.name().to_string(),
+        DataSource::Csv { path, .. } => format!("CSV: {path}"),
+    };
+    egui::ComboBox::from_label("data set")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for name in DatasetSpec::NAMES {
+                if ui.selectable_label(false, name).clicked()
+                    && let Ok(spec) = DatasetSpec::default_for(name)
+                {
+                    explorer.source = DataSource::Builtin(spec);
+                    changed = true;
+                }
+            }
+        });
+    if let DataSource::Builtin(spec) = &mut explorer.source {
+        changed |= spec_controls(ui, spec);
+    }
+    changed |= ui
+        .add(egui::Slider::new(&mut explorer.options.test_ratio, 0.0..=0.9).text("test fraction"))
+        .on_hover_text("Share of the points held out to measure generalisation (drawn as rings)")
+        .changed();
+    changed |= ui
+        .checkbox(&mut explorer.options.standardize, "standardise features")
+        .on_hover_text(
+            "Shift and scale each feature to mean 0, deviation 1 (fitted on the training points)",
+        )
+        .changed();
+    changed |= ui
+        .add(egui::DragValue::new(&mut explorer.seed).prefix("seed "))
+        .on_hover_text("Seed of the split and of the initial weights")
+        .changed();
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut explorer.csv_path)
+                .hint_text("file.csv")
+                .desired_width(170.0),
+        );
+        if ui
+            .button("Load CSV")
+            .on_hover_text("Columns x1,...,xd,label with a header")
+            .clicked()
+        {
+            match Dataset::load_csv(std::path::Path::new(explorer.csv_path.trim())) {
+                Ok(data) => {
+                    explorer.source = DataSource::Csv {
+                        path: explorer.csv_path.trim().to_string(),
+                        data,
+                    };
+                    changed = true;
+                }
+                // The current data stays; the error says why the file was refused.
+                Err(e) => explorer.message = Some(e.to_string()),
+            }
+        }
+    });
+    ui.label(format!(
+        "{} training + {} test points, {} features, {} classes",
+        explorer.train.len(),
+        explorer.test.len(),
+        explorer.train.dim(),
+        explorer.classes()
+    ));
+    if changed {
+        explorer.regenerate();
+        explorer.restart(link);
+    }
+}
+
+/// Sliders for a built-in set's parameters; true when one moved.
+fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
+    let mut changed = false;
+    let max_n = if matches!(spec, DatasetSpec::Digits { .. }) {
+        crate::nn::data::DIGITS_COUNT
+    } else {
+        20_000
+    };
+    match spec {
+        DatasetSpec::Blobs { classes, .. } => {
+            changed |= ui
+                .add(egui::Slider::new(classes, 2..=10).text("classes"))
+                .changed();
+        }
+        DatasetSpec::Spiral { arms, turns, .. } => {
+            changed |= ui
+                .add(egui::Slider::new(arms, 2..=10).text("arms"))
+                .changed();
+            changed |= ui
+                .add(egui::Slider::new(turns, 0.25..=3.0).text("turns"))
+                .changed();
+        }
+        DatasetSpec::Checkerboard { cells, .. } => {
+            changed |= ui
+                .add(egui::Slider::new(cells, 2..=10).text("cells"))
+                .changed();
+        }
+        _ => {}
+    }
+    match spec {
+        DatasetSpec::Circle { n, noise, seed }
+        | DatasetSpec::Xor { n, noise, seed }
+        | DatasetSpec::Blobs { n, noise, seed, .. }
+        | DatasetSpec::Spiral { n, noise, seed, .. }
+        | DatasetSpec::Moons { n, noise, seed }
+        | DatasetSpec::Checkerboard { n, noise, seed, .. }
+        | DatasetSpec::Mixture { n, noise, seed }
+        | DatasetSpec::Lines { n, noise, seed }
+        | DatasetSpec::Digits { n, noise, seed } => {
+            changed |= ui
+                .add(
+                    egui::Slider::new(n, 10..=max_n)
+                        .logarithmic(true)
+                        .text("points"),
+                )
+                .changed();
+            changed |= ui
+                .add(egui::Slider::new(noise, 0.0..=0.5).text("noise"))
+                .on_hover_text("Standard deviation of the jitter added to each point")
+                .changed();
+            changed |= ui
+                .add(egui::DragValue::new(seed).prefix("data seed "))
+                .changed();
+        }
+    }
+    changed
+}

@@ -1,0 +1,100 @@
+//! The network panel: hidden layers (width, activation), the output head, fresh weights.
+
+use crate::app::explorer::{Explorer, Link, Published};
+use crate::nn::Activation;
+use bevy_egui::egui;
+
+/// Most hidden layers the panel offers.
+const MAX_HIDDEN: usize = 8;
+/// Widest layer the panel offers.
+const MAX_WIDTH: usize = 128;
+
+/// Draws the panel; any change restarts training from fresh weights.
+pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+    let mut changed = false;
+    let mut remove = None;
+    for (i, (width, activation)) in explorer.hidden.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!("layer {}", i + 1));
+            changed |= ui
+                .add(
+                    egui::DragValue::new(width)
+                        .range(1..=MAX_WIDTH)
+                        .suffix(" neurons"),
+                )
+                .changed();
+            egui::ComboBox::from_id_salt(("activation", i))
+                .selected_text(activation.name())
+                .show_ui(ui, |ui| {
+                    for a in Activation::ALL.into_iter().filter(|a| a.is_elementwise()) {
+                        changed |= ui.selectable_value(activation, a, a.name()).changed();
+                    }
+                });
+            if ui
+                .small_button("✖")
+                .on_hover_text("Remove this layer")
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        explorer.hidden.remove(i);
+        changed = true;
+    }
+    ui.horizontal(|ui| {
+        let can_add = explorer.hidden.len() < MAX_HIDDEN;
+        if ui
+            .add_enabled(can_add, egui::Button::new("+ layer"))
+            .clicked()
+        {
+            let (width, activation) = explorer
+                .hidden
+                .last()
+                .copied()
+                .unwrap_or((8, Activation::Relu));
+            explorer.hidden.push((width, activation));
+            changed = true;
+        }
+        if ui
+            .button("New weights")
+            .on_hover_text("Start again from fresh random weights")
+            .clicked()
+        {
+            changed = true;
+        }
+    });
+    if explorer.classes() == 2 {
+        ui.horizontal(|ui| {
+            ui.label("output");
+            changed |= ui
+                .radio_value(
+                    &mut explorer.head,
+                    Activation::Sigmoid,
+                    "sigmoid (1 neuron)",
+                )
+                .changed();
+            changed |= ui
+                .radio_value(&mut explorer.head, Activation::Softmax, "softmax (2)")
+                .changed();
+        });
+    } else {
+        ui.label(format!(
+            "output: softmax over {} classes",
+            explorer.classes()
+        ));
+    }
+    let sizes: Vec<String> = explorer.sizes().iter().map(ToString::to_string).collect();
+    let params = published
+        .0
+        .as_ref()
+        .map_or(0, |l| l.network.parameter_count());
+    ui.label(format!(
+        "{}  ({params} weights and biases)",
+        sizes.join("-")
+    ));
+    if changed {
+        explorer.restart(link);
+    }
+}
