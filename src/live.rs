@@ -32,6 +32,8 @@ pub enum Command {
         train: Dataset,
         test: Dataset,
     },
+    /// Replace the points (added or erased by hand), keeping the weights and the history.
+    SetData { train: Dataset, test: Dataset },
     /// Replace the weights (hand edits) and keep training from there.
     SetNetwork(Network),
     /// Change optimizer, learning rate, batch or L2, keeping the weights.
@@ -254,6 +256,11 @@ impl Worker {
                         self.history.clear();
                         self.error = None;
                         self.rebuild_trainer();
+                        self.record();
+                    }
+                    Command::SetData { train, test } => {
+                        self.train = train;
+                        self.test = test;
                         self.record();
                     }
                     Command::SetNetwork(network) => {

@@ -89,12 +89,12 @@ fn frame_data_when_it_changes(
     mut framed: Local<(u64, f32)>,
 ) {
     // Frame again when the data changes, and once the panel has its width.
-    let key = (explorer.data_version, insets.left);
+    let key = (explorer.layout_version, insets.left);
     if *framed == key {
         return;
     }
     *framed = key;
-    *view = fit(explorer.bounds(), window.size(), *insets);
+    *view = fit(explorer.bounds, window.size(), *insets);
 }
 
 fn reset_view_on_key(
@@ -106,7 +106,7 @@ fn reset_view_on_key(
     egui: Res<bevy_egui::input::EguiWantsInput>,
 ) {
     if keys.just_pressed(KeyCode::KeyR) && !egui.wants_any_keyboard_input() {
-        *view = fit(explorer.bounds(), window.size(), *insets);
+        *view = fit(explorer.bounds, window.size(), *insets);
     }
 }
 

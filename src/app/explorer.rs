@@ -37,8 +37,12 @@ pub struct Explorer {
     pub train: Dataset,
     /// Held-out points.
     pub test: Dataset,
-    /// Bumped whenever the points change.
+    /// Bumped whenever the points change (regenerated, added, erased).
     pub data_version: u64,
+    /// Bumped when the data is made anew: the view and the heatmap then frame it again.
+    pub layout_version: u64,
+    /// The area the view frames and the heatmap covers, fixed when the data is made.
+    pub bounds: (Vec2, Vec2),
     /// Hidden layers: width and activation.
     pub hidden: Vec<(usize, Activation)>,
     /// Output activation (sigmoid or softmax).
@@ -53,6 +57,8 @@ pub struct Explorer {
     pub csv_path: String,
     /// A message for the user (a load error, say).
     pub message: Option<String>,
+    /// The class a click adds.
+    pub brush: u32,
 }
 
 impl Explorer {
@@ -80,13 +86,15 @@ impl Explorer {
             test_ratio: r.test.len() as f32 / (r.train.len() + r.test.len()).max(1) as f32,
             standardize: false,
         };
-        Explorer {
+        let mut explorer = Explorer {
             source,
             options,
             seed,
             train: r.train.clone(),
             test: r.test.clone(),
             data_version: 1,
+            layout_version: 1,
+            bounds: (Vec2::splat(-1.0), Vec2::splat(1.0)),
             hidden,
             head: r.network.head(),
             config: r.config.clone(),
@@ -94,7 +102,10 @@ impl Explorer {
             speed: Some(DEFAULT_SPEED),
             csv_path: String::new(),
             message: None,
-        }
+            brush: 0,
+        };
+        explorer.bounds = explorer.data_bounds();
+        explorer
     }
 
     /// Number of classes in the data.
@@ -141,10 +152,13 @@ impl Explorer {
         self.train = train;
         self.test = test;
         self.data_version += 1;
+        self.layout_version += 1;
+        self.bounds = self.data_bounds();
+        self.brush = self.brush.min(self.classes() as u32 - 1);
     }
 
     /// The points' bounding box in the plane of the first two features, with a margin.
-    pub fn bounds(&self) -> (Vec2, Vec2) {
+    fn data_bounds(&self) -> (Vec2, Vec2) {
         let mut lo = Vec2::splat(f32::INFINITY);
         let mut hi = Vec2::splat(f32::NEG_INFINITY);
         for data in [&self.train, &self.test] {
@@ -165,7 +179,7 @@ impl Explorer {
     /// The heatmap over the bounds, for two-input data.
     pub fn heatmap_spec(&self) -> Option<HeatmapSpec> {
         (self.train.dim() == 2).then(|| {
-            let (lo, hi) = self.bounds();
+            let (lo, hi) = self.bounds;
             HeatmapSpec {
                 min: [lo.x, lo.y],
                 max: [hi.x, hi.y],
@@ -195,6 +209,48 @@ impl Explorer {
     }
 }
 
+impl Explorer {
+    /// Adds a training point of the brush's class at `at` (two-input data only).
+    pub fn add_point(&mut self, link: &Link, at: Vec2) {
+        if self.train.dim() != 2 {
+            self.message = Some("points can be added to two-feature data only".into());
+            return;
+        }
+        self.train.push(&[at.x, at.y], self.brush);
+        self.points_changed(link);
+    }
+
+    /// Erases the point nearest to `at` if it lies within `radius`.
+    pub fn erase_point(&mut self, link: &Link, at: Vec2, radius: f32) {
+        let mut best: Option<(f32, bool, usize)> = None;
+        for (data, test) in [(&self.train, false), (&self.test, true)] {
+            for i in 0..data.len() {
+                let p = data.point(i);
+                let d = Vec2::new(p[0], p.get(1).copied().unwrap_or(0.0)).distance(at);
+                if d <= radius && best.is_none_or(|b| d < b.0) {
+                    best = Some((d, test, i));
+                }
+            }
+        }
+        if let Some((_, test, i)) = best {
+            if test {
+                self.test.remove(i);
+            } else if self.train.len() > 1 {
+                self.train.remove(i);
+            }
+            self.points_changed(link);
+        }
+    }
+
+    fn points_changed(&mut self, link: &Link) {
+        self.data_version += 1;
+        link.0.send(Command::SetData {
+            train: self.train.clone(),
+            test: self.test.clone(),
+        });
+    }
+}
+
 /// The running worker.
 #[derive(Resource)]
 pub struct Link(pub LiveTraining);
@@ -213,5 +269,66 @@ impl Published {
 fn poll_training(link: Res<Link>, mut published: ResMut<Published>) {
     if let Some(latest) = link.0.latest_since(published.version()) {
         published.0 = Some(latest);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Setup;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Args {
+        #[command(flatten)]
+        setup: Setup,
+    }
+
+    fn explorer(args: &[&str]) -> (Explorer, Link) {
+        let mut all = vec!["spacefold"];
+        all.extend_from_slice(args);
+        let resolved = Args::parse_from(all).setup.resolve().unwrap();
+        let explorer = Explorer::from_resolved(&resolved, 0);
+        let link = Link(LiveTraining::start(
+            resolved.network.clone(),
+            explorer.config.clone(),
+            explorer.train.clone(),
+            explorer.test.clone(),
+            false,
+        ));
+        (explorer, link)
+    }
+
+    #[test]
+    fn clicks_add_and_erase_points() {
+        let (mut e, link) = explorer(&["--data", "blobs:n=30"]);
+        let (train, test, version) = (e.train.len(), e.test.len(), e.data_version);
+        e.brush = 2;
+        e.add_point(&link, Vec2::new(5.0, 5.0));
+        assert_eq!(e.train.len(), train + 1);
+        assert_eq!(e.train.point(train), &[5.0, 5.0]);
+        assert_eq!(e.train.y[train], 2);
+        assert!(e.data_version > version);
+        // Too far: nothing goes. Near: the nearest point goes.
+        e.erase_point(&link, Vec2::new(6.0, 6.0), 0.5);
+        assert_eq!(e.train.len(), train + 1);
+        e.erase_point(&link, Vec2::new(5.1, 5.0), 0.5);
+        assert_eq!((e.train.len(), e.test.len()), (train, test));
+        assert!(!e.train.x.as_slice().chunks(2).any(|p| p == [5.0, 5.0]));
+    }
+
+    #[test]
+    fn the_architecture_follows_the_data() {
+        let (mut e, _) = explorer(&["--data", "moons", "--arch", "2-5-7-1"]);
+        assert_eq!(e.sizes(), vec![2, 5, 7, 1]);
+        e.source = DataSource::Builtin(DatasetSpec::parse("spiral:arms=4").unwrap().0);
+        e.regenerate();
+        assert_eq!(e.sizes(), vec![2, 5, 7, 4], "a 4-class set gets 4 outputs");
+        assert_eq!(e.fresh_network().unwrap().head(), Activation::Softmax);
+        let digits = DatasetSpec::parse("digits:n=100").unwrap().0;
+        e.source = DataSource::Builtin(digits);
+        e.regenerate();
+        assert_eq!(e.sizes()[0], 64);
+        assert!(e.heatmap_spec().is_none(), "no 2D heatmap for 64 inputs");
     }
 }

@@ -3,6 +3,7 @@
 
 mod camera;
 mod capture;
+mod editing;
 pub mod explorer;
 mod heatmap;
 mod palette;
@@ -61,6 +62,7 @@ pub fn run(options: AppOptions) {
     .add_plugins((
         explorer::plugin,
         camera::plugin,
+        editing::plugin,
         heatmap::plugin,
         points::plugin,
         ui::plugin,

@@ -100,7 +100,7 @@ fn respawn_points(
             })
         })
         .clone();
-    let (lo, hi) = explorer.bounds();
+    let (lo, hi) = explorer.bounds;
     let radius = (hi - lo).max_element() * 0.0065;
     let rim = Color::srgb(0.05, 0.05, 0.07);
     let classes = explorer.classes() as u32;

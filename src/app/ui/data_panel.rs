@@ -64,6 +64,18 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
             }
         }
     });
+    if explorer.train.dim() == 2 {
+        ui.horizontal(|ui| {
+            ui.label("click adds");
+            for k in 0..explorer.classes() as u32 {
+                let [r, g, b] = crate::palette::class_rgb(k);
+                let text = egui::RichText::new(format!("class {k}")).color(egui::Color32::from_rgb(r, g, b));
+                ui.selectable_value(&mut explorer.brush, k, text);
+            }
+        })
+        .response
+        .on_hover_text("Left click in the plane adds a training point; Shift + click erases one");
+    }
     ui.label(format!(
         "{} training + {} test points, {} features, {} classes",
         explorer.train.len(),

@@ -1,0 +1,45 @@
+//! Drawing data by hand: a left click adds a training point of the brush's class under the
+//! cursor; Shift (or Ctrl) + click erases the nearest point.
+
+use super::camera::{PanelInsets, View2d, window_to_world};
+use super::explorer::{Explorer, Link};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::egui_wants_any_pointer_input;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        edit_points_with_mouse.run_if(not(egui_wants_any_pointer_input)),
+    );
+}
+
+/// How far from a point (in logical pixels) an erasing click still takes it.
+const ERASE_RADIUS_PX: f32 = 10.0;
+
+fn edit_points_with_mouse(
+    buttons: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    view: Res<View2d>,
+    insets: Res<PanelInsets>,
+    mut explorer: ResMut<Explorer>,
+    link: Res<Link>,
+) {
+    if !buttons.just_pressed(MouseButton::Left) {
+        return;
+    }
+    let Some(cursor) = window.cursor_position() else { return };
+    let at = window_to_world(&view, *insets, window.size(), cursor);
+    let erase = keys.any_pressed([
+        KeyCode::ShiftLeft,
+        KeyCode::ShiftRight,
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+    ]);
+    if erase {
+        explorer.erase_point(&link, at, ERASE_RADIUS_PX * view.units_per_px);
+    } else {
+        explorer.add_point(&link, at);
+    }
+}
