@@ -121,6 +121,12 @@ pub struct WindowArgs {
     /// Open with training paused (it starts at once otherwise).
     #[arg(long)]
     pub paused: bool,
+    /// Decision-region pixels per side.
+    #[arg(long, default_value_t = 96, value_name = "PIXELS")]
+    pub heatmap: usize,
+    /// Measure the CPU time of this many frames (rendering excluded), print it as JSON, quit.
+    #[arg(long, value_name = "FRAMES")]
+    pub bench_frames: Option<usize>,
 }
 
 /// A user error: printed as `error: ...`, exit code 2.
@@ -431,6 +437,8 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         resolved,
         seed: setup.seed,
         training: !window.paused,
+        heatmap_resolution: window.heatmap.clamp(2, 1024),
+        bench_frames: window.bench_frames.filter(|&n| n > 0),
         screenshot: window.screenshot.clone(),
         screenshot_after: window.screenshot_after,
         size: (w, h),

@@ -9,6 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// Pixels per side of a neuron's thumbnail.
+pub const THUMBNAIL_SIZE: usize = 24;
+
+/// Hidden neurons per layer that get a thumbnail (the diagram shows the first ones).
+pub const THUMBNAILS_PER_LAYER: usize = 12;
+
 /// How long the worker trains between two publications.
 const PUBLISH_EVERY: Duration = Duration::from_millis(33);
 
@@ -82,6 +88,9 @@ pub struct Latest {
     pub heatmap: Vec<u8>,
     /// The heatmap's spec, when there is one.
     pub heatmap_spec: Option<HeatmapSpec>,
+    /// Each hidden layer's first neurons' outputs over the heatmap's area, as RGBA8
+    /// thumbnails of [`THUMBNAIL_SIZE`]² (empty without a heatmap).
+    pub thumbnails: Vec<Vec<Vec<u8>>>,
     /// Whether training is running.
     pub running: bool,
     /// Why training stopped or could not start, if it did.
@@ -113,6 +122,7 @@ impl LiveTraining {
             history: vec![],
             heatmap: vec![],
             heatmap_spec: None,
+            thumbnails: vec![],
             running,
             error: None,
             seconds_per_epoch: 0.0,
@@ -385,10 +395,12 @@ impl Worker {
 
     fn publish(&mut self) {
         let network = self.current_network();
-        let heatmap = self
-            .heatmap
-            .filter(|_| network.input_dim() == 2)
-            .map(|spec| heatmap_pixels(&network, &spec))
+        let spec = self.heatmap.filter(|_| network.input_dim() == 2);
+        let heatmap = spec
+            .map(|s| heatmap_pixels(&network, &s))
+            .unwrap_or_default();
+        let thumbnails = spec
+            .map(|s| neuron_thumbnails(&network, &s))
             .unwrap_or_default();
         self.version += 1;
         if let Ok(mut latest) = self.shared.lock() {
@@ -399,12 +411,71 @@ impl Worker {
                 history: self.history.clone(),
                 heatmap,
                 heatmap_spec: self.heatmap,
+                thumbnails,
                 running: self.running,
                 error: self.error.clone(),
                 seconds_per_epoch: self.seconds_per_epoch,
             };
         }
     }
+}
+
+/// A grid of `res × res` points over the spec's area, row by row from the top.
+fn grid(spec: &HeatmapSpec, res: usize) -> crate::nn::Mat {
+    let mut values = Vec::with_capacity(2 * res * res);
+    for row in 0..res {
+        let y = spec.max[1] - (row as f32 + 0.5) / res as f32 * (spec.max[1] - spec.min[1]);
+        for col in 0..res {
+            let x = spec.min[0] + (col as f32 + 0.5) / res as f32 * (spec.max[0] - spec.min[0]);
+            values.extend_from_slice(&[x, y]);
+        }
+    }
+    crate::nn::Mat::from_vec(2, res * res, values)
+}
+
+/// Colour of a neuron's output for thumbnails: blue for positive values, orange for
+/// negative, fading to the background at zero; `scale` is the value shown at full strength.
+pub fn signed_rgb(value: f32, scale: f32) -> [u8; 3] {
+    const POSITIVE: [u8; 3] = [66, 146, 230];
+    const NEGATIVE: [u8; 3] = [240, 140, 40];
+    let t = if scale > 0.0 {
+        (value / scale).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let target = if t >= 0.0 { POSITIVE } else { NEGATIVE };
+    let t = if t.is_finite() { t.abs() } else { 0.0 };
+    std::array::from_fn(|i| {
+        (BACKGROUND[i] as f32 + t * (target[i] as f32 - BACKGROUND[i] as f32)).round() as u8
+    })
+}
+
+/// Thumbnails of each hidden layer's first [`THUMBNAILS_PER_LAYER`] neurons: their
+/// activation over the spec's area, each scaled by its own largest magnitude.
+pub fn neuron_thumbnails(network: &Network, spec: &HeatmapSpec) -> Vec<Vec<Vec<u8>>> {
+    let res = THUMBNAIL_SIZE;
+    let Ok(stages) = network.forward_stages(&grid(spec, res)) else {
+        return vec![];
+    };
+    let hidden = &stages[..stages.len() - 1];
+    hidden
+        .iter()
+        .map(|s| {
+            let a = &s.activated;
+            (0..a.nrows().min(THUMBNAILS_PER_LAYER))
+                .map(|i| {
+                    let row: Vec<f32> = a.row(i).iter().copied().collect();
+                    let scale = row.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                    row.iter()
+                        .flat_map(|&v| {
+                            let [r, g, b] = signed_rgb(v, scale);
+                            [r, g, b, 255]
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The background colour the regions fade into (the window's clear colour).
@@ -414,16 +485,7 @@ pub const BACKGROUND: [u8; 3] = [20, 23, 28];
 /// the colour of the class the network picks there, stronger where it is more confident.
 pub fn heatmap_pixels(network: &Network, spec: &HeatmapSpec) -> Vec<u8> {
     let res = spec.resolution.max(1);
-    let mut grid = Vec::with_capacity(2 * res * res);
-    for row in 0..res {
-        let y = spec.max[1] - (row as f32 + 0.5) / res as f32 * (spec.max[1] - spec.min[1]);
-        for col in 0..res {
-            let x = spec.min[0] + (col as f32 + 0.5) / res as f32 * (spec.max[0] - spec.min[0]);
-            grid.extend_from_slice(&[x, y]);
-        }
-    }
-    let points = crate::nn::Mat::from_vec(2, res * res, grid);
-    let Ok(out) = network.forward(&points) else {
+    let Ok(out) = network.forward(&grid(spec, res)) else {
         return vec![];
     };
     let classes = decide(&out);
@@ -486,6 +548,42 @@ mod tests {
         assert!(toward(pixel(3, 7), 1) > toward(pixel(3, 7), 0));
         // Confident far from the boundary, faint at it.
         assert!(toward(pixel(3, 7), 1) > toward(pixel(3, 4), 1));
+    }
+
+    #[test]
+    fn thumbnails_show_each_hidden_neuron() {
+        // Hidden neuron 0 is x (positive on the right), neuron 1 is -y (positive below).
+        let hidden = Layer::from_rows(
+            &[vec![1.0, 0.0], vec![0.0, -1.0]],
+            &[0.0, 0.0],
+            Activation::Identity,
+            1,
+        )
+        .unwrap();
+        let out = Layer::from_rows(&[vec![1.0, 1.0]], &[0.0], Activation::Sigmoid, 2).unwrap();
+        let net = Network::from_layers(vec![hidden, out]).unwrap();
+        let spec = HeatmapSpec {
+            min: [-1.0, -1.0],
+            max: [1.0, 1.0],
+            resolution: 8,
+        };
+        let thumbs = neuron_thumbnails(&net, &spec);
+        assert_eq!(thumbs.len(), 1, "one hidden layer");
+        assert_eq!(thumbs[0].len(), 2, "two neurons");
+        let n = THUMBNAIL_SIZE;
+        let px = |t: &Vec<u8>, r: usize, c: usize| {
+            [
+                t[(r * n + c) * 4],
+                t[(r * n + c) * 4 + 1],
+                t[(r * n + c) * 4 + 2],
+            ]
+        };
+        // Neuron 0: right edge full positive colour, left edge full negative colour.
+        assert_eq!(px(&thumbs[0][0], n / 2, n - 1), signed_rgb(1.0, 1.0));
+        assert_eq!(px(&thumbs[0][0], n / 2, 0), signed_rgb(-1.0, 1.0));
+        // Neuron 1 (-y): positive at the bottom row, negative at the top.
+        assert_eq!(px(&thumbs[0][1], n - 1, n / 2), signed_rgb(1.0, 1.0));
+        assert_eq!(px(&thumbs[0][1], 0, n / 2), signed_rgb(-1.0, 1.0));
     }
 
     #[test]

@@ -95,7 +95,10 @@ fn region_class(p: [u8; 3]) -> Option<usize> {
     CLASSES.iter().position(|c| {
         let d: Vec<f32> = (0..3).map(|i| c[i] as f32 - BACKGROUND[i] as f32).collect();
         let t = (0..3).map(|i| v[i] * d[i]).sum::<f32>() / (0..3).map(|i| d[i] * d[i]).sum::<f32>();
-        let residual = (0..3).map(|i| (v[i] - t * d[i]).powi(2)).sum::<f32>().sqrt();
+        let residual = (0..3)
+            .map(|i| (v[i] - t * d[i]).powi(2))
+            .sum::<f32>()
+            .sqrt();
         (0.08..0.5).contains(&t) && residual < 10.0
     })
 }
@@ -108,14 +111,25 @@ fn the_explorer_trains_and_draws_regions_and_points() {
     let path = screenshot(
         &x,
         "explorer-spiral",
-        &["--data", "spiral:arms=3,n=600", "--arch", "2-16-16-3", "--screenshot-after", "6"],
+        &[
+            "--data",
+            "spiral:arms=3,n=600",
+            "--arch",
+            "2-16-16-3",
+            "--screenshot-after",
+            "6",
+        ],
     );
     let (w, h, pixels) = read_png(&path);
     assert_eq!((w, h), (1280, 800));
     // The points: every class's exact colour (the discs' fill).
     for (k, colour) in CLASSES.iter().enumerate() {
         let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
-        assert!(count > 300, "class {k}: only {count} point pixels in {}", path.display());
+        assert!(
+            count > 300,
+            "class {k}: only {count} point pixels in {}",
+            path.display()
+        );
     }
     // The regions: at least two classes' region colours, each over a good part of the view.
     let mut regions = [0usize; 3];
@@ -125,5 +139,9 @@ fn the_explorer_trains_and_draws_regions_and_points() {
         }
     }
     let big = regions.iter().filter(|&&n| n > pixels.len() / 50).count();
-    assert!(big >= 2, "region pixels per class: {regions:?} in {}", path.display());
+    assert!(
+        big >= 2,
+        "region pixels per class: {regions:?} in {}",
+        path.display()
+    );
 }

@@ -29,7 +29,9 @@ fn edit_points_with_mouse(
     if !buttons.just_pressed(MouseButton::Left) {
         return;
     }
-    let Some(cursor) = window.cursor_position() else { return };
+    let Some(cursor) = window.cursor_position() else {
+        return;
+    };
     let at = window_to_world(&view, *insets, window.size(), cursor);
     let erase = keys.any_pressed([
         KeyCode::ShiftLeft,

@@ -59,6 +59,8 @@ pub struct Explorer {
     pub message: Option<String>,
     /// The class a click adds.
     pub brush: u32,
+    /// The layer the weight editor shows.
+    pub weights_layer: usize,
 }
 
 impl Explorer {
@@ -103,6 +105,7 @@ impl Explorer {
             csv_path: String::new(),
             message: None,
             brush: 0,
+            weights_layer: 0,
         };
         explorer.bounds = explorer.data_bounds();
         explorer

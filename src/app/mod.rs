@@ -5,6 +5,7 @@ mod camera;
 mod capture;
 mod editing;
 pub mod explorer;
+mod frame_stats;
 mod heatmap;
 mod palette;
 pub mod points;
@@ -32,11 +33,16 @@ pub struct AppOptions {
     pub screenshot_after: f32,
     /// Window size in pixels.
     pub size: (u32, u32),
+    /// Decision-region pixels per side.
+    pub heatmap_resolution: usize,
+    /// Measure this many frames' CPU time, print it and quit.
+    pub bench_frames: Option<usize>,
 }
 
 /// Opens the window and runs until it is closed.
 pub fn run(options: AppOptions) {
-    let explorer = explorer::Explorer::from_resolved(&options.resolved, options.seed);
+    let mut explorer = explorer::Explorer::from_resolved(&options.resolved, options.seed);
+    explorer.heatmap_resolution = options.heatmap_resolution;
     let live = LiveTraining::start(
         options.resolved.network.clone(),
         explorer.config.clone(),
@@ -67,6 +73,10 @@ pub fn run(options: AppOptions) {
         points::plugin,
         ui::plugin,
     ));
+    if let Some(frames) = options.bench_frames {
+        app.insert_resource(frame_stats::FrameBench::new(frames, 10))
+            .add_plugins(frame_stats::plugin);
+    }
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::CaptureRequest {
             path,

@@ -69,7 +69,8 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
             ui.label("click adds");
             for k in 0..explorer.classes() as u32 {
                 let [r, g, b] = crate::palette::class_rgb(k);
-                let text = egui::RichText::new(format!("class {k}")).color(egui::Color32::from_rgb(r, g, b));
+                let text = egui::RichText::new(format!("class {k}"))
+                    .color(egui::Color32::from_rgb(r, g, b));
                 ui.selectable_value(&mut explorer.brush, k, text);
             }
         })

@@ -1,6 +1,7 @@
 //! The control panels (egui): data, network and training, in one panel on the left.
 
 mod data_panel;
+mod diagram;
 mod network_panel;
 mod training_panel;
 
@@ -11,8 +12,11 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, show_control_panel)
-        .add_systems(Update, training_shortcuts);
+    app.add_systems(
+        EguiPrimaryContextPass,
+        (show_control_panel, show_network_diagram),
+    )
+    .add_systems(Update, training_shortcuts);
 }
 
 fn show_control_panel(
@@ -60,6 +64,29 @@ fn show_control_panel(
     if (insets.left - width).abs() > 0.5 {
         insets.left = width;
     }
+    Ok(())
+}
+
+fn show_network_diagram(mut contexts: EguiContexts, published: Res<Published>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Some(latest) = &published.0 else {
+        return Ok(());
+    };
+    if latest.network.input_dim() != 2 {
+        return Ok(());
+    }
+    egui::Window::new("Network")
+        .anchor(egui::Align2::RIGHT_TOP, [-10.0, 10.0])
+        .default_open(true)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::ScrollArea::both()
+                .max_height(560.0)
+                .max_width(640.0)
+                .show(ui, |ui| {
+                    diagram::show(ui, latest);
+                });
+        });
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The network panel: hidden layers (width, activation), the output head, fresh weights.
 
 use crate::app::explorer::{Explorer, Link, Published};
+use crate::live::Command;
 use crate::nn::Activation;
 use bevy_egui::egui;
 
@@ -96,5 +97,81 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
     ));
     if changed {
         explorer.restart(link);
+    }
+    if let Some(latest) = &published.0 {
+        egui::CollapsingHeader::new("Weights")
+            .default_open(false)
+            .show(ui, |ui| edit_weights(ui, explorer, link, &latest.network));
+    }
+}
+
+/// Rows and columns of a layer the weight editor shows.
+const EDIT_ROWS: usize = 12;
+const EDIT_COLS: usize = 8;
+
+/// A grid of the chosen layer's weights (rows: neurons, columns: inputs) and biases. An edit
+/// pauses training and takes effect at once: the regions and the diagram follow.
+fn edit_weights(
+    ui: &mut egui::Ui,
+    explorer: &mut Explorer,
+    link: &Link,
+    network: &crate::nn::Network,
+) {
+    let layers = network.layers().len();
+    explorer.weights_layer = explorer.weights_layer.min(layers - 1);
+    egui::ComboBox::from_label("layer")
+        .selected_text(format!("{}", explorer.weights_layer + 1))
+        .show_ui(ui, |ui| {
+            for l in 0..layers {
+                ui.selectable_value(&mut explorer.weights_layer, l, format!("{}", l + 1));
+            }
+        });
+    let l = explorer.weights_layer;
+    let mut edited = network.clone();
+    let mut changed = false;
+    {
+        let layer = edited.layer_mut(l);
+        let (rows, cols) = (layer.weights.nrows(), layer.weights.ncols());
+        egui::Grid::new(("weights", l))
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label("");
+                for j in 0..cols.min(EDIT_COLS) {
+                    ui.label(format!("in {}", j + 1));
+                }
+                ui.label("bias");
+                ui.end_row();
+                for i in 0..rows.min(EDIT_ROWS) {
+                    ui.label(format!("n{}", i + 1));
+                    for j in 0..cols.min(EDIT_COLS) {
+                        changed |= ui
+                            .add(
+                                egui::DragValue::new(&mut layer.weights[(i, j)])
+                                    .speed(0.01)
+                                    .max_decimals(3),
+                            )
+                            .changed();
+                    }
+                    changed |= ui
+                        .add(
+                            egui::DragValue::new(&mut layer.bias[i])
+                                .speed(0.01)
+                                .max_decimals(3),
+                        )
+                        .changed();
+                    ui.end_row();
+                }
+            });
+        if rows > EDIT_ROWS || cols > EDIT_COLS {
+            ui.small(format!(
+                "showing {} of {rows} neurons and {} of {cols} inputs",
+                rows.min(EDIT_ROWS),
+                cols.min(EDIT_COLS)
+            ));
+        }
+    }
+    if changed {
+        link.0.send(Command::Pause);
+        link.0.send(Command::SetNetwork(edited));
     }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# CPU time per frame of the explorer (its main schedule: every app and engine system,
+# rendering excluded) while it trains a 2-16-16-3 network on a 3-arm spiral, for 10k and
+# 100k points and several heatmap resolutions. Runs the real window, under Xvfb if there is
+# no display. Prints one JSON line per run.
+#
+#   bench/frame_time.sh [FRAMES]      (default 30 frames after 10 of warm-up)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+frames=${1:-30}
+cargo build --quiet
+bin=target/debug/spacefold
+if [ -z "${DISPLAY:-}" ]; then
+  Xvfb :77 -screen 0 1600x1000x24 >/dev/null 2>&1 &
+  xvfb=$!
+  trap 'kill $xvfb' EXIT
+  export DISPLAY=:77
+  sleep 1
+fi
+export WGPU_BACKEND=${WGPU_BACKEND:-vulkan}
+run() { "$bin" --data "spiral:arms=3,n=$1" --arch 2-16-16-3 --heatmap "$2" --size 640x400 --bench-frames "$frames" 2>/dev/null | tail -1; }
+for heatmap in 64 128 256; do run 10000 $heatmap; done
+run 100000 96
