@@ -61,6 +61,8 @@ pub struct Explorer {
     pub brush: u32,
     /// The layer the weight editor shows.
     pub weights_layer: usize,
+    /// The first neuron and input the weight editor shows.
+    pub weights_offset: (usize, usize),
 }
 
 impl Explorer {
@@ -106,6 +108,7 @@ impl Explorer {
             message: None,
             brush: 0,
             weights_layer: 0,
+            weights_offset: (0, 0),
         };
         explorer.bounds = explorer.data_bounds();
         explorer

@@ -26,6 +26,20 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
     if let DataSource::Builtin(spec) = &mut explorer.source {
         changed |= spec_controls(ui, spec);
     }
+    if let DataSource::Builtin(spec) = &mut explorer.source
+        && ui
+            .button("New sample")
+            .on_hover_text("The same data set with the next data seed")
+            .clicked()
+    {
+        spec.set(
+            "seed",
+            &(seed_of(spec) + 1).to_string(),
+            &mut explorer.options,
+        )
+        .ok();
+        changed = true;
+    }
     changed |= ui
         .add(egui::Slider::new(&mut explorer.options.test_ratio, 0.0..=0.9).text("test fraction"))
         .on_hover_text("Share of the points held out to measure generalisation (drawn as rings)")
@@ -146,4 +160,19 @@ fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
         }
     }
     changed
+}
+
+/// The data seed of a built-in set.
+fn seed_of(spec: &DatasetSpec) -> u64 {
+    match spec {
+        DatasetSpec::Circle { seed, .. }
+        | DatasetSpec::Xor { seed, .. }
+        | DatasetSpec::Blobs { seed, .. }
+        | DatasetSpec::Spiral { seed, .. }
+        | DatasetSpec::Moons { seed, .. }
+        | DatasetSpec::Checkerboard { seed, .. }
+        | DatasetSpec::Mixture { seed, .. }
+        | DatasetSpec::Lines { seed, .. }
+        | DatasetSpec::Digits { seed, .. } => *seed,
+    }
 }

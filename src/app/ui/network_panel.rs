@@ -132,41 +132,44 @@ fn edit_weights(
     {
         let layer = edited.layer_mut(l);
         let (rows, cols) = (layer.weights.nrows(), layer.weights.ncols());
+        // Big layers page through their neurons and inputs.
+        let (row0, col0) = &mut explorer.weights_offset;
+        let (shown_rows, shown_cols) = (rows.min(EDIT_ROWS), cols.min(EDIT_COLS));
+        if rows > EDIT_ROWS || cols > EDIT_COLS {
+            ui.horizontal(|ui| {
+                let first_row = egui::DragValue::new(row0).range(0..=rows - shown_rows);
+                ui.add(first_row.prefix("from neuron "));
+                let first_col = egui::DragValue::new(col0).range(0..=cols - shown_cols);
+                ui.add(first_col.prefix("from input "));
+            });
+        }
+        let row0 = (*row0).min(rows - shown_rows);
+        let col0 = (*col0).min(cols - shown_cols);
         egui::Grid::new(("weights", l))
             .striped(true)
             .show(ui, |ui| {
                 ui.label("");
-                for j in 0..cols.min(EDIT_COLS) {
+                for j in col0..col0 + shown_cols {
                     ui.label(format!("in {}", j + 1));
                 }
                 ui.label("bias");
                 ui.end_row();
-                for i in 0..rows.min(EDIT_ROWS) {
+                for i in row0..row0 + shown_rows {
                     ui.label(format!("n{}", i + 1));
-                    for j in 0..cols.min(EDIT_COLS) {
-                        changed |= ui
-                            .add(
-                                egui::DragValue::new(&mut layer.weights[(i, j)])
-                                    .speed(0.01)
-                                    .max_decimals(3),
-                            )
-                            .changed();
+                    for j in col0..col0 + shown_cols {
+                        changed |= ui.add(cell(&mut layer.weights[(i, j)])).changed();
                     }
-                    changed |= ui
-                        .add(
-                            egui::DragValue::new(&mut layer.bias[i])
-                                .speed(0.01)
-                                .max_decimals(3),
-                        )
-                        .changed();
+                    changed |= ui.add(cell(&mut layer.bias[i])).changed();
                     ui.end_row();
                 }
             });
         if rows > EDIT_ROWS || cols > EDIT_COLS {
             ui.small(format!(
-                "showing {} of {rows} neurons and {} of {cols} inputs",
-                rows.min(EDIT_ROWS),
-                cols.min(EDIT_COLS)
+                "neurons {}-{} of {rows}, inputs {}-{} of {cols}",
+                row0 + 1,
+                row0 + shown_rows,
+                col0 + 1,
+                col0 + shown_cols
             ));
         }
     }
@@ -174,4 +177,9 @@ fn edit_weights(
         link.0.send(Command::Pause);
         link.0.send(Command::SetNetwork(edited));
     }
+}
+
+/// One editable weight.
+fn cell(v: &mut f32) -> egui::DragValue<'_> {
+    egui::DragValue::new(v).speed(0.01).max_decimals(3)
 }
