@@ -25,9 +25,9 @@ fn thumbnail_mesh(pixels: &[u8], rect: egui::Rect, step: usize) -> egui::Mesh {
 }
 
 /// Size of a neuron on screen.
-const NODE: f32 = 34.0;
+const NODE: f32 = 30.0;
 /// Vertical step between neurons.
-const STEP: f32 = 40.0;
+const STEP: f32 = 34.0;
 /// Horizontal step between layers.
 const GAP: f32 = 78.0;
 
