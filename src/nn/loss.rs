@@ -91,7 +91,7 @@ impl Loss {
                 Loss::CategoricalCrossEntropy => {
                     // −ln p_y from the softmax output itself (one log, no second pass of
                     // exponentials); p_y is clamped where it underflowed.
-                    total -= (ac[label as usize].max(f32::MIN_POSITIVE) as f64).ln();
+                    total -= ac[label as usize].max(f32::MIN_POSITIVE).ln() as f64;
                     if let Some(dz) = dz.as_deref_mut() {
                         for i in 0..k {
                             dz[j * k + i] = scale * (ac[i] - target(i));

@@ -107,29 +107,31 @@ fn sum(a: &[f32]) -> f32 {
     out
 }
 
-/// The portable [`mm`], for rows `from..n`.
-#[allow(clippy::too_many_arguments)]
-fn mm_plain(
-    n: usize,
-    k: usize,
-    m: usize,
-    a: &[f32],
-    b: &[f32],
-    bias: &[f32],
-    c: &mut [f32],
-    from: usize,
-) {
-    for j in 0..m {
-        let start = if bias.is_empty() { 0.0 } else { bias[j] };
-        let cj = &mut c[j * n..(j + 1) * n];
-        for v in &mut cj[from..] {
-            *v = start;
-        }
-        for p in 0..k {
-            let s = b[p + j * k];
-            let ap = &a[p * n..(p + 1) * n];
-            for (cv, av) in cj[from..].iter_mut().zip(&ap[from..]) {
-                *cv = av.mul_add(s, *cv);
+dispatch! {
+    /// The portable [`mm`], for rows `from..n` (also the AVX2 kernel's leftover rows).
+    #[allow(clippy::too_many_arguments)]
+    fn mm_plain(
+        n: usize,
+        k: usize,
+        m: usize,
+        a: &[f32],
+        b: &[f32],
+        bias: &[f32],
+        c: &mut [f32],
+        from: usize
+    ) {
+        for j in 0..m {
+            let start = if bias.is_empty() { 0.0 } else { bias[j] };
+            let cj = &mut c[j * n..(j + 1) * n];
+            for v in &mut cj[from..] {
+                *v = start;
+            }
+            for p in 0..k {
+                let s = b[p + j * k];
+                let ap = &a[p * n..(p + 1) * n];
+                for (cv, av) in cj[from..].iter_mut().zip(&ap[from..]) {
+                    *cv = av.mul_add(s, *cv);
+                }
             }
         }
     }
