@@ -606,6 +606,21 @@ impl DatasetSpec {
         format!("{}:{body}", self.name())
     }
 
+    /// The seed the points are made from.
+    pub fn seed(&self) -> u64 {
+        match self {
+            DatasetSpec::Circle { seed, .. }
+            | DatasetSpec::Xor { seed, .. }
+            | DatasetSpec::Blobs { seed, .. }
+            | DatasetSpec::Spiral { seed, .. }
+            | DatasetSpec::Moons { seed, .. }
+            | DatasetSpec::Checkerboard { seed, .. }
+            | DatasetSpec::Mixture { seed, .. }
+            | DatasetSpec::Lines { seed, .. }
+            | DatasetSpec::Digits { seed, .. } => *seed,
+        }
+    }
+
     /// Number of classes this data set has.
     pub fn classes(&self) -> usize {
         match self {
@@ -748,17 +763,7 @@ struct Generator {
 
 impl Generator {
     fn new(spec: &DatasetSpec) -> Generator {
-        let seed = match spec {
-            DatasetSpec::Circle { seed, .. }
-            | DatasetSpec::Xor { seed, .. }
-            | DatasetSpec::Blobs { seed, .. }
-            | DatasetSpec::Spiral { seed, .. }
-            | DatasetSpec::Moons { seed, .. }
-            | DatasetSpec::Checkerboard { seed, .. }
-            | DatasetSpec::Mixture { seed, .. }
-            | DatasetSpec::Lines { seed, .. }
-            | DatasetSpec::Digits { seed, .. } => *seed,
-        };
+        let seed = spec.seed();
         Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
             values: vec![],

@@ -157,12 +157,12 @@ fn transpose(x: &[f32], r: usize, c: usize) -> Vec<f32> {
 
 /// Hand-written AVX2 kernels where the compiler's vectorisation falls short.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+pub(crate) mod avx2 {
     use std::arch::x86_64::*;
 
     /// Sum of the eight lanes.
     #[target_feature(enable = "avx2,fma")]
-    fn hsum(v: __m256) -> f32 {
+    pub fn hsum(v: __m256) -> f32 {
         let lo = _mm256_castps256_ps128(v);
         let hi = _mm256_extractf128_ps(v, 1);
         let s = _mm_add_ps(lo, hi);

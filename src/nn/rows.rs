@@ -141,16 +141,7 @@ dispatch! {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    /// Sum of the eight lanes.
-    #[target_feature(enable = "avx2,fma")]
-    fn hsum(v: __m256) -> f32 {
-        let lo = _mm256_castps256_ps128(v);
-        let hi = _mm256_extractf128_ps(v, 1);
-        let s = _mm_add_ps(lo, hi);
-        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        let s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-        _mm_cvtss_f32(s)
-    }
+    use crate::nn::linalg::avx2::hsum;
 
     /// [`super::mtm_acc`] in 4 × 2 blocks of `C`: eight dot products along the samples at
     /// once, each step loading four columns of `X` and two of `Y` for eight FMAs. With

@@ -34,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
     {
         spec.set(
             "seed",
-            &(seed_of(spec) + 1).to_string(),
+            &(spec.seed() + 1).to_string(),
             &mut explorer.options,
         )
         .ok();
@@ -160,19 +160,4 @@ fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
         }
     }
     changed
-}
-
-/// The data seed of a built-in set.
-fn seed_of(spec: &DatasetSpec) -> u64 {
-    match spec {
-        DatasetSpec::Circle { seed, .. }
-        | DatasetSpec::Xor { seed, .. }
-        | DatasetSpec::Blobs { seed, .. }
-        | DatasetSpec::Spiral { seed, .. }
-        | DatasetSpec::Moons { seed, .. }
-        | DatasetSpec::Checkerboard { seed, .. }
-        | DatasetSpec::Mixture { seed, .. }
-        | DatasetSpec::Lines { seed, .. }
-        | DatasetSpec::Digits { seed, .. } => *seed,
-    }
 }
