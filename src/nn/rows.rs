@@ -53,11 +53,13 @@ pub fn add_col_sums(n: usize, x: &[f32], s: &mut [f32]) {
 
 /// The transpose of an `r × c` column-major matrix, into `out` (`c × r`).
 pub fn transpose_into(x: &[f32], r: usize, c: usize, out: &mut Vec<f32>) {
-    out.clear();
-    out.resize(r * c, 0.0);
-    for j in 0..c {
-        for i in 0..r {
-            out[j + i * c] = x[i + j * r];
+    // Reused buffers keep their length, so nothing is zeroed on the hot path.
+    if out.len() != r * c {
+        out.resize(r * c, 0.0);
+    }
+    for (j, column) in x.chunks_exact(r).enumerate().take(c) {
+        for (i, v) in column.iter().enumerate() {
+            out[j + i * c] = *v;
         }
     }
 }

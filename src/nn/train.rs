@@ -418,25 +418,34 @@ fn block_loss_and_grad(
         }
     }
 
-    // The output layer's activation and loss work per sample: in the class-major layout.
     let last = depth - 1;
     let k = layers[last].outputs();
-    rows::transpose_into(&ws.z[last], n, k, &mut ws.zc);
-    ws.ac.resize(k * n, 0.0);
-    layers[last].activate_into(&ws.zc, &mut ws.ac);
-    ws.dzc.resize(k * n, 0.0);
-    let total = loss.sum_and_grad(
-        layers[last].activation,
-        &ws.zc,
-        &ws.ac,
-        k,
-        y,
-        scale,
-        Some(&mut ws.dzc),
-    );
-    let mut dz_last = std::mem::take(&mut ws.dz[last]);
-    rows::transpose_into(&ws.dzc, k, n, &mut dz_last);
-    ws.dz[last] = dz_last;
+    let total = if layers[last].activation == Activation::Softmax
+        && loss == Loss::CategoricalCrossEntropy
+    {
+        // The common case, vectorised along the samples.
+        let (a, dz) = (&mut ws.a[last], &mut ws.dz[last]);
+        softmax_cross_entropy_rows(n, k, &ws.z[last], y, scale, a, dz, &mut ws.zc)
+    } else {
+        // Any other output layer and loss: per sample, in the class-major layout.
+        rows::transpose_into(&ws.z[last], n, k, &mut ws.zc);
+        ws.ac.resize(k * n, 0.0);
+        layers[last].activate_into(&ws.zc, &mut ws.ac);
+        ws.dzc.resize(k * n, 0.0);
+        let total = loss.sum_and_grad(
+            layers[last].activation,
+            &ws.zc,
+            &ws.ac,
+            k,
+            y,
+            scale,
+            Some(&mut ws.dzc),
+        );
+        let mut dz_last = std::mem::take(&mut ws.dz[last]);
+        rows::transpose_into(&ws.dzc, k, n, &mut dz_last);
+        ws.dz[last] = dz_last;
+        total
+    };
 
     for l in (0..depth).rev() {
         let layer: &Layer = &layers[l];
@@ -464,6 +473,62 @@ fn block_loss_and_grad(
                 &mut ws.dz[l - 1],
             );
         }
+    }
+    total
+}
+
+/// Softmax and categorical cross-entropy on a sample-major block (`z` is `n × k`): writes
+/// the probabilities into `a` and `scale · (a − onehot)` into `dz`, returns the summed loss.
+/// Every step runs down whole columns, so it vectorises along the samples; `scratch` holds
+/// one value per sample.
+#[allow(clippy::too_many_arguments)]
+fn softmax_cross_entropy_rows(
+    n: usize,
+    k: usize,
+    z: &[f32],
+    y: &[u32],
+    scale: f32,
+    a: &mut [f32],
+    dz: &mut [f32],
+    scratch: &mut Vec<f32>,
+) -> f64 {
+    let col = |j: usize| j * n..(j + 1) * n;
+    // The largest logit of each sample, then e^(z − max).
+    scratch.clear();
+    scratch.extend_from_slice(&z[col(0)]);
+    for j in 1..k {
+        for (m, v) in scratch.iter_mut().zip(&z[col(j)]) {
+            *m = m.max(*v);
+        }
+    }
+    for j in 0..k {
+        for ((o, v), m) in a[col(j)].iter_mut().zip(&z[col(j)]).zip(scratch.iter()) {
+            *o = v - m;
+        }
+    }
+    crate::nn::activation::exp_in_place(a);
+    // Normalise by each sample's sum.
+    scratch.copy_from_slice(&a[col(0)]);
+    for j in 1..k {
+        for (s, v) in scratch.iter_mut().zip(&a[col(j)]) {
+            *s += v;
+        }
+    }
+    for s in scratch.iter_mut() {
+        *s = 1.0 / *s;
+    }
+    for j in 0..k {
+        let (aj, dj) = (&mut a[col(j)], &mut dz[col(j)]);
+        for ((av, dv), inv) in aj.iter_mut().zip(dj.iter_mut()).zip(scratch.iter()) {
+            *av *= inv;
+            *dv = scale * *av;
+        }
+    }
+    let mut total = 0.0f64;
+    for (s, &label) in y.iter().enumerate() {
+        let at = label as usize * n + s;
+        total -= a[at].max(f32::MIN_POSITIVE).ln() as f64;
+        dz[at] -= scale;
     }
     total
 }
