@@ -3,7 +3,7 @@
 
 use crate::cli::Resolved;
 use crate::live::{Command, HeatmapSpec, Latest, LiveTraining};
-use crate::nn::{Activation, DataOptions, Dataset, DatasetSpec, Network, TrainConfig};
+use crate::nn::{Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig};
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -43,6 +43,9 @@ pub struct Explorer {
     pub layout_version: u64,
     /// The area the view frames and the heatmap covers, fixed when the data is made.
     pub bounds: (Vec2, Vec2),
+    /// How points are placed in the plane: their two features, or for more features the
+    /// plane of their two principal components.
+    pub plane: Projection,
     /// Hidden layers: width and activation.
     pub hidden: Vec<(usize, Activation)>,
     /// Output activation (sigmoid or softmax).
@@ -99,6 +102,7 @@ impl Explorer {
             data_version: 1,
             layout_version: 1,
             bounds: (Vec2::splat(-1.0), Vec2::splat(1.0)),
+            plane: r.train.principal_plane(),
             hidden,
             head: r.network.head(),
             config: r.config.clone(),
@@ -159,18 +163,23 @@ impl Explorer {
         self.test = test;
         self.data_version += 1;
         self.layout_version += 1;
+        self.plane = self.train.principal_plane();
         self.bounds = self.data_bounds();
         self.brush = self.brush.min(self.classes() as u32 - 1);
     }
 
-    /// The points' bounding box in the plane of the first two features, with a margin.
+    /// Where a point is drawn in the plane.
+    pub fn position(&self, point: &[f32]) -> Vec2 {
+        Vec2::from(self.plane.project(point))
+    }
+
+    /// The points' bounding box in the plane, with a margin.
     fn data_bounds(&self) -> (Vec2, Vec2) {
         let mut lo = Vec2::splat(f32::INFINITY);
         let mut hi = Vec2::splat(f32::NEG_INFINITY);
         for data in [&self.train, &self.test] {
             for i in 0..data.len() {
-                let p = data.point(i);
-                let v = Vec2::new(p[0], p.get(1).copied().unwrap_or(0.0));
+                let v = self.position(data.point(i));
                 lo = lo.min(v);
                 hi = hi.max(v);
             }
@@ -231,8 +240,7 @@ impl Explorer {
         let mut best: Option<(f32, bool, usize)> = None;
         for (data, test) in [(&self.train, false), (&self.test, true)] {
             for i in 0..data.len() {
-                let p = data.point(i);
-                let d = Vec2::new(p[0], p.get(1).copied().unwrap_or(0.0)).distance(at);
+                let d = self.position(data.point(i)).distance(at);
                 if d <= radius && best.is_none_or(|b| d < b.0) {
                     best = Some((d, test, i));
                 }

@@ -115,7 +115,7 @@ fn respawn_points(
     let mut batch = Vec::with_capacity(explorer.train.len() + explorer.test.len());
     for (data, test) in [(&explorer.train, false), (&explorer.test, true)] {
         for i in 0..data.len() {
-            let p = data.point(i);
+            let at = explorer.position(data.point(i));
             let class = data.y[i];
             let mesh =
                 if test { &rings } else { &discs }[class as usize % classes as usize].clone();
@@ -129,8 +129,7 @@ fn respawn_points(
                 },
                 Mesh3d(mesh),
                 MeshMaterial3d(white.clone()),
-                Transform::from_xyz(p[0], p.get(1).copied().unwrap_or(0.0), z)
-                    .with_scale(Vec3::splat(radius)),
+                Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(radius)),
             ));
         }
     }

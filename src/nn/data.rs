@@ -159,6 +159,45 @@ impl Dataset {
         }
     }
 
+    /// The plane that shows most of the points' spread: the mean and the two principal axes
+    /// (unit vectors, largest variance first). For two features these are just the axes.
+    pub fn principal_plane(&self) -> Projection {
+        let d = self.dim();
+        let std = self.fit_standardizer();
+        if d <= 2 || self.is_empty() {
+            let axis = |i: usize| (0..d).map(|j| f32::from(i == j)).collect();
+            return Projection {
+                mean: vec![0.0; d],
+                axes: [axis(0), axis(1)],
+            };
+        }
+        let mut cov = nalgebra::DMatrix::<f64>::zeros(d, d);
+        for i in 0..self.len() {
+            let p = self.point(i);
+            for a in 0..d {
+                let da = (p[a] - std.mean[a]) as f64;
+                for b in 0..d {
+                    cov[(a, b)] += da * (p[b] - std.mean[b]) as f64;
+                }
+            }
+        }
+        let eigen = nalgebra::SymmetricEigen::new(cov);
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&i, &j| eigen.eigenvalues[j].total_cmp(&eigen.eigenvalues[i]));
+        let axis = |k: usize| {
+            eigen
+                .eigenvectors
+                .column(order[k])
+                .iter()
+                .map(|&v| v as f32)
+                .collect()
+        };
+        Projection {
+            mean: std.mean,
+            axes: [axis(0), axis(1)],
+        }
+    }
+
     /// Each point as a CSV row `x1,...,xd,label` under a header.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
@@ -266,6 +305,29 @@ impl Dataset {
             return Err(err(header_line, "no data rows after the header".into()));
         }
         Ok(Dataset::from_points(dim, values, labels, 0))
+    }
+}
+
+/// A linear map from the feature space onto a plane, for drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Projection {
+    /// Subtracted before projecting.
+    pub mean: Vec<f32>,
+    /// The plane's two unit axes.
+    pub axes: [Vec<f32>; 2],
+}
+
+impl Projection {
+    /// A point's coordinates in the plane.
+    pub fn project(&self, p: &[f32]) -> [f32; 2] {
+        let along = |axis: &[f32]| {
+            p.iter()
+                .zip(&self.mean)
+                .zip(axis)
+                .map(|((v, m), a)| (v - m) * a)
+                .sum::<f32>()
+        };
+        [along(&self.axes[0]), along(&self.axes[1])]
     }
 }
 
@@ -939,6 +1001,32 @@ mod tests {
         for (m, sd) in after.mean.iter().zip(&after.std) {
             assert!(m.abs() < 1e-4 && (sd - 1.0).abs() < 1e-3, "{m} {sd}");
         }
+    }
+
+    #[test]
+    fn the_principal_plane_follows_the_spread() {
+        // Points along the direction (1, 1, 0) with a little spread along (0, 0, 1).
+        let mut values = vec![];
+        for i in 0..50 {
+            let t = i as f32 - 25.0;
+            values.extend_from_slice(&[t, t, (i % 3) as f32 * 0.1]);
+        }
+        let data = Dataset::from_points(3, values, vec![0; 50], 1);
+        let plane = data.principal_plane();
+        let first = &plane.axes[0];
+        let s = std::f32::consts::FRAC_1_SQRT_2;
+        assert!(
+            (first[0].abs() - s).abs() < 1e-4 && (first[1].abs() - s).abs() < 1e-4,
+            "{first:?}"
+        );
+        assert!(first[2].abs() < 1e-4);
+        // Projections keep distances along the main axis.
+        let a = plane.project(data.point(0));
+        let b = plane.project(data.point(49));
+        assert!(((a[0] - b[0]).abs() - 49.0 * 2f32.sqrt()).abs() < 1e-2);
+        // Two features: the identity.
+        let flat = DatasetSpec::default_for("moons").unwrap().generate();
+        assert_eq!(flat.principal_plane().project(&[0.3, -0.7]), [0.3, -0.7]);
     }
 
     #[test]

@@ -91,6 +91,12 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         .response
         .on_hover_text("Left click in the plane adds a training point; Shift + click erases one");
     }
+    if explorer.train.dim() > 2 {
+        ui.label(format!(
+            "The plane shows the first two principal components of the {} features.",
+            explorer.train.dim()
+        ));
+    }
     ui.label(format!(
         "{} training + {} test points, {} features, {} classes",
         explorer.train.len(),
