@@ -98,7 +98,7 @@ pub struct Setup {
     /// L2 penalty on the weights (scikit-learn's alpha).
     #[arg(long, default_value_t = 0.0)]
     pub l2: f32,
-    /// Epochs to train.
+    /// Epochs to train (`train`; the window trains until paused).
     #[arg(long, default_value_t = 1000)]
     pub epochs: usize,
     /// Seed of the weights and the shuffling.
