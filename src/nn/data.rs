@@ -580,45 +580,26 @@ impl DatasetSpec {
         } else {
             1_000_000
         };
+        let (n, noise, seed) = self.common_mut();
+        match key {
+            "n" => *n = count(1, max_n)?,
+            "noise" => *noise = real(0.0, 10.0)?,
+            "seed" => *seed = value.parse().map_err(|_| bad("expected a whole number"))?,
+            _ => return self.set_own(key, count, real),
+        }
+        Ok(())
+    }
+
+    /// Sets a parameter that only some data sets have.
+    fn set_own(
+        &mut self,
+        key: &str,
+        count: impl Fn(usize, usize) -> Result<usize, DataError>,
+        real: impl Fn(f32, f32) -> Result<f32, DataError>,
+    ) -> Result<(), DataError> {
         let name = self.name();
         let known = self.keys().join(", ");
         match (self, key) {
-            (
-                DatasetSpec::Circle { n, .. }
-                | DatasetSpec::Xor { n, .. }
-                | DatasetSpec::Blobs { n, .. }
-                | DatasetSpec::Spiral { n, .. }
-                | DatasetSpec::Moons { n, .. }
-                | DatasetSpec::Checkerboard { n, .. }
-                | DatasetSpec::Mixture { n, .. }
-                | DatasetSpec::Lines { n, .. }
-                | DatasetSpec::Digits { n, .. },
-                "n",
-            ) => *n = count(1, max_n)?,
-            (
-                DatasetSpec::Circle { noise, .. }
-                | DatasetSpec::Xor { noise, .. }
-                | DatasetSpec::Blobs { noise, .. }
-                | DatasetSpec::Spiral { noise, .. }
-                | DatasetSpec::Moons { noise, .. }
-                | DatasetSpec::Checkerboard { noise, .. }
-                | DatasetSpec::Mixture { noise, .. }
-                | DatasetSpec::Lines { noise, .. }
-                | DatasetSpec::Digits { noise, .. },
-                "noise",
-            ) => *noise = real(0.0, 10.0)?,
-            (
-                DatasetSpec::Circle { seed, .. }
-                | DatasetSpec::Xor { seed, .. }
-                | DatasetSpec::Blobs { seed, .. }
-                | DatasetSpec::Spiral { seed, .. }
-                | DatasetSpec::Moons { seed, .. }
-                | DatasetSpec::Checkerboard { seed, .. }
-                | DatasetSpec::Mixture { seed, .. }
-                | DatasetSpec::Lines { seed, .. }
-                | DatasetSpec::Digits { seed, .. },
-                "seed",
-            ) => *seed = value.parse().map_err(|_| bad("expected a whole number"))?,
             (DatasetSpec::Blobs { classes, .. }, "classes" | "k") => *classes = count(1, 64)?,
             (DatasetSpec::Spiral { arms, .. }, "arms" | "classes" | "k") => *arms = count(1, 64)?,
             (DatasetSpec::Spiral { turns, .. }, "turns") => *turns = real(0.0, 20.0)?,
@@ -670,16 +651,22 @@ impl DatasetSpec {
 
     /// The seed the points are made from.
     pub fn seed(&self) -> u64 {
+        // Read through the one match over the variants, on a copy.
+        *self.clone().common_mut().2
+    }
+
+    /// The parameters every data set has: points, noise and seed.
+    pub fn common_mut(&mut self) -> (&mut usize, &mut f32, &mut u64) {
         match self {
-            DatasetSpec::Circle { seed, .. }
-            | DatasetSpec::Xor { seed, .. }
-            | DatasetSpec::Blobs { seed, .. }
-            | DatasetSpec::Spiral { seed, .. }
-            | DatasetSpec::Moons { seed, .. }
-            | DatasetSpec::Checkerboard { seed, .. }
-            | DatasetSpec::Mixture { seed, .. }
-            | DatasetSpec::Lines { seed, .. }
-            | DatasetSpec::Digits { seed, .. } => *seed,
+            DatasetSpec::Circle { n, noise, seed }
+            | DatasetSpec::Xor { n, noise, seed }
+            | DatasetSpec::Blobs { n, noise, seed, .. }
+            | DatasetSpec::Spiral { n, noise, seed, .. }
+            | DatasetSpec::Moons { n, noise, seed }
+            | DatasetSpec::Checkerboard { n, noise, seed, .. }
+            | DatasetSpec::Mixture { n, noise, seed }
+            | DatasetSpec::Lines { n, noise, seed }
+            | DatasetSpec::Digits { n, noise, seed } => (n, noise, seed),
         }
     }
 

@@ -303,20 +303,7 @@ mod kernels {
             for j in 0..n {
                 let bj = &b[j * k..(j + 1) * k];
                 for i in 0..m {
-                    let ri = &r[i * k..(i + 1) * k];
-                    let mut acc = [0.0f32; 8];
-                    let mut xs = ri.chunks_exact(8);
-                    let mut ys = bj.chunks_exact(8);
-                    for (x, y) in (&mut xs).zip(&mut ys) {
-                        for l in 0..8 {
-                            acc[l] = x[l].mul_add(y[l], acc[l]);
-                        }
-                    }
-                    let mut sum: f32 = acc.iter().sum();
-                    for (x, y) in xs.remainder().iter().zip(ys.remainder()) {
-                        sum = x.mul_add(*y, sum);
-                    }
-                    c[i + j * m] = sum;
+                    c[i + j * m] = crate::nn::rows::dot(&r[i * k..(i + 1) * k], bj);
                 }
             }
         }

@@ -83,7 +83,8 @@ dispatch! {
     }
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+/// `a · b` with eight partial sums (on AVX2 where the CPU has it).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut out = 0.0;
     dot_into(a, b, &mut out);
     out

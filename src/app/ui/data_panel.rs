@@ -139,31 +139,20 @@ fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
         }
         _ => {}
     }
-    match spec {
-        DatasetSpec::Circle { n, noise, seed }
-        | DatasetSpec::Xor { n, noise, seed }
-        | DatasetSpec::Blobs { n, noise, seed, .. }
-        | DatasetSpec::Spiral { n, noise, seed, .. }
-        | DatasetSpec::Moons { n, noise, seed }
-        | DatasetSpec::Checkerboard { n, noise, seed, .. }
-        | DatasetSpec::Mixture { n, noise, seed }
-        | DatasetSpec::Lines { n, noise, seed }
-        | DatasetSpec::Digits { n, noise, seed } => {
-            changed |= ui
-                .add(
-                    egui::Slider::new(n, 10..=max_n)
-                        .logarithmic(true)
-                        .text("points"),
-                )
-                .changed();
-            changed |= ui
-                .add(egui::Slider::new(noise, 0.0..=0.5).text("noise"))
-                .on_hover_text("Standard deviation of the jitter added to each point")
-                .changed();
-            changed |= ui
-                .add(egui::DragValue::new(seed).prefix("data seed "))
-                .changed();
-        }
-    }
+    let (n, noise, seed) = spec.common_mut();
+    changed |= ui
+        .add(
+            egui::Slider::new(n, 10..=max_n)
+                .logarithmic(true)
+                .text("points"),
+        )
+        .changed();
+    changed |= ui
+        .add(egui::Slider::new(noise, 0.0..=0.5).text("noise"))
+        .on_hover_text("Standard deviation of the jitter added to each point")
+        .changed();
+    changed |= ui
+        .add(egui::DragValue::new(seed).prefix("data seed "))
+        .changed();
     changed
 }
