@@ -3,10 +3,12 @@
 //! `nn` is the engine (no Bevy); `cli` is the command line; `app` is the window.
 
 pub mod cli;
+pub mod flow;
 pub mod io;
 pub mod live;
 pub mod nn;
 pub mod palette;
+pub mod presets;
 
 #[cfg(feature = "app")]
 pub mod app;

@@ -54,6 +54,9 @@ pub enum Command {
     Step,
     /// Train at most this many epochs a second (`None`: as fast as possible).
     SetSpeed(Option<f64>),
+    /// Train exactly this many epochs as fast as possible, ignoring the speed limit, then
+    /// pause (a preset's network, made ready before it is shown).
+    TrainFor(usize),
     /// End the worker.
     Quit,
 }
@@ -182,6 +185,8 @@ struct Worker {
     speed: Option<f64>,
     allowance: f64,
     last_tick: Instant,
+    /// Epochs still to train at full speed before pausing ([`Command::TrainFor`]).
+    burst: usize,
 }
 
 impl Worker {
@@ -210,6 +215,7 @@ impl Worker {
             speed: None,
             allowance: 0.0,
             last_tick: Instant::now(),
+            burst: 0,
         };
         w.rebuild_trainer();
         w.record();
@@ -263,6 +269,7 @@ impl Worker {
                         self.train = train;
                         self.test = test;
                         self.epoch = 0;
+                        self.burst = 0;
                         self.history.clear();
                         self.error = None;
                         self.rebuild_trainer();
@@ -290,7 +297,17 @@ impl Worker {
                             self.error = None;
                         }
                     }
-                    Command::Pause => self.running = false,
+                    Command::Pause => {
+                        self.running = false;
+                        self.burst = 0;
+                    }
+                    Command::TrainFor(epochs) => {
+                        self.burst = epochs;
+                        if epochs > 0 && self.trainer.is_ok() {
+                            self.running = true;
+                            self.error = None;
+                        }
+                    }
                     Command::Step => step = true,
                     Command::SetSpeed(speed) => self.speed = speed,
                     Command::Quit => return,
@@ -298,7 +315,14 @@ impl Worker {
             }
             let due = self.epochs_due();
             if (self.running && due > 0) || step {
+                let before = self.epoch;
                 self.train_for_a_while(if step { 1 } else { due });
+                if self.burst > 0 {
+                    self.burst = self.burst.saturating_sub(self.epoch - before);
+                    if self.burst == 0 {
+                        self.running = false;
+                    }
+                }
                 self.record();
                 changed = true;
             }
@@ -321,6 +345,9 @@ impl Worker {
         let now = Instant::now();
         let dt = now.duration_since(self.last_tick).as_secs_f64();
         self.last_tick = now;
+        if self.burst > 0 {
+            return self.burst;
+        }
         match self.speed {
             None => usize::MAX,
             Some(rate) => {
@@ -335,6 +362,9 @@ impl Worker {
     /// How long until the next epoch falls due under the speed limit, if one is set and none
     /// is due yet.
     fn time_to_next_epoch(&self) -> Option<Duration> {
+        if self.burst > 0 {
+            return None;
+        }
         let rate = self.speed?;
         let owed = self.allowance + rate * self.last_tick.elapsed().as_secs_f64();
         (owed < 1.0).then(|| Duration::from_secs_f64(((1.0 - owed) / rate).min(0.05)))
@@ -644,6 +674,43 @@ mod tests {
             (20..=80).contains(&epoch),
             "{epoch} epochs in one second at 50 a second"
         );
+    }
+
+    #[test]
+    fn train_for_trains_exactly_that_many_epochs_at_full_speed_then_pauses() {
+        let data = DatasetSpec::default_for("moons").unwrap().generate();
+        let net = Network::new(&[2, 4, 1], &[Activation::Tanh], Activation::Sigmoid, 0).unwrap();
+        let live = LiveTraining::start(
+            net.clone(),
+            TrainConfig::default(),
+            data.clone(),
+            data.clone(),
+            false,
+        );
+        // A speed limit of one epoch a second does not hold a burst back.
+        live.send(Command::SetSpeed(Some(1.0)));
+        live.send(Command::TrainFor(300));
+        let start = Instant::now();
+        let done = loop {
+            if let Some(l) = live
+                .latest_since(0)
+                .filter(|l| l.epoch >= 300 && !l.running)
+            {
+                break l;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the burst did not end"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_eq!(done.epoch, 300);
+        // The same weights as training 300 epochs headless.
+        let mut trainer = Trainer::new(net, TrainConfig::default()).unwrap();
+        for _ in 0..300 {
+            trainer.step_epoch(&data).unwrap();
+        }
+        assert_eq!(&done.network, trainer.network());
     }
 
     #[test]

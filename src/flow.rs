@@ -1,0 +1,1091 @@
+//! How space moves through a network, as a pure function of a position (no Bevy).
+//!
+//! A position `u` counts stages: `u = 0` is the input, and layer `l` (0-based) plays from
+//! `3l` to `3l + 3` in three stages, `W·a`, `+ b` and `σ`. Every stage boundary shows the
+//! engine's own stage outputs ([`Network::forward_stages`]) exactly; between boundaries each
+//! point moves on a straight line from one stage output to the next (for `W·a` that is the
+//! matrix `(1 − t)·I + t·W` acting on the point, so grid lines stay straight and parallel).
+//! Positions are values: sampling `u` gives the same coordinates however `u` was reached,
+//! which is what makes scrubbing backward exact.
+//!
+//! Layers wider than three are shown through two or three of their neurons (a projection);
+//! inputs wider than three through their principal plane.
+
+use crate::nn::{Activation, Layer, Mat, Network, Projection, Stage};
+
+/// Columns pushed through the network at a time, to bound memory for wide layers.
+const CHUNK: usize = 4096;
+
+/// Easing of a stage's progress.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Ease {
+    /// Constant speed.
+    Linear,
+    /// Slow start and end (cubic).
+    #[default]
+    CubicInOut,
+    /// Slow start and end (sine).
+    SineInOut,
+}
+
+impl Ease {
+    /// Every easing, for menus.
+    pub const ALL: [Ease; 3] = [Ease::Linear, Ease::CubicInOut, Ease::SineInOut];
+
+    /// Eased progress; `apply(0) == 0` and `apply(1) == 1` exactly.
+    pub fn apply(self, t: f32) -> f32 {
+        let t = t.clamp(0.0, 1.0);
+        match self {
+            Ease::Linear => t,
+            Ease::CubicInOut => {
+                if t < 0.5 {
+                    4.0 * t * t * t
+                } else {
+                    let r = 2.0 - 2.0 * t;
+                    1.0 - r * r * r / 2.0
+                }
+            }
+            Ease::SineInOut => {
+                if t == 0.0 || t == 1.0 {
+                    t
+                } else {
+                    0.5 - 0.5 * (std::f32::consts::PI * t).cos()
+                }
+            }
+        }
+    }
+
+    /// The name shown in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ease::Linear => "linear",
+            Ease::CubicInOut => "cubic in-out",
+            Ease::SineInOut => "sine in-out",
+        }
+    }
+}
+
+/// How the activation stage bends space.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Bend {
+    /// One neuron at a time for piecewise activations (ReLU, leaky ReLU, step), where a fold
+    /// is easier to follow; all together otherwise.
+    #[default]
+    Auto,
+    /// Every shown neuron at once.
+    Together,
+    /// One shown neuron after the other.
+    OneAtATime,
+}
+
+impl Bend {
+    /// Every mode, for menus.
+    pub const ALL: [Bend; 3] = [Bend::Auto, Bend::Together, Bend::OneAtATime];
+
+    /// Whether neurons with this activation bend one at a time.
+    pub fn one_at_a_time(self, activation: Activation) -> bool {
+        match self {
+            Bend::Auto => matches!(
+                activation,
+                Activation::Relu | Activation::LeakyRelu | Activation::Step
+            ),
+            Bend::Together => false,
+            Bend::OneAtATime => true,
+        }
+    }
+
+    /// The name shown in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bend::Auto => "auto (folds one neuron at a time)",
+            Bend::Together => "all neurons together",
+            Bend::OneAtATime => "one neuron at a time",
+        }
+    }
+}
+
+/// Where within the network a stage position `u` falls.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StageAt {
+    /// Layer, 0-based.
+    pub layer: usize,
+    /// Stage within the layer.
+    pub stage: Stage,
+    /// Linear progress within the stage, in `[0, 1]`.
+    pub t: f32,
+}
+
+/// The stage in play at position `u` of a network of `layers` layers. Integer positions
+/// start a stage (`t = 0`), except the very end, which finishes the last one (`t = 1`).
+pub fn stage_at(u: f32, layers: usize) -> StageAt {
+    let total = (3 * layers.max(1)) as f32;
+    let u = if u.is_finite() {
+        u.clamp(0.0, total)
+    } else {
+        0.0
+    };
+    let i = (u.floor() as usize).min(3 * layers.max(1) - 1);
+    StageAt {
+        layer: i / 3,
+        stage: STAGES[i % 3],
+        t: (u - i as f32).clamp(0.0, 1.0),
+    }
+}
+
+/// The three stages in order.
+pub const STAGES: [Stage; 3] = [Stage::Linear, Stage::Bias, Stage::Activation];
+
+/// The index of a stage within a layer.
+pub fn stage_index(stage: Stage) -> usize {
+    match stage {
+        Stage::Linear => 0,
+        Stage::Bias => 1,
+        Stage::Activation => 2,
+    }
+}
+
+/// The neurons of each layer that are shown: all of them for widths up to three, else the
+/// `dims` (2 or 3) with the largest variance of their outputs over `x`.
+pub fn default_selection(network: &Network, x: &Mat, dims: usize) -> Vec<Vec<usize>> {
+    let dims = dims.clamp(2, 3);
+    let stages = network.forward_stages(&head_columns(x, 2000)).ok();
+    network
+        .layers()
+        .iter()
+        .enumerate()
+        .map(|(l, layer)| {
+            let width = layer.outputs();
+            if width <= 3 {
+                return (0..width).collect();
+            }
+            let Some(stages) = &stages else {
+                return (0..dims).collect();
+            };
+            let a = &stages[l].activated;
+            let mut order: Vec<(usize, f32)> = (0..width)
+                .map(|r| {
+                    let row = a.row(r);
+                    let n = row.len().max(1) as f32;
+                    let mean = row.iter().sum::<f32>() / n;
+                    let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+                    (r, if var.is_finite() { var } else { 0.0 })
+                })
+                .collect();
+            order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut chosen: Vec<usize> = order.iter().take(dims).map(|o| o.0).collect();
+            chosen.sort_unstable();
+            chosen
+        })
+        .collect()
+}
+
+/// At most the first `n` columns of `x`.
+fn head_columns(x: &Mat, n: usize) -> Mat {
+    x.columns(0, x.ncols().min(n)).into_owned()
+}
+
+/// How the input space is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputView {
+    /// Its own coordinates (up to three features).
+    Raw,
+    /// Its principal plane (more than three features).
+    Plane(Projection),
+}
+
+impl InputView {
+    /// The natural view of inputs with `dim` features.
+    pub fn for_dim(dim: usize, plane: &Projection) -> InputView {
+        if dim <= 3 {
+            InputView::Raw
+        } else {
+            InputView::Plane(plane.clone())
+        }
+    }
+
+    fn coords(&self, column: &[f32]) -> [f32; 3] {
+        match self {
+            InputView::Raw => pad(column.iter().copied()),
+            InputView::Plane(p) => {
+                let [u, v] = p.project(column);
+                [u, v, 0.0]
+            }
+        }
+    }
+
+    fn dims(&self, dim: usize) -> usize {
+        match self {
+            InputView::Raw => dim.min(3),
+            InputView::Plane(_) => 2,
+        }
+    }
+}
+
+fn pad(values: impl Iterator<Item = f32>) -> [f32; 3] {
+    let mut out = [0.0; 3];
+    for (o, v) in out.iter_mut().zip(values) {
+        *o = v;
+    }
+    out
+}
+
+/// An axis-aligned box in display coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    /// Lowest corner.
+    pub min: [f32; 3],
+    /// Highest corner.
+    pub max: [f32; 3],
+}
+
+impl Bounds {
+    /// The box of `points`, or a unit box around the origin when there are none (or none
+    /// finite).
+    pub fn of(points: &[[f32; 3]]) -> Bounds {
+        let mut min = [f32::INFINITY; 3];
+        let mut max = [f32::NEG_INFINITY; 3];
+        for p in points {
+            if p.iter().all(|v| v.is_finite()) {
+                for k in 0..3 {
+                    min[k] = min[k].min(p[k]);
+                    max[k] = max[k].max(p[k]);
+                }
+            }
+        }
+        if min[0] > max[0] {
+            return Bounds {
+                min: [-1.0; 3],
+                max: [1.0; 3],
+            };
+        }
+        Bounds { min, max }
+    }
+
+    /// Centre of the box.
+    pub fn center(&self) -> [f32; 3] {
+        std::array::from_fn(|k| (self.min[k] + self.max[k]) / 2.0)
+    }
+
+    /// Edge lengths.
+    pub fn size(&self) -> [f32; 3] {
+        std::array::from_fn(|k| self.max[k] - self.min[k])
+    }
+
+    fn mix(a: &Bounds, b: &Bounds, t: f32) -> Bounds {
+        Bounds {
+            min: std::array::from_fn(|k| mix(a.min[k], b.min[k], t)),
+            max: std::array::from_fn(|k| mix(a.max[k], b.max[k], t)),
+        }
+    }
+}
+
+/// `a` at `t = 0`, `b` at `t = 1`, exactly (for finite values), and the straight line
+/// between.
+#[inline]
+pub fn mix(a: f32, b: f32, t: f32) -> f32 {
+    (1.0 - t) * a + t * b
+}
+
+/// A grid of lines over a rectangle of the input plane, each line sampled finely so that it
+/// can bend smoothly.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    /// Lines in each direction.
+    pub lines: usize,
+    /// Samples along each line.
+    pub samples: usize,
+    /// Lower-left corner in the input plane.
+    pub min: [f32; 2],
+    /// Upper-right corner.
+    pub max: [f32; 2],
+}
+
+impl Grid {
+    /// Number of polylines: `lines` vertical ones, then `lines` horizontal ones.
+    pub fn polylines(&self) -> usize {
+        2 * self.lines
+    }
+
+    /// Number of sample points in all.
+    pub fn points(&self) -> usize {
+        self.polylines() * self.samples
+    }
+
+    /// The grid's sample points in plane coordinates, polyline after polyline.
+    pub fn plane_points(&self) -> Vec<[f32; 2]> {
+        let lines = self.lines.max(2);
+        let samples = self.samples.max(2);
+        let at =
+            |k: usize, i: usize, n: usize| mix(self.min[k], self.max[k], i as f32 / (n - 1) as f32);
+        let mut out = Vec::with_capacity(self.points());
+        for i in 0..self.lines {
+            for j in 0..self.samples {
+                out.push([at(0, i, lines), at(1, j, samples)]);
+            }
+        }
+        for i in 0..self.lines {
+            for j in 0..self.samples {
+                out.push([at(0, j, samples), at(1, i, lines)]);
+            }
+        }
+        out
+    }
+
+    /// The grid's points in the input space: the plane itself for two features, the
+    /// principal plane (through the mean) for more.
+    pub fn input_points(&self, dim: usize, view: &InputView) -> Option<Mat> {
+        let plane = self.plane_points();
+        match (view, dim) {
+            (InputView::Raw, 2) => Some(Mat::from_fn(2, plane.len(), |r, c| plane[c][r])),
+            (InputView::Plane(p), d) if p.mean.len() == d => {
+                Some(Mat::from_fn(d, plane.len(), |r, c| {
+                    p.mean[r] + plane[c][0] * p.axes[0][r] + plane[c][1] * p.axes[1][r]
+                }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a [`Flow`] is built from.
+#[derive(Clone, Debug)]
+pub struct FlowInput<'a> {
+    /// The network.
+    pub network: &'a Network,
+    /// Data points, one per column (`inputs × n`).
+    pub points: &'a Mat,
+    /// The grid, if one is drawn.
+    pub grid: Option<Grid>,
+    /// How the input is drawn.
+    pub input_view: InputView,
+    /// Shown neurons of each layer (see [`default_selection`]).
+    pub selection: Vec<Vec<usize>>,
+}
+
+/// Every point's display coordinates at every stage boundary of a network, ready to be
+/// sampled at any position.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Activation of each layer.
+    activations: Vec<Activation>,
+    /// Layer widths, input first.
+    sizes: Vec<usize>,
+    /// Shown neurons of each layer.
+    selection: Vec<Vec<usize>>,
+    /// Coordinates shown at each of the `3L + 1` stage boundaries, one entry per column
+    /// (data points first, then grid samples), padded with zeros to three.
+    keys: Vec<Vec<[f32; 3]>>,
+    /// Shown dimensions at each boundary.
+    dims: Vec<usize>,
+    /// Bounds of the data points at each boundary.
+    bounds: Vec<Bounds>,
+    points: usize,
+    grid: Option<Grid>,
+}
+
+impl Flow {
+    /// Pushes the points (and the grid) through the network once, keeping what is shown.
+    pub fn new(input: FlowInput<'_>) -> Result<Flow, String> {
+        let network = input.network;
+        let layers = network.layers();
+        if input.points.nrows() != network.input_dim() {
+            return Err(format!(
+                "the network takes {} inputs, the points have {}",
+                network.input_dim(),
+                input.points.nrows()
+            ));
+        }
+        if input.selection.len() != layers.len()
+            || input
+                .selection
+                .iter()
+                .zip(layers)
+                .any(|(s, l)| s.is_empty() || s.len() > 3 || s.iter().any(|&r| r >= l.outputs()))
+        {
+            return Err("the shown neurons do not match the network".into());
+        }
+        let grid_points = input
+            .grid
+            .and_then(|g| input.input_view_grid(g))
+            .unwrap_or_else(|| Mat::zeros(network.input_dim(), 0));
+        let grid = (grid_points.ncols() > 0).then_some(input.grid).flatten();
+        let points = input.points.ncols();
+        let total = points + grid_points.ncols();
+        let mut keys: Vec<Vec<[f32; 3]>> = vec![Vec::with_capacity(total); 3 * layers.len() + 1];
+        for source in [input.points, &grid_points] {
+            let mut start = 0;
+            while start < source.ncols() {
+                let n = CHUNK.min(source.ncols() - start);
+                let x = source.columns(start, n).into_owned();
+                for c in 0..n {
+                    keys[0].push(input.input_view.coords(x.column(c).as_slice()));
+                }
+                let stages = network.forward_stages(&x).map_err(|e| e.to_string())?;
+                for (l, s) in stages.iter().enumerate() {
+                    let rows = &input.selection[l];
+                    for (k, m) in [&s.linear, &s.biased, &s.activated].into_iter().enumerate() {
+                        let key = &mut keys[3 * l + 1 + k];
+                        for c in 0..n {
+                            key.push(pad(rows.iter().map(|&r| m[(r, c)])));
+                        }
+                    }
+                }
+                start += n;
+            }
+        }
+        let mut dims = vec![input.input_view.dims(network.input_dim())];
+        for s in &input.selection {
+            dims.extend([s.len(); 3]);
+        }
+        let bounds = keys.iter().map(|k| Bounds::of(&k[..points])).collect();
+        Ok(Flow {
+            activations: layers.iter().map(|l| l.activation).collect(),
+            sizes: network.sizes(),
+            selection: input.selection,
+            keys,
+            dims,
+            bounds,
+            points,
+            grid,
+        })
+    }
+
+    /// Number of layers.
+    pub fn layers(&self) -> usize {
+        self.activations.len()
+    }
+
+    /// The last position: `3 × layers`.
+    pub fn end(&self) -> f32 {
+        (3 * self.layers()) as f32
+    }
+
+    /// Number of data points (the first columns).
+    pub fn points(&self) -> usize {
+        self.points
+    }
+
+    /// The grid whose samples follow the points, if any.
+    pub fn grid(&self) -> Option<Grid> {
+        self.grid
+    }
+
+    /// Number of columns: points and grid samples.
+    pub fn columns(&self) -> usize {
+        self.keys[0].len()
+    }
+
+    /// Shown neurons of each layer.
+    pub fn selection(&self) -> &[Vec<usize>] {
+        &self.selection
+    }
+
+    /// Layer widths, input first.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    /// Activation of layer `l`.
+    pub fn activation(&self, l: usize) -> Activation {
+        self.activations[l]
+    }
+
+    /// Whether any position needs a third dimension.
+    pub fn is_3d(&self) -> bool {
+        self.dims.iter().any(|&d| d >= 3)
+    }
+
+    /// Whether layer `l` is shown through some of its neurons only.
+    pub fn is_projection(&self, l: usize) -> bool {
+        self.selection[l].len() < self.sizes[l + 1]
+    }
+
+    /// The coordinates shown at stage boundary `k` (`0..=3L`), one per column.
+    pub fn key(&self, k: usize) -> &[[f32; 3]] {
+        &self.keys[k]
+    }
+
+    /// Per-coordinate progress at a stage: one neuron after the other while bending one at a
+    /// time, all together otherwise; eased.
+    fn progress(&self, at: StageAt, ease: Ease, bend: Bend) -> [f32; 3] {
+        let m = self.selection[at.layer].len();
+        if at.stage == Stage::Activation && m > 1 && bend.one_at_a_time(self.activations[at.layer])
+        {
+            std::array::from_fn(|j| {
+                if j < m {
+                    ease.apply(at.t * m as f32 - j as f32)
+                } else {
+                    ease.apply(at.t)
+                }
+            })
+        } else {
+            [ease.apply(at.t); 3]
+        }
+    }
+
+    /// Every column's coordinates at position `u`, written into `out` (resized to fit).
+    pub fn sample(&self, u: f32, ease: Ease, bend: Bend, out: &mut Vec<[f32; 3]>) {
+        let at = stage_at(u, self.layers());
+        let k = 3 * at.layer + stage_index(at.stage);
+        let t = self.progress(at, ease, bend);
+        let (from, to) = (&self.keys[k], &self.keys[k + 1]);
+        out.resize(from.len(), [0.0; 3]);
+        for ((o, a), b) in out.iter_mut().zip(from).zip(to) {
+            *o = [
+                mix(a[0], b[0], t[0]),
+                mix(a[1], b[1], t[1]),
+                mix(a[2], b[2], t[2]),
+            ];
+        }
+    }
+
+    /// The data points' bounds at position `u`.
+    pub fn bounds(&self, u: f32, ease: Ease) -> Bounds {
+        let at = stage_at(u, self.layers());
+        let k = 3 * at.layer + stage_index(at.stage);
+        Bounds::mix(&self.bounds[k], &self.bounds[k + 1], ease.apply(at.t))
+    }
+
+    /// Shown dimensions at position `u`: the larger of the two ends of its stage while it
+    /// plays, so a plane lifting into 3D is drawn in 3D from the start.
+    pub fn dims(&self, u: f32) -> usize {
+        let at = stage_at(u, self.layers());
+        let k = 3 * at.layer + stage_index(at.stage);
+        match at.t {
+            0.0 => self.dims[k],
+            1.0 => self.dims[k + 1],
+            _ => self.dims[k].max(self.dims[k + 1]),
+        }
+    }
+}
+
+impl FlowInput<'_> {
+    fn input_view_grid(&self, grid: Grid) -> Option<Mat> {
+        grid.input_points(self.network.input_dim(), &self.input_view)
+    }
+}
+
+/// Where a decision boundary of the output layer lies, in the space of its input (the last
+/// hidden layer), as a plane `normal · a + offset = 0` between two classes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundaryPlane {
+    /// The plane's normal (length = the layer's input width).
+    pub normal: Vec<f32>,
+    /// Its offset.
+    pub offset: f32,
+    /// The two classes it separates (for one output: 0 and 1).
+    pub classes: (usize, usize),
+}
+
+/// The output layer's decision boundaries: where a single output crosses its 0.5 threshold,
+/// or, for several outputs, where two of them tie (argmax switches).
+pub fn boundary_planes(output: &Layer) -> Vec<BoundaryPlane> {
+    let w = &output.weights;
+    let k = output.outputs();
+    if k == 1 {
+        // Decisions threshold the output at 0.5 (see `nn::decide`): find the pre-activation.
+        let z0 = match output.activation {
+            Activation::Identity => 0.5,
+            Activation::Tanh => 0.5f32.atanh(),
+            Activation::Softplus => (0.5f32.exp() - 1.0).ln(),
+            _ => 0.0,
+        };
+        return vec![BoundaryPlane {
+            normal: w.row(0).iter().copied().collect(),
+            offset: output.bias[0] - z0,
+            classes: (0, 1),
+        }];
+    }
+    let mut planes = vec![];
+    for i in 0..k {
+        for j in i + 1..k {
+            planes.push(BoundaryPlane {
+                normal: (0..w.ncols()).map(|c| w[(i, c)] - w[(j, c)]).collect(),
+                offset: output.bias[i] - output.bias[j],
+                classes: (i, j),
+            });
+        }
+    }
+    planes
+}
+
+/// Whether classes `i` and `j` are the two largest outputs at `a` (for a point on their
+/// plane: whether that piece of the plane is a real boundary).
+fn pair_on_top(output: &Layer, a: &[f32], (i, j): (usize, usize)) -> bool {
+    let k = output.outputs();
+    if k == 1 {
+        return true;
+    }
+    let z: Vec<f32> = (0..k)
+        .map(|r| {
+            output.bias[r]
+                + a.iter()
+                    .enumerate()
+                    .map(|(c, v)| output.weights[(r, c)] * v)
+                    .sum::<f32>()
+        })
+        .collect();
+    let top = z[i].min(z[j]);
+    let tolerance = 1e-4 * (1.0 + top.abs());
+    (0..k).all(|r| r == i || r == j || z[r] <= top + tolerance)
+}
+
+/// The output layer's decision lines within a rectangle of its (two-wide) input, as
+/// polylines; `samples` points along each candidate line.
+pub fn boundary_lines(
+    output: &Layer,
+    min: [f32; 2],
+    max: [f32; 2],
+    samples: usize,
+) -> Vec<Vec<[f32; 2]>> {
+    if output.inputs() != 2 {
+        return vec![];
+    }
+    let mut lines = vec![];
+    for plane in boundary_planes(output) {
+        let n = [plane.normal[0], plane.normal[1]];
+        let len2 = n[0] * n[0] + n[1] * n[1];
+        if len2 <= f32::MIN_POSITIVE || !len2.is_finite() {
+            continue;
+        }
+        // The line through the foot of the origin, along (-n.y, n.x), clipped to the box.
+        let p0 = [-plane.offset * n[0] / len2, -plane.offset * n[1] / len2];
+        let len = len2.sqrt();
+        let d = [-n[1] / len, n[0] / len];
+        let (mut t0, mut t1) = (f32::NEG_INFINITY, f32::INFINITY);
+        for k in 0..2 {
+            if d[k].abs() < 1e-12 {
+                if p0[k] < min[k] || p0[k] > max[k] {
+                    t0 = f32::INFINITY;
+                }
+            } else {
+                let (a, b) = ((min[k] - p0[k]) / d[k], (max[k] - p0[k]) / d[k]);
+                t0 = t0.max(a.min(b));
+                t1 = t1.min(a.max(b));
+            }
+        }
+        if t0 >= t1 || !t0.is_finite() || !t1.is_finite() {
+            continue;
+        }
+        let mut run: Vec<[f32; 2]> = vec![];
+        let samples = samples.max(2);
+        for s in 0..samples {
+            let t = mix(t0, t1, s as f32 / (samples - 1) as f32);
+            let p = [p0[0] + t * d[0], p0[1] + t * d[1]];
+            if pair_on_top(output, &p, plane.classes) {
+                run.push(p);
+            } else if run.len() > 1 {
+                lines.push(std::mem::take(&mut run));
+            } else {
+                run.clear();
+            }
+        }
+        if run.len() > 1 {
+            lines.push(run);
+        }
+    }
+    lines
+}
+
+/// The output layer's decision planes within a box of its (three-wide) input, as triangles:
+/// each plane is cut into `cells × cells` squares, and the squares that lie in the box and
+/// on a real boundary are kept.
+pub fn boundary_triangles(output: &Layer, bounds: &Bounds, cells: usize) -> Vec<[[f32; 3]; 3]> {
+    if output.inputs() != 3 {
+        return vec![];
+    }
+    let mut triangles = vec![];
+    let center = bounds.center();
+    let size = bounds.size();
+    let radius = (size[0] * size[0] + size[1] * size[1] + size[2] * size[2]).sqrt() / 2.0;
+    let inside = |p: &[f32; 3]| {
+        (0..3).all(|k| {
+            let slack = 1e-3 * size[k].max(1e-6);
+            p[k] >= bounds.min[k] - slack && p[k] <= bounds.max[k] + slack
+        })
+    };
+    for plane in boundary_planes(output) {
+        let n = [plane.normal[0], plane.normal[1], plane.normal[2]];
+        let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+        if len <= f32::MIN_POSITIVE || !len.is_finite() {
+            continue;
+        }
+        let n = n.map(|v| v / len);
+        let offset = plane.offset / len;
+        // The box centre dropped onto the plane, and two axes spanning the plane.
+        let dist = n[0] * center[0] + n[1] * center[1] + n[2] * center[2] + offset;
+        if dist.abs() > radius {
+            continue;
+        }
+        let foot: [f32; 3] = std::array::from_fn(|k| center[k] - dist * n[k]);
+        let helper = if n[0].abs() < 0.9 {
+            [1.0, 0.0, 0.0]
+        } else {
+            [0.0, 1.0, 0.0]
+        };
+        let e1 = normalize(cross(n, helper));
+        let e2 = cross(n, e1);
+        let cells = cells.max(1);
+        let at = |i: usize, j: usize| -> [f32; 3] {
+            let (a, b) = (
+                mix(-radius, radius, i as f32 / cells as f32),
+                mix(-radius, radius, j as f32 / cells as f32),
+            );
+            std::array::from_fn(|k| foot[k] + a * e1[k] + b * e2[k])
+        };
+        for i in 0..cells {
+            for j in 0..cells {
+                let c = [at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)];
+                let mid: [f32; 3] = std::array::from_fn(|k| (c[0][k] + c[2][k]) / 2.0);
+                if c.iter().all(inside) && pair_on_top(output, &mid, plane.classes) {
+                    triangles.push([c[0], c[1], c[2]]);
+                    triangles.push([c[0], c[2], c[3]]);
+                }
+            }
+        }
+    }
+    triangles
+}
+
+fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+fn normalize(v: [f32; 3]) -> [f32; 3] {
+    let len = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+        .sqrt()
+        .max(f32::MIN_POSITIVE);
+    v.map(|x| x / len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::{Dataset, DatasetSpec};
+
+    fn net(sizes: &[usize], hidden: Activation, head: Activation, seed: u64) -> Network {
+        Network::new(sizes, &[hidden], head, seed).unwrap()
+    }
+
+    fn data(n: usize) -> Dataset {
+        DatasetSpec::parse(&format!("moons:n={n}"))
+            .unwrap()
+            .0
+            .generate()
+    }
+
+    fn flow(network: &Network, d: &Dataset, grid: Option<Grid>, dims: usize) -> Flow {
+        Flow::new(FlowInput {
+            network,
+            points: &d.x,
+            grid,
+            input_view: InputView::Raw,
+            selection: default_selection(network, &d.x, dims),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn stage_boundaries_show_the_engines_stage_outputs_exactly() {
+        let d = data(300);
+        for (sizes, act) in [
+            (vec![2, 3, 2], Activation::Relu),
+            (vec![2, 2, 2], Activation::Tanh),
+            (vec![2, 3, 1], Activation::Sigmoid),
+        ] {
+            let network = net(&sizes, act, Activation::Sigmoid, 4);
+            let f = flow(&network, &d, None, 3);
+            let stages = network.forward_stages(&d.x).unwrap();
+            let mut out = vec![];
+            for ease in Ease::ALL {
+                for bend in Bend::ALL {
+                    // Start of every stage, and the very end.
+                    f.sample(0.0, ease, bend, &mut out);
+                    for (c, p) in out.iter().enumerate().take(d.len()) {
+                        assert_eq!(&p[..2], d.point(c));
+                        assert_eq!(p[2], 0.0);
+                    }
+                    for (l, s) in stages.iter().enumerate() {
+                        for (k, m) in [&s.linear, &s.biased, &s.activated].into_iter().enumerate() {
+                            let u = (3 * l + k + 1) as f32;
+                            f.sample(u, ease, bend, &mut out);
+                            for c in 0..d.len() {
+                                for r in 0..3 {
+                                    let want = if r < m.nrows() { m[(r, c)] } else { 0.0 };
+                                    assert_eq!(out[c][r], want, "{sizes:?} u={u} column {c}");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_stage_starts_and_ends_on_its_boundaries() {
+        // Within one stage, t = 0 and t = 1 are the two boundaries (also when one neuron
+        // bends after the other).
+        let d = data(100);
+        let network = net(&[2, 3, 2], Activation::Relu, Activation::Softmax, 1);
+        let f = flow(&network, &d, None, 3);
+        for i in 0..3 * f.layers() {
+            let at0 = StageAt {
+                layer: i / 3,
+                stage: STAGES[i % 3],
+                t: 0.0,
+            };
+            let at1 = StageAt { t: 1.0, ..at0 };
+            for bend in Bend::ALL {
+                for (at, key) in [(at0, i), (at1, i + 1)] {
+                    let t = f.progress(at, Ease::CubicInOut, bend);
+                    let (a, b) = (f.key(i), f.key(i + 1));
+                    for c in 0..d.len() {
+                        let p: [f32; 3] = std::array::from_fn(|r| mix(a[c][r], b[c][r], t[r]));
+                        assert_eq!(p, f.key(key)[c]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scrubbing_backward_returns_to_the_same_positions() {
+        let d = data(200);
+        let grid = Grid {
+            lines: 8,
+            samples: 32,
+            min: [-1.5, -1.0],
+            max: [2.5, 1.5],
+        };
+        let network = net(&[2, 3, 2], Activation::Relu, Activation::Softmax, 2);
+        let f = flow(&network, &d, Some(grid), 3);
+        let steps: Vec<f32> = (0..=180).map(|i| i as f32 * f.end() / 180.0).collect();
+        let mut forward = vec![];
+        let mut out = vec![];
+        for &u in &steps {
+            f.sample(u, Ease::CubicInOut, Bend::Auto, &mut out);
+            forward.push(out.clone());
+        }
+        for (i, &u) in steps.iter().enumerate().rev() {
+            f.sample(u, Ease::CubicInOut, Bend::Auto, &mut out);
+            assert_eq!(out, forward[i], "u = {u}");
+        }
+        // And the positions really move: the middle of the activation stage is neither end.
+        f.sample(2.5, Ease::Linear, Bend::Together, &mut out);
+        assert_ne!(out, f.key(2));
+        assert_ne!(out, f.key(3));
+    }
+
+    #[test]
+    fn relu_folds_one_neuron_after_the_other() {
+        let d = data(200);
+        let network = net(&[2, 2, 2], Activation::Relu, Activation::Softmax, 3);
+        let f = flow(&network, &d, None, 2);
+        let (z, a) = (f.key(2), f.key(3));
+        let mut out = vec![];
+        // Half-way through σ: the first neuron is folded, the second not yet.
+        f.sample(2.5, Ease::CubicInOut, Bend::Auto, &mut out);
+        for c in 0..d.len() {
+            assert_eq!(out[c][0], a[c][0]);
+            assert_eq!(out[c][1], z[c][1]);
+        }
+        // Together, both are half-way.
+        f.sample(2.5, Ease::Linear, Bend::Together, &mut out);
+        assert!((0..d.len()).any(|c| out[c][0] != a[c][0] && out[c][0] != z[c][0]));
+    }
+
+    #[test]
+    fn grid_lines_stay_straight_under_the_linear_stage() {
+        let d = data(50);
+        let grid = Grid {
+            lines: 5,
+            samples: 17,
+            min: [-1.0, -1.0],
+            max: [1.0, 1.0],
+        };
+        let network = net(&[2, 2, 2], Activation::Tanh, Activation::Softmax, 5);
+        let f = flow(&network, &d, Some(grid), 2);
+        let mut out = vec![];
+        f.sample(0.4, Ease::Linear, Bend::Auto, &mut out);
+        for line in 0..grid.polylines() {
+            let p = &out[d.len() + line * grid.samples..][..grid.samples];
+            let (a, b) = (p[0], p[grid.samples - 1]);
+            for q in p {
+                let cross = (b[0] - a[0]) * (q[1] - a[1]) - (b[1] - a[1]) * (q[0] - a[0]);
+                assert!(cross.abs() < 1e-4, "line {line} bends under W·a");
+            }
+        }
+        // Under σ = tanh, they bend.
+        f.sample(3.0, Ease::Linear, Bend::Auto, &mut out);
+        let bent = (0..grid.polylines()).any(|line| {
+            let p = &out[d.len() + line * grid.samples..][..grid.samples];
+            let (a, b) = (p[0], p[grid.samples - 1]);
+            p.iter().any(|q| {
+                ((b[0] - a[0]) * (q[1] - a[1]) - (b[1] - a[1]) * (q[0] - a[0])).abs() > 1e-3
+            })
+        });
+        assert!(bent);
+    }
+
+    #[test]
+    fn wide_layers_show_their_most_varied_neurons() {
+        let d = data(200);
+        let mut network = net(&[2, 6, 2], Activation::Relu, Activation::Softmax, 6);
+        {
+            // Neurons 1 and 4 vary most; the others barely.
+            let layer = network.layer_mut(0);
+            for r in 0..6 {
+                let scale = if r == 1 || r == 4 { 5.0 } else { 0.01 };
+                layer.weights[(r, 0)] = scale;
+                layer.weights[(r, 1)] = scale;
+                layer.bias[r] = 10.0;
+            }
+        }
+        let sel = default_selection(&network, &d.x, 2);
+        assert_eq!(sel, vec![vec![1, 4], vec![0, 1]]);
+        let f = flow(&network, &d, None, 2);
+        assert!(f.is_projection(0) && !f.is_projection(1));
+        let stages = network.forward_stages(&d.x).unwrap();
+        for c in 0..d.len() {
+            assert_eq!(
+                f.key(3)[c],
+                [
+                    stages[0].activated[(1, c)],
+                    stages[0].activated[(4, c)],
+                    0.0
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn wide_inputs_start_in_their_principal_plane() {
+        let d = DatasetSpec::parse("digits:n=200").unwrap().0.generate();
+        let plane = d.principal_plane();
+        let network = Network::new(
+            &[64, 8, 2, 10],
+            &[Activation::Relu, Activation::Identity],
+            Activation::Softmax,
+            0,
+        )
+        .unwrap();
+        let grid = Grid {
+            lines: 4,
+            samples: 8,
+            min: [-1.0, -1.0],
+            max: [1.0, 1.0],
+        };
+        let f = Flow::new(FlowInput {
+            network: &network,
+            points: &d.x,
+            grid: Some(grid),
+            input_view: InputView::for_dim(64, &plane),
+            selection: default_selection(&network, &d.x, 2),
+        })
+        .unwrap();
+        assert_eq!(f.columns(), d.len() + grid.points());
+        assert_eq!(f.key(0)[0], {
+            let [u, v] = plane.project(d.point(0));
+            [u, v, 0.0]
+        });
+        // The grid lies in the plane: it projects back onto its own coordinates.
+        let g = grid.plane_points();
+        for (i, p) in g.iter().enumerate() {
+            let q = f.key(0)[d.len() + i];
+            assert!((q[0] - p[0]).abs() < 1e-3 && (q[1] - p[1]).abs() < 1e-3);
+        }
+        assert!(!f.is_3d());
+    }
+
+    #[test]
+    fn decision_lines_separate_the_classes_where_the_output_decides() {
+        let d = data(200);
+        let network = net(&[2, 2, 3], Activation::Tanh, Activation::Softmax, 8);
+        let output = &network.layers()[1];
+        let lines = boundary_lines(output, [-1.0, -1.0], [1.0, 1.0], 200);
+        assert!(!lines.is_empty());
+        for line in &lines {
+            for p in line {
+                // On a boundary, the top two outputs tie.
+                let x = Mat::from_column_slice(2, 1, p);
+                let z = &output.weights * &x + &output.bias;
+                let mut v: Vec<f32> = z.iter().copied().collect();
+                v.sort_by(|a, b| b.total_cmp(a));
+                assert!((v[0] - v[1]).abs() < 1e-3, "{v:?}");
+                assert!(p.iter().all(|c| (-1.0001..=1.0001).contains(c)));
+            }
+        }
+        let _ = d;
+        // One sigmoid output: the line where the output is one half.
+        let network = net(&[2, 2, 1], Activation::Tanh, Activation::Sigmoid, 8);
+        let output = &network.layers()[1];
+        let lines = boundary_lines(output, [-5.0, -5.0], [5.0, 5.0], 50);
+        for p in lines.iter().flatten() {
+            let x = Mat::from_column_slice(2, 1, p);
+            let out = network.layers()[1].weights.clone() * x + &output.bias;
+            assert!(out[0].abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn decision_planes_lie_in_the_box_and_on_the_boundary() {
+        let network = net(&[2, 3, 1], Activation::Sigmoid, Activation::Sigmoid, 5);
+        let output = &network.layers()[1];
+        let bounds = Bounds {
+            min: [0.0; 3],
+            max: [1.0; 3],
+        };
+        let mut w = output.clone();
+        // A plane through the cube's centre.
+        w.weights = Mat::from_row_slice(1, 3, &[1.0, 1.0, 1.0]);
+        w.bias[0] = -1.5;
+        let tris = boundary_triangles(&w, &bounds, 24);
+        assert!(tris.len() > 50);
+        for p in tris.iter().flatten() {
+            assert!((p[0] + p[1] + p[2] - 1.5).abs() < 1e-4);
+            assert!(p.iter().all(|v| (-0.01..=1.01).contains(v)));
+        }
+        // A plane that misses the box gives nothing.
+        w.bias[0] = -10.0;
+        assert!(boundary_triangles(&w, &bounds, 24).is_empty());
+    }
+
+    #[test]
+    fn stage_at_covers_the_network() {
+        assert_eq!(
+            stage_at(0.0, 2),
+            StageAt {
+                layer: 0,
+                stage: Stage::Linear,
+                t: 0.0
+            }
+        );
+        assert_eq!(
+            stage_at(4.25, 2),
+            StageAt {
+                layer: 1,
+                stage: Stage::Bias,
+                t: 0.25
+            }
+        );
+        assert_eq!(
+            stage_at(6.0, 2),
+            StageAt {
+                layer: 1,
+                stage: Stage::Activation,
+                t: 1.0
+            }
+        );
+        assert_eq!(stage_at(99.0, 2).t, 1.0);
+        assert_eq!(stage_at(f32::NAN, 2).t, 0.0);
+        for e in Ease::ALL {
+            assert_eq!((e.apply(0.0), e.apply(1.0)), (0.0, 1.0));
+            assert!(e.apply(0.3) < e.apply(0.6));
+        }
+    }
+}

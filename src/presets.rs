@@ -1,0 +1,311 @@
+//! Ready-made set-ups that reproduce the reference figures: data, network, how long to train
+//! it and how to show it. `spacefold presets` lists them; `spacefold --preset NAME` opens one.
+
+use crate::cli::{Resolved, Setup, UsageError};
+use crate::nn::{Activation, Layer, Mat, Network};
+use nalgebra::DVector;
+
+/// How a preset is first shown in the layers view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PresetView {
+    /// Stage position to open at (`3 ×` layers is the output).
+    pub position: f32,
+    /// Neurons shown of a layer wider than three (2 or 3).
+    pub dims: usize,
+    /// Turn the 3D view slowly.
+    pub rotate: bool,
+    /// Play the animation from `position` at once.
+    pub play: bool,
+}
+
+/// A named set-up.
+#[derive(Clone, Debug)]
+pub struct Preset {
+    /// What `--preset` takes.
+    pub name: &'static str,
+    /// One line for `spacefold presets`.
+    pub summary: &'static str,
+    /// The set-up, as `spacefold` takes it on the command line.
+    pub args: &'static [&'static str],
+    /// Hand-set weights instead of a trained network.
+    pub weights: Option<fn() -> Network>,
+    /// Epochs trained before the network is shown (0: shown as set).
+    pub epochs: usize,
+    /// How it is shown.
+    pub view: PresetView,
+}
+
+const PLAY: PresetView = PresetView {
+    position: 0.0,
+    dims: 2,
+    rotate: false,
+    play: true,
+};
+
+/// Every preset, in the order they are listed.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "mixture-square",
+        summary: "2-2-1 sigmoid net on the three-cluster mixture: the hidden layer maps the data \
+                  into the unit square, where a line separates it",
+        args: &[
+            "--data",
+            "mixture",
+            "--arch",
+            "2-2-1",
+            "--activation",
+            "sigmoid",
+            "--optimizer",
+            "lbfgs",
+            "--seed",
+            "0",
+        ],
+        weights: None,
+        epochs: 1000,
+        view: PLAY,
+    },
+    Preset {
+        name: "rings-cube",
+        summary: "2-3-1 sigmoid net on two rings: the plane is lifted into the unit cube, where \
+                  a plane separates it (the cube turns)",
+        args: &[
+            "--data",
+            "circle",
+            "--arch",
+            "2-3-1",
+            "--activation",
+            "sigmoid",
+            "--optimizer",
+            "lbfgs",
+            "--seed",
+            "5",
+        ],
+        weights: None,
+        epochs: 2000,
+        view: PresetView {
+            rotate: true,
+            dims: 3,
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "layer-anatomy",
+        summary: "one 2-to-2 layer on a grid: W stretches and shears, b shifts, tanh squashes \
+                  into (-1, 1)²",
+        args: &[
+            "--data",
+            "circle:n=300",
+            "--arch",
+            "2-2",
+            "--output",
+            "tanh",
+        ],
+        weights: Some(anatomy_layer),
+        epochs: 0,
+        view: PLAY,
+    },
+    Preset {
+        name: "spirals-2wide",
+        summary: "two spirals pulled apart by a deep network of 2-wide tanh layers",
+        args: &[
+            "--data",
+            "spiral:arms=2,n=400,turns=0.75",
+            "--arch",
+            "2-2-2-2-2-2-2-2-2",
+            "--activation",
+            "tanh",
+            "--lr",
+            "0.005",
+            "--seed",
+            "5",
+        ],
+        weights: None,
+        epochs: 5000,
+        view: PLAY,
+    },
+    Preset {
+        name: "spirals3-2wide",
+        summary: "three spirals pulled apart by a deep network of 2-wide tanh layers",
+        args: &[
+            "--data",
+            "spiral:arms=3,n=600,turns=0.75",
+            "--arch",
+            "2-2-2-2-2-2-2-2-3",
+            "--activation",
+            "tanh",
+            "--lr",
+            "0.005",
+            "--seed",
+            "5",
+        ],
+        weights: None,
+        epochs: 5000,
+        view: PLAY,
+    },
+    Preset {
+        name: "relu-fold",
+        summary: "2-2-2 ReLU net with a sigmoid output on two moons: ReLU folds whole \
+                  quadrants onto the axes",
+        args: &[
+            "--data",
+            "moons",
+            "--arch",
+            "2-2-2",
+            "--activation",
+            "relu",
+            "--output",
+            "sigmoid",
+            "--loss",
+            "mse",
+            "--optimizer",
+            "lbfgs",
+            "--seed",
+            "9",
+        ],
+        weights: None,
+        epochs: 2000,
+        view: PLAY,
+    },
+    Preset {
+        name: "relu-fold-3d",
+        summary: "2-3-2 ReLU net on two moons: the plane folds like paper in 3D, and the next \
+                  layer flattens it again",
+        args: &[
+            "--data",
+            "moons",
+            "--arch",
+            "2-3-2",
+            "--activation",
+            "relu",
+            "--optimizer",
+            "lbfgs",
+            "--seed",
+            "13",
+        ],
+        weights: None,
+        epochs: 2000,
+        view: PresetView { dims: 3, ..PLAY },
+    },
+    Preset {
+        name: "spiral-bottleneck",
+        summary: "2-100-2-5 on a 5-arm spiral: the 2-neuron bottleneck pulls the arms apart \
+                  into linearly separable wedges",
+        args: &[
+            "--data",
+            "spiral:arms=5,n=1000",
+            "--arch",
+            "2-100-2-5",
+            "--activation",
+            "relu,identity",
+            "--lr",
+            "0.01",
+            "--seed",
+            "0",
+        ],
+        weights: None,
+        epochs: 2000,
+        view: PLAY,
+    },
+    Preset {
+        name: "digits-bottleneck",
+        summary: "64-100-2-10 on the handwritten digits: the ten digits become clusters in the \
+                  2-neuron bottleneck",
+        args: &[
+            "--data",
+            "digits",
+            "--arch",
+            "64-100-2-10",
+            "--activation",
+            "relu,identity",
+            "--lr",
+            "0.01",
+            "--seed",
+            "0",
+        ],
+        weights: None,
+        epochs: 400,
+        view: PLAY,
+    },
+];
+
+/// The single layer of `layer-anatomy`: `W` stretches x by 1.6, squeezes y to 0.8 and shears
+/// x by y; `b` shifts right and down; tanh squashes.
+fn anatomy_layer() -> Network {
+    let layer = Layer {
+        weights: Mat::from_row_slice(2, 2, &[1.6, 0.7, 0.0, 0.8]),
+        bias: DVector::from_vec(vec![0.6, -0.4]),
+        activation: Activation::Tanh,
+    };
+    Network::from_layers(vec![layer]).expect("a 2-to-2 layer is a network")
+}
+
+/// The preset called `name`.
+pub fn find(name: &str) -> Result<&'static Preset, UsageError> {
+    PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
+        let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+        UsageError(format!(
+            "no preset named `{name}`; the presets are: {} (`spacefold presets` describes them)",
+            names.join(", ")
+        ))
+    })
+}
+
+impl Preset {
+    /// The preset's set-up.
+    pub fn setup(&self) -> Setup {
+        crate::cli::parse_setup(self.args).expect("presets' arguments parse")
+    }
+
+    /// Its data and network (the network untrained: [`Preset::epochs`] says how long to
+    /// train it).
+    pub fn resolve(&self) -> Result<Resolved, UsageError> {
+        let mut resolved = self.setup().resolve()?;
+        if let Some(weights) = self.weights {
+            resolved.network = weights();
+        }
+        Ok(resolved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::{TrainConfig, Trainer, evaluate};
+
+    #[test]
+    fn every_preset_resolves_and_names_are_unique() {
+        for (i, p) in PRESETS.iter().enumerate() {
+            let r = p
+                .resolve()
+                .unwrap_or_else(|e| panic!("{}: {}", p.name, e.0));
+            assert_eq!(r.network.input_dim(), r.train.dim(), "{}", p.name);
+            assert!(PRESETS[i + 1..].iter().all(|q| q.name != p.name));
+            assert!(find(p.name).is_ok());
+        }
+        assert!(find("nope").unwrap_err().0.contains("mixture-square"));
+    }
+
+    #[test]
+    fn trained_presets_reach_what_they_show() {
+        // The figures need networks that actually separate the data.
+        for name in [
+            "mixture-square",
+            "rings-cube",
+            "relu-fold-3d",
+            "spirals-2wide",
+        ] {
+            let p = find(name).unwrap();
+            let r = p.resolve().unwrap();
+            let config = TrainConfig {
+                snapshot_every: 0,
+                ..r.config.clone()
+            };
+            let mut trainer = Trainer::new(r.network.clone(), config).unwrap();
+            for _ in 0..p.epochs {
+                trainer.step_epoch(&r.train).unwrap();
+            }
+            let eval = evaluate(trainer.network(), &r.train, r.config.loss).unwrap();
+            assert!(eval.accuracy >= 0.95, "{name}: {}", eval.accuracy);
+        }
+    }
+}
