@@ -43,6 +43,8 @@ pub enum Command {
         #[arg(long)]
         csv: Option<PathBuf>,
     },
+    /// List the presets (`spacefold --preset NAME` opens one).
+    Presets,
     /// Train a network headless and report loss, accuracy and time.
     Train {
         #[command(flatten)]
@@ -127,6 +129,21 @@ pub struct WindowArgs {
     /// Measure the CPU time of this many frames (rendering excluded), print it as JSON, quit.
     #[arg(long, value_name = "FRAMES")]
     pub bench_frames: Option<usize>,
+    /// Open a preset (see `spacefold presets`); it replaces the set-up options.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// What the window shows first: `regions` (decision regions while training) or `layers`
+    /// (space carried through the network layer by layer). Presets open on `layers`.
+    #[arg(long, value_name = "VIEW")]
+    pub view: Option<String>,
+    /// Layers view: where to stand in the network, 0 = input, L = output (fractions pick a
+    /// stage: 0.33 after W·a, 0.67 after +b of layer 1); the animation starts paused there
+    /// and the 3D view does not turn (for stills).
+    #[arg(long, value_name = "LAYERS")]
+    pub position: Option<f32>,
+    /// Layers view: grid lines each way and samples per line, `LINESxSAMPLES` (0 hides it).
+    #[arg(long, default_value = "24x128", value_name = "LINESxSAMPLES")]
+    pub grid: String,
 }
 
 /// A user error: printed as `error: ...`, exit code 2.
@@ -156,6 +173,48 @@ pub struct Resolved {
     pub config: TrainConfig,
     /// Number of epochs to run.
     pub epochs: usize,
+}
+
+/// The set-up that these command-line arguments (without the program name) describe.
+pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        setup: Setup,
+    }
+    let all = std::iter::once("spacefold").chain(args.iter().copied());
+    Ok(Only::try_parse_from(all)?.setup)
+}
+
+fn list_presets() {
+    let width = crate::presets::PRESETS
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
+    for p in crate::presets::PRESETS {
+        println!("{:width$}  {}", p.name, p.summary);
+    }
+    println!("\nOpen one with `spacefold --preset NAME`.");
+}
+
+/// A position in layers (`--position`) in stages, snapped to a stage boundary when it is
+/// within a few hundredths of one (so `0.33` is exactly "after W·a").
+pub fn layers_to_stages(layers: f32) -> f32 {
+    let u = layers * 3.0;
+    if (u - u.round()).abs() < 0.03 {
+        u.round()
+    } else {
+        u
+    }
+}
+
+/// Parses `WIDTHxHEIGHT`-like pairs of positive numbers.
+fn parse_pair(text: &str, what: &str, allow_zero: bool) -> Result<(u32, u32), UsageError> {
+    text.split_once('x')
+        .and_then(|(a, b)| Some((a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?)))
+        .filter(|(a, b)| allow_zero || (*a > 0 && *b > 0))
+        .ok_or_else(|| UsageError(format!("{what} `{text}`: expected two numbers like 24x128")))
 }
 
 /// Parses `2-16-16-3` into sizes.
@@ -287,6 +346,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Data { name, params, csv }) => write_data(&name, &params, csv.as_deref()),
         Some(Command::Train { setup, save, json }) => train(&setup, save.as_deref(), json),
+        Some(Command::Presets) => {
+            list_presets();
+            Ok(ExitCode::SUCCESS)
+        }
         None => open_window(&cli.setup, &cli.window),
     };
     match result {
@@ -426,22 +489,59 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
 
 #[cfg(feature = "app")]
 fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageError> {
-    let resolved = setup.resolve()?;
-    let (w, h) = window
-        .size
-        .split_once('x')
-        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
-        .filter(|(w, h)| *w > 0 && *h > 0)
-        .ok_or_else(|| UsageError(format!("--size `{}`: expected WIDTHxHEIGHT", window.size)))?;
-    crate::app::run(crate::app::AppOptions {
+    use crate::app::{AppOptions, LayersOptions};
+    let preset = window
+        .preset
+        .as_deref()
+        .map(crate::presets::find)
+        .transpose()?;
+    let (resolved, seed) = match preset {
+        Some(p) => (p.resolve()?, p.setup().seed),
+        None => (setup.resolve()?, setup.seed),
+    };
+    let (w, h) = parse_pair(&window.size, "--size", false)?;
+    let (lines, samples) = parse_pair(&window.grid, "--grid", true)?;
+    let layers_view = match window.view.as_deref() {
+        None => preset.is_some(),
+        Some("layers") => true,
+        Some("regions") => false,
+        Some(other) => {
+            return Err(UsageError(format!(
+                "--view `{other}`: expected `regions` or `layers`"
+            )));
+        }
+    };
+    let layer_count = resolved.network.layers().len() as f32;
+    if let Some(p) = window.position
+        && !(0.0..=layer_count).contains(&p)
+    {
+        return Err(UsageError(format!(
+            "--position {p}: this network has {layer_count} layers, so 0 to {layer_count}"
+        )));
+    }
+    let view = preset.map(|p| p.view);
+    let layers = LayersOptions {
+        shown: layers_view,
+        position: window
+            .position
+            .map_or(view.map_or(0.0, |v| v.position), layers_to_stages),
+        play: window.position.is_none() && view.is_some_and(|v| v.play),
+        dims: view.map_or(2, |v| v.dims),
+        rotate: window.position.is_none() && view.is_some_and(|v| v.rotate),
+        grid_lines: lines as usize,
+        grid_samples: samples.max(2) as usize,
+    };
+    crate::app::run(AppOptions {
         resolved,
-        seed: setup.seed,
-        training: !window.paused,
+        seed,
+        training: !window.paused && preset.is_none(),
+        train_epochs: preset.map_or(0, |p| p.epochs),
         heatmap_resolution: window.heatmap.clamp(2, 1024),
         bench_frames: window.bench_frames.filter(|&n| n > 0),
         screenshot: window.screenshot.clone(),
         screenshot_after: window.screenshot_after,
         size: (w, h),
+        layers,
     });
     Ok(ExitCode::SUCCESS)
 }

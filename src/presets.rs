@@ -26,7 +26,7 @@ pub struct Preset {
     /// One line for `spacefold presets`.
     pub summary: &'static str,
     /// The set-up, as `spacefold` takes it on the command line.
-    pub args: &'static [&'static str],
+    pub args: &'static str,
     /// Hand-set weights instead of a trained network.
     pub weights: Option<fn() -> Network>,
     /// Epochs trained before the network is shown (0: shown as set).
@@ -48,18 +48,7 @@ pub const PRESETS: &[Preset] = &[
         name: "mixture-square",
         summary: "2-2-1 sigmoid net on the three-cluster mixture: the hidden layer maps the data \
                   into the unit square, where a line separates it",
-        args: &[
-            "--data",
-            "mixture",
-            "--arch",
-            "2-2-1",
-            "--activation",
-            "sigmoid",
-            "--optimizer",
-            "lbfgs",
-            "--seed",
-            "0",
-        ],
+        args: "--data mixture --arch 2-2-1 --activation sigmoid --optimizer lbfgs --seed 0",
         weights: None,
         epochs: 1000,
         view: PLAY,
@@ -68,18 +57,7 @@ pub const PRESETS: &[Preset] = &[
         name: "rings-cube",
         summary: "2-3-1 sigmoid net on two rings: the plane is lifted into the unit cube, where \
                   a plane separates it (the cube turns)",
-        args: &[
-            "--data",
-            "circle",
-            "--arch",
-            "2-3-1",
-            "--activation",
-            "sigmoid",
-            "--optimizer",
-            "lbfgs",
-            "--seed",
-            "5",
-        ],
+        args: "--data circle --arch 2-3-1 --activation sigmoid --optimizer lbfgs --l2 0.01 --seed 5",
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -92,14 +70,7 @@ pub const PRESETS: &[Preset] = &[
         name: "layer-anatomy",
         summary: "one 2-to-2 layer on a grid: W stretches and shears, b shifts, tanh squashes \
                   into (-1, 1)²",
-        args: &[
-            "--data",
-            "circle:n=300",
-            "--arch",
-            "2-2",
-            "--output",
-            "tanh",
-        ],
+        args: "--data circle:n=300 --arch 2-2 --output tanh",
         weights: Some(anatomy_layer),
         epochs: 0,
         view: PLAY,
@@ -107,18 +78,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals-2wide",
         summary: "two spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: &[
-            "--data",
-            "spiral:arms=2,n=400,turns=0.75",
-            "--arch",
-            "2-2-2-2-2-2-2-2-2",
-            "--activation",
-            "tanh",
-            "--lr",
-            "0.005",
-            "--seed",
-            "5",
-        ],
+        args: "--data spiral:arms=2,n=400,turns=0.75 --arch 2-2-2-2-2-2-2-2-2 --activation tanh --lr 0.005 --seed 5",
         weights: None,
         epochs: 5000,
         view: PLAY,
@@ -126,18 +86,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals3-2wide",
         summary: "three spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: &[
-            "--data",
-            "spiral:arms=3,n=600,turns=0.75",
-            "--arch",
-            "2-2-2-2-2-2-2-2-3",
-            "--activation",
-            "tanh",
-            "--lr",
-            "0.005",
-            "--seed",
-            "5",
-        ],
+        args: "--data spiral:arms=3,n=600,turns=0.75 --arch 2-2-2-2-2-2-2-2-3 --activation tanh --lr 0.005 --seed 5",
         weights: None,
         epochs: 5000,
         view: PLAY,
@@ -146,22 +95,7 @@ pub const PRESETS: &[Preset] = &[
         name: "relu-fold",
         summary: "2-2-2 ReLU net with a sigmoid output on two moons: ReLU folds whole \
                   quadrants onto the axes",
-        args: &[
-            "--data",
-            "moons",
-            "--arch",
-            "2-2-2",
-            "--activation",
-            "relu",
-            "--output",
-            "sigmoid",
-            "--loss",
-            "mse",
-            "--optimizer",
-            "lbfgs",
-            "--seed",
-            "9",
-        ],
+        args: "--data moons --arch 2-2-2 --activation relu --output sigmoid --loss mse --optimizer lbfgs --seed 9",
         weights: None,
         epochs: 2000,
         view: PLAY,
@@ -170,18 +104,7 @@ pub const PRESETS: &[Preset] = &[
         name: "relu-fold-3d",
         summary: "2-3-2 ReLU net on two moons: the plane folds like paper in 3D, and the next \
                   layer flattens it again",
-        args: &[
-            "--data",
-            "moons",
-            "--arch",
-            "2-3-2",
-            "--activation",
-            "relu",
-            "--optimizer",
-            "lbfgs",
-            "--seed",
-            "13",
-        ],
+        args: "--data moons --arch 2-3-2 --activation relu --optimizer lbfgs --seed 13",
         weights: None,
         epochs: 2000,
         view: PresetView { dims: 3, ..PLAY },
@@ -190,18 +113,7 @@ pub const PRESETS: &[Preset] = &[
         name: "spiral-bottleneck",
         summary: "2-100-2-5 on a 5-arm spiral: the 2-neuron bottleneck pulls the arms apart \
                   into linearly separable wedges",
-        args: &[
-            "--data",
-            "spiral:arms=5,n=1000",
-            "--arch",
-            "2-100-2-5",
-            "--activation",
-            "relu,identity",
-            "--lr",
-            "0.01",
-            "--seed",
-            "0",
-        ],
+        args: "--data spiral:arms=5,n=1000 --arch 2-100-2-5 --activation relu,identity --lr 0.01 --seed 0",
         weights: None,
         epochs: 2000,
         view: PLAY,
@@ -210,18 +122,7 @@ pub const PRESETS: &[Preset] = &[
         name: "digits-bottleneck",
         summary: "64-100-2-10 on the handwritten digits: the ten digits become clusters in the \
                   2-neuron bottleneck",
-        args: &[
-            "--data",
-            "digits",
-            "--arch",
-            "64-100-2-10",
-            "--activation",
-            "relu,identity",
-            "--lr",
-            "0.01",
-            "--seed",
-            "0",
-        ],
+        args: "--data digits --arch 64-100-2-10 --activation relu,identity --lr 0.01 --seed 0",
         weights: None,
         epochs: 400,
         view: PLAY,
@@ -253,7 +154,8 @@ pub fn find(name: &str) -> Result<&'static Preset, UsageError> {
 impl Preset {
     /// The preset's set-up.
     pub fn setup(&self) -> Setup {
-        crate::cli::parse_setup(self.args).expect("presets' arguments parse")
+        let args: Vec<&str> = self.args.split_whitespace().collect();
+        crate::cli::parse_setup(&args).expect("presets' arguments parse")
     }
 
     /// Its data and network (the network untrained: [`Preset::epochs`] says how long to

@@ -3,6 +3,7 @@
 //! a drag pans, and R frames the data again.
 
 use super::explorer::Explorer;
+use super::layers::{FlowState, LayersSet, ViewMode};
 use bevy::camera::ScalingMode;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::AccumulatedMouseScroll;
@@ -17,13 +18,22 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (
-                frame_data_when_it_changes,
-                reset_view_on_key,
+                (frame_data_when_it_changes, reset_view_on_key).run_if(in_regions_view),
                 (zoom_about_cursor, pan_on_drag).run_if(not(egui_wants_any_pointer_input)),
-                apply_view,
+                apply_view.after(LayersSet::Frame),
             )
-                .chain(),
+                .chain()
+                .run_if(plane_view_in_charge),
         );
+}
+
+fn in_regions_view(mode: Res<ViewMode>) -> bool {
+    *mode == ViewMode::Regions
+}
+
+/// Whether the flat camera drives the view: always but for a 3D layers view.
+fn plane_view_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
+    *mode == ViewMode::Regions || !flow.is_3d()
 }
 
 /// What the 2D camera looks at: the world point at the centre of the free area, and world
@@ -34,6 +44,8 @@ pub struct View2d {
     pub center: Vec2,
     /// World units per logical pixel.
     pub units_per_px: f32,
+    /// Set when the user zooms or pans (the layers view then stops framing by itself).
+    pub user_moved: bool,
 }
 
 impl Default for View2d {
@@ -41,15 +53,18 @@ impl Default for View2d {
         View2d {
             center: Vec2::ZERO,
             units_per_px: 0.01,
+            user_moved: false,
         }
     }
 }
 
-/// Logical pixels the panels cover on the left of the window.
+/// Logical pixels the panels cover on the left and at the bottom of the window.
 #[derive(Resource, Debug, Default, Clone, Copy)]
 pub struct PanelInsets {
     /// Width of the left panel.
     pub left: f32,
+    /// Height of the bottom bar.
+    pub bottom: f32,
 }
 
 /// Marks the camera of the plane view.
@@ -72,25 +87,31 @@ fn spawn_plane_camera(mut commands: Commands) {
 }
 
 /// The view that shows `bounds` whole in the free area of a `window` (logical size).
-fn fit(bounds: (Vec2, Vec2), window: Vec2, insets: PanelInsets) -> View2d {
-    let free = Vec2::new((window.x - insets.left).max(50.0), window.y.max(50.0));
+pub fn fit(bounds: (Vec2, Vec2), window: Vec2, insets: PanelInsets) -> View2d {
+    let free = Vec2::new(
+        (window.x - insets.left).max(50.0),
+        (window.y - insets.bottom).max(50.0),
+    );
     let size = (bounds.1 - bounds.0).max(Vec2::splat(1e-6));
     View2d {
         center: (bounds.0 + bounds.1) / 2.0,
         units_per_px: (size / free).max_element() * 1.04,
+        user_moved: false,
     }
 }
 
 fn frame_data_when_it_changes(
+    mode: Res<ViewMode>,
     explorer: Res<Explorer>,
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut view: ResMut<View2d>,
     mut framed: Local<(u64, f32)>,
 ) {
-    // Frame again when the data changes, and once the panel has its width.
-    let key = (explorer.layout_version, insets.left);
-    if *framed == key {
+    // Frame again when the data changes, once the panel has its width, and on returning to
+    // this view.
+    let key = (explorer.layout_version, insets.left + insets.bottom * 1e4);
+    if *framed == key && !mode.is_changed() {
         return;
     }
     *framed = key;
@@ -112,7 +133,10 @@ fn reset_view_on_key(
 
 /// The world point under a window position (logical pixels, origin top-left).
 pub fn window_to_world(view: &View2d, insets: PanelInsets, window: Vec2, pos: Vec2) -> Vec2 {
-    let free_center = Vec2::new(insets.left + (window.x - insets.left) / 2.0, window.y / 2.0);
+    let free_center = Vec2::new(
+        insets.left + (window.x - insets.left) / 2.0,
+        (window.y - insets.bottom) / 2.0,
+    );
     let d = pos - free_center;
     view.center + Vec2::new(d.x, -d.y) * view.units_per_px
 }
@@ -138,6 +162,7 @@ fn zoom_about_cursor(
     view.units_per_px = (view.units_per_px * 0.85f32.powf(lines)).clamp(1e-7, 1e5);
     let after = window_to_world(&view, *insets, size, cursor);
     view.center += before - after;
+    view.user_moved = true;
 }
 
 fn pan_on_drag(
@@ -151,7 +176,10 @@ fn pan_on_drag(
     if let (true, Some(now), Some(before)) = (dragging, cursor, *last) {
         let d = now - before;
         let shift = Vec2::new(d.x, -d.y) * view.units_per_px;
-        view.center -= shift;
+        if shift != Vec2::ZERO {
+            view.center -= shift;
+            view.user_moved = true;
+        }
     }
     *last = if dragging { cursor } else { None };
 }
@@ -162,12 +190,28 @@ fn apply_view(
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
 ) {
     for (mut transform, mut projection) in &mut cameras {
-        // The camera sits left of `center` by half the panel, so `center` lands in the middle
-        // of the free area.
+        // The camera sits left of `center` by half the panel (and below it by half the bottom
+        // bar), so `center` lands in the middle of the free area.
         let x = view.center.x - insets.left / 2.0 * view.units_per_px;
-        transform.translation = Vec3::new(x, view.center.y, 10.0);
-        if let Projection::Orthographic(ortho) = projection.as_mut() {
-            ortho.scale = view.units_per_px;
+        let y = view.center.y - insets.bottom / 2.0 * view.units_per_px;
+        let wanted = Transform::from_xyz(x, y, 10.0);
+        if *transform != wanted {
+            *transform = wanted;
+        }
+        match projection.as_mut() {
+            Projection::Orthographic(ortho) => {
+                if ortho.scale != view.units_per_px {
+                    ortho.scale = view.units_per_px;
+                }
+            }
+            // Back from the 3D view.
+            _ => {
+                *projection = Projection::from(OrthographicProjection {
+                    scaling_mode: ScalingMode::WindowSize,
+                    scale: view.units_per_px,
+                    ..OrthographicProjection::default_3d()
+                })
+            }
         }
     }
 }
@@ -178,7 +222,10 @@ mod tests {
 
     #[test]
     fn fit_then_map_corners_back() {
-        let insets = PanelInsets { left: 300.0 };
+        let insets = PanelInsets {
+            left: 300.0,
+            bottom: 0.0,
+        };
         let window = Vec2::new(1300.0, 800.0);
         let bounds = (Vec2::new(-2.0, -1.0), Vec2::new(2.0, 1.0));
         let view = fit(bounds, window, insets);

@@ -31,9 +31,14 @@ fn request_screenshot(
     mut commands: Commands,
     time: Res<Time>,
     request: Res<CaptureRequest>,
+    burst: Res<super::explorer::Burst>,
     mut state: ResMut<CaptureState>,
 ) {
-    if state.requested || time.elapsed_secs() < request.after {
+    // Wait for a preset's network to be trained, and a moment more for the views to follow.
+    let ready = burst
+        .done_at
+        .is_some_and(|t| time.elapsed_secs() >= t + 0.6);
+    if state.requested || time.elapsed_secs() < request.after || !ready {
         return;
     }
     state.requested = true;

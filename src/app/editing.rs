@@ -3,6 +3,7 @@
 
 use super::camera::{PanelInsets, View2d, window_to_world};
 use super::explorer::{Explorer, Link};
+use super::layers::ViewMode;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::egui_wants_any_pointer_input;
@@ -10,7 +11,9 @@ use bevy_egui::input::egui_wants_any_pointer_input;
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
-        edit_points_with_mouse.run_if(not(egui_wants_any_pointer_input)),
+        edit_points_with_mouse
+            .run_if(not(egui_wants_any_pointer_input))
+            .run_if(|mode: Res<ViewMode>| *mode == ViewMode::Regions),
     );
 }
 

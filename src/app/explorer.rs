@@ -8,7 +8,8 @@ use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Published>()
-        .add_systems(PreUpdate, poll_training);
+        .init_resource::<Burst>()
+        .add_systems(PreUpdate, (poll_training, watch_burst).chain());
 }
 
 /// Epochs a second the explorer trains at by default: fast enough to converge in seconds,
@@ -203,6 +204,15 @@ impl Explorer {
         })
     }
 
+    /// Takes over another set-up (a preset's), bumping the versions so that everything
+    /// that follows them is redone.
+    pub fn replace_with(&mut self, fresh: Explorer) {
+        let (data, layout) = (self.data_version, self.layout_version);
+        *self = fresh;
+        self.data_version = data + 1;
+        self.layout_version = layout + 1;
+    }
+
     /// Restarts training from fresh weights on the current data, keeping play/pause.
     pub fn restart(&mut self, link: &Link) {
         match self.fresh_network() {
@@ -277,6 +287,52 @@ impl Published {
     /// The version last read (0 before the first).
     pub fn version(&self) -> u64 {
         self.0.as_ref().map_or(0, |l| l.version)
+    }
+}
+
+/// A burst of training the window waits for (a preset's network, trained before it is shown).
+#[derive(Resource, Default, Debug)]
+pub struct Burst {
+    /// Epochs the worker will have trained when the burst is over.
+    target: Option<usize>,
+    /// Publications seen when it was asked for.
+    since: u64,
+    /// Seconds since start-up when it ended.
+    pub done_at: Option<f32>,
+}
+
+impl Burst {
+    /// Asks the worker to train `epochs` epochs at full speed (after a set-up); `seen` is the
+    /// publication the window holds now.
+    pub fn request(&mut self, link: &Link, epochs: usize, seen: u64) {
+        self.done_at = None;
+        self.target = (epochs > 0).then_some(epochs);
+        self.since = seen;
+        if epochs > 0 {
+            link.0.send(Command::TrainFor(epochs));
+        }
+    }
+
+    /// Whether the burst is still running.
+    pub fn busy(&self) -> bool {
+        self.target.is_some()
+    }
+}
+
+fn watch_burst(time: Res<Time>, published: Res<Published>, mut burst: ResMut<Burst>) {
+    let Some(target) = burst.target else {
+        if burst.done_at.is_none() {
+            burst.done_at = Some(time.elapsed_secs());
+        }
+        return;
+    };
+    if let Some(latest) = &published.0
+        && latest.version > burst.since
+        && latest.epoch >= target
+        && !latest.running
+    {
+        burst.target = None;
+        burst.done_at = Some(time.elapsed_secs());
     }
 }
 

@@ -43,6 +43,8 @@ fn stop_frame_clock(
     mut bench: ResMut<FrameBench>,
     explorer: Res<Explorer>,
     published: Res<Published>,
+    mode: Res<super::layers::ViewMode>,
+    flow: Res<super::layers::FlowState>,
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(start) = bench.started.take() else {
@@ -65,8 +67,18 @@ fn stop_frame_clock(
     let mean = ms.iter().sum::<f64>() / ms.len() as f64;
     let p95 = ms[(ms.len() * 95 / 100).min(ms.len() - 1)];
     let latest = published.0.as_ref();
+    let grid_samples = flow
+        .flow
+        .as_ref()
+        .and_then(|f| f.grid())
+        .map_or(0, |g| g.points());
     println!(
-        "{{\"points\":{},\"heatmap\":{},\"frames\":{},\"mean_ms\":{mean:.3},\"p95_ms\":{p95:.3},\"epochs\":{},\"training\":{}}}",
+        "{{\"view\":\"{}\",\"points\":{},\"heatmap\":{},\"grid_samples\":{grid_samples},\"frames\":{},\"mean_ms\":{mean:.3},\"p95_ms\":{p95:.3},\"epochs\":{},\"training\":{}}}",
+        if *mode == super::layers::ViewMode::Layers {
+            "layers"
+        } else {
+            "regions"
+        },
         explorer.train.len() + explorer.test.len(),
         explorer.heatmap_resolution,
         ms.len(),

@@ -2,6 +2,7 @@
 //! computes; this plugin only uploads them when a new version arrives.
 
 use super::explorer::{Explorer, Published};
+use super::layers::ViewMode;
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
@@ -61,11 +62,20 @@ fn spawn_heatmap(
 /// Copies newly published pixels into the quad's texture.
 fn upload_heatmap_pixels(
     published: Res<Published>,
+    mode: Res<ViewMode>,
     mut heatmaps: Query<(&mut Heatmap, &mut Visibility)>,
     mut images: ResMut<Assets<Image>>,
 ) {
     let Some(latest) = &published.0 else { return };
     for (mut heatmap, mut visibility) in &mut heatmaps {
+        if *mode == ViewMode::Layers {
+            // Hidden under the layers view; shown again, with fresh pixels, on return.
+            if *visibility != Visibility::Hidden {
+                *visibility = Visibility::Hidden;
+            }
+            heatmap.version = 0;
+            continue;
+        }
         if heatmap.version == latest.version {
             continue;
         }

@@ -7,6 +7,8 @@ mod editing;
 pub mod explorer;
 mod frame_stats;
 mod heatmap;
+pub mod layers;
+mod orbit;
 mod palette;
 pub mod points;
 mod ui;
@@ -37,6 +39,29 @@ pub struct AppOptions {
     pub heatmap_resolution: usize,
     /// Measure this many frames' CPU time, print it and quit.
     pub bench_frames: Option<usize>,
+    /// Epochs to train at full speed before showing the network (a preset's), then pause.
+    pub train_epochs: usize,
+    /// How the layers view opens.
+    pub layers: LayersOptions,
+}
+
+/// How the layers view opens.
+#[derive(Clone, Debug)]
+pub struct LayersOptions {
+    /// Open on the layers view rather than the regions.
+    pub shown: bool,
+    /// Stage position to open at.
+    pub position: f32,
+    /// Play from there at once.
+    pub play: bool,
+    /// Neurons shown of layers wider than three.
+    pub dims: usize,
+    /// Turn the 3D view.
+    pub rotate: bool,
+    /// Grid lines each way (0: none).
+    pub grid_lines: usize,
+    /// Samples along each grid line.
+    pub grid_samples: usize,
 }
 
 /// Opens the window and runs until it is closed.
@@ -52,6 +77,24 @@ pub fn run(options: AppOptions) {
     );
     live.send(crate::live::Command::SetHeatmap(explorer.heatmap_spec()));
     live.send(crate::live::Command::SetSpeed(explorer.speed));
+    let link = explorer::Link(live);
+    let mut burst = explorer::Burst::default();
+    burst.request(&link, options.train_epochs, 0);
+    let l = &options.layers;
+    let view = layers::LayerView {
+        position: l.position,
+        playing: l.play,
+        dims: l.dims,
+        rotate: l.rotate,
+        grid_lines: l.grid_lines,
+        grid_samples: l.grid_samples,
+        ..default()
+    };
+    let mode = if l.shown {
+        layers::ViewMode::Layers
+    } else {
+        layers::ViewMode::Regions
+    };
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
@@ -64,12 +107,17 @@ pub fn run(options: AppOptions) {
     .add_plugins(bevy_egui::EguiPlugin::default())
     .insert_resource(ClearColor(Color::srgb_u8(20, 23, 28)))
     .insert_resource(explorer)
-    .insert_resource(explorer::Link(live))
+    .insert_resource(link)
+    .insert_resource(burst)
+    .insert_resource(view)
+    .insert_resource(mode)
     .add_plugins((
         explorer::plugin,
         camera::plugin,
         editing::plugin,
         heatmap::plugin,
+        layers::plugin,
+        orbit::plugin,
         points::plugin,
         ui::plugin,
     ));

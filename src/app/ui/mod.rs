@@ -2,21 +2,48 @@
 
 mod data_panel;
 mod diagram;
+mod layers_panel;
 mod network_panel;
 mod training_panel;
 
 use super::camera::PanelInsets;
-use super::explorer::{Explorer, Link, Published};
+use super::explorer::{Burst, Explorer, Link, Published};
+use super::layers::{FlowState, LayerView, ViewMode};
+use super::orbit::Orbit;
 use crate::live::Command;
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        EguiPrimaryContextPass,
-        (show_control_panel, show_network_diagram),
-    )
-    .add_systems(Update, training_shortcuts);
+    app.init_resource::<ChosenPreset>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            (show_control_panel, show_network_diagram),
+        )
+        .add_systems(
+            Update,
+            (
+                switch_view_on_tab,
+                training_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Regions),
+                layers_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Layers),
+            ),
+        );
+}
+
+/// The preset last opened, for the picker.
+#[derive(Resource, Default)]
+pub struct ChosenPreset(pub Option<&'static str>);
+
+/// The layers view's state the panels edit.
+#[derive(SystemParam)]
+struct LayersUi<'w> {
+    mode: ResMut<'w, ViewMode>,
+    view: ResMut<'w, LayerView>,
+    flow: Res<'w, FlowState>,
+    orbit: ResMut<'w, Orbit>,
+    burst: ResMut<'w, Burst>,
+    chosen: ResMut<'w, ChosenPreset>,
 }
 
 fn show_control_panel(
@@ -25,6 +52,7 @@ fn show_control_panel(
     link: Res<Link>,
     published: Res<Published>,
     mut insets: ResMut<PanelInsets>,
+    mut layers: LayersUi,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = egui::Ui::new(
@@ -40,11 +68,45 @@ fn show_control_panel(
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 ui.heading("spacefold");
+                let mut apply = None;
+                let mut mode = *layers.mode;
+                layers_panel::view_switch(ui, &mut mode, &mut apply, &mut layers.chosen.0);
+                if mode != *layers.mode {
+                    *layers.mode = mode;
+                }
+                if let Some(preset) = apply {
+                    let seen = published.version();
+                    match layers_panel::apply_preset(
+                        preset,
+                        &mut explorer,
+                        &link,
+                        &mut layers.view,
+                        &mut layers.orbit,
+                        &mut layers.burst,
+                        seen,
+                    ) {
+                        Ok(()) => *layers.mode = ViewMode::Layers,
+                        Err(e) => explorer.message = Some(e),
+                    }
+                }
+                ui.separator();
                 training_panel::status_line(ui, &published);
                 if let Some(message) = &explorer.message {
                     ui.colored_label(egui::Color32::from_rgb(240, 120, 100), message);
                 }
                 ui.separator();
+                if *layers.mode == ViewMode::Layers {
+                    egui::CollapsingHeader::new("Layers view")
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            layers_panel::settings(
+                                ui,
+                                &mut layers.view,
+                                &layers.flow,
+                                &mut layers.orbit,
+                            )
+                        });
+                }
                 egui::CollapsingHeader::new("Data")
                     .default_open(true)
                     .show(ui, |ui| data_panel::show(ui, &mut explorer, &link));
@@ -55,19 +117,94 @@ fn show_control_panel(
                     .default_open(true)
                     .show(ui, |ui| training_panel::show(ui, &mut explorer, &link, &published));
                 ui.separator();
-                ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan");
+                if *layers.mode == ViewMode::Regions {
+                    ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · Tab: layers view");
+                } else {
+                    ui.small("Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · Tab: regions view");
+                }
             });
         })
         .response
         .rect
         .width();
-    if (insets.left - width).abs() > 0.5 {
+    let mut bottom = 0.0;
+    if *layers.mode == ViewMode::Layers {
+        bottom = egui::Panel::bottom("timeline")
+            .resizable(false)
+            .show(&mut root, |ui| {
+                layers_panel::timeline(ui, &mut layers.view, &layers.flow)
+            })
+            .response
+            .rect
+            .height();
+        layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
+    }
+    if (insets.left - width).abs() > 0.5 || (insets.bottom - bottom).abs() > 0.5 {
         insets.left = width;
+        insets.bottom = bottom;
     }
     Ok(())
 }
 
-fn show_network_diagram(mut contexts: EguiContexts, published: Res<Published>) -> Result {
+fn switch_view_on_tab(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+    mut mode: ResMut<ViewMode>,
+) {
+    if keys.just_pressed(KeyCode::Tab) && !egui.wants_any_keyboard_input() {
+        *mode = match *mode {
+            ViewMode::Regions => ViewMode::Layers,
+            ViewMode::Layers => ViewMode::Regions,
+        };
+    }
+}
+
+fn layers_shortcuts(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+    flow: Res<FlowState>,
+    mut view: ResMut<LayerView>,
+    mut orbit: ResMut<Orbit>,
+) {
+    if egui.wants_any_keyboard_input() {
+        return;
+    }
+    let Some(end) = flow.flow.as_ref().map(|f| f.end()) else {
+        return;
+    };
+    if keys.just_pressed(KeyCode::Space) {
+        view.toggle_play(end);
+    }
+    if keys.just_pressed(KeyCode::ArrowRight) || keys.just_pressed(KeyCode::PageDown) {
+        view.next_stage(end);
+    }
+    if keys.just_pressed(KeyCode::ArrowLeft) || keys.just_pressed(KeyCode::PageUp) {
+        view.previous_stage();
+    }
+    if keys.just_pressed(KeyCode::Home) {
+        view.playing = false;
+        view.position = 0.0;
+    }
+    if keys.just_pressed(KeyCode::End) {
+        view.playing = false;
+        view.position = end;
+    }
+    if keys.just_pressed(KeyCode::KeyG) {
+        view.grid_lines = if view.grid_lines > 0 { 0 } else { 24 };
+    }
+    if keys.just_pressed(KeyCode::KeyR) {
+        layers_panel::reset_camera(&mut view, &mut orbit);
+    }
+}
+
+fn show_network_diagram(
+    mut contexts: EguiContexts,
+    published: Res<Published>,
+    mode: Res<ViewMode>,
+) -> Result {
+    if *mode == ViewMode::Layers {
+        return Ok(());
+    }
     let ctx = contexts.ctx_mut()?;
     let Some(latest) = &published.0 else {
         return Ok(());

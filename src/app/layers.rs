@@ -1,0 +1,764 @@
+//! The layers view: the data points and a grid over the input plane carried through the
+//! network stage by stage (`W·a`, `+ b`, `σ`). The geometry is [`crate::flow`]'s: this plugin
+//! keeps a [`Flow`] built for the live network, plays a position through it, and writes the
+//! sampled coordinates into the points' transforms and the grid's lines.
+
+use super::camera::{PanelInsets, View2d};
+use super::explorer::{Explorer, Published};
+use super::points::DataPoint;
+use crate::flow::{
+    Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, boundary_lines, boundary_triangles,
+    default_selection, stage_at,
+};
+use crate::nn::{Activation, Mat, Network, Stage};
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ViewMode>()
+        .init_resource::<LayerView>()
+        .init_resource::<FlowState>()
+        .configure_sets(
+            Update,
+            (
+                LayersSet::Animate,
+                LayersSet::Frame,
+                LayersSet::Camera,
+                LayersSet::Draw,
+            )
+                .chain(),
+        )
+        .add_systems(Startup, spawn_boundary_planes)
+        .add_systems(
+            Update,
+            (
+                (rebuild_flow, advance_animation, sample_flow)
+                    .chain()
+                    .in_set(LayersSet::Animate),
+                frame_flat_flow.in_set(LayersSet::Frame),
+                (
+                    move_points_through_flow,
+                    draw_flow_grid,
+                    draw_flow_axes,
+                    draw_decision_lines,
+                    show_decision_planes,
+                )
+                    .in_set(LayersSet::Draw),
+            )
+                .run_if(in_layers_view),
+        )
+        .add_systems(Update, put_points_back.in_set(LayersSet::Draw));
+}
+
+/// Ordering of the layers view's work within a frame.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LayersSet {
+    /// Rebuild the flow, advance and sample the position.
+    Animate,
+    /// Frame the flat (2D) view.
+    Frame,
+    /// Place the camera.
+    Camera,
+    /// Move points, draw lines.
+    Draw,
+}
+
+/// Which view the window shows.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ViewMode {
+    /// The input plane with the decision regions (the explorer).
+    #[default]
+    Regions,
+    /// Space carried through the network, layer by layer.
+    Layers,
+}
+
+fn in_layers_view(mode: Res<ViewMode>) -> bool {
+    *mode == ViewMode::Layers
+}
+
+/// What the user set for the layers view.
+#[derive(Resource, Debug, Clone)]
+pub struct LayerView {
+    /// Position in stages: 0 is the input, `3 × layers` the output.
+    pub position: f32,
+    /// Whether the position advances by itself.
+    pub playing: bool,
+    /// Stages a second while playing.
+    pub speed: f32,
+    /// Easing of each stage.
+    pub ease: Ease,
+    /// How σ bends: one neuron at a time or all together.
+    pub bend: Bend,
+    /// Start again from the input at the end.
+    pub looping: bool,
+    /// Grid lines each way (0: no grid).
+    pub grid_lines: usize,
+    /// Samples along each grid line.
+    pub grid_samples: usize,
+    /// Neurons shown of layers wider than three (2 or 3).
+    pub dims: usize,
+    /// Shown neurons of each layer; recomputed (most varied first) when the architecture
+    /// changes, or set by hand in the panel.
+    pub selection: Vec<Vec<usize>>,
+    /// Keep the points framed wherever they go.
+    pub auto_frame: bool,
+    /// Turn the 3D view slowly.
+    pub rotate: bool,
+    /// Draw the output layer's decision lines or planes at the last hidden layer.
+    pub boundary: bool,
+}
+
+impl Default for LayerView {
+    fn default() -> Self {
+        LayerView {
+            position: 0.0,
+            playing: false,
+            speed: 0.8,
+            ease: Ease::CubicInOut,
+            bend: Bend::Auto,
+            looping: false,
+            grid_lines: 24,
+            grid_samples: 128,
+            dims: 2,
+            selection: vec![],
+            auto_frame: true,
+            rotate: false,
+            boundary: true,
+        }
+    }
+}
+
+impl LayerView {
+    /// Goes to the next stage boundary after the current position.
+    pub fn next_stage(&mut self, end: f32) {
+        self.playing = false;
+        self.position = (self.position.floor() + 1.0).min(end);
+    }
+
+    /// Goes to the stage boundary before the current position.
+    pub fn previous_stage(&mut self) {
+        self.playing = false;
+        self.position = (self.position.ceil() - 1.0).max(0.0);
+    }
+
+    /// Plays from the start when at the end; toggles otherwise.
+    pub fn toggle_play(&mut self, end: f32) {
+        if !self.playing && self.position >= end {
+            self.position = 0.0;
+        }
+        self.playing = !self.playing;
+    }
+}
+
+/// The flow of the live network and what was sampled from it this frame.
+#[derive(Resource, Default)]
+pub struct FlowState {
+    /// The flow, once built.
+    pub flow: Option<Flow>,
+    /// Why it could not be built.
+    pub error: Option<String>,
+    /// Every column's coordinates at the current position: points, then grid samples.
+    pub samples: Vec<[f32; 3]>,
+    /// Bumped whenever `samples` change.
+    pub generation: u64,
+    built: Option<BuildKey>,
+    built_at: f64,
+    sampled: Option<(u64, f32, Ease, Bend)>,
+    flow_generation: u64,
+    frame: Option<Bounds>,
+}
+
+impl FlowState {
+    /// Whether the flow needs a third dimension anywhere.
+    pub fn is_3d(&self) -> bool {
+        self.flow.as_ref().is_some_and(Flow::is_3d)
+    }
+
+    /// The box that frames the points at the current position.
+    pub fn frame(&self) -> Bounds {
+        self.frame.unwrap_or(Bounds {
+            min: [-1.0; 3],
+            max: [1.0; 3],
+        })
+    }
+
+    /// The frame's diagonal.
+    pub fn frame_size(&self) -> f32 {
+        Vec3::from(self.frame().size()).length()
+    }
+}
+
+/// What a flow was built from: when any of it changes, it is built again.
+#[derive(Clone, Debug, PartialEq)]
+struct BuildKey {
+    network: u64,
+    data: u64,
+    grid: (usize, usize),
+    selection: Vec<Vec<usize>>,
+}
+
+/// Rebuilds at most this often while the network trains.
+const REBUILD_EVERY: f64 = 0.2;
+
+fn rebuild_flow(
+    time: Res<Time>,
+    explorer: Res<Explorer>,
+    published: Res<Published>,
+    mut view: ResMut<LayerView>,
+    mut state: ResMut<FlowState>,
+) {
+    let Some(latest) = &published.0 else {
+        return;
+    };
+    let network = &latest.network;
+    if network.input_dim() != explorer.train.dim() {
+        // The worker has not taken the new data yet.
+        return;
+    }
+    let points = all_points(&explorer);
+    let shape_ok = view.selection.len() == network.layers().len()
+        && view.selection.iter().zip(network.layers()).all(|(s, l)| {
+            !s.is_empty()
+                && s.iter().all(|&r| r < l.outputs())
+                && (l.outputs() <= 3 || s.len() == view.dims)
+                && (l.outputs() > 3 || s.len() == l.outputs())
+        });
+    if !shape_ok {
+        view.selection = default_selection(network, &points, view.dims);
+    }
+    let key = BuildKey {
+        network: latest.version,
+        data: explorer.data_version,
+        grid: (view.grid_lines, view.grid_samples),
+        selection: view.selection.clone(),
+    };
+    let now = time.elapsed_secs_f64();
+    if let Some(built) = &state.built {
+        let only_weights = BuildKey {
+            network: built.network,
+            ..key.clone()
+        } == *built;
+        if *built == key || (only_weights && now - state.built_at < REBUILD_EVERY) {
+            return;
+        }
+    }
+    let grid = (view.grid_lines > 0).then(|| grid_over(&explorer, &view));
+    let input = FlowInput {
+        network,
+        points: &points,
+        grid,
+        input_view: InputView::for_dim(network.input_dim(), &explorer.plane),
+        selection: view.selection.clone(),
+    };
+    match Flow::new(input) {
+        Ok(flow) => {
+            let end = flow.end();
+            state.flow = Some(flow);
+            state.error = None;
+            view.position = view.position.clamp(0.0, end);
+        }
+        Err(e) => state.error = Some(e),
+    }
+    state.built = Some(key);
+    state.built_at = now;
+    state.flow_generation += 1;
+}
+
+/// Training points then test points, as the point entities index them.
+fn all_points(explorer: &Explorer) -> Mat {
+    let (train, test) = (&explorer.train.x, &explorer.test.x);
+    let mut x = Mat::zeros(train.nrows(), train.ncols() + test.ncols());
+    x.columns_mut(0, train.ncols()).copy_from(train);
+    x.columns_mut(train.ncols(), test.ncols()).copy_from(test);
+    x
+}
+
+/// The grid covers the data's box and as much again around it.
+fn grid_over(explorer: &Explorer, view: &LayerView) -> Grid {
+    let (lo, hi) = explorer.bounds;
+    let margin = (hi - lo) * 0.25;
+    Grid {
+        lines: view.grid_lines.max(2),
+        samples: view.grid_samples.max(2),
+        min: (lo - margin).to_array(),
+        max: (hi + margin).to_array(),
+    }
+}
+
+fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<LayerView>) {
+    let Some(flow) = &state.flow else { return };
+    if !view.playing {
+        return;
+    }
+    let end = flow.end();
+    view.position += time.delta_secs() * view.speed;
+    if view.position >= end {
+        if view.looping {
+            view.position = 0.0;
+        } else {
+            view.position = end;
+            view.playing = false;
+        }
+    }
+}
+
+fn sample_flow(view: Res<LayerView>, mut state: ResMut<FlowState>) {
+    let state = &mut *state;
+    let Some(flow) = &state.flow else { return };
+    let key = (state.flow_generation, view.position, view.ease, view.bend);
+    if state.sampled == Some(key) {
+        return;
+    }
+    flow.sample(view.position, view.ease, view.bend, &mut state.samples);
+    state.frame = Some(flow.bounds(view.position, view.ease));
+    state.sampled = Some(key);
+    state.generation += 1;
+}
+
+/// In 2D, keeps the points' box framed (unless the user zoomed or panned).
+fn frame_flat_flow(
+    state: Res<FlowState>,
+    insets: Res<PanelInsets>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut view: ResMut<LayerView>,
+    mut plane: ResMut<View2d>,
+) {
+    if state.is_3d() || state.flow.is_none() {
+        return;
+    }
+    if plane.user_moved {
+        plane.user_moved = false;
+        view.auto_frame = false;
+    }
+    if !view.auto_frame {
+        return;
+    }
+    let frame = state.frame();
+    let (lo, hi) = (
+        Vec2::new(frame.min[0], frame.min[1]),
+        Vec2::new(frame.max[0], frame.max[1]),
+    );
+    // A flat box (a 1-wide layer) still gets some height.
+    let size = (hi - lo).max(Vec2::splat(((hi - lo).max_element() * 0.2).max(1e-3)));
+    // Leave room for the caption above the points.
+    let free = Vec2::new(
+        (window.width() - insets.left).max(50.0),
+        (window.height() - insets.bottom - CAPTION_PX).max(50.0),
+    );
+    let units_per_px = (size / free).max_element() * 1.12;
+    let center = (lo + hi) / 2.0 + Vec2::new(0.0, CAPTION_PX / 2.0 * units_per_px);
+    if center != plane.center || units_per_px != plane.units_per_px {
+        plane.center = center;
+        plane.units_per_px = units_per_px;
+    }
+}
+
+/// Logical pixels the caption takes at the top of the view.
+const CAPTION_PX: f32 = 90.0;
+
+fn move_points_through_flow(
+    explorer: Res<Explorer>,
+    state: Res<FlowState>,
+    plane: Res<View2d>,
+    cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
+    mut points: Query<(&DataPoint, &mut Transform)>,
+    mut written: Local<(u64, f32, Quat)>,
+) {
+    if state.flow.is_none() || state.samples.is_empty() {
+        return;
+    }
+    let three_d = state.is_3d();
+    let (rotation, radius) = if three_d {
+        let camera = cameras.iter().next().copied().unwrap_or_default();
+        (camera.rotation, state.frame_size().max(1e-4) * 0.009)
+    } else {
+        (Quat::IDENTITY, plane.units_per_px * 4.0)
+    };
+    let key = (state.generation, radius, rotation);
+    if *written == key {
+        return;
+    }
+    *written = key;
+    let train = explorer.train.len();
+    for (point, mut transform) in &mut points {
+        let column = if point.test {
+            train + point.index
+        } else {
+            point.index
+        };
+        let Some(p) = state.samples.get(column) else {
+            continue;
+        };
+        let mut at = Vec3::from(*p);
+        if !at.is_finite() {
+            at = Vec3::ZERO;
+        }
+        if !three_d {
+            // Flat: test points just above training points, both above the grid.
+            at.z = if point.test { 0.02 } else { 0.01 };
+        }
+        *transform = Transform::from_translation(at)
+            .with_rotation(rotation)
+            .with_scale(Vec3::splat(radius));
+    }
+}
+
+/// Returns the points to the input plane when the layers view closes.
+fn put_points_back(
+    mode: Res<ViewMode>,
+    explorer: Res<Explorer>,
+    mut points: Query<(&DataPoint, &mut Transform)>,
+    mut was_layers: Local<bool>,
+) {
+    let layers = *mode == ViewMode::Layers;
+    if *was_layers && !layers {
+        let (lo, hi) = explorer.bounds;
+        let radius = (hi - lo).max_element() * 0.0065;
+        for (point, mut transform) in &mut points {
+            let data = if point.test {
+                &explorer.test
+            } else {
+                &explorer.train
+            };
+            if point.index < data.len() {
+                let at = explorer.position(data.point(point.index));
+                let z = if point.test { 0.02 } else { 0.01 };
+                *transform = Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(radius));
+            }
+        }
+    }
+    *was_layers = layers;
+}
+
+/// Grid colours: lines of constant x blue-grey, of constant y sand-grey, brighter towards
+/// the top and the right so that orientation survives a fold.
+fn grid_color(vertical: bool, along: f32) -> Color {
+    let t = along.clamp(0.0, 1.0);
+    if vertical {
+        Color::srgba(0.36 + 0.2 * t, 0.48 + 0.2 * t, 0.66 + 0.2 * t, 0.55)
+    } else {
+        Color::srgba(0.62 + 0.2 * t, 0.56 + 0.18 * t, 0.42 + 0.14 * t, 0.55)
+    }
+}
+
+fn draw_flow_grid(state: Res<FlowState>, mut gizmos: Gizmos) {
+    let Some(grid) = state.flow.as_ref().and_then(Flow::grid) else {
+        return;
+    };
+    let start = state.flow.as_ref().map_or(0, Flow::points);
+    let samples = &state.samples;
+    if samples.len() < start + grid.points() {
+        return;
+    }
+    for line in 0..grid.polylines() {
+        let vertical = line < grid.lines;
+        let i = line % grid.lines;
+        let color = grid_color(vertical, i as f32 / (grid.lines - 1).max(1) as f32);
+        let points = &samples[start + line * grid.samples..][..grid.samples];
+        if points.iter().all(|p| p.iter().all(|v| v.is_finite())) {
+            gizmos.linestrip(points.iter().map(|&p| Vec3::from(p)), color);
+        }
+    }
+}
+
+/// The range an activation squashes into, drawn as a box while its stage shows.
+fn activation_range(activation: Activation) -> Option<(f32, f32)> {
+    match activation {
+        Activation::Sigmoid | Activation::Softmax => Some((0.0, 1.0)),
+        Activation::Tanh | Activation::Sine => Some((-1.0, 1.0)),
+        _ => None,
+    }
+}
+
+/// The layer whose activation output is on screen at `u`, if σ is playing or just played.
+fn activated_layer(flow: &Flow, u: f32) -> Option<usize> {
+    let at = stage_at(u, flow.layers());
+    match at.stage {
+        Stage::Activation => Some(at.layer),
+        Stage::Linear if at.t == 0.0 && at.layer > 0 => Some(at.layer - 1),
+        _ => None,
+    }
+}
+
+fn draw_flow_axes(state: Res<FlowState>, view: Res<LayerView>, mut gizmos: Gizmos) {
+    let Some(flow) = &state.flow else { return };
+    let frame = state.frame();
+    let three_d = flow.is_3d();
+    let reach = Vec3::from(frame.size()).max_element().max(1e-3) * 0.7;
+    let lo = Vec3::from(frame.min).min(Vec3::ZERO) - Vec3::splat(reach * 0.2);
+    let hi = Vec3::from(frame.max).max(Vec3::ZERO) + Vec3::splat(reach * 0.2);
+    let axis = Color::srgba(0.85, 0.85, 0.9, 0.45);
+    gizmos.line(Vec3::new(lo.x, 0.0, 0.0), Vec3::new(hi.x, 0.0, 0.0), axis);
+    gizmos.line(Vec3::new(0.0, lo.y, 0.0), Vec3::new(0.0, hi.y, 0.0), axis);
+    if three_d {
+        gizmos.line(Vec3::new(0.0, 0.0, lo.z), Vec3::new(0.0, 0.0, hi.z), axis);
+    }
+    // The activation's range: the unit square or cube for sigmoid, (-1, 1) for tanh.
+    if let Some(l) = activated_layer(flow, view.position)
+        && let Some((a, b)) = activation_range(flow.activation(l))
+    {
+        let dims = flow.selection()[l].len();
+        let color = Color::srgba(0.95, 0.9, 0.55, 0.5);
+        let (a3, b3) = (
+            Vec3::new(a, a, if dims >= 3 { a } else { 0.0 }),
+            Vec3::new(b, b, if dims >= 3 { b } else { 0.0 }),
+        );
+        if dims >= 3 {
+            let center = (a3 + b3) / 2.0;
+            gizmos.cube(
+                Transform::from_translation(center).with_scale(b3 - a3),
+                color,
+            );
+        } else if dims == 2 {
+            gizmos.rect(
+                Isometry3d::from_translation((a3 + b3) / 2.0),
+                Vec2::splat(b - a),
+                color,
+            );
+        }
+    }
+}
+
+/// How strongly the decision boundary shows at `u`: fully at the last hidden layer's
+/// output, fading within half a stage of it.
+fn boundary_strength(flow: &Flow, u: f32) -> f32 {
+    let layers = flow.layers();
+    if layers < 2 {
+        return 0.0;
+    }
+    let at = (3 * (layers - 1)) as f32;
+    (1.0 - (u - at).abs() / 0.5).clamp(0.0, 1.0)
+}
+
+/// Whether the last hidden layer is shown whole (so the output's boundary is exact there).
+fn boundary_shown_whole(flow: &Flow) -> bool {
+    let layers = flow.layers();
+    layers >= 2 && !flow.is_projection(layers - 2)
+}
+
+/// Polylines in a plane.
+type Polylines = Vec<Vec<[f32; 2]>>;
+
+fn draw_decision_lines(
+    state: Res<FlowState>,
+    view: Res<LayerView>,
+    published: Res<Published>,
+    mut gizmos: Gizmos,
+    mut cache: Local<Option<(u64, Polylines)>>,
+) {
+    let (Some(flow), Some(latest)) = (&state.flow, &published.0) else {
+        return;
+    };
+    let strength = boundary_strength(flow, view.position);
+    if !view.boundary || strength == 0.0 || !boundary_shown_whole(flow) {
+        return;
+    }
+    let network: &Network = &latest.network;
+    let output = &network.layers()[network.layers().len() - 1];
+    if output.inputs() != 2 {
+        return;
+    }
+    if cache.as_ref().map(|c| c.0) != Some(state.flow_generation) {
+        let key = flow.key(3 * (flow.layers() - 1));
+        let b = Bounds::of(&key[..flow.points()]);
+        let pad = Vec3::from(b.size()).max_element().max(1e-3) * 0.3;
+        let lines = boundary_lines(
+            output,
+            [b.min[0] - pad, b.min[1] - pad],
+            [b.max[0] + pad, b.max[1] + pad],
+            400,
+        );
+        *cache = Some((state.flow_generation, lines));
+    }
+    let color = Color::srgba(1.0, 1.0, 1.0, 0.9 * strength);
+    for line in &cache.as_ref().unwrap().1 {
+        gizmos.linestrip(line.iter().map(|p| Vec3::new(p[0], p[1], 0.005)), color);
+    }
+}
+
+/// The translucent mesh that shows the output layer's decision planes in 3D.
+#[derive(Component)]
+struct DecisionPlanes {
+    material: Handle<StandardMaterial>,
+    built_for: u64,
+}
+
+fn spawn_boundary_planes(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let material = materials.add(StandardMaterial {
+        base_color: Color::srgba(1.0, 1.0, 1.0, 0.3),
+        alpha_mode: AlphaMode::Blend,
+        unlit: true,
+        double_sided: true,
+        cull_mode: None,
+        ..default()
+    });
+    commands.spawn((
+        Name::new("Decision planes"),
+        DecisionPlanes {
+            material: material.clone(),
+            built_for: 0,
+        },
+        Mesh3d(meshes.add(triangle_mesh(&[]))),
+        MeshMaterial3d(material),
+        Transform::default(),
+        Visibility::Hidden,
+    ));
+}
+
+fn triangle_mesh(triangles: &[[[f32; 3]; 3]]) -> Mesh {
+    let positions: Vec<[f32; 3]> = triangles.iter().flatten().copied().collect();
+    let normals = vec![[0.0, 0.0, 1.0]; positions.len()];
+    let indices = (0..positions.len() as u32).collect();
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_indices(Indices::U32(indices))
+}
+
+fn show_decision_planes(
+    state: Res<FlowState>,
+    view: Res<LayerView>,
+    published: Res<Published>,
+    mut planes: Query<(&mut DecisionPlanes, &Mesh3d, &mut Visibility)>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let Ok((mut planes, mesh, mut visibility)) = planes.single_mut() else {
+        return;
+    };
+    let (Some(flow), Some(latest)) = (&state.flow, &published.0) else {
+        return;
+    };
+    let output = latest
+        .network
+        .layers()
+        .last()
+        .expect("a network has a layer");
+    let strength = boundary_strength(flow, view.position);
+    let shown = view.boundary
+        && strength > 0.0
+        && boundary_shown_whole(flow)
+        && output.inputs() == 3
+        && flow.is_3d();
+    let wanted = if shown {
+        Visibility::Visible
+    } else {
+        Visibility::Hidden
+    };
+    if *visibility != wanted {
+        *visibility = wanted;
+    }
+    if !shown {
+        return;
+    }
+    if planes.built_for != state.flow_generation {
+        planes.built_for = state.flow_generation;
+        let key = flow.key(3 * (flow.layers() - 1));
+        let b = Bounds::of(&key[..flow.points()]);
+        let pad = Vec3::from(b.size()).max_element().max(1e-3) * 0.1;
+        let padded = Bounds {
+            min: b.min.map(|v| v - pad),
+            max: b.max.map(|v| v + pad),
+        };
+        if let Some(mut m) = meshes.get_mut(&mesh.0) {
+            *m = triangle_mesh(&boundary_triangles(output, &padded, 64));
+        }
+    }
+    if let Some(mut material) = materials.get_mut(&planes.material) {
+        let alpha = 0.32 * strength;
+        if material.base_color.alpha() != alpha {
+            material.base_color = Color::srgba(1.0, 1.0, 1.0, alpha);
+        }
+    }
+}
+
+/// A title and a line on what is on screen at `u`, for the caption. At a stage boundary it
+/// names the stage that just ended.
+pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
+    let layers = flow.layers();
+    let sizes = flow.sizes();
+    if u <= 0.0 {
+        return (
+            format!("Input: {} features", sizes[0]),
+            "the data, and a grid over the input plane".into(),
+        );
+    }
+    let at = stage_at(u, layers);
+    let mut i = 3 * at.layer + crate::flow::stage_index(at.stage);
+    let done = at.t == 0.0 || at.t == 1.0;
+    if at.t == 0.0 {
+        i -= 1;
+    }
+    let (l, stage) = (i / 3, crate::flow::STAGES[i % 3]);
+    let act = flow.activation(l);
+    let title = if u >= flow.end() {
+        format!("Output: {} values", sizes[layers])
+    } else {
+        format!(
+            "Layer {} of {layers} ({} to {})",
+            l + 1,
+            sizes[l],
+            sizes[l + 1]
+        )
+    };
+    let what = match (stage, done) {
+        (Stage::Linear, false) => "W·a: stretch, rotate, shear".to_string(),
+        (Stage::Linear, true) => "after W·a: stretched, rotated, sheared".to_string(),
+        (Stage::Bias, false) => "+ b: shift".to_string(),
+        (Stage::Bias, true) => "after + b: shifted".to_string(),
+        (Stage::Activation, false) => format!("σ = {}: {}", act.name(), bend_word(act)),
+        (Stage::Activation, true) => format!("after σ = {}", act.name()),
+    };
+    (title, what)
+}
+
+fn bend_word(activation: Activation) -> &'static str {
+    match activation {
+        Activation::Relu | Activation::LeakyRelu => "fold",
+        Activation::Sigmoid => "squash into (0, 1)",
+        Activation::Tanh => "squash into (-1, 1)",
+        Activation::Sine => "wrap",
+        Activation::Step => "snap to 0 or 1",
+        Activation::Softmax => "onto the probability simplex",
+        Activation::Identity => "nothing bends",
+        _ => "bend",
+    }
+}
+
+/// What the shown axes are at `u`, when they are not the whole space.
+pub fn projection_note(flow: &Flow, u: f32) -> Option<String> {
+    if u <= 0.0 {
+        return (flow.sizes()[0] > 3).then(|| {
+            format!(
+                "Input shown in the plane of its two principal components ({} features): a projection",
+                flow.sizes()[0]
+            )
+        });
+    }
+    // At a boundary, the layer that just finished is on screen.
+    let at = stage_at(u, flow.layers());
+    let l = if at.t == 0.0 && at.stage == Stage::Linear {
+        at.layer - 1
+    } else {
+        at.layer
+    };
+    flow.is_projection(l).then(|| {
+        let neurons: Vec<String> = flow.selection()[l].iter().map(|r| r.to_string()).collect();
+        format!(
+            "Layer {} shown through neurons {} of {}: a projection",
+            l + 1,
+            neurons.join(", "),
+            flow.sizes()[l + 1]
+        )
+    })
+}

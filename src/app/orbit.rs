@@ -1,0 +1,149 @@
+//! The 3D camera of the layers view: it orbits a target (left drag), pans (right or middle
+//! drag), zooms (wheel), can turn by itself, and by default frames the points wherever the
+//! animation has carried them. It drives the same camera entity as the plane view, switching
+//! it to a perspective projection while a 3D space is shown.
+
+use super::camera::{PanelInsets, PlaneCamera};
+use super::layers::{FlowState, LayerView, LayersSet, ViewMode};
+use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::egui_wants_any_pointer_input;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Orbit>().add_systems(
+        Update,
+        (
+            (orbit_with_mouse, zoom_orbit_with_wheel).run_if(not(egui_wants_any_pointer_input)),
+            turn_slowly,
+            apply_orbit,
+        )
+            .chain()
+            .in_set(LayersSet::Camera)
+            .run_if(orbit_in_charge),
+    );
+}
+
+/// Vertical field of view of the 3D camera, radians.
+const FOV: f32 = 0.75;
+
+/// Where the 3D camera stands, as angles about a target.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Orbit {
+    /// Angle about the vertical (z) axis, radians.
+    pub yaw: f32,
+    /// Angle above the x-y plane, radians.
+    pub pitch: f32,
+    /// Distance from the target, as a multiple of the framed box's diagonal.
+    pub zoom: f32,
+    /// Shift of the target from the framed box's centre (panning), world units.
+    pub pan: Vec3,
+}
+
+impl Default for Orbit {
+    fn default() -> Self {
+        Orbit {
+            yaw: -0.6,
+            pitch: 0.45,
+            zoom: 1.8,
+            pan: Vec3::ZERO,
+        }
+    }
+}
+
+/// Whether the orbit camera drives the camera: the layers view showing a 3D flow.
+pub fn orbit_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
+    *mode == ViewMode::Layers && flow.is_3d()
+}
+
+fn orbit_with_mouse(
+    buttons: Res<ButtonInput<MouseButton>>,
+    motion: Res<AccumulatedMouseMotion>,
+    flow: Res<FlowState>,
+    mut orbit: ResMut<Orbit>,
+    mut view: ResMut<LayerView>,
+) {
+    let d = motion.delta;
+    if d == Vec2::ZERO {
+        return;
+    }
+    if buttons.pressed(MouseButton::Left) {
+        orbit.yaw -= d.x * 0.008;
+        orbit.pitch = (orbit.pitch + d.y * 0.008).clamp(-1.5, 1.5);
+    } else if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
+        // Pan in the camera's plane, scaled to the framed box.
+        let size = flow.frame_size().max(1e-6);
+        let (right, up) = orbit_axes(&orbit);
+        let zoom = orbit.zoom;
+        orbit.pan += (-right * d.x + up * d.y) * size * 0.0015 * zoom;
+        view.auto_frame = false;
+    }
+}
+
+fn zoom_orbit_with_wheel(scroll: Res<AccumulatedMouseScroll>, mut orbit: ResMut<Orbit>) {
+    if scroll.delta.y == 0.0 {
+        return;
+    }
+    let lines = match scroll.unit {
+        MouseScrollUnit::Line => scroll.delta.y,
+        MouseScrollUnit::Pixel => scroll.delta.y / 40.0,
+    };
+    orbit.zoom = (orbit.zoom * 0.88f32.powf(lines)).clamp(0.05, 50.0);
+}
+
+fn turn_slowly(time: Res<Time>, view: Res<LayerView>, mut orbit: ResMut<Orbit>) {
+    if view.rotate {
+        orbit.yaw += time.delta_secs() * 0.35;
+    }
+}
+
+/// The camera's right and up vectors for these angles (z is up in the layers' spaces).
+fn orbit_axes(orbit: &Orbit) -> (Vec3, Vec3) {
+    let back = orbit_direction(orbit);
+    let right = Vec3::Z.cross(back).normalize_or(Vec3::X);
+    (right, back.cross(right))
+}
+
+/// Unit vector from the target towards the camera.
+fn orbit_direction(orbit: &Orbit) -> Vec3 {
+    Vec3::new(
+        orbit.pitch.cos() * orbit.yaw.cos(),
+        orbit.pitch.cos() * orbit.yaw.sin(),
+        orbit.pitch.sin(),
+    )
+}
+
+fn apply_orbit(
+    orbit: Res<Orbit>,
+    flow: Res<FlowState>,
+    insets: Res<PanelInsets>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
+) {
+    let frame = flow.frame();
+    let center = Vec3::from(frame.center()) + orbit.pan;
+    let distance = flow.frame_size().max(1e-4) * orbit.zoom / (FOV / 2.0).tan() / 2.0;
+    let back = orbit_direction(&orbit);
+    let (right, up) = orbit_axes(&orbit);
+    // World units per pixel at the target's depth: shift the camera so the target sits in the
+    // middle of the area the panels leave free.
+    let height = window.height().max(1.0);
+    let per_px = 2.0 * distance * (FOV / 2.0).tan() / height;
+    let shift = right * (insets.left / 2.0) * per_px + up * (-insets.bottom / 2.0) * per_px;
+    let eye = center + back * distance - shift;
+    for (mut transform, mut projection) in &mut cameras {
+        *transform = Transform::from_translation(eye).looking_to(-back, up);
+        let near = (distance * 0.01).max(1e-4);
+        match projection.as_mut() {
+            Projection::Perspective(p) if p.fov == FOV && p.near == near => {}
+            _ => {
+                *projection = Projection::Perspective(PerspectiveProjection {
+                    fov: FOV,
+                    near,
+                    far: distance * 100.0 + 100.0,
+                    ..default()
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The layers view's controls: settings in the side panel, the timeline bar under the view,
+//! the caption over it, and the preset picker.
+
+use super::super::explorer::{Burst, Explorer, Link};
+use super::super::layers::{FlowState, LayerView, ViewMode, describe_position, projection_note};
+use super::super::orbit::Orbit;
+use crate::flow::{Bend, Ease, stage_at};
+use crate::presets::{PRESETS, Preset};
+use bevy_egui::egui;
+
+/// The view switch and the preset picker, at the top of the side panel.
+pub fn view_switch(
+    ui: &mut egui::Ui,
+    mode: &mut ViewMode,
+    apply: &mut Option<&'static Preset>,
+    chosen: &mut Option<&'static str>,
+) {
+    ui.horizontal(|ui| {
+        ui.label("View:");
+        ui.selectable_value(mode, ViewMode::Regions, "Regions")
+            .on_hover_text("The input plane with the decision regions, while training (Tab)");
+        ui.selectable_value(mode, ViewMode::Layers, "Layers")
+            .on_hover_text("Space carried through the network, W·a, + b, σ, layer by layer (Tab)");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Preset:");
+        egui::ComboBox::from_id_salt("preset")
+            .width(180.0)
+            .selected_text(chosen.unwrap_or("choose…"))
+            .show_ui(ui, |ui| {
+                for p in PRESETS {
+                    if ui
+                        .selectable_label(*chosen == Some(p.name), p.name)
+                        .on_hover_text(p.summary)
+                        .clicked()
+                    {
+                        *chosen = Some(p.name);
+                        *apply = Some(p);
+                    }
+                }
+            });
+    });
+}
+
+/// Sets the explorer, the worker and the layers view up for a preset.
+pub fn apply_preset(
+    preset: &Preset,
+    explorer: &mut Explorer,
+    link: &Link,
+    view: &mut LayerView,
+    orbit: &mut Orbit,
+    burst: &mut Burst,
+    seen: u64,
+) -> Result<(), String> {
+    let resolved = preset.resolve().map_err(|e| e.0)?;
+    let fresh = Explorer::from_resolved(&resolved, preset.setup().seed);
+    explorer.replace_with(fresh);
+    explorer.restart_with(link, resolved.network.clone());
+    burst.request(link, preset.epochs, seen);
+    *view = LayerView {
+        position: preset.view.position,
+        playing: preset.view.play,
+        dims: preset.view.dims,
+        rotate: preset.view.rotate,
+        grid_lines: view.grid_lines,
+        grid_samples: view.grid_samples,
+        speed: view.speed,
+        ease: view.ease,
+        ..LayerView::default()
+    };
+    *orbit = Orbit::default();
+    Ok(())
+}
+
+/// The layers view's settings, in the side panel.
+pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbit: &mut Orbit) {
+    ui.horizontal(|ui| {
+        let mut grid = view.grid_lines > 0;
+        if ui
+            .checkbox(&mut grid, "Grid")
+            .on_hover_text("Lines over the input plane, carried along with the points (G)")
+            .changed()
+        {
+            view.grid_lines = if grid { 24 } else { 0 };
+        }
+        if grid {
+            ui.add(
+                egui::DragValue::new(&mut view.grid_lines)
+                    .range(2..=128)
+                    .suffix(" lines"),
+            )
+            .on_hover_text("Lines each way");
+            ui.add(
+                egui::DragValue::new(&mut view.grid_samples)
+                    .range(8..=512)
+                    .suffix(" samples"),
+            )
+            .on_hover_text("Samples along each line: more bend more smoothly");
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("σ bends");
+        egui::ComboBox::from_id_salt("bend")
+            .selected_text(view.bend.name())
+            .show_ui(ui, |ui| {
+                for b in Bend::ALL {
+                    ui.selectable_value(&mut view.bend, b, b.name());
+                }
+            });
+    });
+    ui.checkbox(
+        &mut view.boundary,
+        "Decision boundary at the last hidden layer",
+    )
+    .on_hover_text(
+        "The output layer's lines (2D) or planes (3D) where the class changes: the data \
+             has become linearly separable when they split it",
+    );
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut view.auto_frame, "Follow the points")
+            .on_hover_text("Keep the points framed as the space stretches (R)");
+        if state.is_3d() {
+            ui.checkbox(&mut view.rotate, "Turn")
+                .on_hover_text("Turn the 3D view slowly");
+        }
+    });
+    if ui.button("Reset the view (R)").clicked() {
+        reset_camera(view, orbit);
+    }
+    let Some(flow) = &state.flow else { return };
+    let wide: Vec<usize> = (0..flow.layers())
+        .filter(|&l| flow.sizes()[l + 1] > 3)
+        .collect();
+    if wide.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label("Wide layers show");
+        let before = view.dims;
+        ui.selectable_value(&mut view.dims, 2, "2 neurons");
+        ui.selectable_value(&mut view.dims, 3, "3 neurons");
+        if view.dims != before {
+            view.selection.clear();
+        }
+    })
+    .response
+    .on_hover_text("A layer wider than three is shown through some of its neurons: a projection");
+    for l in wide {
+        let width = flow.sizes()[l + 1];
+        ui.horizontal(|ui| {
+            ui.label(format!("Layer {} ({width}):", l + 1));
+            if let Some(sel) = view.selection.get_mut(l) {
+                for r in sel.iter_mut() {
+                    ui.add(egui::DragValue::new(r).range(0..=width - 1))
+                        .on_hover_text("A neuron shown on this axis");
+                }
+            }
+        });
+    }
+    if ui
+        .button("Most varied neurons")
+        .on_hover_text("Show each wide layer through the neurons whose outputs vary most")
+        .clicked()
+    {
+        view.selection.clear();
+    }
+}
+
+/// Back to the default camera, following the points.
+pub fn reset_camera(view: &mut LayerView, orbit: &mut Orbit) {
+    view.auto_frame = true;
+    let yaw = orbit.yaw;
+    *orbit = Orbit {
+        yaw: if view.rotate {
+            yaw
+        } else {
+            Orbit::default().yaw
+        },
+        ..Orbit::default()
+    };
+}
+
+/// The timeline under the view: transport buttons, the position slider, speed and easing.
+pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
+    let Some(flow) = &state.flow else {
+        ui.label(
+            state
+                .error
+                .as_deref()
+                .unwrap_or("Preparing the layers view…"),
+        );
+        return;
+    };
+    let end = flow.end();
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        if ui
+            .button("⏮")
+            .on_hover_text("To the input (Home)")
+            .clicked()
+        {
+            view.playing = false;
+            view.position = 0.0;
+        }
+        if ui
+            .button("◀")
+            .on_hover_text("Previous stage (Left)")
+            .clicked()
+        {
+            view.previous_stage();
+        }
+        let play = if view.playing { "⏸" } else { "▶" };
+        if ui
+            .button(play)
+            .on_hover_text("Play / pause (Space)")
+            .clicked()
+        {
+            view.toggle_play(end);
+        }
+        if ui
+            .button("▶|")
+            .on_hover_text("Next stage (Right)")
+            .clicked()
+        {
+            view.next_stage(end);
+        }
+        if ui
+            .button("⏭")
+            .on_hover_text("To the output (End)")
+            .clicked()
+        {
+            view.playing = false;
+            view.position = end;
+        }
+        let mut layers = view.position / 3.0;
+        let width = (ui.available_width() - 330.0).max(120.0);
+        ui.spacing_mut().slider_width = width;
+        let slider = ui
+            .add(
+                egui::Slider::new(&mut layers, 0.0..=end / 3.0)
+                    .step_by(0.0)
+                    .fixed_decimals(2)
+                    .text("layer"),
+            )
+            .on_hover_text(
+                "Where in the network: 0 is the input, each whole number a layer's output",
+            );
+        if slider.changed() {
+            view.playing = false;
+            view.position = crate::cli::layers_to_stages(layers).clamp(0.0, end);
+        }
+        ui.add(
+            egui::DragValue::new(&mut view.speed)
+                .range(0.05..=10.0)
+                .speed(0.02)
+                .suffix(" stages/s"),
+        )
+        .on_hover_text("Playing speed");
+        egui::ComboBox::from_id_salt("ease")
+            .width(100.0)
+            .selected_text(view.ease.name())
+            .show_ui(ui, |ui| {
+                for e in Ease::ALL {
+                    ui.selectable_value(&mut view.ease, e, e.name());
+                }
+            })
+            .response
+            .on_hover_text("Easing of each stage");
+        ui.checkbox(&mut view.looping, "Loop");
+    });
+    // Stage ticks: which stage is playing.
+    let at = stage_at(view.position, flow.layers());
+    ui.horizontal(|ui| {
+        ui.small(format!(
+            "stage {} of {} · Space play · Left/Right stage · Home/End · Tab regions view",
+            (3 * at.layer + crate::flow::stage_index(at.stage)).min(3 * flow.layers() - 1) + 1,
+            3 * flow.layers()
+        ));
+    });
+}
+
+/// The caption over the view: where in the network, which stage, and whether what is shown
+/// is a projection.
+pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f32, burst: &Burst) {
+    let Some(flow) = &state.flow else { return };
+    let (title, what) = describe_position(flow, view.position);
+    let note = projection_note(flow, view.position);
+    let rect = ctx.viewport_rect();
+    let x = left + (rect.width() - left) / 2.0;
+    egui::Area::new("layers-caption".into())
+        .order(egui::Order::Foreground)
+        .pivot(egui::Align2::CENTER_TOP)
+        .fixed_pos(egui::pos2(x, 10.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_black_alpha(150))
+                .corner_radius(6.0)
+                .inner_margin(egui::Margin::symmetric(14, 8))
+                .show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.label(egui::RichText::new(title).size(20.0).strong());
+                        ui.label(egui::RichText::new(what).size(16.0));
+                        if let Some(note) = note {
+                            ui.label(
+                                egui::RichText::new(note)
+                                    .size(13.0)
+                                    .color(egui::Color32::from_rgb(240, 200, 120)),
+                            );
+                        }
+                        if burst.busy() {
+                            ui.label(
+                                egui::RichText::new("training the preset's network…").size(13.0),
+                            );
+                        }
+                    });
+                });
+        });
+}
