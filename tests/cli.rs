@@ -190,3 +190,37 @@ fn step_networks_and_divergence_are_refused_clearly() {
         stderr(&out)
     );
 }
+
+#[test]
+fn presets_are_listed_and_bad_ones_named() {
+    let out = spacefold(&["presets"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "mixture-square",
+        "rings-cube",
+        "layer-anatomy",
+        "spirals-2wide",
+        "spirals3-2wide",
+        "relu-fold",
+        "relu-fold-3d",
+        "spiral-bottleneck",
+        "digits-bottleneck",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} is not listed:\n{text}"));
+        assert!(line.len() > name.len() + 20, "{name} has no description");
+    }
+    // Wrong names and positions fail before any window opens.
+    let out = spacefold(&["--preset", "cube"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("rings-cube"), "{}", stderr(&out));
+    let out = spacefold(&["--preset", "relu-fold", "--position", "7"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("0 to 2"), "{}", stderr(&out));
+    let out = spacefold(&["--view", "sideways"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("layers"), "{}", stderr(&out));
+}

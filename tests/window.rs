@@ -3,7 +3,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+/// Window tests take turns: lavapipe on two cores is slow enough with one app at a time.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// An X server for the test's lifetime.
 struct Xvfb {
@@ -13,7 +20,12 @@ struct Xvfb {
 
 impl Xvfb {
     fn start() -> Xvfb {
-        let display = format!(":{}", 80 + std::process::id() % 15);
+        // A display no other X server holds.
+        let first = 80 + std::process::id() % 15;
+        let n = (first..first + 40)
+            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .unwrap_or(first);
+        let display = format!(":{n}");
         let child = Command::new("Xvfb")
             .args([
                 display.as_str(),
@@ -107,6 +119,7 @@ fn region_class(p: [u8; 3]) -> Option<usize> {
 /// under the points.
 #[test]
 fn the_explorer_trains_and_draws_regions_and_points() {
+    let _turn = one_at_a_time();
     let x = Xvfb::start();
     let path = screenshot(
         &x,
@@ -144,4 +157,75 @@ fn the_explorer_trains_and_draws_regions_and_points() {
         "region pixels per class: {regions:?} in {}",
         path.display()
     );
+}
+
+/// Pixels showing class `k`'s point colour.
+fn class_mask(pixels: &[[u8; 3]], k: usize) -> Vec<bool> {
+    pixels.iter().map(|p| near(*p, CLASSES[k], 10)).collect()
+}
+
+/// Overlap of two masks: shared pixels over pixels in either.
+fn overlap(a: &[bool], b: &[bool]) -> f64 {
+    let both = a.iter().zip(b).filter(|(x, y)| **x && **y).count();
+    let either = a.iter().zip(b).filter(|(x, y)| **x || **y).count();
+    both as f64 / either.max(1) as f64
+}
+
+/// Opens `preset` at the input and after its first layer, and checks that every class's
+/// points are on screen in both and have moved: their pixels barely overlap.
+fn points_move_through_the_first_layer(preset: &str) {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let shots: Vec<_> = ["0", "1"]
+        .iter()
+        .map(|position| {
+            let path = screenshot(
+                &x,
+                &format!("{preset}-at-{position}"),
+                &[
+                    "--preset",
+                    preset,
+                    "--position",
+                    position,
+                    "--screenshot-after",
+                    "1.5",
+                ],
+            );
+            (read_png(&path), path)
+        })
+        .collect();
+    for k in 0..2 {
+        let masks: Vec<Vec<bool>> = shots
+            .iter()
+            .map(|((_, _, p), _)| class_mask(p, k))
+            .collect();
+        for (mask, (_, path)) in masks.iter().zip(&shots) {
+            let count = mask.iter().filter(|m| **m).count();
+            assert!(
+                count > 40,
+                "class {k}: only {count} point pixels in {}",
+                path.display()
+            );
+        }
+        let shared = overlap(&masks[0], &masks[1]);
+        assert!(
+            shared < 0.4,
+            "class {k}: the points hardly moved ({:.0}% of their pixels stayed) between {} and {}",
+            shared * 100.0,
+            shots[0].1.display(),
+            shots[1].1.display()
+        );
+    }
+}
+
+/// The 2-3-1 sigmoid net lifts the rings' plane into the unit cube.
+#[test]
+fn the_rings_are_lifted_into_the_cube() {
+    points_move_through_the_first_layer("rings-cube");
+}
+
+/// The 2-2-2 ReLU net folds the moons onto the axes.
+#[test]
+fn relu_folds_the_moons() {
+    points_move_through_the_first_layer("relu-fold");
 }
