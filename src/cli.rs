@@ -141,6 +141,12 @@ pub struct WindowArgs {
     /// and the 3D view does not turn (for stills).
     #[arg(long, value_name = "LAYERS")]
     pub position: Option<f32>,
+    /// Layers view: play the animation from the start (or from --position) at once.
+    #[arg(long)]
+    pub play: bool,
+    /// Layers view: start again from the input at the end.
+    #[arg(long = "loop")]
+    pub looping: bool,
     /// Layers view: grid lines each way and samples per line, `LINESxSAMPLES` (0 hides it).
     #[arg(long, default_value = "24x128", value_name = "LINESxSAMPLES")]
     pub grid: String,
@@ -525,7 +531,8 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         position: window
             .position
             .map_or(view.map_or(0.0, |v| v.position), layers_to_stages),
-        play: window.position.is_none() && view.is_some_and(|v| v.play),
+        play: window.play || (window.position.is_none() && view.is_some_and(|v| v.play)),
+        looping: window.looping,
         dims: view.map_or(2, |v| v.dims),
         rotate: window.position.is_none() && view.is_some_and(|v| v.rotate),
         grid_lines: lines as usize,

@@ -67,6 +67,8 @@ pub struct Explorer {
     pub weights_layer: usize,
     /// The first neuron and input the weight editor shows.
     pub weights_offset: (usize, usize),
+    /// Text of the network file box.
+    pub network_path: String,
 }
 
 impl Explorer {
@@ -114,6 +116,7 @@ impl Explorer {
             brush: 0,
             weights_layer: 0,
             weights_offset: (0, 0),
+            network_path: String::new(),
         };
         explorer.bounds = explorer.data_bounds();
         explorer
@@ -211,6 +214,33 @@ impl Explorer {
         *self = fresh;
         self.data_version = data + 1;
         self.layout_version = layout + 1;
+    }
+
+    /// Replaces the live network by `network` (a loaded file), paused, if it fits the data.
+    pub fn take_network(&mut self, link: &Link, network: Network) -> Result<(), String> {
+        if network.input_dim() != self.train.dim() {
+            return Err(format!(
+                "the network takes {} inputs but the data has {} features",
+                network.input_dim(),
+                self.train.dim()
+            ));
+        }
+        if network.classes() < self.classes() {
+            return Err(format!(
+                "the data has {} classes but the network decides between {}",
+                self.classes(),
+                network.classes()
+            ));
+        }
+        let layers = network.layers();
+        self.hidden = layers[..layers.len() - 1]
+            .iter()
+            .map(|l| (l.outputs(), l.activation))
+            .collect();
+        self.head = network.head();
+        link.0.send(Command::Pause);
+        self.restart_with(link, network);
+        Ok(())
     }
 
     /// Restarts training from fresh weights on the current data, keeping play/pause.
@@ -400,5 +430,28 @@ mod tests {
         e.regenerate();
         assert_eq!(e.sizes()[0], 64);
         assert!(e.heatmap_spec().is_none(), "no 2D heatmap for 64 inputs");
+    }
+
+    #[test]
+    fn a_loaded_network_must_fit_the_data() {
+        let (mut e, link) = explorer(&["--data", "spiral:arms=3", "--arch", "2-4-3"]);
+        let wrong_inputs =
+            Network::new(&[3, 4, 3], &[Activation::Relu], Activation::Softmax, 0).unwrap();
+        assert!(
+            e.take_network(&link, wrong_inputs)
+                .unwrap_err()
+                .contains("3 inputs")
+        );
+        let too_few =
+            Network::new(&[2, 4, 1], &[Activation::Relu], Activation::Sigmoid, 0).unwrap();
+        assert!(
+            e.take_network(&link, too_few)
+                .unwrap_err()
+                .contains("3 classes")
+        );
+        let good =
+            Network::new(&[2, 5, 6, 3], &[Activation::Tanh], Activation::Softmax, 0).unwrap();
+        e.take_network(&link, good).unwrap();
+        assert_eq!(e.hidden, vec![(5, Activation::Tanh), (6, Activation::Tanh)]);
     }
 }

@@ -54,6 +54,8 @@ pub struct LayersOptions {
     pub position: f32,
     /// Play from there at once.
     pub play: bool,
+    /// Start again from the input at the end.
+    pub looping: bool,
     /// Neurons shown of layers wider than three.
     pub dims: usize,
     /// Turn the 3D view.
@@ -84,6 +86,7 @@ pub fn run(options: AppOptions) {
     let view = layers::LayerView {
         position: l.position,
         playing: l.play,
+        looping: l.looping,
         dims: l.dims,
         rotate: l.rotate,
         grid_lines: l.grid_lines,

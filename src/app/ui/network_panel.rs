@@ -86,7 +86,15 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
             explorer.classes()
         ));
     }
-    let sizes: Vec<String> = explorer.sizes().iter().map(ToString::to_string).collect();
+    // The live network's sizes (a loaded or preset network may differ from the panel's
+    // defaults, e.g. two sigmoid outputs).
+    let sizes: Vec<String> = published
+        .0
+        .as_ref()
+        .map_or_else(|| explorer.sizes(), |l| l.network.sizes())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let params = published
         .0
         .as_ref()
@@ -98,6 +106,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
     if changed {
         explorer.restart(link);
     }
+    network_file(ui, explorer, link, published);
     if let Some(latest) = &published.0 {
         egui::CollapsingHeader::new("Weights")
             .default_open(false)
@@ -182,4 +191,41 @@ fn edit_weights(
 /// One editable weight.
 fn cell(v: &mut f32) -> egui::DragValue<'_> {
     egui::DragValue::new(v).speed(0.01).max_decimals(3)
+}
+
+/// Loads a network file (RON) in place of the live network, paused, or saves the live one.
+fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut explorer.network_path)
+                .hint_text("network.ron")
+                .desired_width(150.0),
+        );
+        let path = std::path::PathBuf::from(explorer.network_path.trim());
+        let named = !explorer.network_path.trim().is_empty();
+        if ui
+            .add_enabled(named, egui::Button::new("Load"))
+            .on_hover_text("Show and train this saved network on the current data (paused)")
+            .clicked()
+        {
+            match crate::nn::Network::load(&path) {
+                Ok(network) => match explorer.take_network(link, network) {
+                    Ok(()) => explorer.message = Some(format!("loaded {}", path.display())),
+                    Err(e) => explorer.message = Some(e),
+                },
+                Err(e) => explorer.message = Some(e.to_string()),
+            }
+        }
+        if ui
+            .add_enabled(named && published.0.is_some(), egui::Button::new("Save"))
+            .on_hover_text("Save the live network's weights (RON, written atomically)")
+            .clicked()
+            && let Some(latest) = &published.0
+        {
+            explorer.message = Some(match latest.network.save(&path) {
+                Ok(()) => format!("saved {}", path.display()),
+                Err(e) => e.to_string(),
+            });
+        }
+    });
 }
