@@ -63,11 +63,16 @@ fn spawn_heatmap(
 fn upload_heatmap_pixels(
     published: Res<Published>,
     mode: Res<ViewMode>,
-    mut heatmaps: Query<(&mut Heatmap, &mut Visibility)>,
+    mut heatmaps: Query<(
+        &mut Heatmap,
+        &mut Visibility,
+        &MeshMaterial3d<StandardMaterial>,
+    )>,
     mut images: ResMut<Assets<Image>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let Some(latest) = &published.0 else { return };
-    for (mut heatmap, mut visibility) in &mut heatmaps {
+    for (mut heatmap, mut visibility, material) in &mut heatmaps {
         if *mode == ViewMode::Layers {
             // Hidden under the layers view; shown again, with fresh pixels, on return.
             if *visibility != Visibility::Hidden {
@@ -90,6 +95,11 @@ fn upload_heatmap_pixels(
         };
         if image.width() != res || image.height() != res {
             *image = blank_image(res);
+            // A material already drawn with the old texture keeps binding it until the
+            // material itself changes (seen when the window opens on the layers view).
+            if let Some(mut m) = materials.get_mut(&material.0) {
+                m.base_color_texture = Some(heatmap.image.clone());
+            }
         }
         image.data = Some(latest.heatmap.clone());
         *visibility = Visibility::Visible;

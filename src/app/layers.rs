@@ -373,7 +373,7 @@ fn move_points_through_flow(
     let three_d = state.is_3d();
     let (rotation, radius) = if three_d {
         let camera = cameras.iter().next().copied().unwrap_or_default();
-        (camera.rotation, state.frame_size().max(1e-4) * 0.009)
+        (camera.rotation, state.frame_size().max(1e-4) * 0.012)
     } else {
         (Quat::IDENTITY, plane.units_per_px * 4.0)
     };

@@ -18,9 +18,9 @@ pub fn view_switch(
     ui.horizontal(|ui| {
         ui.label("View:");
         ui.selectable_value(mode, ViewMode::Regions, "Regions")
-            .on_hover_text("The input plane with the decision regions, while training (Tab)");
+            .on_hover_text("The input plane with the decision regions, while training (V)");
         ui.selectable_value(mode, ViewMode::Layers, "Layers")
-            .on_hover_text("Space carried through the network, W·a, + b, σ, layer by layer (Tab)");
+            .on_hover_text("Space carried through the network, W·a, + b, σ, layer by layer (V)");
     });
     ui.horizontal(|ui| {
         ui.label("Preset:");
@@ -273,7 +273,7 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
     let at = stage_at(view.position, flow.layers());
     ui.horizontal(|ui| {
         ui.small(format!(
-            "stage {} of {} · Space play · Left/Right stage · Home/End · Tab regions view",
+            "stage {} of {} · Space play · Left/Right stage · Home/End · V regions view",
             (3 * at.layer + crate::flow::stage_index(at.stage)).min(3 * flow.layers() - 1) + 1,
             3 * flow.layers()
         ));

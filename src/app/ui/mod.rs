@@ -118,9 +118,9 @@ fn show_control_panel(
                     .show(ui, |ui| training_panel::show(ui, &mut explorer, &link, &published));
                 ui.separator();
                 if *layers.mode == ViewMode::Regions {
-                    ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · Tab: layers view");
+                    ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: layers view");
                 } else {
-                    ui.small("Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · Tab: regions view");
+                    ui.small("Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · V: regions view");
                 }
             });
         })
@@ -151,7 +151,7 @@ fn switch_view_on_tab(
     egui: Res<bevy_egui::input::EguiWantsInput>,
     mut mode: ResMut<ViewMode>,
 ) {
-    if keys.just_pressed(KeyCode::Tab) && !egui.wants_any_keyboard_input() {
+    if keys.just_pressed(KeyCode::KeyV) && !egui.wants_any_keyboard_input() {
         *mode = match *mode {
             ViewMode::Regions => ViewMode::Layers,
             ViewMode::Layers => ViewMode::Regions,
