@@ -215,6 +215,7 @@ pub fn layers_to_stages(layers: f32) -> f32 {
     }
 }
 
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
 /// Parses `WIDTHxHEIGHT`-like pairs of positive numbers.
 fn parse_pair(text: &str, what: &str, allow_zero: bool) -> Result<(u32, u32), UsageError> {
     text.split_once('x')

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod flow;
 pub mod io;
+pub mod landscape;
 pub mod live;
 pub mod nn;
 pub mod palette;

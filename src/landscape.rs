@@ -1,0 +1,657 @@
+//! Neuron landscapes (no Bevy): the value of one neuron, or of the network's outputs, over a
+//! rectangle of the input plane as a height field `z = f(x, y)`; colour maps for heights; the
+//! field's mesh data; its zero line; and neurons written as equations (`x - y - 3`).
+
+use crate::nn::{Activation, Layer, Mat, Network};
+use nalgebra::DVector;
+
+/// Columns pushed through the network at a time.
+const CHUNK: usize = 8192;
+
+/// A square grid of sample points over a rectangle of the input plane.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    /// Lower-left corner.
+    pub min: [f32; 2],
+    /// Upper-right corner.
+    pub max: [f32; 2],
+    /// Samples along each side (at least 2).
+    pub resolution: usize,
+}
+
+impl Area {
+    /// The same centre, `factor` times wider and taller.
+    pub fn zoomed_out(&self, factor: f32) -> Area {
+        let c = [
+            (self.min[0] + self.max[0]) / 2.0,
+            (self.min[1] + self.max[1]) / 2.0,
+        ];
+        let h = [
+            (self.max[0] - self.min[0]) / 2.0,
+            (self.max[1] - self.min[1]) / 2.0,
+        ];
+        Area {
+            min: [c[0] - h[0] * factor, c[1] - h[1] * factor],
+            max: [c[0] + h[0] * factor, c[1] + h[1] * factor],
+            resolution: self.resolution,
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.resolution.max(2)
+    }
+
+    /// The sample point `(i, j)`: `i` along x, `j` along y.
+    pub fn point(&self, i: usize, j: usize) -> [f32; 2] {
+        let n = (self.n() - 1) as f32;
+        [
+            self.min[0] + (self.max[0] - self.min[0]) * i as f32 / n,
+            self.min[1] + (self.max[1] - self.min[1]) * j as f32 / n,
+        ]
+    }
+
+    /// Number of sample points.
+    pub fn len(&self) -> usize {
+        self.n() * self.n()
+    }
+
+    /// Whether there are no samples (never: at least 2 × 2).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Sample points as columns, row after row (`j` outer, `i` inner).
+    pub fn points(&self) -> Mat {
+        let n = self.n();
+        Mat::from_fn(2, n * n, |r, c| self.point(c % n, c / n)[r])
+    }
+}
+
+/// What an output surface shows of the network's last layer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum OutputMode {
+    /// The last layer's pre-activations `W·a + b`, one surface per class.
+    Logits,
+    /// Softmax probabilities (a sigmoid for one output): smooth hills.
+    #[default]
+    Softmax,
+    /// 1 where the class wins, 0 elsewhere: flat terraces.
+    Argmax,
+}
+
+impl OutputMode {
+    /// Every mode, for menus.
+    pub const ALL: [OutputMode; 3] = [OutputMode::Logits, OutputMode::Softmax, OutputMode::Argmax];
+
+    /// The name shown in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputMode::Logits => "raw logits",
+            OutputMode::Softmax => "softmax",
+            OutputMode::Argmax => "argmax",
+        }
+    }
+}
+
+/// Pre-activation and output of neuron `neuron` of layer `layer` at every sample point.
+pub fn neuron_heights(
+    network: &Network,
+    layer: usize,
+    neuron: usize,
+    area: &Area,
+) -> Result<(Vec<f32>, Vec<f32>), String> {
+    check_plane(network)?;
+    let l = network
+        .layers()
+        .get(layer)
+        .ok_or_else(|| format!("the network has no layer {}", layer + 1))?;
+    if neuron >= l.outputs() {
+        return Err(format!(
+            "layer {} has {} neurons, not {}",
+            layer + 1,
+            l.outputs(),
+            neuron + 1
+        ));
+    }
+    let mut pre = Vec::with_capacity(area.len());
+    let mut out = Vec::with_capacity(area.len());
+    for_chunks(area, |x| {
+        let stages = network.forward_stages(x).map_err(|e| e.to_string())?;
+        let s = &stages[layer];
+        pre.extend(s.biased.row(neuron).iter());
+        out.extend(s.activated.row(neuron).iter());
+        Ok(())
+    })?;
+    Ok((pre, out))
+}
+
+/// One height field per output class (one for a single sigmoid output) in `mode`.
+pub fn output_heights(
+    network: &Network,
+    mode: OutputMode,
+    area: &Area,
+) -> Result<Vec<Vec<f32>>, String> {
+    check_plane(network)?;
+    let last = network.layers().len() - 1;
+    let k = network.output_dim();
+    let mut fields = vec![Vec::with_capacity(area.len()); k];
+    for_chunks(area, |x| {
+        let stages = network.forward_stages(x).map_err(|e| e.to_string())?;
+        let s = &stages[last];
+        for c in 0..x.ncols() {
+            match mode {
+                OutputMode::Logits => {
+                    for (r, f) in fields.iter_mut().enumerate() {
+                        f.push(s.biased[(r, c)]);
+                    }
+                }
+                OutputMode::Softmax => {
+                    // The network's own output: softmax, or the sigmoid of a single output.
+                    for (r, f) in fields.iter_mut().enumerate() {
+                        f.push(s.activated[(r, c)]);
+                    }
+                }
+                OutputMode::Argmax => {
+                    let column: Vec<f32> = s.activated.column(c).iter().copied().collect();
+                    let won = crate::nn::network::decide(&Mat::from_column_slice(k, 1, &column))[0];
+                    for (r, f) in fields.iter_mut().enumerate() {
+                        let wins = if k == 1 { won == 1 } else { won as usize == r };
+                        f.push(if wins { 1.0 } else { 0.0 });
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(fields)
+}
+
+fn check_plane(network: &Network) -> Result<(), String> {
+    if network.input_dim() != 2 {
+        return Err(format!(
+            "landscapes need a network with two inputs; this one takes {}",
+            network.input_dim()
+        ));
+    }
+    Ok(())
+}
+
+fn for_chunks(area: &Area, mut f: impl FnMut(&Mat) -> Result<(), String>) -> Result<(), String> {
+    let all = area.points();
+    let mut start = 0;
+    while start < all.ncols() {
+        let n = CHUNK.min(all.ncols() - start);
+        f(&all.columns(start, n).into_owned())?;
+        start += n;
+    }
+    Ok(())
+}
+
+/// The activation a surface shows while morphing: `t` runs along `path` (0 = its first
+/// activation, 1 = its second, ...), blending neighbours linearly.
+pub fn morph(z: f32, path: &[Activation], t: f32) -> f32 {
+    if path.is_empty() {
+        return z;
+    }
+    let t = t.clamp(0.0, (path.len() - 1) as f32);
+    let i = (t.floor() as usize).min(path.len().saturating_sub(2));
+    if path.len() == 1 {
+        return path[0].apply(z);
+    }
+    let f = t - i as f32;
+    let (a, b) = (path[i].apply(z), path[i + 1].apply(z));
+    (1.0 - f) * a + f * b
+}
+
+/// A colour map from a value in [0, 1] to linear RGB.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ColorMap {
+    /// The articles' landscape: blue valley, green slope, red mountain.
+    #[default]
+    Terrain,
+    /// Perceptually uniform dark blue to yellow.
+    Viridis,
+    /// Blue to white to red, for signed values.
+    CoolWarm,
+    /// Black to white.
+    Greys,
+}
+
+impl ColorMap {
+    /// Every map, for menus.
+    pub const ALL: [ColorMap; 4] = [
+        ColorMap::Terrain,
+        ColorMap::Viridis,
+        ColorMap::CoolWarm,
+        ColorMap::Greys,
+    ];
+
+    /// The name shown in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColorMap::Terrain => "valley-slope-mountain",
+            ColorMap::Viridis => "viridis",
+            ColorMap::CoolWarm => "cool-warm",
+            ColorMap::Greys => "greys",
+        }
+    }
+
+    /// The colour at `t` (clamped to [0, 1]), sRGB components in [0, 1].
+    pub fn srgb(self, t: f32) -> [f32; 3] {
+        let stops: &[[f32; 3]] = match self {
+            ColorMap::Terrain => &[
+                [0.10, 0.25, 0.75],
+                [0.15, 0.55, 0.85],
+                [0.20, 0.70, 0.30],
+                [0.85, 0.75, 0.20],
+                [0.85, 0.20, 0.15],
+            ],
+            ColorMap::Viridis => &[
+                [0.267, 0.005, 0.329],
+                [0.229, 0.322, 0.546],
+                [0.128, 0.567, 0.551],
+                [0.369, 0.789, 0.383],
+                [0.993, 0.906, 0.144],
+            ],
+            ColorMap::CoolWarm => &[
+                [0.23, 0.30, 0.75],
+                [0.60, 0.70, 0.95],
+                [0.87, 0.87, 0.87],
+                [0.95, 0.65, 0.55],
+                [0.71, 0.02, 0.15],
+            ],
+            ColorMap::Greys => &[[0.05, 0.05, 0.05], [0.95, 0.95, 0.95]],
+        };
+        let t = if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let x = t * (stops.len() - 1) as f32;
+        let i = (x.floor() as usize).min(stops.len() - 2);
+        let f = x - i as f32;
+        std::array::from_fn(|k| stops[i][k] * (1.0 - f) + stops[i + 1][k] * f)
+    }
+}
+
+/// The range heights are shown over: fixed for bounded activations (so a sigmoid surface is
+/// always drawn over [0, 1]), the values' own range otherwise.
+pub fn height_range(values: &[f32], bounded: Option<(f32, f32)>) -> (f32, f32) {
+    if let Some(r) = bounded {
+        return r;
+    }
+    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+    for &v in values {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if lo > hi {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-6 {
+        return (lo - 0.5, hi + 0.5);
+    }
+    (lo, hi)
+}
+
+/// The range an activation's outputs lie in, if bounded.
+pub fn bounded_range(activation: Activation) -> Option<(f32, f32)> {
+    match activation {
+        Activation::Sigmoid | Activation::Step | Activation::Softmax => Some((0.0, 1.0)),
+        Activation::Tanh | Activation::Sine => Some((-1.0, 1.0)),
+        _ => None,
+    }
+}
+
+/// Mesh data of a height field: vertex `(i, j)` sits at `(x, y, z)` with
+/// `z = (height − base) × scale`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HeightMesh {
+    /// Vertex positions.
+    pub positions: Vec<[f32; 3]>,
+    /// Unit normals.
+    pub normals: Vec<[f32; 3]>,
+    /// Two triangles per grid cell; cells with a non-finite corner are left out.
+    pub indices: Vec<u32>,
+}
+
+/// Builds the mesh of `heights` (row after row, as [`Area::points`]) over `area`.
+pub fn height_mesh(area: &Area, heights: &[f32], base: f32, scale: f32) -> HeightMesh {
+    let n = area.n();
+    assert_eq!(heights.len(), n * n, "one height per sample point");
+    let z = |c: usize| (heights[c] - base) * scale;
+    let positions: Vec<[f32; 3]> = (0..n * n)
+        .map(|c| {
+            let [x, y] = area.point(c % n, c / n);
+            [x, y, z(c)]
+        })
+        .collect();
+    let dx = (area.max[0] - area.min[0]) / (n - 1) as f32;
+    let dy = (area.max[1] - area.min[1]) / (n - 1) as f32;
+    let normals = (0..n * n)
+        .map(|c| {
+            let (i, j) = (c % n, c / n);
+            let at = |ii: usize, jj: usize| {
+                let v = positions[jj * n + ii][2];
+                if v.is_finite() { v } else { 0.0 }
+            };
+            let (i0, i1) = (i.saturating_sub(1), (i + 1).min(n - 1));
+            let (j0, j1) = (j.saturating_sub(1), (j + 1).min(n - 1));
+            let gx = (at(i1, j) - at(i0, j)) / (dx * (i1 - i0) as f32).max(f32::MIN_POSITIVE);
+            let gy = (at(i, j1) - at(i, j0)) / (dy * (j1 - j0) as f32).max(f32::MIN_POSITIVE);
+            let len = (gx * gx + gy * gy + 1.0).sqrt();
+            [-gx / len, -gy / len, 1.0 / len]
+        })
+        .collect();
+    let mut indices = Vec::with_capacity((n - 1) * (n - 1) * 6);
+    for j in 0..n - 1 {
+        for i in 0..n - 1 {
+            let a = (j * n + i) as u32;
+            let (b, c, d) = (a + 1, a + n as u32 + 1, a + n as u32);
+            if [a, b, c, d]
+                .iter()
+                .all(|&v| positions[v as usize][2].is_finite())
+            {
+                indices.extend_from_slice(&[a, b, c, a, c, d]);
+            }
+        }
+    }
+    HeightMesh {
+        positions,
+        normals,
+        indices,
+    }
+}
+
+/// Where the field crosses `level`, as segments (marching squares, linear along edges).
+pub fn contour(area: &Area, heights: &[f32], level: f32) -> Vec<[[f32; 2]; 2]> {
+    let n = area.n();
+    let mut segments = vec![];
+    let at = |i: usize, j: usize| heights[j * n + i] - level;
+    let cross = |p: [f32; 2], q: [f32; 2], a: f32, b: f32| {
+        let t = a / (a - b);
+        [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t]
+    };
+    for j in 0..n - 1 {
+        for i in 0..n - 1 {
+            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
+            let v: Vec<f32> = corners.iter().map(|&(a, b)| at(a, b)).collect();
+            if v.iter().any(|x| !x.is_finite()) {
+                continue;
+            }
+            let mut hits = vec![];
+            for e in 0..4 {
+                let (a, b) = (v[e], v[(e + 1) % 4]);
+                if (a < 0.0) != (b < 0.0) {
+                    let (p, q) = (corners[e], corners[(e + 1) % 4]);
+                    hits.push(cross(area.point(p.0, p.1), area.point(q.0, q.1), a, b));
+                }
+            }
+            for pair in hits.chunks_exact(2) {
+                segments.push([pair[0], pair[1]]);
+            }
+        }
+    }
+    segments
+}
+
+/// A neuron written as a linear equation in `x` and `y`, such as `x - y - 3` or
+/// `0.5*x + 2y + 1`: its two weights and its bias.
+pub fn parse_neuron(text: &str) -> Result<([f32; 2], f32), String> {
+    let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let s = s.strip_suffix("=0").unwrap_or(&s).to_ascii_lowercase();
+    if s.is_empty() {
+        return Err("an empty equation: write one like `x - y - 3`".into());
+    }
+    let (mut w, mut b) = ([0.0f32; 2], 0.0f32);
+    let mut rest = s.as_str();
+    while !rest.is_empty() {
+        let (sign, body) = match rest.as_bytes()[0] {
+            b'+' => (1.0, &rest[1..]),
+            b'-' => (-1.0, &rest[1..]),
+            _ => (1.0, rest),
+        };
+        let end = body.find(['+', '-']).unwrap_or(body.len());
+        // A '-' right after 'e' is an exponent, not a new term.
+        let end = match body[..end].ends_with('e') && end < body.len() {
+            true => {
+                end + 1
+                    + body[end + 1..]
+                        .find(['+', '-'])
+                        .unwrap_or(body.len() - end - 1)
+            }
+            false => end,
+        };
+        let term = &body[..end];
+        rest = &body[end..];
+        let (coef, var) = match term
+            .strip_suffix('x')
+            .map(|c| (c, 0))
+            .or_else(|| term.strip_suffix('y').map(|c| (c, 1)))
+        {
+            Some((c, v)) => (c.strip_suffix('*').unwrap_or(c), Some(v)),
+            None => (term, None),
+        };
+        let value = if coef.is_empty() {
+            if var.is_none() {
+                return Err(format!("`{text}`: a sign with nothing after it"));
+            }
+            1.0
+        } else {
+            coef.parse::<f32>().map_err(|_| {
+                format!("`{text}`: cannot read `{term}` (write terms like 2x, -0.5*y, 3)")
+            })?
+        };
+        match var {
+            Some(v) => w[v] += sign * value,
+            None => b += sign * value,
+        }
+    }
+    Ok((w, b))
+}
+
+/// A network of hand-set neurons: each `(weights, bias)` a neuron of the first layer with
+/// `hidden` activation, and, if given, one output neuron combining them.
+pub fn hand_network(
+    neurons: &[([f32; 2], f32)],
+    hidden: Activation,
+    combine: Option<(&[f32], f32, Activation)>,
+) -> Result<Network, String> {
+    if neurons.is_empty() {
+        return Err("no neurons".into());
+    }
+    let first = Layer {
+        weights: Mat::from_fn(neurons.len(), 2, |r, c| neurons[r].0[c]),
+        bias: DVector::from_fn(neurons.len(), |r, _| neurons[r].1),
+        activation: hidden,
+    };
+    let mut layers = vec![first];
+    if let Some((weights, bias, activation)) = combine {
+        if weights.len() != neurons.len() {
+            return Err(format!(
+                "the output neuron has {} weights for {} neurons",
+                weights.len(),
+                neurons.len()
+            ));
+        }
+        layers.push(Layer {
+            weights: Mat::from_row_slice(1, weights.len(), weights),
+            bias: DVector::from_vec(vec![bias]),
+            activation,
+        });
+    }
+    Network::from_layers(layers).map_err(|e| e.to_string())
+}
+
+/// The four lines of the reference landscape (`x−y−3`, `−x+y−3`, `x+y−3`, `x+y+3`) as
+/// sigmoid neurons, combined by a sigmoid output neuron that is low inside them (the blue
+/// valley) and high outside (the red mountains).
+pub fn four_neuron_network(activation: Activation) -> Network {
+    let neurons = ["x - y - 3", "-x + y - 3", "x + y - 3", "x + y + 3"]
+        .map(|e| parse_neuron(e).expect("the reference equations parse"));
+    hand_network(
+        &neurons,
+        activation,
+        Some((&[6.0, 6.0, 6.0, -6.0], 2.0, activation)),
+    )
+    .expect("four neurons and four weights")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(resolution: usize) -> Area {
+        Area {
+            min: [-5.0, -4.0],
+            max: [5.0, 6.0],
+            resolution,
+        }
+    }
+
+    #[test]
+    fn neuron_surfaces_are_the_engines_outputs_at_the_sample_points() {
+        let net = Network::new(
+            &[2, 5, 3, 2],
+            &[crate::nn::Activation::Tanh],
+            Activation::Softmax,
+            3,
+        )
+        .unwrap();
+        let a = area(17);
+        let points = a.points();
+        let stages = net.forward_stages(&points).unwrap();
+        for (layer, neuron) in [(0, 4), (1, 2), (2, 0)] {
+            let (pre, out) = neuron_heights(&net, layer, neuron, &a).unwrap();
+            for c in 0..a.len() {
+                assert_eq!(pre[c], stages[layer].biased[(neuron, c)]);
+                assert_eq!(out[c], stages[layer].activated[(neuron, c)]);
+            }
+            // The mesh puts each vertex over its sample point at that height.
+            let mesh = height_mesh(&a, &out, 0.0, 1.0);
+            for c in 0..a.len() {
+                assert_eq!(mesh.positions[c], [points[(0, c)], points[(1, c)], out[c]]);
+            }
+            assert_eq!(mesh.indices.len(), 16 * 16 * 6);
+        }
+        let outputs = output_heights(&net, OutputMode::Softmax, &a).unwrap();
+        let logits = output_heights(&net, OutputMode::Logits, &a).unwrap();
+        let forward = net.forward(&points).unwrap();
+        for c in 0..a.len() {
+            assert_eq!(outputs[1][c], forward[(1, c)]);
+            assert_eq!(logits[0][c], stages[2].biased[(0, c)]);
+        }
+        assert!(
+            neuron_heights(&net, 1, 3, &a)
+                .unwrap_err()
+                .contains("3 neurons")
+        );
+    }
+
+    #[test]
+    fn a_step_surface_takes_exactly_two_values() {
+        let net = hand_network(
+            &[parse_neuron("x - y - 3").unwrap()],
+            Activation::Step,
+            None,
+        )
+        .unwrap();
+        let (_, out) = neuron_heights(&net, 0, 0, &area(64)).unwrap();
+        let mut values: Vec<f32> = out.clone();
+        values.sort_by(f32::total_cmp);
+        values.dedup();
+        assert_eq!(values, vec![0.0, 1.0]);
+        // And the four-neuron cliff too.
+        let four = four_neuron_network(Activation::Step);
+        let (_, out) = neuron_heights(&four, 1, 0, &area(64)).unwrap();
+        let mut values = out;
+        values.sort_by(f32::total_cmp);
+        values.dedup();
+        assert_eq!(values, vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn argmax_terraces_show_the_winning_class() {
+        let net = Network::new(&[2, 8, 3], &[Activation::Relu], Activation::Softmax, 1).unwrap();
+        let a = area(20);
+        let soft = output_heights(&net, OutputMode::Softmax, &a).unwrap();
+        let hard = output_heights(&net, OutputMode::Argmax, &a).unwrap();
+        for c in 0..a.len() {
+            let winner = (0..3)
+                .max_by(|&i, &j| soft[i][c].total_cmp(&soft[j][c]))
+                .unwrap();
+            for k in 0..3 {
+                assert_eq!(hard[k][c], if k == winner { 1.0 } else { 0.0 });
+            }
+            let sum: f32 = (0..3).map(|k| soft[k][c]).sum();
+            assert!((sum - 1.0).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn equations_parse_into_weights_and_bias() {
+        assert_eq!(parse_neuron("x - y - 3").unwrap(), ([1.0, -1.0], -3.0));
+        assert_eq!(parse_neuron("-x+y-3").unwrap(), ([-1.0, 1.0], -3.0));
+        assert_eq!(
+            parse_neuron("0.5*x + 2y + 1 = 0").unwrap(),
+            ([0.5, 2.0], 1.0)
+        );
+        assert_eq!(parse_neuron("3 - 2.5x").unwrap(), ([-2.5, 0.0], 3.0));
+        assert_eq!(parse_neuron("1e-1x + y").unwrap(), ([0.1, 1.0], 0.0));
+        assert!(parse_neuron("x + z").unwrap_err().contains("`z`"));
+        assert!(parse_neuron("").is_err());
+        assert!(parse_neuron("x -").is_err());
+    }
+
+    #[test]
+    fn the_four_neuron_landscape_is_a_valley_inside_the_lines() {
+        let net = four_neuron_network(Activation::Sigmoid);
+        let at = |x: f32, y: f32| net.forward(&Mat::from_column_slice(2, 1, &[x, y])).unwrap()[0];
+        assert!(at(0.0, 0.0) < 0.1, "inside: valley");
+        for (x, y) in [(4.0, 0.0), (-4.0, 0.0), (0.0, 4.0), (-3.0, -3.0)] {
+            assert!(at(x, y) > 0.9, "outside ({x}, {y}): mountain");
+        }
+    }
+
+    #[test]
+    fn contours_cross_where_the_field_does() {
+        let net = hand_network(
+            &[parse_neuron("x - y - 3").unwrap()],
+            Activation::Identity,
+            None,
+        )
+        .unwrap();
+        let a = area(33);
+        let (pre, _) = neuron_heights(&net, 0, 0, &a).unwrap();
+        let segments = contour(&a, &pre, 0.0);
+        assert!(segments.len() > 10);
+        for p in segments.iter().flatten() {
+            assert!(
+                (p[0] - p[1] - 3.0).abs() < 1e-4,
+                "{p:?} is not on x - y - 3 = 0"
+            );
+        }
+    }
+
+    #[test]
+    fn morphing_goes_from_one_activation_to_the_next() {
+        let path = [Activation::Identity, Activation::Sigmoid, Activation::Step];
+        assert_eq!(morph(2.0, &path, 0.0), 2.0);
+        assert_eq!(morph(2.0, &path, 1.0), Activation::Sigmoid.apply(2.0));
+        assert_eq!(morph(2.0, &path, 2.0), 1.0);
+        let half = morph(2.0, &path, 0.5);
+        assert!((half - (2.0 + Activation::Sigmoid.apply(2.0)) / 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn zooming_out_keeps_the_centre() {
+        let z = area(4).zoomed_out(10.0);
+        assert_eq!(z.min, [-50.0, -49.0]);
+        assert_eq!(z.max, [50.0, 51.0]);
+        for m in ColorMap::ALL {
+            assert_ne!(m.srgb(0.0), m.srgb(1.0));
+        }
+    }
+}
