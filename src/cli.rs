@@ -45,6 +45,18 @@ pub enum Command {
     },
     /// List the presets (`spacefold --preset NAME` opens one).
     Presets,
+    /// Benchmarks that print figures: `landscape` times rebuilding the five output surfaces
+    /// of a 2-100-5 network (height fields, meshes, colours).
+    Bench {
+        /// What to time: `landscape`.
+        what: String,
+        /// Samples along each side of a surface.
+        #[arg(long, default_value_t = 256)]
+        resolution: usize,
+        /// Times to repeat (the median is printed).
+        #[arg(long, default_value_t = 20)]
+        repeat: usize,
+    },
     /// Train a network headless and report loss, accuracy and time.
     Train {
         #[command(flatten)]
@@ -144,6 +156,26 @@ pub struct WindowArgs {
     /// Layers view: play the animation from the start (or from --position) at once.
     #[arg(long)]
     pub play: bool,
+    /// Landscape view: what the surfaces show: `softmax` (or `logits`, `argmax`) for the
+    /// outputs, one surface per class, or `L:N` for neuron N of layer L (from 1).
+    #[arg(long, value_name = "WHAT")]
+    pub surface: Option<String>,
+    /// Landscape view: show the neuron through identity (0), sigmoid (1) and step (2), or any
+    /// point between.
+    #[arg(long, value_name = "T")]
+    pub morph: Option<f32>,
+    /// Landscape view: extend the plane to this many times the data's extent.
+    #[arg(long, value_name = "FACTOR")]
+    pub zoom_out: Option<f32>,
+    /// Landscape view: look straight down (the surfaces become a heatmap).
+    #[arg(long)]
+    pub top: bool,
+    /// Landscape view: height of the surfaces relative to the plane's width.
+    #[arg(long, default_value_t = 0.35, value_name = "H")]
+    pub surface_height: f32,
+    /// Landscape view: samples along each side of a surface.
+    #[arg(long, default_value_t = 96, value_name = "N")]
+    pub surface_resolution: usize,
     /// Layers view: start again from the input at the end.
     #[arg(long = "loop")]
     pub looping: bool,
@@ -190,6 +222,16 @@ pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
     }
     let all = std::iter::once("spacefold").chain(args.iter().copied());
     Ok(Only::try_parse_from(all)?.setup)
+}
+
+fn bench(what: &str, resolution: usize, repeat: usize) -> Result<ExitCode, UsageError> {
+    match what {
+        "landscape" => {
+            crate::landscape::bench(resolution.clamp(2, 2048), repeat);
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(UsageError(format!("bench `{other}`: expected `landscape`"))),
+    }
 }
 
 fn list_presets() {
@@ -357,6 +399,11 @@ pub fn main() -> ExitCode {
             list_presets();
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Bench {
+            what,
+            resolution,
+            repeat,
+        }) => bench(&what, resolution, repeat),
         None => open_window(&cli.setup, &cli.window),
     };
     match result {
@@ -508,16 +555,21 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
     };
     let (w, h) = parse_pair(&window.size, "--size", false)?;
     let (lines, samples) = parse_pair(&window.grid, "--grid", true)?;
-    let layers_view = match window.view.as_deref() {
-        None => preset.is_some(),
-        Some("layers") => true,
-        Some("regions") => false,
+    let landscape_start = preset.and_then(|p| p.view.landscape);
+    let mode = match window.view.as_deref() {
+        None if landscape_start.is_some() => crate::app::StartView::Landscape,
+        None if preset.is_some() => crate::app::StartView::Layers,
+        None => crate::app::StartView::Regions,
+        Some("layers") => crate::app::StartView::Layers,
+        Some("regions") => crate::app::StartView::Regions,
+        Some("landscape") => crate::app::StartView::Landscape,
         Some(other) => {
             return Err(UsageError(format!(
-                "--view `{other}`: expected `regions` or `layers`"
+                "--view `{other}`: expected `regions`, `layers` or `landscape`"
             )));
         }
     };
+    let landscape = landscape_options(window, landscape_start, &resolved.network)?;
     let layer_count = resolved.network.layers().len() as f32;
     if let Some(p) = window.position
         && !(0.0..=layer_count).contains(&p)
@@ -528,7 +580,7 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
     }
     let view = preset.map(|p| p.view);
     let layers = LayersOptions {
-        shown: layers_view,
+        view: mode,
         position: window
             .position
             .map_or(view.map_or(0.0, |v| v.position), layers_to_stages),
@@ -550,8 +602,84 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         screenshot_after: window.screenshot_after,
         size: (w, h),
         layers,
+        landscape,
     });
     Ok(ExitCode::SUCCESS)
+}
+
+/// The landscape view's opening settings: a preset's, overridden by the options.
+#[cfg(feature = "app")]
+fn landscape_options(
+    window: &WindowArgs,
+    start: Option<crate::presets::LandscapeStart>,
+    network: &Network,
+) -> Result<crate::app::LandscapeOptions, UsageError> {
+    use crate::app::landscape::{LandscapeView, Target};
+    use crate::landscape::OutputMode;
+    let mut view = LandscapeView::default();
+    let mut top = window.top;
+    if let Some(s) = start {
+        view.target = match s.neuron {
+            Some((l, n)) => Target::Neuron(l, n),
+            None => Target::Outputs(s.mode),
+        };
+        view.morph = s.morph;
+        view.zoom_out = s.zoom_out;
+        top |= s.top;
+    }
+    if let Some(text) = &window.surface {
+        view.target = match text.as_str() {
+            "softmax" | "outputs" => Target::Outputs(OutputMode::Softmax),
+            "logits" => Target::Outputs(OutputMode::Logits),
+            "argmax" => Target::Outputs(OutputMode::Argmax),
+            other => {
+                let parsed = other
+                    .split_once(':')
+                    .and_then(|(l, n)| Some((l.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
+                let layers = network.layers();
+                match parsed {
+                    Some((l, n))
+                        if l >= 1
+                            && l <= layers.len()
+                            && n >= 1
+                            && n <= layers[l - 1].outputs() =>
+                    {
+                        Target::Neuron(l - 1, n - 1)
+                    }
+                    _ => {
+                        return Err(UsageError(format!(
+                            "--surface `{other}`: expected softmax, logits, argmax or LAYER:NEURON \
+                             (from 1; this network's layers have {:?} neurons)",
+                            layers.iter().map(|l| l.outputs()).collect::<Vec<_>>()
+                        )));
+                    }
+                }
+            }
+        };
+    }
+    if let Some(t) = window.morph {
+        if !(0.0..=2.0).contains(&t) {
+            return Err(UsageError(format!("--morph {t}: must be between 0 and 2")));
+        }
+        view.morph = Some(t);
+    }
+    if let Some(z) = window.zoom_out {
+        if !(1.0..=1000.0).contains(&z) {
+            return Err(UsageError(format!(
+                "--zoom-out {z}: must be between 1 and 1000"
+            )));
+        }
+        view.zoom_out = z;
+    }
+    if !(0.0..=5.0).contains(&window.surface_height) {
+        return Err(UsageError(format!(
+            "--surface-height {}: must be between 0 and 5",
+            window.surface_height
+        )));
+    }
+    view.height = window.surface_height;
+    view.resolution = window.surface_resolution.clamp(8, 512);
+    Ok(crate::app::LandscapeOptions { view, top })
 }
 
 #[cfg(not(feature = "app"))]

@@ -499,6 +499,310 @@ pub fn four_neuron_network(activation: Activation) -> Network {
     .expect("four neurons and four weights")
 }
 
+/// What the surfaces show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// The network's outputs, one surface per class.
+    Outputs(OutputMode),
+    /// One neuron: layer and index, 0-based.
+    Neuron(usize, usize),
+}
+
+/// The activations a morph runs through: identity, sigmoid, step.
+pub const MORPH_PATH: [Activation; 3] =
+    [Activation::Identity, Activation::Sigmoid, Activation::Step];
+
+/// What the landscape view shows and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurfaceSettings {
+    /// What the surfaces show.
+    pub target: Target,
+    /// Samples along each side of the surface.
+    pub resolution: usize,
+    /// How far the plane extends beyond the data: 1, 3, 10, 100 times.
+    pub zoom_out: f32,
+    /// Colours of a single surface by height.
+    pub colormap: ColorMap,
+    /// Height of the tallest surface relative to the plane's width.
+    pub height: f32,
+    /// For a neuron: also draw its pre-activation plane `W·a + b` and its zero line.
+    pub pre_activation: bool,
+    /// For a neuron: show it through identity → sigmoid → step at this point (0 to 2)
+    /// instead of its own activation.
+    pub morph: Option<f32>,
+}
+
+impl Default for SurfaceSettings {
+    fn default() -> Self {
+        SurfaceSettings {
+            target: Target::Outputs(OutputMode::Softmax),
+            resolution: 96,
+            zoom_out: 1.0,
+            colormap: ColorMap::Terrain,
+            height: 0.35,
+            pre_activation: true,
+            morph: None,
+        }
+    }
+}
+
+/// One drawn surface, for the legend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SurfaceInfo {
+    /// What it is.
+    pub label: String,
+    /// Its class, for class-coloured output surfaces.
+    pub class: Option<u32>,
+    /// The values its lowest and highest colours stand for.
+    pub range: (f32, f32),
+}
+
+/// The light baked into the surfaces' vertex colours (they are unlit, so they look the same
+/// on every renderer).
+const LIGHT: [f32; 3] = [-0.35, -0.45, 0.82];
+
+/// A surface ready to become a mesh.
+pub struct BuiltSurface {
+    /// Positions, normals and triangles.
+    pub mesh: crate::landscape::HeightMesh,
+    /// Linear RGBA per vertex.
+    pub colors: Vec<[f32; 4]>,
+    /// Opacity of the whole surface.
+    pub alpha: f32,
+    /// For the legend.
+    pub info: SurfaceInfo,
+    /// Zero line of a neuron's pre-activation (first surface only).
+    pub zero_line: Vec<[[f32; 2]; 2]>,
+}
+
+/// Vertex colours: `color(t)` for each vertex's height fraction, shaded by the baked light.
+fn shade(
+    mesh: &crate::landscape::HeightMesh,
+    fractions: &[f32],
+    color: impl Fn(f32) -> [f32; 3],
+) -> Vec<[f32; 4]> {
+    let len = (LIGHT[0] * LIGHT[0] + LIGHT[1] * LIGHT[1] + LIGHT[2] * LIGHT[2]).sqrt();
+    let light = LIGHT.map(|v| v / len);
+    mesh.normals
+        .iter()
+        .zip(fractions)
+        .map(|(n, &t)| {
+            let dot = n[0] * light[0] + n[1] * light[1] + n[2] * light[2];
+            let lit = 0.55 + 0.45 * dot.max(0.0);
+            let [r, g, b] = color(t).map(srgb_to_linear);
+            [r * lit, g * lit, b * lit, 1.0]
+        })
+        .collect()
+}
+
+fn fractions(values: &[f32], (lo, hi): (f32, f32)) -> Vec<f32> {
+    values
+        .iter()
+        .map(|v| ((v - lo) / (hi - lo)).clamp(0.0, 1.0))
+        .collect()
+}
+
+/// The height fields of `view`'s target as meshes with vertex colours.
+pub fn build_surfaces(
+    network: &Network,
+    view: &SurfaceSettings,
+    area: &Area,
+) -> Result<Vec<BuiltSurface>, String> {
+    let extent = (area.max[0] - area.min[0]).max(area.max[1] - area.min[1]);
+    let tall = extent * view.height.max(0.0);
+    match view.target {
+        Target::Neuron(layer, neuron) => {
+            let (pre, out) = neuron_heights(network, layer, neuron, area)?;
+            let activation = network.layers()[layer].activation;
+            let pre_max = pre
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold(0.0f32, |m, v| m.max(v.abs()))
+                .max(1e-6);
+            let pre_scale = tall / pre_max;
+            let (values, range, scale) = match view.morph {
+                Some(t) => {
+                    let values: Vec<f32> = pre.iter().map(|&z| morph(z, &MORPH_PATH, t)).collect();
+                    // From the plane's scale at identity to the unit range's at sigmoid.
+                    let unit = tall;
+                    let f = t.clamp(0.0, 1.0);
+                    let scale = pre_scale * (1.0 - f) + unit * f;
+                    let range = if t >= 1.0 {
+                        (0.0, 1.0)
+                    } else {
+                        height_range(&values, None)
+                    };
+                    (values, range, scale)
+                }
+                None => {
+                    let range = height_range(&out, bounded_range(activation));
+                    (out, range, tall / (range.1 - range.0))
+                }
+            };
+            // Heights above the floor: bounded activations from their lower bound, others
+            // from zero, so the floor is where the neuron is 0.
+            let base = if view.morph.is_some() || bounded_range(activation).is_none() {
+                0.0
+            } else {
+                range.0
+            };
+            let mesh = height_mesh(area, &values, base, scale);
+            let colors = shade(&mesh, &fractions(&values, range), |t| view.colormap.srgb(t));
+            let name = match view.morph {
+                Some(t) => format!(
+                    "layer {} neuron {} through {}",
+                    layer + 1,
+                    neuron + 1,
+                    morph_name(t)
+                ),
+                None => format!(
+                    "layer {} neuron {} ({})",
+                    layer + 1,
+                    neuron + 1,
+                    activation.name()
+                ),
+            };
+            let mut surfaces = vec![BuiltSurface {
+                mesh,
+                colors,
+                alpha: 1.0,
+                info: SurfaceInfo {
+                    label: name,
+                    class: None,
+                    range,
+                },
+                zero_line: contour(area, &pre, 0.0),
+            }];
+            if view.pre_activation {
+                let mesh = height_mesh(area, &pre, 0.0, pre_scale);
+                let colors = shade(&mesh, &vec![0.5; pre.len()], |_| [0.85, 0.85, 0.9]);
+                surfaces.push(BuiltSurface {
+                    mesh,
+                    colors,
+                    alpha: 0.35,
+                    info: SurfaceInfo {
+                        label: "pre-activation W·a + b".into(),
+                        class: None,
+                        range: (-pre_max, pre_max),
+                    },
+                    zero_line: vec![],
+                });
+            }
+            Ok(surfaces)
+        }
+        Target::Outputs(mode) => {
+            let fields = output_heights(network, mode, area)?;
+            let head = network.head();
+            let bounded = match mode {
+                OutputMode::Logits => None,
+                OutputMode::Softmax => bounded_range(head),
+                OutputMode::Argmax => Some((0.0, 1.0)),
+            };
+            let all: Vec<f32> = fields.iter().flatten().copied().collect();
+            let range = height_range(&all, bounded);
+            let scale = tall / (range.1 - range.0);
+            let single = fields.len() == 1;
+            Ok(fields
+                .iter()
+                .enumerate()
+                .map(|(k, values)| {
+                    let mut mesh = height_mesh(area, values, range.0, scale);
+                    // Where several classes lie flat on the floor, keep them from flickering
+                    // through one another.
+                    let lift = extent * 2e-4 * k as f32;
+                    for p in &mut mesh.positions {
+                        p[2] += lift;
+                    }
+                    let t = fractions(values, range);
+                    let colors = if single {
+                        shade(&mesh, &t, |t| view.colormap.srgb(t))
+                    } else {
+                        let [r, g, b] =
+                            crate::palette::class_rgb(k as u32).map(|c| c as f32 / 255.0);
+                        shade(&mesh, &t, |t| {
+                            let f = 0.45 + 0.55 * t;
+                            [r * f, g * f, b * f]
+                        })
+                    };
+                    BuiltSurface {
+                        mesh,
+                        colors,
+                        alpha: 1.0,
+                        info: SurfaceInfo {
+                            label: if single {
+                                format!("output ({})", mode.name())
+                            } else {
+                                format!("class {k} ({})", mode.name())
+                            },
+                            class: (!single).then_some(k as u32),
+                            range,
+                        },
+                        zero_line: vec![],
+                    }
+                })
+                .collect())
+        }
+    }
+}
+
+/// Where along identity → sigmoid → step a morph stands.
+pub fn morph_name(t: f32) -> String {
+    match t {
+        t if t <= 0.0 => "identity".into(),
+        1.0 => "sigmoid".into(),
+        t if t >= 2.0 => "step".into(),
+        t if t < 1.0 => format!("identity → sigmoid ({:.0}%)", t * 100.0),
+        t => format!("sigmoid → step ({:.0}%)", (t - 1.0) * 100.0),
+    }
+}
+
+fn srgb_to_linear(c: f32) -> f32 {
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+/// `spacefold bench landscape`: times rebuilding the output surfaces of a 2-100-5 network
+/// (height fields alone, then with meshes and colours) at a resolution, and prints the
+/// figures.
+pub fn bench(resolution: usize, repeat: usize) {
+    let network = Network::new(&[2, 100, 5], &[Activation::Relu], Activation::Softmax, 0)
+        .expect("a 2-100-5 network");
+    let area = Area {
+        min: [-1.0, -1.0],
+        max: [1.0, 1.0],
+        resolution,
+    };
+    let view = SurfaceSettings {
+        resolution,
+        ..SurfaceSettings::default()
+    };
+    let mut fields_ms = vec![];
+    let mut total_ms = vec![];
+    for _ in 0..repeat.max(1) {
+        let t = std::time::Instant::now();
+        let fields = output_heights(&network, OutputMode::Softmax, &area).expect("two inputs");
+        fields_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(fields);
+        let t = std::time::Instant::now();
+        let built = build_surfaces(&network, &view, &area).expect("two inputs");
+        total_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(built);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "{{\"network\":\"2-100-5\",\"resolution\":{resolution},\"surfaces\":5,\"repeat\":{},\"height_fields_ms\":{:.2},\"rebuild_ms\":{:.2}}}",
+        repeat.max(1),
+        median(&mut fields_ms),
+        median(&mut total_ms)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,8 +886,8 @@ mod tests {
             let winner = (0..3)
                 .max_by(|&i, &j| soft[i][c].total_cmp(&soft[j][c]))
                 .unwrap();
-            for k in 0..3 {
-                assert_eq!(hard[k][c], if k == winner { 1.0 } else { 0.0 });
+            for (k, field) in hard.iter().enumerate() {
+                assert_eq!(field[c], if k == winner { 1.0 } else { 0.0 });
             }
             let sum: f32 = (0..3).map(|k| soft[k][c]).sum();
             assert!((sum - 1.0).abs() < 1e-5);

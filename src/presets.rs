@@ -2,12 +2,39 @@
 //! it and how to show it. `spacefold presets` lists them; `spacefold --preset NAME` opens one.
 
 use crate::cli::{Resolved, Setup, UsageError};
+use crate::landscape::{OutputMode, four_neuron_network, hand_network, parse_neuron};
 use crate::nn::{Activation, Layer, Mat, Network};
 use nalgebra::DVector;
 
-/// How a preset is first shown in the layers view.
+/// How a preset opens in the landscape view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LandscapeStart {
+    /// The neuron shown (layer, index, 0-based), or the outputs when `None`.
+    pub neuron: Option<(usize, usize)>,
+    /// How output surfaces show the last layer.
+    pub mode: OutputMode,
+    /// For a neuron: its place on identity → sigmoid → step (0 to 2), if morphing.
+    pub morph: Option<f32>,
+    /// How far beyond the data the plane extends.
+    pub zoom_out: f32,
+    /// Look straight down.
+    pub top: bool,
+}
+
+const OUTPUTS: LandscapeStart = LandscapeStart {
+    neuron: None,
+    mode: OutputMode::Softmax,
+    morph: None,
+    zoom_out: 1.0,
+    top: false,
+};
+
+/// How a preset is first shown: the layers view, or the landscape view when `landscape` is
+/// set.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PresetView {
+    /// Open on the landscape view with these settings.
+    pub landscape: Option<LandscapeStart>,
     /// Stage position to open at (`3 ×` layers is the output).
     pub position: f32,
     /// Neurons shown of a layer wider than three (2 or 3).
@@ -36,6 +63,7 @@ pub struct Preset {
 }
 
 const PLAY: PresetView = PresetView {
+    landscape: None,
     position: 0.0,
     dims: 2,
     rotate: false,
@@ -127,7 +155,133 @@ pub const PRESETS: &[Preset] = &[
         epochs: 400,
         view: PLAY,
     },
+    Preset {
+        name: "neuron-landscape",
+        summary: "the single neuron x - y - 3: its pre-activation plane, zero line and sigmoid \
+                  slope (drag the morph to step for a cliff)",
+        args: "--data lines --arch 2-1 --output sigmoid",
+        weights: Some(single_neuron),
+        epochs: 0,
+        view: PresetView {
+            landscape: Some(LandscapeStart {
+                neuron: Some((0, 0)),
+                morph: Some(1.0),
+                ..OUTPUTS
+            }),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "neuron-cliff",
+        summary: "the same neuron through a step activation: the slope becomes a cliff",
+        args: "--data lines --arch 2-1 --output sigmoid",
+        weights: Some(single_neuron),
+        epochs: 0,
+        view: PresetView {
+            landscape: Some(LandscapeStart {
+                neuron: Some((0, 0)),
+                morph: Some(2.0),
+                ..OUTPUTS
+            }),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "four-neurons",
+        summary: "four sigmoid neurons (x-y-3, -x+y-3, x+y-3, x+y+3) combined into one: a blue \
+                  valley inside the lines, red mountains outside",
+        args: "--data lines --arch 2-4-1 --activation sigmoid",
+        weights: Some(four_sigmoid),
+        epochs: 0,
+        view: PresetView {
+            landscape: Some(OUTPUTS),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "four-neurons-step",
+        summary: "the four-neuron landscape with step activations: the slopes become cliffs",
+        args: "--data lines --arch 2-4-1 --activation step",
+        weights: Some(four_step),
+        epochs: 0,
+        view: PresetView {
+            landscape: Some(OUTPUTS),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "softmax-surfaces",
+        summary: "2-100-5 on a 5-arm spiral: one softmax surface per class (switch to argmax \
+                  for flat terraces, logits for the raw outputs)",
+        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
+        weights: None,
+        epochs: 2000,
+        view: PresetView {
+            landscape: Some(OUTPUTS),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "argmax-terraces",
+        summary: "the same network's argmax: flat terraces, seen from above the regions of the \
+                  winning classes",
+        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
+        weights: None,
+        epochs: 2000,
+        view: PresetView {
+            landscape: Some(LandscapeStart {
+                mode: OutputMode::Argmax,
+                ..OUTPUTS
+            }),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "relu-zoomed-out",
+        summary: "a ReLU network's classes seen 10x beyond its data: straight rays to infinity",
+        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
+        weights: None,
+        epochs: 2000,
+        view: PresetView {
+            landscape: Some(LandscapeStart {
+                mode: OutputMode::Argmax,
+                zoom_out: 10.0,
+                top: true,
+                ..OUTPUTS
+            }),
+            ..PLAY
+        },
+    },
+    Preset {
+        name: "sine-zoomed-out",
+        summary: "a sine network's classes seen 10x beyond its data: periodic patterns",
+        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation sine --lr 0.01 --seed 0",
+        weights: None,
+        epochs: 2000,
+        view: PresetView {
+            landscape: Some(LandscapeStart {
+                mode: OutputMode::Argmax,
+                zoom_out: 10.0,
+                top: true,
+                ..OUTPUTS
+            }),
+            ..PLAY
+        },
+    },
 ];
+
+fn single_neuron() -> Network {
+    let neuron = parse_neuron("x - y - 3").expect("the reference equation parses");
+    hand_network(&[neuron], Activation::Sigmoid, None).expect("one neuron is a network")
+}
+
+fn four_sigmoid() -> Network {
+    four_neuron_network(Activation::Sigmoid)
+}
+
+fn four_step() -> Network {
+    four_neuron_network(Activation::Step)
+}
 
 /// The single layer of `layer-anatomy`: `W` stretches x by 1.6, squeezes y to 0.8 and shears
 /// x by y; `b` shifts right and down; tanh squashes.

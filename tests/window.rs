@@ -229,3 +229,134 @@ fn the_rings_are_lifted_into_the_cube() {
 fn relu_folds_the_moons() {
     points_move_through_the_first_layer("relu-fold");
 }
+
+/// Hue (degrees), saturation and value of a pixel.
+fn hsv(p: [u8; 3]) -> (f32, f32, f32) {
+    let [r, g, b] = p.map(|c| c as f32 / 255.0);
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    let d = max - min;
+    let h = if d == 0.0 {
+        0.0
+    } else if max == r {
+        60.0 * (((g - b) / d).rem_euclid(6.0))
+    } else if max == g {
+        60.0 * ((b - r) / d + 2.0)
+    } else {
+        60.0 * ((r - g) / d + 4.0)
+    };
+    (h, if max == 0.0 { 0.0 } else { d / max }, max)
+}
+
+/// The topmost row (smallest y) of the view (right of the panel, left of the legend) where
+/// at least 5 pixels pass `keep`.
+fn top_row(w: u32, h: u32, pixels: &[[u8; 3]], keep: impl Fn([u8; 3]) -> bool) -> Option<u32> {
+    (0..h).find(|&y| {
+        (340..w - 240)
+            .filter(|&x| keep(pixels[(y * w + x) as usize]))
+            .count()
+            >= 5
+    })
+}
+
+/// Opens `preset` in the landscape view as it is and with flat surfaces; returns both shots.
+fn tall_and_flat(preset: &str) -> Vec<((u32, u32, Vec<[u8; 3]>), PathBuf)> {
+    let x = Xvfb::start();
+    ["0.35", "0"]
+        .iter()
+        .map(|height| {
+            let path = screenshot(
+                &x,
+                &format!("{preset}-height-{height}"),
+                &[
+                    "--preset",
+                    preset,
+                    "--surface-height",
+                    height,
+                    "--screenshot-after",
+                    "1.5",
+                ],
+            );
+            (read_png(&path), path)
+        })
+        .collect()
+}
+
+/// Asserts that the surface pixels (`keep`) rise well above where the flat surface lies.
+fn assert_above_the_floor(
+    shots: &[((u32, u32, Vec<[u8; 3]>), PathBuf)],
+    keep: impl Fn([u8; 3]) -> bool + Copy,
+) {
+    let rows: Vec<u32> = shots
+        .iter()
+        .map(|((w, h, p), path)| {
+            top_row(*w, *h, p, keep).unwrap_or_else(|| panic!("no surface in {}", path.display()))
+        })
+        .collect();
+    assert!(
+        rows[0] + 40 < rows[1],
+        "the surface's top is at row {} with height and {} flat: not above the floor ({} and {})",
+        rows[0],
+        rows[1],
+        shots[0].1.display(),
+        shots[1].1.display()
+    );
+}
+
+/// The four-neuron landscape: blue valley, green slopes, red mountains, above the floor.
+#[test]
+fn the_four_neuron_landscape_has_valley_slope_and_mountain() {
+    let _turn = one_at_a_time();
+    let shots = tall_and_flat("four-neurons");
+    let ((_, _, pixels), path) = &shots[0];
+    let bucket = |p: [u8; 3]| {
+        let (h, s, v) = hsv(p);
+        if s < 0.45 || v < 0.2 {
+            return None;
+        }
+        Some(match h {
+            h if !(20.0..340.0).contains(&h) => 0, // red
+            h if (40.0..70.0).contains(&h) => 1,   // yellow
+            h if (80.0..160.0).contains(&h) => 2,  // green
+            h if (190.0..250.0).contains(&h) => 3, // blue
+            _ => return None,
+        })
+    };
+    let mut counts = [0usize; 4];
+    for p in pixels {
+        if let Some(b) = bucket(*p) {
+            counts[b] += 1;
+        }
+    }
+    let colours = counts.iter().filter(|&&n| n > 400).count();
+    assert!(
+        colours >= 3,
+        "red, yellow, green, blue pixels: {counts:?} in {}",
+        path.display()
+    );
+    assert_above_the_floor(&shots, |p| bucket(p).is_some());
+}
+
+/// Whether a pixel shows class `k`'s colour at some brightness (the surfaces are shaded).
+fn shaded_class(p: [u8; 3], k: usize) -> bool {
+    let c = CLASSES[k];
+    let scale = (0..3).map(|i| p[i] as f32).sum::<f32>() / (0..3).map(|i| c[i] as f32).sum::<f32>();
+    (0.3..1.15).contains(&scale) && (0..3).all(|i| (p[i] as f32 - c[i] as f32 * scale).abs() < 14.0)
+}
+
+/// One softmax surface per class, each in its class colour, standing above the floor.
+#[test]
+fn softmax_surfaces_stand_in_their_class_colours() {
+    let _turn = one_at_a_time();
+    let shots = tall_and_flat("softmax-surfaces");
+    let ((_, _, pixels), path) = &shots[0];
+    for k in 0..3 {
+        let n = pixels.iter().filter(|p| shaded_class(**p, k)).count();
+        assert!(
+            n > 300,
+            "class {k}: {n} surface pixels in {}",
+            path.display()
+        );
+    }
+    assert_above_the_floor(&shots, |p| (0..3).any(|k| shaded_class(p, k)));
+}

@@ -33,7 +33,11 @@ fn in_regions_view(mode: Res<ViewMode>) -> bool {
 
 /// Whether the flat camera drives the view: always but for a 3D layers view.
 fn plane_view_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
-    *mode == ViewMode::Regions || !flow.is_3d()
+    match *mode {
+        ViewMode::Regions => true,
+        ViewMode::Layers => !flow.is_3d(),
+        ViewMode::Landscape => false,
+    }
 }
 
 /// What the 2D camera looks at: the world point at the centre of the free area, and world

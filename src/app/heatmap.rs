@@ -73,7 +73,7 @@ fn upload_heatmap_pixels(
 ) {
     let Some(latest) = &published.0 else { return };
     for (mut heatmap, mut visibility, material) in &mut heatmaps {
-        if *mode == ViewMode::Layers {
+        if *mode != ViewMode::Regions {
             // Hidden under the layers view; shown again, with fresh pixels, on return.
             if *visibility != Visibility::Hidden {
                 *visibility = Visibility::Hidden;

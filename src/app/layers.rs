@@ -73,6 +73,19 @@ pub enum ViewMode {
     Regions,
     /// Space carried through the network, layer by layer.
     Layers,
+    /// A neuron's or the outputs' values as surfaces over the plane.
+    Landscape,
+}
+
+impl ViewMode {
+    /// The next view, for the V key.
+    pub fn next(self) -> ViewMode {
+        match self {
+            ViewMode::Regions => ViewMode::Layers,
+            ViewMode::Layers => ViewMode::Landscape,
+            ViewMode::Landscape => ViewMode::Regions,
+        }
+    }
 }
 
 fn in_layers_view(mode: Res<ViewMode>) -> bool {
@@ -305,8 +318,17 @@ fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<La
     }
 }
 
-fn sample_flow(view: Res<LayerView>, mut state: ResMut<FlowState>) {
+fn sample_flow(
+    view: Res<LayerView>,
+    mut state: ResMut<FlowState>,
+    mut orbit_frame: ResMut<super::orbit::OrbitFrame>,
+) {
     let state = &mut *state;
+    if let Some(frame) = state.frame
+        && orbit_frame.0 != frame
+    {
+        orbit_frame.0 = frame;
+    }
     let Some(flow) = &state.flow else { return };
     let key = (state.flow_generation, view.position, view.ease, view.bend);
     if state.sampled == Some(key) {
@@ -413,7 +435,8 @@ fn put_points_back(
     mut points: Query<(&DataPoint, &mut Transform)>,
     mut was_layers: Local<bool>,
 ) {
-    let layers = *mode == ViewMode::Layers;
+    // Back to the plane from any other view.
+    let layers = *mode != ViewMode::Regions;
     if *was_layers && !layers {
         let (lo, hi) = explorer.bounds;
         let radius = (hi - lo).max_element() * 0.0065;

@@ -7,6 +7,7 @@ mod editing;
 pub mod explorer;
 mod frame_stats;
 mod heatmap;
+pub mod landscape;
 pub mod layers;
 mod orbit;
 mod palette;
@@ -43,13 +44,35 @@ pub struct AppOptions {
     pub train_epochs: usize,
     /// How the layers view opens.
     pub layers: LayersOptions,
+    /// How the landscape view opens.
+    pub landscape: LandscapeOptions,
+}
+
+/// The view the window opens on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartView {
+    /// Decision regions while training.
+    Regions,
+    /// Space carried through the layers.
+    Layers,
+    /// Neuron and output surfaces.
+    Landscape,
+}
+
+/// How the landscape view opens.
+#[derive(Clone, Debug)]
+pub struct LandscapeOptions {
+    /// Its settings.
+    pub view: landscape::LandscapeView,
+    /// Look straight down.
+    pub top: bool,
 }
 
 /// How the layers view opens.
 #[derive(Clone, Debug)]
 pub struct LayersOptions {
-    /// Open on the layers view rather than the regions.
-    pub shown: bool,
+    /// The view the window opens on.
+    pub view: StartView,
     /// Stage position to open at.
     pub position: f32,
     /// Play from there at once.
@@ -93,11 +116,15 @@ pub fn run(options: AppOptions) {
         grid_samples: l.grid_samples,
         ..default()
     };
-    let mode = if l.shown {
-        layers::ViewMode::Layers
-    } else {
-        layers::ViewMode::Regions
+    let mode = match l.view {
+        StartView::Regions => layers::ViewMode::Regions,
+        StartView::Layers => layers::ViewMode::Layers,
+        StartView::Landscape => layers::ViewMode::Landscape,
     };
+    let mut orbit = orbit::Orbit::default();
+    if options.landscape.top {
+        orbit::top_view(&mut orbit);
+    }
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
@@ -114,11 +141,14 @@ pub fn run(options: AppOptions) {
     .insert_resource(burst)
     .insert_resource(view)
     .insert_resource(mode)
+    .insert_resource(options.landscape.view.clone())
+    .insert_resource(orbit)
     .add_plugins((
         explorer::plugin,
         camera::plugin,
         editing::plugin,
         heatmap::plugin,
+        landscape::plugin,
         layers::plugin,
         orbit::plugin,
         points::plugin,

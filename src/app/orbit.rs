@@ -5,23 +5,26 @@
 
 use super::camera::{PanelInsets, PlaneCamera};
 use super::layers::{FlowState, LayerView, LayersSet, ViewMode};
+use crate::flow::Bounds;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::egui_wants_any_pointer_input;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Orbit>().add_systems(
-        Update,
-        (
-            (orbit_with_mouse, zoom_orbit_with_wheel).run_if(not(egui_wants_any_pointer_input)),
-            turn_slowly,
-            apply_orbit,
-        )
-            .chain()
-            .in_set(LayersSet::Camera)
-            .run_if(orbit_in_charge),
-    );
+    app.init_resource::<Orbit>()
+        .init_resource::<OrbitFrame>()
+        .add_systems(
+            Update,
+            (
+                (orbit_with_mouse, zoom_orbit_with_wheel).run_if(not(egui_wants_any_pointer_input)),
+                turn_slowly,
+                apply_orbit,
+            )
+                .chain()
+                .in_set(LayersSet::Camera)
+                .run_if(orbit_in_charge),
+        );
 }
 
 /// Vertical field of view of the 3D camera, radians.
@@ -51,15 +54,47 @@ impl Default for Orbit {
     }
 }
 
-/// Whether the orbit camera drives the camera: the layers view showing a 3D flow.
+/// The box the orbit camera frames, set by the view in charge.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct OrbitFrame(pub Bounds);
+
+impl Default for OrbitFrame {
+    fn default() -> Self {
+        OrbitFrame(Bounds {
+            min: [-1.0; 3],
+            max: [1.0; 3],
+        })
+    }
+}
+
+impl OrbitFrame {
+    /// The box's diagonal.
+    pub fn size(&self) -> f32 {
+        Vec3::from(self.0.size()).length()
+    }
+}
+
+/// Whether the orbit camera drives the camera: the layers view showing a 3D flow, or the
+/// landscape view.
 pub fn orbit_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
-    *mode == ViewMode::Layers && flow.is_3d()
+    match *mode {
+        ViewMode::Layers => flow.is_3d(),
+        ViewMode::Landscape => true,
+        ViewMode::Regions => false,
+    }
+}
+
+/// Looks straight down: the landscape becomes its heatmap.
+pub fn top_view(orbit: &mut Orbit) {
+    orbit.yaw = -std::f32::consts::FRAC_PI_2;
+    orbit.pitch = std::f32::consts::FRAC_PI_2;
+    orbit.pan = Vec3::ZERO;
 }
 
 fn orbit_with_mouse(
     buttons: Res<ButtonInput<MouseButton>>,
     motion: Res<AccumulatedMouseMotion>,
-    flow: Res<FlowState>,
+    frame: Res<OrbitFrame>,
     mut orbit: ResMut<Orbit>,
     mut view: ResMut<LayerView>,
 ) {
@@ -69,10 +104,10 @@ fn orbit_with_mouse(
     }
     if buttons.pressed(MouseButton::Left) {
         orbit.yaw -= d.x * 0.008;
-        orbit.pitch = (orbit.pitch + d.y * 0.008).clamp(-1.5, 1.5);
+        orbit.pitch = (orbit.pitch + d.y * 0.008).clamp(-1.5, std::f32::consts::FRAC_PI_2);
     } else if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
         // Pan in the camera's plane, scaled to the framed box.
-        let size = flow.frame_size().max(1e-6);
+        let size = frame.size().max(1e-6);
         let (right, up) = orbit_axes(&orbit);
         let zoom = orbit.zoom;
         orbit.pan += (-right * d.x + up * d.y) * size * 0.0015 * zoom;
@@ -115,14 +150,13 @@ fn orbit_direction(orbit: &Orbit) -> Vec3 {
 
 fn apply_orbit(
     orbit: Res<Orbit>,
-    flow: Res<FlowState>,
+    frame: Res<OrbitFrame>,
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
 ) {
-    let frame = flow.frame();
-    let center = Vec3::from(frame.center()) + orbit.pan;
-    let distance = flow.frame_size().max(1e-4) * orbit.zoom / (FOV / 2.0).tan() / 2.0;
+    let center = Vec3::from(frame.0.center()) + orbit.pan;
+    let distance = frame.size().max(1e-4) * orbit.zoom / (FOV / 2.0).tan() / 2.0;
     let back = orbit_direction(&orbit);
     let (right, up) = orbit_axes(&orbit);
     // World units per pixel at the target's depth: shift the camera so the target sits in the

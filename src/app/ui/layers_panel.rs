@@ -21,6 +21,8 @@ pub fn view_switch(
             .on_hover_text("The input plane with the decision regions, while training (V)");
         ui.selectable_value(mode, ViewMode::Layers, "Layers")
             .on_hover_text("Space carried through the network, W·a, + b, σ, layer by layer (V)");
+        ui.selectable_value(mode, ViewMode::Landscape, "Landscape")
+            .on_hover_text("A neuron's or the outputs' values as surfaces over the plane (V)");
     });
     ui.horizontal(|ui| {
         ui.label("Preset:");
@@ -42,7 +44,8 @@ pub fn view_switch(
     });
 }
 
-/// Sets the explorer, the worker and the layers view up for a preset.
+/// Sets the explorer, the worker and the views up for a preset; returns the view it opens on.
+#[allow(clippy::too_many_arguments)]
 pub fn apply_preset(
     preset: &Preset,
     explorer: &mut Explorer,
@@ -51,7 +54,8 @@ pub fn apply_preset(
     orbit: &mut Orbit,
     burst: &mut Burst,
     seen: u64,
-) -> Result<(), String> {
+    landscape: &mut super::super::landscape::LandscapeView,
+) -> Result<ViewMode, String> {
     let resolved = preset.resolve().map_err(|e| e.0)?;
     let fresh = Explorer::from_resolved(&resolved, preset.setup().seed);
     explorer.replace_with(fresh);
@@ -69,7 +73,25 @@ pub fn apply_preset(
         ..LayerView::default()
     };
     *orbit = Orbit::default();
-    Ok(())
+    let Some(start) = preset.view.landscape else {
+        return Ok(ViewMode::Layers);
+    };
+    use super::super::landscape::{LandscapeView, SurfaceSettings, Target};
+    *landscape = LandscapeView(SurfaceSettings {
+        target: match start.neuron {
+            Some((l, n)) => Target::Neuron(l, n),
+            None => Target::Outputs(start.mode),
+        },
+        morph: start.morph,
+        zoom_out: start.zoom_out,
+        resolution: landscape.resolution,
+        height: landscape.height,
+        ..SurfaceSettings::default()
+    });
+    if start.top {
+        super::super::orbit::top_view(orbit);
+    }
+    Ok(ViewMode::Landscape)
 }
 
 /// The layers view's settings, in the side panel.

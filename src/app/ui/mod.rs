@@ -2,12 +2,14 @@
 
 mod data_panel;
 mod diagram;
+mod landscape_panel;
 mod layers_panel;
 mod network_panel;
 mod training_panel;
 
 use super::camera::PanelInsets;
 use super::explorer::{Burst, Explorer, Link, Published};
+use super::landscape::{LandscapeState, LandscapeView};
 use super::layers::{FlowState, LayerView, ViewMode};
 use super::orbit::Orbit;
 use crate::live::Command;
@@ -17,6 +19,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ChosenPreset>()
+        .init_resource::<landscape_panel::NeuronEditor>()
         .add_systems(
             EguiPrimaryContextPass,
             (show_control_panel, show_network_diagram),
@@ -27,6 +30,7 @@ pub(super) fn plugin(app: &mut App) {
                 switch_view_on_tab,
                 training_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Regions),
                 layers_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Layers),
+                landscape_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Landscape),
             ),
         );
 }
@@ -44,6 +48,9 @@ struct LayersUi<'w> {
     orbit: ResMut<'w, Orbit>,
     burst: ResMut<'w, Burst>,
     chosen: ResMut<'w, ChosenPreset>,
+    landscape: ResMut<'w, LandscapeView>,
+    landscape_state: Res<'w, LandscapeState>,
+    editor: ResMut<'w, landscape_panel::NeuronEditor>,
 }
 
 fn show_control_panel(
@@ -84,8 +91,9 @@ fn show_control_panel(
                         &mut layers.orbit,
                         &mut layers.burst,
                         seen,
+                        &mut layers.landscape,
                     ) {
-                        Ok(()) => *layers.mode = ViewMode::Layers,
+                        Ok(mode) => *layers.mode = mode,
                         Err(e) => explorer.message = Some(e),
                     }
                 }
@@ -107,6 +115,23 @@ fn show_control_panel(
                             )
                         });
                 }
+                if *layers.mode == ViewMode::Landscape {
+                    egui::CollapsingHeader::new("Landscape")
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            landscape_panel::settings(
+                                ui,
+                                &mut layers.landscape,
+                                &mut layers.orbit,
+                                &published,
+                            )
+                        });
+                    egui::CollapsingHeader::new("Hand-set neurons")
+                        .default_open(false)
+                        .show(ui, |ui| {
+                            landscape_panel::neuron_editor(ui, &mut layers.editor, &mut explorer, &link)
+                        });
+                }
                 egui::CollapsingHeader::new("Data")
                     .default_open(true)
                     .show(ui, |ui| data_panel::show(ui, &mut explorer, &link));
@@ -117,7 +142,9 @@ fn show_control_panel(
                     .default_open(true)
                     .show(ui, |ui| training_panel::show(ui, &mut explorer, &link, &published));
                 ui.separator();
-                if *layers.mode == ViewMode::Regions {
+                if *layers.mode == ViewMode::Landscape {
+                    ui.small("Space: play/pause training · T: top view · R: side view · wheel: zoom · left drag: turn · right drag: pan · V: regions view");
+                } else if *layers.mode == ViewMode::Regions {
                     ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: layers view");
                 } else {
                     ui.small("Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · V: regions view");
@@ -139,6 +166,9 @@ fn show_control_panel(
             .height();
         layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
     }
+    if *layers.mode == ViewMode::Landscape {
+        landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
+    }
     if (insets.left - width).abs() > 0.5 || (insets.bottom - bottom).abs() > 0.5 {
         insets.left = width;
         insets.bottom = bottom;
@@ -152,10 +182,33 @@ fn switch_view_on_tab(
     mut mode: ResMut<ViewMode>,
 ) {
     if keys.just_pressed(KeyCode::KeyV) && !egui.wants_any_keyboard_input() {
-        *mode = match *mode {
-            ViewMode::Regions => ViewMode::Layers,
-            ViewMode::Layers => ViewMode::Regions,
-        };
+        *mode = mode.next();
+    }
+}
+
+fn landscape_shortcuts(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+    link: Res<Link>,
+    published: Res<Published>,
+    mut orbit: ResMut<Orbit>,
+) {
+    if egui.wants_any_keyboard_input() {
+        return;
+    }
+    if keys.just_pressed(KeyCode::KeyT) {
+        super::orbit::top_view(&mut orbit);
+    }
+    if keys.just_pressed(KeyCode::KeyR) {
+        *orbit = Orbit::default();
+    }
+    if keys.just_pressed(KeyCode::Space) {
+        let running = published.0.as_ref().is_some_and(|l| l.running);
+        link.0.send(if running {
+            Command::Pause
+        } else {
+            Command::Play
+        });
     }
 }
 
@@ -202,7 +255,7 @@ fn show_network_diagram(
     published: Res<Published>,
     mode: Res<ViewMode>,
 ) -> Result {
-    if *mode == ViewMode::Layers {
+    if *mode != ViewMode::Regions {
         return Ok(());
     }
     let ctx = contexts.ctx_mut()?;

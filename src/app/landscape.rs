@@ -1,0 +1,280 @@
+//! The landscape view: a neuron's output, or the network's outputs, as lit surfaces over the
+//! input plane, with the data on the floor. The height fields come from
+//! [`crate::landscape`]; this plugin rebuilds their meshes when the weights or the settings
+//! change (not every frame) and draws the floor, the zero line and the legend's data.
+
+use super::explorer::{Explorer, Published};
+use super::layers::{LayersSet, ViewMode};
+use super::orbit::OrbitFrame;
+use super::points::DataPoint;
+use crate::flow::Bounds;
+use crate::landscape::{Area, BuiltSurface, build_surfaces};
+pub use crate::landscape::{MORPH_PATH, SurfaceInfo, SurfaceSettings, Target, morph_name};
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<LandscapeView>()
+        .init_resource::<LandscapeState>()
+        .add_systems(
+            Update,
+            (
+                rebuild_surfaces.in_set(LayersSet::Animate),
+                (place_points_on_floor, draw_floor).in_set(LayersSet::Draw),
+            )
+                .run_if(|mode: Res<ViewMode>| *mode == ViewMode::Landscape),
+        )
+        .add_systems(Update, hide_surfaces_elsewhere);
+}
+
+/// What the user set for the landscape view.
+#[derive(Resource, Debug, Clone, PartialEq, Default, Deref, DerefMut)]
+pub struct LandscapeView(pub SurfaceSettings);
+
+/// The surfaces as last built.
+#[derive(Resource, Default)]
+pub struct LandscapeState {
+    /// The surfaces, for the legend.
+    pub surfaces: Vec<SurfaceInfo>,
+    /// Why nothing could be drawn.
+    pub error: Option<String>,
+    /// The sampled rectangle.
+    pub area: Option<Area>,
+    /// Where the shown neuron's pre-activation is zero.
+    pub zero_line: Vec<[[f32; 2]; 2]>,
+    /// Milliseconds the last rebuild took (height fields and meshes).
+    pub rebuild_ms: f64,
+    built: Option<(u64, u64, LandscapeView)>,
+    built_at: f64,
+}
+
+/// A surface mesh entity.
+#[derive(Component)]
+struct Surface {
+    slot: usize,
+}
+
+/// Rebuilds at most this often while the network trains.
+const REBUILD_EVERY: f64 = 0.1;
+
+/// The area the surfaces cover: the data's box, zoomed out.
+fn surface_area(explorer: &Explorer, view: &LandscapeView) -> Area {
+    let (lo, hi) = explorer.bounds;
+    Area {
+        min: lo.to_array(),
+        max: hi.to_array(),
+        resolution: view.resolution.clamp(8, 512),
+    }
+    .zoomed_out(view.zoom_out.max(1.0))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rebuild_surfaces(
+    mut commands: Commands,
+    time: Res<Time>,
+    explorer: Res<Explorer>,
+    published: Res<Published>,
+    view: Res<LandscapeView>,
+    mut state: ResMut<LandscapeState>,
+    mut frame: ResMut<OrbitFrame>,
+    mut surfaces: Query<(
+        Entity,
+        &Surface,
+        &Mesh3d,
+        &MeshMaterial3d<StandardMaterial>,
+        &mut Visibility,
+    )>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let Some(latest) = &published.0 else { return };
+    let key = (latest.version, explorer.data_version, view.clone());
+    let now = time.elapsed_secs_f64();
+    if let Some(built) = &state.built {
+        let only_weights = built.1 == key.1 && built.2 == key.2;
+        // While training, rebuild at most every REBUILD_EVERY, and leave the frame at least
+        // three quarters of the time when a rebuild is slow (256² surfaces).
+        let every = REBUILD_EVERY.max(state.rebuild_ms * 4e-3);
+        if *built == key || (only_weights && now - state.built_at < every) {
+            return;
+        }
+    }
+    state.built = Some(key);
+    state.built_at = now;
+    let start = std::time::Instant::now();
+    let area = surface_area(&explorer, &view);
+    let built = build_surfaces(&latest.network, &view, &area);
+    let extent = (area.max[0] - area.min[0]).max(area.max[1] - area.min[1]);
+    let mut top = 0.0f32;
+    let wanted = match built {
+        Ok(b) => {
+            state.error = None;
+            state.surfaces = b.iter().map(|s| s.info.clone()).collect();
+            state.zero_line = b.first().map(|s| s.zero_line.clone()).unwrap_or_default();
+            for s in &b {
+                top = top.max(
+                    s.mesh
+                        .positions
+                        .iter()
+                        .map(|p| p[2])
+                        .filter(|z| z.is_finite())
+                        .fold(0.0, f32::max),
+                );
+            }
+            b
+        }
+        Err(e) => {
+            state.error = Some(e);
+            state.surfaces.clear();
+            state.zero_line.clear();
+            vec![]
+        }
+    };
+    state.area = Some(area);
+    // Frame a little inside the plane's box: the camera's default distance suits the points
+    // of the layers view, and a landscape fills the view better closer.
+    let full = Bounds {
+        min: [area.min[0], area.min[1], 0.0],
+        // The box's height does not depend on the surfaces, so a flat and a tall landscape
+        // are seen from the same place.
+        max: [area.max[0], area.max[1], top.max(extent * 0.35)],
+    };
+    let c = full.center();
+    frame.0 = Bounds {
+        min: std::array::from_fn(|k| c[k] + (full.min[k] - c[k]) * 0.72),
+        max: std::array::from_fn(|k| c[k] + (full.max[k] - c[k]) * 0.72),
+    };
+    // Reuse the surface entities by slot; spawn what is missing, hide what is left over.
+    let mut have = vec![false; wanted.len()];
+    for (entity, surface, mesh, material, mut visibility) in &mut surfaces {
+        let Some(built) = wanted.get(surface.slot) else {
+            *visibility = Visibility::Hidden;
+            continue;
+        };
+        have[surface.slot] = true;
+        if let Some(mut m) = meshes.get_mut(&mesh.0) {
+            *m = to_mesh(built);
+        }
+        if let Some(mut m) = materials.get_mut(&material.0) {
+            set_material(&mut m, built.alpha);
+        }
+        *visibility = Visibility::Visible;
+        let _ = entity;
+    }
+    for (slot, built) in wanted.iter().enumerate() {
+        if have[slot] {
+            continue;
+        }
+        let mut material = StandardMaterial::default();
+        set_material(&mut material, built.alpha);
+        commands.spawn((
+            Name::new(format!("Surface {slot}")),
+            Surface { slot },
+            Mesh3d(meshes.add(to_mesh(built))),
+            MeshMaterial3d(materials.add(material)),
+            Transform::default(),
+            Visibility::Visible,
+        ));
+    }
+    state.rebuild_ms = start.elapsed().as_secs_f64() * 1e3;
+}
+
+fn set_material(material: &mut StandardMaterial, alpha: f32) {
+    material.base_color = Color::srgba(1.0, 1.0, 1.0, alpha);
+    material.unlit = true;
+    material.double_sided = true;
+    material.cull_mode = None;
+    material.alpha_mode = if alpha < 1.0 {
+        AlphaMode::Blend
+    } else {
+        AlphaMode::Opaque
+    };
+}
+
+/// A built surface as a Bevy mesh.
+fn to_mesh(surface: &BuiltSurface) -> Mesh {
+    {
+        Mesh::new(
+            PrimitiveTopology::TriangleList,
+            RenderAssetUsages::default(),
+        )
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, surface.mesh.positions.clone())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, surface.mesh.normals.clone())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, surface.colors.clone())
+        .with_inserted_indices(Indices::U32(surface.mesh.indices.clone()))
+    }
+}
+
+fn hide_surfaces_elsewhere(
+    mode: Res<ViewMode>,
+    mut surfaces: Query<&mut Visibility, With<Surface>>,
+    mut state: ResMut<LandscapeState>,
+) {
+    if *mode == ViewMode::Landscape || !mode.is_changed() {
+        return;
+    }
+    for mut v in &mut surfaces {
+        *v = Visibility::Hidden;
+    }
+    // Coming back rebuilds them.
+    state.built = None;
+}
+
+fn place_points_on_floor(
+    explorer: Res<Explorer>,
+    state: Res<LandscapeState>,
+    cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
+    mut points: Query<(&DataPoint, &mut Transform)>,
+) {
+    let Some(area) = state.area else { return };
+    if explorer.train.dim() != 2 {
+        return;
+    }
+    let rotation = cameras.iter().next().map_or(Quat::IDENTITY, |t| t.rotation);
+    let (lo, hi) = explorer.bounds;
+    let radius = (hi - lo).max_element() * 0.008;
+    let lift = (area.max[0] - area.min[0]) * 0.002;
+    for (point, mut transform) in &mut points {
+        let data = if point.test {
+            &explorer.test
+        } else {
+            &explorer.train
+        };
+        if point.index >= data.len() {
+            continue;
+        }
+        let p = data.point(point.index);
+        let wanted = Transform::from_xyz(p[0], p[1], lift)
+            .with_rotation(rotation)
+            .with_scale(Vec3::splat(radius));
+        if *transform != wanted {
+            *transform = wanted;
+        }
+    }
+}
+
+fn draw_floor(state: Res<LandscapeState>, mut gizmos: Gizmos) {
+    let Some(area) = state.area else { return };
+    let lines = 10;
+    let color = Color::srgba(0.6, 0.65, 0.75, 0.35);
+    for i in 0..=lines {
+        let t = i as f32 / lines as f32;
+        let x = area.min[0] + (area.max[0] - area.min[0]) * t;
+        let y = area.min[1] + (area.max[1] - area.min[1]) * t;
+        gizmos.line(
+            Vec3::new(x, area.min[1], 0.0),
+            Vec3::new(x, area.max[1], 0.0),
+            color,
+        );
+        gizmos.line(
+            Vec3::new(area.min[0], y, 0.0),
+            Vec3::new(area.max[0], y, 0.0),
+            color,
+        );
+    }
+    let zero = Color::srgb(1.0, 0.35, 0.3);
+    for [a, b] in &state.zero_line {
+        gizmos.line(Vec3::new(a[0], a[1], 0.0), Vec3::new(b[0], b[1], 0.0), zero);
+    }
+}
