@@ -259,8 +259,11 @@ fn top_row(w: u32, h: u32, pixels: &[[u8; 3]], keep: impl Fn([u8; 3]) -> bool) -
     })
 }
 
+/// A decoded screenshot (width, height, pixels) and where it lies.
+type Shot = ((u32, u32, Vec<[u8; 3]>), PathBuf);
+
 /// Opens `preset` in the landscape view as it is and with flat surfaces; returns both shots.
-fn tall_and_flat(preset: &str) -> Vec<((u32, u32, Vec<[u8; 3]>), PathBuf)> {
+fn tall_and_flat(preset: &str) -> Vec<Shot> {
     let x = Xvfb::start();
     ["0.35", "0"]
         .iter()
@@ -283,10 +286,7 @@ fn tall_and_flat(preset: &str) -> Vec<((u32, u32, Vec<[u8; 3]>), PathBuf)> {
 }
 
 /// Asserts that the surface pixels (`keep`) rise well above where the flat surface lies.
-fn assert_above_the_floor(
-    shots: &[((u32, u32, Vec<[u8; 3]>), PathBuf)],
-    keep: impl Fn([u8; 3]) -> bool + Copy,
-) {
+fn assert_above_the_floor(shots: &[Shot], keep: impl Fn([u8; 3]) -> bool + Copy) {
     let rows: Vec<u32> = shots
         .iter()
         .map(|((w, h, p), path)| {
