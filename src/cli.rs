@@ -170,6 +170,9 @@ pub struct WindowArgs {
     /// Landscape view: look straight down (the surfaces become a heatmap).
     #[arg(long)]
     pub top: bool,
+    /// Landscape view: show the flat top view beside the 3D one.
+    #[arg(long)]
+    pub split: bool,
     /// Landscape view: height of the surfaces relative to the plane's width.
     #[arg(long, default_value_t = 0.35, value_name = "H")]
     pub surface_height: f32,
@@ -679,7 +682,11 @@ fn landscape_options(
     }
     view.height = window.surface_height;
     view.resolution = window.surface_resolution.clamp(8, 512);
-    Ok(crate::app::LandscapeOptions { view, top })
+    Ok(crate::app::LandscapeOptions {
+        view,
+        top,
+        split: window.split,
+    })
 }
 
 #[cfg(not(feature = "app"))]

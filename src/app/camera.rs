@@ -69,6 +69,8 @@ pub struct PanelInsets {
     pub left: f32,
     /// Height of the bottom bar.
     pub bottom: f32,
+    /// Width of the landscape's split-screen top view, left of the 3D view.
+    pub split: f32,
 }
 
 /// Marks the camera of the plane view.
@@ -229,6 +231,7 @@ mod tests {
         let insets = PanelInsets {
             left: 300.0,
             bottom: 0.0,
+            split: 0.0,
         };
         let window = Vec2::new(1300.0, 800.0);
         let bounds = (Vec2::new(-2.0, -1.0), Vec2::new(2.0, 1.0));

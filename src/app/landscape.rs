@@ -17,6 +17,8 @@ use bevy::prelude::*;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LandscapeView>()
         .init_resource::<LandscapeState>()
+        .init_resource::<Split>()
+        .add_systems(Update, place_split_camera.in_set(LayersSet::Camera))
         .add_systems(
             Update,
             (
@@ -31,6 +33,94 @@ pub(super) fn plugin(app: &mut App) {
 /// What the user set for the landscape view.
 #[derive(Resource, Debug, Clone, PartialEq, Default, Deref, DerefMut)]
 pub struct LandscapeView(pub SurfaceSettings);
+
+/// Whether the landscape view shows a flat top view beside the 3D one.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Split(pub bool);
+
+/// The camera of the split screen's flat half: straight down, orthographic.
+#[derive(Component)]
+struct TopCamera;
+
+/// Places (or parks) the split screen's top camera over the left half of the free area, and
+/// tells the orbit camera how much of the view it covers.
+#[allow(clippy::too_many_arguments)]
+fn place_split_camera(
+    mut commands: Commands,
+    mode: Res<ViewMode>,
+    split: Res<Split>,
+    state: Res<LandscapeState>,
+    clear: Res<ClearColor>,
+    window: Single<&Window, With<bevy::window::PrimaryWindow>>,
+    mut insets: ResMut<super::camera::PanelInsets>,
+    mut cameras: Query<(&mut Camera, &mut Transform, &mut Projection), With<TopCamera>>,
+) {
+    let on = *mode == ViewMode::Landscape && split.0 && state.area.is_some();
+    let free_w = (window.width() - insets.left).max(100.0);
+    let free_h = (window.height() - insets.bottom).max(100.0);
+    let half = if on { (free_w / 2.0).floor() } else { 0.0 };
+    if insets.split != half {
+        insets.split = half;
+    }
+    let Ok((mut camera, mut transform, mut projection)) = cameras.single_mut() else {
+        if on {
+            commands.spawn((
+                Name::new("Top camera (split screen)"),
+                TopCamera,
+                Camera3d::default(),
+                Camera {
+                    order: 1,
+                    is_active: false,
+                    clear_color: ClearColorConfig::Custom(clear.0),
+                    ..default()
+                },
+                bevy::core_pipeline::tonemapping::Tonemapping::None,
+                Projection::from(OrthographicProjection {
+                    scaling_mode: bevy::camera::ScalingMode::WindowSize,
+                    ..OrthographicProjection::default_3d()
+                }),
+                Transform::default(),
+            ));
+        }
+        return;
+    };
+    if camera.is_active != on {
+        camera.is_active = on;
+    }
+    let Some(area) = state.area.filter(|_| on) else {
+        return;
+    };
+    let scale = window.scale_factor();
+    let viewport = bevy::camera::Viewport {
+        physical_position: UVec2::new((insets.left * scale) as u32, 0),
+        physical_size: UVec2::new(
+            ((half * scale) as u32).max(1),
+            ((free_h * scale) as u32).max(1),
+        ),
+        ..default()
+    };
+    let same = camera.viewport.as_ref().is_some_and(|v| {
+        v.physical_position == viewport.physical_position
+            && v.physical_size == viewport.physical_size
+    });
+    if !same {
+        camera.viewport = Some(viewport);
+    }
+    let size = Vec2::new(area.max[0] - area.min[0], area.max[1] - area.min[1]);
+    let units_per_px = (size / Vec2::new(half, free_h)).max_element() * 1.06;
+    let center = Vec2::new(area.min[0] + area.max[0], area.min[1] + area.max[1]) / 2.0;
+    let reach = size.max_element() * 10.0 + 10.0;
+    let wanted = Transform::from_xyz(center.x, center.y, reach);
+    if *transform != wanted {
+        *transform = wanted;
+    }
+    if let Projection::Orthographic(o) = projection.as_mut()
+        && (o.scale != units_per_px || o.far != reach * 2.0)
+    {
+        o.scale = units_per_px;
+        o.far = reach * 2.0;
+    }
+}
 
 /// The surfaces as last built.
 #[derive(Resource, Default)]

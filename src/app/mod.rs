@@ -66,6 +66,8 @@ pub struct LandscapeOptions {
     pub view: landscape::LandscapeView,
     /// Look straight down.
     pub top: bool,
+    /// Show the flat top view beside the 3D one.
+    pub split: bool,
 }
 
 /// How the layers view opens.
@@ -143,6 +145,7 @@ pub fn run(options: AppOptions) {
     .insert_resource(mode)
     .insert_resource(options.landscape.view.clone())
     .insert_resource(orbit)
+    .insert_resource(landscape::Split(options.landscape.split))
     .add_plugins((
         explorer::plugin,
         camera::plugin,

@@ -156,14 +156,17 @@ fn apply_orbit(
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
 ) {
     let center = Vec3::from(frame.0.center()) + orbit.pan;
-    let distance = frame.size().max(1e-4) * orbit.zoom / (FOV / 2.0).tan() / 2.0;
+    // Narrower when the split screen takes half the view: stand back.
+    let narrowed = 1.0 + insets.split / window.width().max(1.0);
+    let distance = frame.size().max(1e-4) * orbit.zoom * narrowed / (FOV / 2.0).tan() / 2.0;
     let back = orbit_direction(&orbit);
     let (right, up) = orbit_axes(&orbit);
     // World units per pixel at the target's depth: shift the camera so the target sits in the
     // middle of the area the panels leave free.
     let height = window.height().max(1.0);
     let per_px = 2.0 * distance * (FOV / 2.0).tan() / height;
-    let shift = right * (insets.left / 2.0) * per_px + up * (-insets.bottom / 2.0) * per_px;
+    let left = insets.left + insets.split;
+    let shift = right * (left / 2.0) * per_px + up * (-insets.bottom / 2.0) * per_px;
     let eye = center + back * distance - shift;
     for (mut transform, mut projection) in &mut cameras {
         *transform = Transform::from_translation(eye).looking_to(-back, up);

@@ -51,6 +51,7 @@ struct LayersUi<'w> {
     landscape: ResMut<'w, LandscapeView>,
     landscape_state: Res<'w, LandscapeState>,
     editor: ResMut<'w, landscape_panel::NeuronEditor>,
+    split: ResMut<'w, super::landscape::Split>,
 }
 
 fn show_control_panel(
@@ -124,7 +125,9 @@ fn show_control_panel(
                                 &mut layers.landscape,
                                 &mut layers.orbit,
                                 &published,
-                            )
+                            );
+                            ui.checkbox(&mut layers.split.0, "Split screen: the flat top view beside (S)")
+                                .on_hover_text("Seen from straight above, the surfaces are the familiar heatmap");
                         });
                     egui::CollapsingHeader::new("Hand-set neurons")
                         .default_open(false)
@@ -143,7 +146,7 @@ fn show_control_panel(
                     .show(ui, |ui| training_panel::show(ui, &mut explorer, &link, &published));
                 ui.separator();
                 if *layers.mode == ViewMode::Landscape {
-                    ui.small("Space: play/pause training · T: top view · R: side view · wheel: zoom · left drag: turn · right drag: pan · V: regions view");
+                    ui.small("Space: play/pause training · T: top view · R: side view · S: split screen · wheel: zoom · left drag: turn · right drag: pan · V: regions view");
                 } else if *layers.mode == ViewMode::Regions {
                     ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: layers view");
                 } else {
@@ -192,9 +195,13 @@ fn landscape_shortcuts(
     link: Res<Link>,
     published: Res<Published>,
     mut orbit: ResMut<Orbit>,
+    mut split: ResMut<super::landscape::Split>,
 ) {
     if egui.wants_any_keyboard_input() {
         return;
+    }
+    if keys.just_pressed(KeyCode::KeyS) {
+        split.0 = !split.0;
     }
     if keys.just_pressed(KeyCode::KeyT) {
         super::orbit::top_view(&mut orbit);
