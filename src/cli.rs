@@ -176,9 +176,10 @@ pub struct WindowArgs {
     /// Landscape view: height of the surfaces relative to the plane's width.
     #[arg(long, default_value_t = 0.35, value_name = "H")]
     pub surface_height: f32,
-    /// Landscape view: samples along each side of a surface.
-    #[arg(long, default_value_t = 96, value_name = "N")]
-    pub surface_resolution: usize,
+    /// Landscape view: samples along each side of a surface (default 96, 256 when the
+    /// plane is zoomed out).
+    #[arg(long, value_name = "N")]
+    pub surface_resolution: Option<usize>,
     /// Layers view: start again from the input at the end.
     #[arg(long = "loop")]
     pub looping: bool,
@@ -681,7 +682,8 @@ fn landscape_options(
         )));
     }
     view.height = window.surface_height;
-    view.resolution = window.surface_resolution.clamp(8, 512);
+    let default = if view.zoom_out > 1.0 { 256 } else { 96 };
+    view.resolution = window.surface_resolution.unwrap_or(default).clamp(8, 512);
     Ok(crate::app::LandscapeOptions {
         view,
         top,

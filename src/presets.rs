@@ -223,8 +223,8 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "argmax-terraces",
-        summary: "the same network's argmax: flat terraces, seen from above the regions of the \
-                  winning classes",
+        summary: "the same network's argmax: flat terraces (T looks down on them: the regions \
+                  of the winning classes)",
         args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
         weights: None,
         epochs: 2000,

@@ -206,6 +206,14 @@ fn presets_are_listed_and_bad_ones_named() {
         "relu-fold-3d",
         "spiral-bottleneck",
         "digits-bottleneck",
+        "neuron-landscape",
+        "neuron-cliff",
+        "four-neurons",
+        "four-neurons-step",
+        "softmax-surfaces",
+        "argmax-terraces",
+        "relu-zoomed-out",
+        "sine-zoomed-out",
     ] {
         let line = text
             .lines()
@@ -220,6 +228,15 @@ fn presets_are_listed_and_bad_ones_named() {
     let out = spacefold(&["--preset", "relu-fold", "--position", "7"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("0 to 2"), "{}", stderr(&out));
+    let out = spacefold(&["--preset", "four-neurons", "--surface", "3:1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("[4, 1]"), "{}", stderr(&out));
+    let out = spacefold(&["bench", "landscape", "--resolution", "32", "--repeat", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(json["resolution"], 32);
+    assert!(json["rebuild_ms"].as_f64().unwrap() > 0.0);
     let out = spacefold(&["--view", "sideways"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("layers"), "{}", stderr(&out));

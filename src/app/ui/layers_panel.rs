@@ -84,7 +84,11 @@ pub fn apply_preset(
         },
         morph: start.morph,
         zoom_out: start.zoom_out,
-        resolution: landscape.resolution,
+        resolution: if start.zoom_out > 1.0 {
+            landscape.resolution.max(256)
+        } else {
+            landscape.resolution
+        },
         height: landscape.height,
         ..SurfaceSettings::default()
     });
