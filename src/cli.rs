@@ -45,6 +45,12 @@ pub enum Command {
     },
     /// List the presets (`spacefold --preset NAME` opens one).
     Presets,
+    /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
+    Check {
+        /// Scene files (RON).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Benchmarks that print figures: `landscape` times rebuilding the five output surfaces
     /// of a 2-100-5 network (height fields, meshes, colours).
     Bench {
@@ -228,6 +234,40 @@ pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
     Ok(Only::try_parse_from(all)?.setup)
 }
 
+fn check(files: &[PathBuf]) -> ExitCode {
+    let mut failed = 0;
+    for f in files {
+        match crate::scene::load(f, false) {
+            Ok(loaded) => {
+                let tl = &loaded.timeline;
+                println!(
+                    "ok    {}: \"{}\", {} layers, {:.1} s, {} cue(s){}",
+                    f.display(),
+                    loaded.scene.title,
+                    loaded.network.layers().len(),
+                    tl.duration(),
+                    tl.cues().len(),
+                    if tl.shots().is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} shots", tl.shots().len())
+                    }
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} scene(s) failed", files.len());
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn bench(what: &str, resolution: usize, repeat: usize) -> Result<ExitCode, UsageError> {
     match what {
         "landscape" => {
@@ -403,6 +443,7 @@ pub fn main() -> ExitCode {
             list_presets();
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Check { files }) => Ok(check(&files)),
         Some(Command::Bench {
             what,
             resolution,

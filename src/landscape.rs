@@ -68,7 +68,9 @@ impl Area {
 }
 
 /// What an output surface shows of the network's last layer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize,
+)]
 pub enum OutputMode {
     /// The last layer's pre-activations `W·a + b`, one surface per class.
     Logits,

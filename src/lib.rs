@@ -10,6 +10,7 @@ pub mod live;
 pub mod nn;
 pub mod palette;
 pub mod presets;
+pub mod scene;
 
 #[cfg(feature = "app")]
 pub mod app;

@@ -1,0 +1,588 @@
+//! The timeline a scene compiles to: what every animated value is at any time. Time is a
+//! value: [`Timeline::sample`] at `t` gives the same [`Frame`] however playback got there,
+//! which is what makes scrubbing, reverse playback and frame-exact export possible.
+
+use super::locate::Seg;
+use super::{Scene, StageKind, Step, SurfaceKind, ViewKind};
+use crate::flow::Ease;
+
+/// A value moving from `from` to `to` between two times.
+#[derive(Clone, Debug, PartialEq)]
+struct Segment {
+    t0: f32,
+    t1: f32,
+    from: f32,
+    to: f32,
+    ease: Ease,
+}
+
+/// One animated value: its segments in time order.
+#[derive(Clone, Debug, PartialEq)]
+struct Track {
+    initial: f32,
+    segments: Vec<Segment>,
+}
+
+impl Track {
+    fn new(initial: f32) -> Track {
+        Track {
+            initial,
+            segments: vec![],
+        }
+    }
+
+    /// The value at `t`: inside a segment, eased between its ends; after it, its end.
+    fn at(&self, t: f32) -> f32 {
+        let mut value = self.initial;
+        for s in &self.segments {
+            if t < s.t0 {
+                break;
+            }
+            value = if t >= s.t1 {
+                s.to
+            } else {
+                let f = s.ease.apply((t - s.t0) / (s.t1 - s.t0));
+                (1.0 - f) * s.from + f * s.to
+            };
+        }
+        value
+    }
+
+    fn push(&mut self, t0: f32, t1: f32, to: f32, ease: Ease) {
+        let from = self.at(t0);
+        self.segments.push(Segment {
+            t0,
+            t1,
+            from,
+            to,
+            ease,
+        });
+        // Later steps can start earlier (in a `Together`): keep them ordered.
+        self.segments.sort_by(|a, b| a.t0.total_cmp(&b.t0));
+    }
+}
+
+/// A text shown for a while.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// What it says.
+    pub text: String,
+    /// How opaque it is now (fades in and out over a quarter second).
+    pub alpha: f32,
+}
+
+/// Everything the window shows at one time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// The time sampled.
+    pub time: f32,
+    /// The shot playing.
+    pub shot: Option<String>,
+    /// The view.
+    pub view: ViewKind,
+    /// Position in the network, in stages (0 = input, 3 × layers = output).
+    pub position: f32,
+    /// Camera yaw and pitch (degrees) and zoom (1 = framed).
+    pub yaw: f32,
+    /// See `yaw`.
+    pub pitch: f32,
+    /// See `yaw`.
+    pub zoom: f32,
+    /// Whether the grid shows.
+    pub grid: bool,
+    /// What the landscape shows, if set.
+    pub surface: Option<SurfaceKind>,
+    /// Morph along identity, sigmoid, step, if set.
+    pub morph: Option<f32>,
+    /// Landscape plane extent.
+    pub zoom_out: f32,
+    /// Training epoch to show (fractional between snapshots), or `None` for the trained
+    /// network.
+    pub epoch: Option<f32>,
+    /// The title on screen.
+    pub title: Option<Text>,
+    /// The caption on screen.
+    pub caption: Option<Text>,
+}
+
+/// What a scene does over time.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Timeline {
+    duration: f32,
+    position: Option<Track>,
+    yaw: Option<Track>,
+    pitch: Option<Track>,
+    zoom: Option<Track>,
+    morph: Option<Track>,
+    zoom_out: Option<Track>,
+    epoch: Option<Track>,
+    morph_set: bool,
+    views: Vec<(f32, ViewKind)>,
+    grids: Vec<(f32, bool)>,
+    surfaces: Vec<(f32, SurfaceKind)>,
+    titles: Vec<(f32, f32, String)>,
+    captions: Vec<(f32, f32, String)>,
+    cues: Vec<f32>,
+    shots: Vec<(f32, String)>,
+    trains: Vec<(Vec<Seg>, usize)>,
+    initial_view: Option<ViewKind>,
+}
+
+/// Degrees of the orbit camera's default angles (see the window's orbit camera).
+pub const DEFAULT_YAW: f32 = -34.4;
+/// See [`DEFAULT_YAW`].
+pub const DEFAULT_PITCH: f32 = 25.8;
+
+/// A step error: where in the scene, what, and a hint.
+pub type StepError = (Vec<Seg>, String, Option<String>);
+
+/// Compiles a scene's steps for a network of `layers` layers. The timeline is returned even
+/// when a step is wrong (with the first error), so a player can keep what it can.
+pub fn compile(scene: &Scene, layers: usize) -> (Timeline, Result<(), StepError>) {
+    let mut c = Compiler {
+        tl: Timeline {
+            initial_view: Some(scene.view),
+            ..Timeline::default()
+        },
+        layers,
+        error: None,
+    };
+    let mut t = 0.0;
+    if scene.shots.is_empty() {
+        t = c.sequence(&scene.timeline, 0.0, &[Seg::Field("timeline")]);
+    } else {
+        for (s, shot) in scene.shots.iter().enumerate() {
+            c.tl.shots.push((t, shot.name.clone()));
+            t = c.sequence(
+                &shot.timeline,
+                t,
+                &[Seg::Field("shots"), Seg::Index(s), Seg::Field("timeline")],
+            );
+        }
+    }
+    c.tl.duration = t;
+    let error = match c.error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    };
+    (c.tl, error)
+}
+
+struct Compiler {
+    tl: Timeline,
+    layers: usize,
+    error: Option<StepError>,
+}
+
+impl Compiler {
+    fn fail(&mut self, path: Vec<Seg>, message: String, hint: Option<String>) {
+        if self.error.is_none() {
+            self.error = Some((path, message, hint));
+        }
+    }
+
+    fn sequence(&mut self, steps: &[Step], mut t: f32, path: &[Seg]) -> f32 {
+        for (i, step) in steps.iter().enumerate() {
+            let mut p = path.to_vec();
+            p.push(Seg::Index(i));
+            t += self.step(step, t, &p);
+        }
+        t
+    }
+
+    /// Checks a duration: finite and not negative.
+    fn secs(&mut self, secs: f32, path: &[Seg], field: bool) -> f32 {
+        if !secs.is_finite() || secs < 0.0 {
+            let mut p = path.to_vec();
+            p.push(if field {
+                Seg::Field("secs")
+            } else {
+                Seg::Index(0)
+            });
+            self.fail(
+                p,
+                format!("a negative (or not finite) duration: {secs} seconds"),
+                Some("durations are seconds, 0 or more".into()),
+            );
+            return 0.0;
+        }
+        secs
+    }
+
+    fn track(slot: &mut Option<Track>, initial: f32) -> &mut Track {
+        slot.get_or_insert_with(|| Track::new(initial))
+    }
+
+    /// Adds one step starting at `t`; returns how long it lasts.
+    fn step(&mut self, step: &Step, t: f32, path: &[Seg]) -> f32 {
+        let end = (3 * self.layers) as f32;
+        match step {
+            Step::Title { text, secs } => {
+                let secs = self.secs(*secs, path, true);
+                self.tl.titles.push((t, t + secs, text.clone()));
+                secs
+            }
+            Step::Caption { text, secs } => {
+                let secs = self.secs(*secs, path, true);
+                self.tl.captions.push((t, t + secs, text.clone()));
+                secs
+            }
+            Step::Stage {
+                layer,
+                stage,
+                secs,
+                ease,
+            } => {
+                let secs = self.secs(*secs, path, true);
+                if *layer < 1 || *layer > self.layers {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Field("layer"));
+                    self.fail(
+                        p,
+                        format!(
+                            "there is no layer {layer}: the network has {} layers",
+                            self.layers
+                        ),
+                        Some(format!("layers count from 1 to {}", self.layers)),
+                    );
+                    return secs;
+                }
+                let base = (3 * (layer - 1)) as f32;
+                let (from, to) = match stage {
+                    StageKind::Linear => (base, base + 1.0),
+                    StageKind::Bias => (base + 1.0, base + 2.0),
+                    StageKind::Activation => (base + 2.0, base + 3.0),
+                    StageKind::All => (base, base + 3.0),
+                };
+                let track = Self::track(&mut self.tl.position, 0.0);
+                // A stage plays from its own start, wherever the position was.
+                track.push(t, t, from, Ease::Linear);
+                track.push(t, t + secs, to, (*ease).into());
+                secs
+            }
+            Step::Position { to, secs, ease } => {
+                let secs = self.secs(*secs, path, true);
+                let u = to * 3.0;
+                if !(0.0..=end).contains(&u) {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Field("to"));
+                    self.fail(
+                        p,
+                        format!(
+                            "position {to} is outside the network (0 to {})",
+                            self.layers
+                        ),
+                        None,
+                    );
+                    return secs;
+                }
+                Self::track(&mut self.tl.position, 0.0).push(t, t + secs, u, (*ease).into());
+                secs
+            }
+            Step::Camera {
+                yaw,
+                pitch,
+                zoom,
+                secs,
+                ease,
+            } => {
+                let secs = self.secs(*secs, path, true);
+                let ease: Ease = (*ease).into();
+                if let Some(y) = yaw {
+                    Self::track(&mut self.tl.yaw, DEFAULT_YAW).push(t, t + secs, *y, ease);
+                }
+                if let Some(p) = pitch {
+                    if !(-90.0..=90.0).contains(p) {
+                        let mut at = path.to_vec();
+                        at.push(Seg::Field("pitch"));
+                        self.fail(
+                            at,
+                            format!("pitch {p}: must be between -90 and 90 degrees"),
+                            None,
+                        );
+                    }
+                    Self::track(&mut self.tl.pitch, DEFAULT_PITCH).push(
+                        t,
+                        t + secs,
+                        p.clamp(-90.0, 90.0),
+                        ease,
+                    );
+                }
+                if let Some(z) = zoom {
+                    if *z <= 0.0 || z.is_nan() {
+                        let mut at = path.to_vec();
+                        at.push(Seg::Field("zoom"));
+                        self.fail(
+                            at,
+                            format!("zoom {z}: must be above 0 (1 frames the scene)"),
+                            None,
+                        );
+                    }
+                    Self::track(&mut self.tl.zoom, 1.0).push(t, t + secs, z.max(0.01), ease);
+                }
+                secs
+            }
+            Step::View(v) => {
+                self.tl.views.push((t, *v));
+                0.0
+            }
+            Step::Grid(on) => {
+                self.tl.grids.push((t, *on));
+                0.0
+            }
+            Step::Surface(s) => {
+                if let SurfaceKind::Neuron(l, n) = s
+                    && (*l < 1 || *l > self.layers || *n < 1)
+                {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Index(0));
+                    self.fail(
+                        p,
+                        format!(
+                            "there is no neuron {n} of layer {l}: the network has {} layers",
+                            self.layers
+                        ),
+                        Some("layers and neurons count from 1".into()),
+                    );
+                }
+                self.tl.surfaces.push((t, *s));
+                0.0
+            }
+            Step::Morph { to, secs, ease } => {
+                let secs = self.secs(*secs, path, true);
+                if !(0.0..=2.0).contains(to) {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Field("to"));
+                    self.fail(
+                        p,
+                        format!("morph to {to}: 0 is identity, 1 sigmoid, 2 step"),
+                        None,
+                    );
+                }
+                self.tl.morph_set = true;
+                Self::track(&mut self.tl.morph, 1.0).push(
+                    t,
+                    t + secs,
+                    to.clamp(0.0, 2.0),
+                    (*ease).into(),
+                );
+                secs
+            }
+            Step::ZoomOut { to, secs, ease } => {
+                let secs = self.secs(*secs, path, true);
+                if *to < 1.0 || to.is_nan() {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Field("to"));
+                    self.fail(
+                        p,
+                        format!("zoom out to {to}: 1 is the data's extent, more is wider"),
+                        None,
+                    );
+                }
+                Self::track(&mut self.tl.zoom_out, 1.0).push(
+                    t,
+                    t + secs,
+                    to.max(1.0),
+                    (*ease).into(),
+                );
+                secs
+            }
+            Step::Train {
+                from,
+                to,
+                secs,
+                ease,
+            } => {
+                let secs = self.secs(*secs, path, true);
+                if from > to {
+                    let mut p = path.to_vec();
+                    p.push(Seg::Field("from"));
+                    self.fail(
+                        p,
+                        format!("training replays forward: from {from} is after to {to}"),
+                        None,
+                    );
+                }
+                let mut p = path.to_vec();
+                p.push(Seg::Field("to"));
+                self.tl.trains.push((p, *to));
+                let track = Self::track(&mut self.tl.epoch, *from as f32);
+                track.push(t, t, *from as f32, Ease::Linear);
+                track.push(t, t + secs, *to as f32, (*ease).into());
+                secs
+            }
+            Step::Wait(secs) => self.secs(*secs, path, false),
+            Step::Cue => {
+                self.tl.cues.push(t);
+                0.0
+            }
+            Step::Together(steps) => {
+                let mut longest: f32 = 0.0;
+                for (i, s) in steps.iter().enumerate() {
+                    let mut p = path.to_vec();
+                    p.extend([Seg::Index(0), Seg::Index(i)]);
+                    longest = longest.max(self.step(s, t, &p));
+                }
+                longest
+            }
+        }
+    }
+}
+
+fn last_at<T: Clone>(events: &[(f32, T)], t: f32) -> Option<T> {
+    events
+        .iter()
+        .rev()
+        .find(|(at, _)| *at <= t)
+        .map(|(_, v)| v.clone())
+}
+
+fn text_at(items: &[(f32, f32, String)], t: f32) -> Option<Text> {
+    const FADE: f32 = 0.25;
+    items
+        .iter()
+        .rev()
+        .find(|(t0, t1, _)| t >= *t0 && t < *t1)
+        .map(|(t0, t1, text)| Text {
+            text: text.clone(),
+            alpha: ((t - t0) / FADE).min((t1 - t) / FADE).clamp(0.0, 1.0),
+        })
+}
+
+impl Timeline {
+    /// Total length in seconds.
+    pub fn duration(&self) -> f32 {
+        self.duration
+    }
+
+    /// Times of the presenter cues.
+    pub fn cues(&self) -> Vec<f32> {
+        self.cues.clone()
+    }
+
+    /// Shots and their start times.
+    pub fn shots(&self) -> &[(f32, String)] {
+        &self.shots
+    }
+
+    /// Where each `Train` step's end epoch is written, and that epoch.
+    pub fn train_ranges(&self) -> Vec<(Vec<Seg>, usize)> {
+        self.trains.clone()
+    }
+
+    /// Everything on screen at time `t` (clamped to the timeline).
+    pub fn sample(&self, t: f32) -> Frame {
+        let t = if t.is_finite() {
+            t.clamp(0.0, self.duration)
+        } else {
+            0.0
+        };
+        let value =
+            |track: &Option<Track>, default: f32| track.as_ref().map_or(default, |tr| tr.at(t));
+        Frame {
+            time: t,
+            shot: self
+                .shots
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= t)
+                .map(|(_, n)| n.clone()),
+            view: last_at(&self.views, t)
+                .or(self.initial_view)
+                .unwrap_or_default(),
+            position: value(&self.position, 0.0),
+            yaw: value(&self.yaw, DEFAULT_YAW),
+            pitch: value(&self.pitch, DEFAULT_PITCH),
+            zoom: value(&self.zoom, 1.0),
+            grid: last_at(&self.grids, t).unwrap_or(true),
+            surface: last_at(&self.surfaces, t),
+            morph: self.morph_set.then(|| value(&self.morph, 1.0)),
+            zoom_out: value(&self.zoom_out, 1.0),
+            epoch: self.epoch.as_ref().map(|tr| tr.at(t)),
+            title: text_at(&self.titles, t),
+            caption: text_at(&self.captions, t),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+
+    fn timeline(steps: &str, layers: usize) -> Timeline {
+        let text =
+            format!("Scene(dataset: \"xor\", network: File(\"n.ron\"), timeline: [{steps}])");
+        let scene = parse(&text, "t.ron").unwrap();
+        let (tl, ok) = compile(&scene, layers);
+        ok.unwrap();
+        tl
+    }
+
+    #[test]
+    fn steps_follow_one_another_and_together_overlaps() {
+        let tl = timeline(
+            "Stage(layer: 1, stage: Linear, secs: 2.0, ease: Linear), Wait(1.0), \
+             Together([Stage(layer: 2, secs: 3.0, ease: Linear), Camera(yaw: 90.0, secs: 1.0, ease: Linear)]), Cue",
+            2,
+        );
+        assert_eq!(tl.duration(), 6.0);
+        assert_eq!(tl.cues(), vec![6.0]);
+        assert_eq!(tl.sample(0.0).position, 0.0);
+        assert_eq!(tl.sample(1.0).position, 0.5);
+        assert_eq!(tl.sample(2.5).position, 1.0, "held during the wait");
+        assert_eq!(
+            tl.sample(3.0).position,
+            3.0,
+            "layer 2 starts at its own start"
+        );
+        assert_eq!(tl.sample(4.5).position, 4.5);
+        assert_eq!(tl.sample(6.0).position, 6.0);
+        assert_eq!(tl.sample(3.5).yaw, (DEFAULT_YAW + 90.0) / 2.0);
+        assert_eq!(tl.sample(5.0).yaw, 90.0);
+    }
+
+    #[test]
+    fn sampling_is_a_function_of_time() {
+        let tl = timeline(
+            "Caption(text: \"a\", secs: 1.0), Stage(layer: 1, secs: 2.0), Morph(to: 2.0, secs: 1.0), \
+             ZoomOut(to: 10.0), View(Landscape), Grid(false), Cue, Stage(layer: 2, stage: Activation)",
+            2,
+        );
+        let times: Vec<f32> = (0..=200)
+            .map(|i| i as f32 * tl.duration() / 200.0)
+            .collect();
+        let forward: Vec<Frame> = times.iter().map(|&t| tl.sample(t)).collect();
+        for (i, &t) in times.iter().enumerate().rev() {
+            assert_eq!(tl.sample(t), forward[i]);
+        }
+        let f = tl.sample(tl.duration());
+        assert_eq!(
+            (f.view, f.grid, f.morph, f.zoom_out),
+            (ViewKind::Landscape, false, Some(2.0), 10.0)
+        );
+        assert_eq!(tl.sample(0.5).caption.unwrap().text, "a");
+        assert!(tl.sample(1.5).caption.is_none());
+    }
+
+    #[test]
+    fn bad_steps_are_reported_with_their_place() {
+        let text = "Scene(dataset: \"xor\", network: File(\"n.ron\"), shots: [Shot(name: \"a\", timeline: [Cue, Together([Wait(-1.0)])])])";
+        let scene = parse(text, "t.ron").unwrap();
+        let (_, err) = compile(&scene, 2);
+        let (path, message, _) = err.unwrap_err();
+        assert!(message.contains("negative"));
+        assert_eq!(
+            path,
+            vec![
+                Seg::Field("shots"),
+                Seg::Index(0),
+                Seg::Field("timeline"),
+                Seg::Index(1),
+                Seg::Index(0),
+                Seg::Index(0),
+                Seg::Index(0)
+            ]
+        );
+    }
+}
