@@ -45,6 +45,31 @@ pub enum Command {
     },
     /// List the presets (`spacefold --preset NAME` opens one).
     Presets,
+    /// Play a scene script in a window. Saving the file reloads it, keeping the time.
+    Play {
+        /// The scene file (RON).
+        file: PathBuf,
+        /// Presenter mode: full screen, no timeline, stops at each cue (Right / Space /
+        /// PageDown next, Left / PageUp back, B blank, Home restart, F full screen, Esc
+        /// explore live and back).
+        #[arg(long)]
+        present: bool,
+        /// Start at this cue (from 1), paused.
+        #[arg(long, value_name = "N")]
+        cue: Option<usize>,
+        /// Presenter mode in a window rather than full screen.
+        #[arg(long)]
+        windowed: bool,
+        /// Save a screenshot of the window to this PNG, then quit.
+        #[arg(long, value_name = "FILE.png")]
+        screenshot: Option<PathBuf>,
+        /// Seconds to wait before the screenshot.
+        #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+        screenshot_after: f32,
+        /// Window size, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+    },
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
     Check {
         /// Scene files (RON).
@@ -232,6 +257,75 @@ pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
     }
     let all = std::iter::once("spacefold").chain(args.iter().copied());
     Ok(Only::try_parse_from(all)?.setup)
+}
+
+#[cfg(feature = "app")]
+fn play(
+    file: &Path,
+    present: bool,
+    cue: Option<usize>,
+    windowed: bool,
+    screenshot: Option<PathBuf>,
+    screenshot_after: f32,
+    size: &str,
+) -> Result<ExitCode, UsageError> {
+    use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
+    let loaded = crate::scene::load(file, true).map_err(|e| UsageError(e.to_string()))?;
+    let cues = loaded.timeline.cues().len();
+    if let Some(c) = cue
+        && (c == 0 || c > cues)
+    {
+        return Err(UsageError(format!(
+            "--cue {c}: the scene has {cues} cue(s), counted from 1"
+        )));
+    }
+    let (w, h) = parse_pair(size, "--size", false)?;
+    let resolved = crate::app::player::resolved_for(&loaded);
+    let player = crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue);
+    crate::app::run(AppOptions {
+        resolved,
+        seed: 0,
+        training: false,
+        train_epochs: 0,
+        heatmap_resolution: 96,
+        bench_frames: None,
+        screenshot,
+        screenshot_after,
+        size: (w, h),
+        layers: LayersOptions {
+            view: StartView::Layers,
+            position: 0.0,
+            play: false,
+            looping: false,
+            dims: 2,
+            rotate: false,
+            grid_lines: 24,
+            grid_samples: 128,
+        },
+        landscape: LandscapeOptions {
+            view: Default::default(),
+            top: false,
+            split: false,
+        },
+        player: Some(player),
+        fullscreen: present && !windowed,
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "app"))]
+fn play(
+    _: &Path,
+    _: bool,
+    _: Option<usize>,
+    _: bool,
+    _: Option<PathBuf>,
+    _: f32,
+    _: &str,
+) -> Result<ExitCode, UsageError> {
+    Err(UsageError(
+        "this build has no window (built without the `app` feature)".into(),
+    ))
 }
 
 fn check(files: &[PathBuf]) -> ExitCode {
@@ -444,6 +538,23 @@ pub fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { files }) => Ok(check(&files)),
+        Some(Command::Play {
+            file,
+            present,
+            cue,
+            windowed,
+            screenshot,
+            screenshot_after,
+            size,
+        }) => play(
+            &file,
+            present,
+            cue,
+            windowed,
+            screenshot,
+            screenshot_after,
+            &size,
+        ),
         Some(Command::Bench {
             what,
             resolution,
@@ -648,6 +759,8 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         size: (w, h),
         layers,
         landscape,
+        player: None,
+        fullscreen: false,
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ pub mod landscape;
 pub mod layers;
 mod orbit;
 mod palette;
+pub mod player;
 pub mod points;
 mod ui;
 
@@ -46,6 +47,10 @@ pub struct AppOptions {
     pub layers: LayersOptions,
     /// How the landscape view opens.
     pub landscape: LandscapeOptions,
+    /// A scene to play (`spacefold play`).
+    pub player: Option<player::Player>,
+    /// Open full screen.
+    pub fullscreen: bool,
 }
 
 /// The view the window opens on.
@@ -130,8 +135,20 @@ pub fn run(options: AppOptions) {
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
-            title: "spacefold".into(),
+            title: match &options.player {
+                Some(p) if !p.loaded.scene.title.is_empty() => {
+                    format!("{} - spacefold", p.loaded.scene.title)
+                }
+                _ => "spacefold".into(),
+            },
             resolution: WindowResolution::new(options.size.0, options.size.1),
+            mode: if options.fullscreen {
+                bevy::window::WindowMode::BorderlessFullscreen(
+                    bevy::window::MonitorSelection::Current,
+                )
+            } else {
+                bevy::window::WindowMode::Windowed
+            },
             ..default()
         }),
         ..default()
@@ -154,9 +171,13 @@ pub fn run(options: AppOptions) {
         landscape::plugin,
         layers::plugin,
         orbit::plugin,
+        player::plugin,
         points::plugin,
         ui::plugin,
     ));
+    if let Some(p) = options.player {
+        app.insert_resource(p);
+    }
     if let Some(frames) = options.bench_frames {
         app.insert_resource(frame_stats::FrameBench::new(frames, 10))
             .add_plugins(frame_stats::plugin);

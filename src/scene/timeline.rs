@@ -126,6 +126,7 @@ pub struct Timeline {
     shots: Vec<(f32, String)>,
     trains: Vec<(Vec<Seg>, usize)>,
     initial_view: Option<ViewKind>,
+    starts: Vec<f32>,
 }
 
 /// Degrees of the orbit camera's default angles (see the window's orbit camera).
@@ -185,6 +186,9 @@ impl Compiler {
         for (i, step) in steps.iter().enumerate() {
             let mut p = path.to_vec();
             p.push(Seg::Index(i));
+            if self.tl.starts.last() != Some(&t) {
+                self.tl.starts.push(t);
+            }
             t += self.step(step, t, &p);
         }
         t
@@ -458,6 +462,11 @@ impl Timeline {
     /// Times of the presenter cues.
     pub fn cues(&self) -> Vec<f32> {
         self.cues.clone()
+    }
+
+    /// Start times of the steps (steps that start together count once), for stepping.
+    pub fn step_starts(&self) -> &[f32] {
+        &self.starts
     }
 
     /// Shots and their start times.

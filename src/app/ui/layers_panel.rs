@@ -272,7 +272,8 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
             .on_hover_text(
                 "Where in the network: 0 is the input, each whole number a layer's output",
             );
-        if slider.changed() {
+        // Only the user's hand moves the position (a slider may round what it shows).
+        if slider.changed() && (slider.dragged() || slider.clicked() || slider.has_focus()) {
             view.playing = false;
             view.position = crate::cli::layers_to_stages(layers).clamp(0.0, end);
         }

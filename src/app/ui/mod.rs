@@ -5,6 +5,7 @@ mod diagram;
 mod landscape_panel;
 mod layers_panel;
 mod network_panel;
+mod player_panel;
 mod training_panel;
 
 use super::camera::PanelInsets;
@@ -52,6 +53,7 @@ struct LayersUi<'w> {
     landscape_state: Res<'w, LandscapeState>,
     editor: ResMut<'w, landscape_panel::NeuronEditor>,
     split: ResMut<'w, super::landscape::Split>,
+    player: Option<ResMut<'w, super::player::Player>>,
 }
 
 fn show_control_panel(
@@ -70,6 +72,25 @@ fn show_control_panel(
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
+    // A scene playing: its own screen, unless the presenter is exploring live.
+    if let Some(player) = layers.player.as_deref_mut()
+        && !player.exploring
+    {
+        let bottom = if player.present {
+            0.0
+        } else {
+            player_panel::timeline_bar(&mut root, player)
+        };
+        player_panel::overlays(ctx, player, 0.0, bottom);
+        if player.blank {
+            player_panel::blank(ctx);
+        }
+        if insets.left != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
+            insets.left = 0.0;
+            insets.bottom = bottom;
+        }
+        return Ok(());
+    }
     let width = egui::Panel::left("controls")
         .resizable(true)
         .default_size(330.0)

@@ -1,0 +1,428 @@
+//! The scene player: `spacefold play FILE`. It keeps a time, samples the scene's timeline at
+//! it every frame and writes the frame into the views' settings (view, position, camera,
+//! surfaces, the network of the replayed epoch). Saving the file reloads it, keeping the
+//! time; a broken save shows its error and the last good scene plays on. Presenter mode
+//! stops at cues and takes clicker keys.
+
+use super::explorer::{Explorer, Link, Published};
+use super::landscape::{LandscapeView, Target};
+use super::layers::{LayerView, LayersSet, ViewMode};
+use super::orbit::Orbit;
+use crate::live::{Command, Latest};
+use crate::scene::{Frame, Loaded, SurfaceKind, ViewKind};
+use bevy::prelude::*;
+use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (
+            reload_scene_on_save,
+            (presenter_keys, player_keys),
+            advance_scene_time,
+            apply_scene_frame,
+        )
+            .chain()
+            .before(LayersSet::Animate)
+            .run_if(resource_exists::<Player>),
+    );
+}
+
+/// Versions the player publishes networks under: above any the training worker reaches, so
+/// the window takes the player's.
+const PUBLISH_BASE: u64 = 1 << 40;
+
+/// A scene being played.
+#[derive(Resource)]
+pub struct Player {
+    /// The scene file.
+    pub path: PathBuf,
+    /// The last good version of the scene.
+    pub loaded: Loaded,
+    /// The time shown, seconds.
+    pub time: f32,
+    /// Whether time advances.
+    pub playing: bool,
+    /// Playback speed.
+    pub speed: f32,
+    /// Start again at the end.
+    pub looping: bool,
+    /// Presenter mode: full screen, no timeline, stops at cues.
+    pub present: bool,
+    /// The screen is blanked (B).
+    pub blank: bool,
+    /// Exploring live (Esc in presenter mode): the explorer on the scene's network.
+    pub exploring: bool,
+    /// Why the last save could not be loaded.
+    pub error: Option<String>,
+    /// The frame last applied.
+    pub frame: Option<Frame>,
+    modified: Option<SystemTime>,
+    checked_at: f64,
+    shown_snapshot: Option<usize>,
+    published: u64,
+}
+
+impl Player {
+    /// A player at time 0 (or at cue `cue`, counting from 1), paused in presenter mode until
+    /// the first click, playing otherwise.
+    pub fn new(path: PathBuf, loaded: Loaded, present: bool, cue: Option<usize>) -> Player {
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let cues = loaded.timeline.cues();
+        let time = cue
+            .and_then(|c| cues.get(c.saturating_sub(1)).copied())
+            .unwrap_or(0.0);
+        Player {
+            path,
+            loaded,
+            time,
+            playing: cue.is_none(),
+            speed: 1.0,
+            looping: false,
+            present,
+            blank: false,
+            exploring: false,
+            error: None,
+            frame: None,
+            modified,
+            checked_at: 0.0,
+            shown_snapshot: None,
+            published: PUBLISH_BASE,
+        }
+    }
+
+    /// The scene's length.
+    pub fn duration(&self) -> f32 {
+        self.loaded.timeline.duration()
+    }
+
+    /// Jumps to the next step's start.
+    pub fn next_step(&mut self) {
+        let t = self.time;
+        self.time = self
+            .loaded
+            .timeline
+            .step_starts()
+            .iter()
+            .copied()
+            .find(|&s| s > t + 1e-4)
+            .unwrap_or(self.duration());
+        self.playing = false;
+    }
+
+    /// Jumps to the previous step's start.
+    pub fn previous_step(&mut self) {
+        let t = self.time;
+        self.time = self
+            .loaded
+            .timeline
+            .step_starts()
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| s < t - 1e-4)
+            .unwrap_or(0.0);
+        self.playing = false;
+    }
+
+    /// Presenter: plays on to the next cue.
+    pub fn next_cue(&mut self) {
+        if self.time >= self.duration() {
+            return;
+        }
+        self.playing = true;
+    }
+
+    /// Presenter: back to the cue before the current one (or the start).
+    pub fn previous_cue(&mut self) {
+        let t = self.time;
+        self.time = self
+            .loaded
+            .timeline
+            .cues()
+            .into_iter()
+            .rev()
+            .find(|&c| c < t - 1e-4)
+            .unwrap_or(0.0);
+        self.playing = false;
+    }
+}
+
+fn reload_scene_on_save(
+    time: Res<Time>,
+    mut player: ResMut<Player>,
+    mut explorer: ResMut<Explorer>,
+) {
+    let now = time.elapsed_secs_f64();
+    if now - player.checked_at < 0.4 {
+        return;
+    }
+    player.checked_at = now;
+    let modified = std::fs::metadata(&player.path)
+        .and_then(|m| m.modified())
+        .ok();
+    if modified == player.modified {
+        return;
+    }
+    player.modified = modified;
+    match crate::scene::load(&player.path, true) {
+        Ok(loaded) => {
+            let data_changed = loaded.data != player.loaded.data;
+            player.loaded = loaded;
+            player.error = None;
+            player.shown_snapshot = None;
+            player.time = player.time.min(player.duration());
+            if data_changed {
+                explorer.replace_with(explorer_for(&player.loaded));
+            }
+            info!("reloaded {}", player.path.display());
+        }
+        Err(e) => {
+            warn!("{e}");
+            player.error = Some(e.to_string());
+        }
+    }
+}
+
+/// The explorer's set-up for a scene: all its points, its network.
+pub fn explorer_for(loaded: &Loaded) -> Explorer {
+    Explorer::from_resolved(&resolved_for(loaded), 0)
+}
+
+/// A scene as the command line's set-up: all points for training, none held out.
+pub fn resolved_for(loaded: &Loaded) -> crate::cli::Resolved {
+    let spec = crate::nn::DatasetSpec::parse(&loaded.scene.dataset)
+        .ok()
+        .map(|s| s.0);
+    crate::cli::Resolved {
+        data_label: loaded.scene.dataset.clone(),
+        spec,
+        train: loaded.data.clone(),
+        test: crate::nn::Dataset::from_points(
+            loaded.data.dim(),
+            vec![],
+            vec![],
+            loaded.data.classes,
+        ),
+        network: loaded.network.clone(),
+        config: crate::nn::TrainConfig::default(),
+        epochs: 0,
+    }
+}
+
+fn advance_scene_time(time: Res<Time>, mut player: ResMut<Player>) {
+    if !player.playing || player.exploring {
+        return;
+    }
+    let before = player.time;
+    let mut after = before + time.delta_secs() * player.speed;
+    if player.present
+        && let Some(cue) = player
+            .loaded
+            .timeline
+            .cues()
+            .into_iter()
+            .find(|&c| c > before + 1e-4 && c <= after)
+    {
+        after = cue;
+        player.playing = false;
+    }
+    let end = player.duration();
+    if after >= end {
+        if player.looping && !player.present {
+            after = 0.0;
+        } else {
+            after = end;
+            player.playing = false;
+        }
+    }
+    player.time = after;
+}
+
+/// The index of the snapshot shown at a (fractional) epoch: the last at or before it.
+fn snapshot_index(snapshots: &[(usize, crate::nn::Network)], epoch: f32) -> usize {
+    snapshots
+        .iter()
+        .rposition(|(e, _)| *e as f32 <= epoch + 1e-3)
+        .unwrap_or(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_scene_frame(
+    mut player: ResMut<Player>,
+    mut mode: ResMut<ViewMode>,
+    mut layers: ResMut<LayerView>,
+    mut orbit: ResMut<Orbit>,
+    mut landscape: ResMut<LandscapeView>,
+    mut published: ResMut<Published>,
+    explorer: Res<Explorer>,
+) {
+    if player.exploring {
+        return;
+    }
+    let frame = player.loaded.timeline.sample(player.time);
+    let view = match frame.view {
+        ViewKind::Regions => ViewMode::Regions,
+        ViewKind::Layers => ViewMode::Layers,
+        ViewKind::Landscape => ViewMode::Landscape,
+    };
+    if *mode != view {
+        *mode = view;
+    }
+    let lines = if frame.grid { 24 } else { 0 };
+    if layers.position != frame.position || layers.playing || layers.grid_lines != lines {
+        layers.position = frame.position;
+        layers.playing = false;
+        layers.grid_lines = lines;
+    }
+    let default = Orbit::default();
+    let wanted = Orbit {
+        yaw: frame.yaw.to_radians(),
+        pitch: frame.pitch.to_radians(),
+        zoom: default.zoom * frame.zoom,
+        pan: Vec3::ZERO,
+    };
+    if (orbit.yaw, orbit.pitch, orbit.zoom) != (wanted.yaw, wanted.pitch, wanted.zoom) {
+        *orbit = wanted;
+    }
+    let target = frame.surface.map(|s| match s {
+        SurfaceKind::Outputs(m) => Target::Outputs(m),
+        SurfaceKind::Neuron(l, n) => Target::Neuron(l.saturating_sub(1), n.saturating_sub(1)),
+    });
+    if let Some(t) = target
+        && landscape.target != t
+    {
+        landscape.target = t;
+    }
+    if landscape.morph != frame.morph || landscape.zoom_out != frame.zoom_out {
+        landscape.morph = frame.morph;
+        landscape.zoom_out = frame.zoom_out;
+    }
+    // The network of the replayed epoch (the trained one without Train steps).
+    let index = match frame.epoch {
+        Some(e) => snapshot_index(&player.loaded.snapshots, e),
+        None => player.loaded.snapshots.len() - 1,
+    };
+    if player.shown_snapshot != Some(index) || published.0.is_none() {
+        player.shown_snapshot = Some(index);
+        player.published += 1;
+        let network = if frame.epoch.is_some() {
+            player.loaded.snapshots[index].1.clone()
+        } else {
+            player.loaded.network.clone()
+        };
+        let spec = explorer.heatmap_spec().filter(|_| network.input_dim() == 2);
+        published.0 = Some(Latest {
+            version: player.published,
+            heatmap: spec
+                .map(|s| crate::live::heatmap_pixels(&network, &s))
+                .unwrap_or_default(),
+            heatmap_spec: spec,
+            thumbnails: vec![],
+            epoch: player.loaded.snapshots[index].0,
+            history: vec![],
+            running: false,
+            error: None,
+            seconds_per_epoch: 0.0,
+            network,
+        });
+    }
+    player.frame = Some(frame);
+}
+
+fn player_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+    mut player: ResMut<Player>,
+) {
+    if player.present || egui.wants_any_keyboard_input() {
+        return;
+    }
+    if keys.just_pressed(KeyCode::Space) {
+        if !player.playing && player.time >= player.duration() {
+            player.time = 0.0;
+        }
+        player.playing = !player.playing;
+    }
+    if keys.just_pressed(KeyCode::ArrowRight) {
+        player.next_step();
+    }
+    if keys.just_pressed(KeyCode::ArrowLeft) {
+        player.previous_step();
+    }
+    if keys.just_pressed(KeyCode::Home) {
+        player.time = 0.0;
+    }
+    if keys.just_pressed(KeyCode::End) {
+        player.time = player.duration();
+        player.playing = false;
+    }
+    if keys.just_pressed(KeyCode::KeyP) {
+        player.present = true;
+        player.playing = false;
+    }
+}
+
+fn presenter_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut player: ResMut<Player>,
+    mut window: Single<&mut Window, With<PrimaryWindow>>,
+    mut explorer: ResMut<Explorer>,
+    link: Res<Link>,
+    mut mode: ResMut<ViewMode>,
+    mut published: ResMut<Published>,
+) {
+    if !player.present {
+        return;
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        if player.exploring {
+            // Back to the scene, at the same time.
+            player.exploring = false;
+            player.shown_snapshot = None;
+            link.0.send(Command::Pause);
+        } else {
+            player.exploring = true;
+            player.playing = false;
+            let network = match player.frame.as_ref().and_then(|f| f.epoch) {
+                Some(e) => player.loaded.snapshots[snapshot_index(&player.loaded.snapshots, e)]
+                    .1
+                    .clone(),
+                None => player.loaded.network.clone(),
+            };
+            explorer.replace_with(explorer_for(&player.loaded));
+            explorer.restart_with(&link, network);
+            // Take the worker's publications again (the player's outnumber them).
+            published.0 = None;
+            *mode = ViewMode::Regions;
+        }
+        return;
+    }
+    if player.exploring {
+        return;
+    }
+    if keys.any_just_pressed([KeyCode::ArrowRight, KeyCode::Space, KeyCode::PageDown]) {
+        player.next_cue();
+    }
+    if keys.any_just_pressed([KeyCode::ArrowLeft, KeyCode::PageUp]) {
+        player.previous_cue();
+    }
+    if keys.just_pressed(KeyCode::Home) {
+        player.time = 0.0;
+        player.playing = false;
+    }
+    if keys.just_pressed(KeyCode::KeyB) {
+        player.blank = !player.blank;
+    }
+    if keys.just_pressed(KeyCode::KeyF) {
+        window.mode = match window.mode {
+            WindowMode::Windowed => WindowMode::BorderlessFullscreen(MonitorSelection::Current),
+            _ => WindowMode::Windowed,
+        };
+    }
+    if keys.just_pressed(KeyCode::KeyP) {
+        player.present = false;
+    }
+}

@@ -1,0 +1,158 @@
+//! The scene player's screen: the timeline bar (not in presenter mode), the scene's titles
+//! and captions, a reload error, and the blank screen.
+
+use super::super::player::Player;
+use bevy_egui::egui;
+
+/// The timeline bar: play/pause, step, scrub, speed, loop, presenter mode. Returns its
+/// height.
+pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
+    egui::Panel::bottom("scene-timeline")
+        .resizable(false)
+        .show(root, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                if ui.button("⏮").on_hover_text("To the start (Home)").clicked() {
+                    player.time = 0.0;
+                }
+                if ui.button("◀").on_hover_text("Previous step (Left)").clicked() {
+                    player.previous_step();
+                }
+                let icon = if player.playing { "⏸" } else { "▶" };
+                if ui.button(icon).on_hover_text("Play / pause (Space)").clicked() {
+                    if !player.playing && player.time >= player.duration() {
+                        player.time = 0.0;
+                    }
+                    player.playing = !player.playing;
+                }
+                if ui.button("▶|").on_hover_text("Next step (Right)").clicked() {
+                    player.next_step();
+                }
+                let duration = player.duration();
+                let mut t = player.time;
+                ui.spacing_mut().slider_width = (ui.available_width() - 330.0).max(120.0);
+                let slider = ui
+                    .add(
+                        egui::Slider::new(&mut t, 0.0..=duration.max(1e-3))
+                            .fixed_decimals(2)
+                            .suffix(" s"),
+                    )
+                    .on_hover_text("Scrub: the frame at a time is the same however you get there");
+                // Only the user's hand moves time (a slider may round what it shows).
+                if slider.changed() && (slider.dragged() || slider.clicked() || slider.has_focus()) {
+                    player.time = t;
+                    player.playing = false;
+                }
+                ui.add(
+                    egui::DragValue::new(&mut player.speed)
+                        .range(0.1..=4.0)
+                        .speed(0.02)
+                        .suffix("x"),
+                )
+                .on_hover_text("Playback speed");
+                ui.checkbox(&mut player.looping, "Loop");
+                if ui
+                    .button("Present")
+                    .on_hover_text("Presenter mode: stops at cues; clicker keys (P)")
+                    .clicked()
+                {
+                    player.present = true;
+                    player.playing = false;
+                }
+            });
+            let cues = player.loaded.timeline.cues();
+            ui.small(format!(
+                "{} · {:.1} of {:.1} s · {} cue(s) · Space play · Left/Right step · P present · save the file to reload",
+                player.path.display(),
+                player.time,
+                player.duration(),
+                cues.len()
+            ));
+        })
+        .response
+        .rect
+        .height()
+}
+
+/// The scene's title and caption over the view, and a reload error if there is one.
+pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
+    let rect = ctx.viewport_rect();
+    let cx = left + (rect.width() - left) / 2.0;
+    let Some(frame) = &player.frame else { return };
+    if let Some(title) = &frame.title {
+        let alpha = (title.alpha * 255.0) as u8;
+        egui::Area::new("scene-title".into())
+            .order(egui::Order::Foreground)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .fixed_pos(egui::pos2(cx, rect.height() * 0.22))
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::new()
+                    .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
+                    .corner_radius(8.0)
+                    .inner_margin(egui::Margin::symmetric(22, 12))
+                    .show(ui, |ui| {
+                        ui.label(
+                            egui::RichText::new(&title.text)
+                                .size(34.0)
+                                .strong()
+                                .color(egui::Color32::from_white_alpha(alpha)),
+                        );
+                    });
+            });
+    }
+    if let Some(caption) = &frame.caption {
+        let alpha = (caption.alpha * 255.0) as u8;
+        egui::Area::new("scene-caption".into())
+            .order(egui::Order::Foreground)
+            .pivot(egui::Align2::CENTER_BOTTOM)
+            .fixed_pos(egui::pos2(cx, rect.height() - bottom - 24.0))
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::new()
+                    .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
+                    .corner_radius(6.0)
+                    .inner_margin(egui::Margin::symmetric(16, 8))
+                    .show(ui, |ui| {
+                        ui.label(
+                            egui::RichText::new(&caption.text)
+                                .size(22.0)
+                                .color(egui::Color32::from_white_alpha(alpha)),
+                        );
+                    });
+            });
+    }
+    if let Some(error) = &player.error {
+        egui::Area::new("scene-error".into())
+            .order(egui::Order::Foreground)
+            .pivot(egui::Align2::CENTER_TOP)
+            .fixed_pos(egui::pos2(cx, 12.0))
+            .show(ctx, |ui| {
+                egui::Frame::new()
+                    .fill(egui::Color32::from_rgb(90, 20, 20))
+                    .corner_radius(6.0)
+                    .inner_margin(egui::Margin::symmetric(14, 8))
+                    .show(ui, |ui| {
+                        ui.label(
+                            egui::RichText::new(
+                                "The saved scene has an error; playing the last good version",
+                            )
+                            .strong(),
+                        );
+                        ui.monospace(error);
+                    });
+            });
+    }
+}
+
+/// A black screen over everything (B in presenter mode).
+pub fn blank(ctx: &egui::Context) {
+    let rect = ctx.viewport_rect();
+    egui::Area::new("blank".into())
+        .order(egui::Order::Foreground)
+        .fixed_pos(rect.min)
+        .show(ctx, |ui| {
+            ui.painter().rect_filled(rect, 0.0, egui::Color32::BLACK);
+            ui.allocate_space(rect.size());
+        });
+}
