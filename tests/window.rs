@@ -360,3 +360,102 @@ fn softmax_surfaces_stand_in_their_class_colours() {
     }
     assert_above_the_floor(&shots, |p| (0..3).any(|k| shaded_class(p, k)));
 }
+
+/// Runs `spacefold play` with `args` and returns the screenshot it saved.
+fn play_screenshot(x: &Xvfb, name: &str, args: &[&str]) -> Shot {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&path);
+    let scene = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/relu-fold.ron");
+    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .arg("play")
+        .arg(&scene)
+        .args(args)
+        .args(["--screenshot", path.to_str().unwrap()])
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && path.exists(),
+        "the player failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("screenshot: {}", path.display());
+    (read_png(&path), path)
+}
+
+/// The most common colour of the bottom strip of a shot (where the timeline bar sits).
+fn bottom_strip(shot: &Shot) -> Vec<[u8; 3]> {
+    let ((w, h, pixels), _) = shot;
+    pixels[((h - 10) * w) as usize..].to_vec()
+}
+
+/// Presenter mode stopped at the second cue: no timeline, the fold on screen, still.
+#[test]
+fn presenter_mode_stops_at_the_second_cue() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let second = play_screenshot(
+        &x,
+        "present-cue-2",
+        &["--present", "--cue", "2", "--screenshot-after", "1.5"],
+    );
+    let later = play_screenshot(
+        &x,
+        "present-cue-2-later",
+        &["--present", "--cue", "2", "--screenshot-after", "4"],
+    );
+    let first = play_screenshot(
+        &x,
+        "present-cue-1",
+        &["--present", "--cue", "1", "--screenshot-after", "1.5"],
+    );
+    let windowed = play_screenshot(
+        &x,
+        "window-cue-2",
+        &["--cue", "2", "--screenshot-after", "1.5"],
+    );
+    for k in 0..2 {
+        let masks: Vec<Vec<bool>> = [&second, &later, &first]
+            .iter()
+            .map(|((_, _, p), _)| class_mask(p, k))
+            .collect();
+        let count = masks[0].iter().filter(|m| **m).count();
+        assert!(
+            count > 40,
+            "class {k}: {count} point pixels in {}",
+            second.1.display()
+        );
+        // Stopped: seconds later, the same picture.
+        assert!(
+            overlap(&masks[0], &masks[1]) > 0.95,
+            "class {k} moved while stopped at the cue"
+        );
+        // And it is the second cue, not the first: the points have moved between them.
+        assert!(
+            overlap(&masks[0], &masks[2]) < 0.4,
+            "class {k}: cue 2 looks like cue 1"
+        );
+    }
+    // The window has a timeline bar at the bottom; presenter mode has none.
+    let strip = bottom_strip(&windowed);
+    let mut counts = std::collections::HashMap::new();
+    for p in &strip {
+        *counts.entry(*p).or_insert(0usize) += 1;
+    }
+    let (bar, _) = counts.into_iter().max_by_key(|(_, n)| *n).unwrap();
+    assert!(
+        !near(bar, BACKGROUND, 2),
+        "the windowed player shows no timeline bar"
+    );
+    let presenter = bottom_strip(&second);
+    let bar_pixels = presenter.iter().filter(|p| near(**p, bar, 1)).count();
+    assert!(
+        bar_pixels < presenter.len() / 10,
+        "presenter mode shows the timeline bar: {} of {} pixels",
+        bar_pixels,
+        presenter.len()
+    );
+}
