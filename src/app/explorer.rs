@@ -69,6 +69,8 @@ pub struct Explorer {
     pub weights_offset: (usize, usize),
     /// Text of the network file box.
     pub network_path: String,
+    /// Text of the scene file box.
+    pub scene_path: String,
 }
 
 impl Explorer {
@@ -117,6 +119,7 @@ impl Explorer {
             weights_layer: 0,
             weights_offset: (0, 0),
             network_path: String::new(),
+            scene_path: String::new(),
         };
         explorer.bounds = explorer.data_bounds();
         explorer
@@ -205,6 +208,54 @@ impl Explorer {
                 resolution: self.heatmap_resolution,
             }
         })
+    }
+
+    /// The set-up as a scene script: the data as `--data` spells it, the network trained
+    /// as it is being trained, to the epoch reached.
+    pub fn scene_script(
+        &self,
+        epochs: usize,
+        view: crate::scene::ViewKind,
+    ) -> Result<String, String> {
+        use crate::scene::{OptimizerKind, TrainSpec};
+        let dataset = match &self.source {
+            DataSource::Builtin(spec) => {
+                let mut s = spec.to_arg();
+                if self.options.standardize {
+                    s += ",standardize=true";
+                }
+                s
+            }
+            DataSource::Csv { path, .. } => path.clone(),
+        };
+        let (optimizer, lr) = match self.config.optimizer {
+            crate::nn::Optimizer::Sgd { lr, .. } => (OptimizerKind::Sgd, lr),
+            crate::nn::Optimizer::Adam { lr, .. } => (OptimizerKind::Adam, lr),
+            crate::nn::Optimizer::Lbfgs { .. } => (OptimizerKind::Lbfgs, 0.01),
+        };
+        let hidden: Vec<Activation> = self.hidden.iter().map(|h| h.1).collect();
+        let spec = TrainSpec {
+            arch: self.sizes(),
+            activation: if hidden.is_empty() {
+                vec![Activation::Relu]
+            } else {
+                hidden
+            },
+            output: Some(if self.classes() > 2 {
+                Activation::Softmax
+            } else {
+                self.head
+            }),
+            loss: self.config.loss,
+            optimizer,
+            lr,
+            batch: self.config.batch_size,
+            l2: self.config.l2,
+            epochs: epochs.max(1),
+            seed: self.seed,
+            snapshot_every: None,
+        };
+        Ok(crate::scene::script_for("My set-up", &dataset, &spec, view))
     }
 
     /// Takes over another set-up (a preset's), bumping the versions so that everything
@@ -430,6 +481,24 @@ mod tests {
         e.regenerate();
         assert_eq!(e.sizes()[0], 64);
         assert!(e.heatmap_spec().is_none(), "no 2D heatmap for 64 inputs");
+    }
+
+    #[test]
+    fn the_set_up_saves_as_a_scene_that_loads() {
+        let (e, _) = explorer(&[
+            "--data",
+            "moons:n=120",
+            "--arch",
+            "2-6-4-1",
+            "--activation",
+            "tanh,relu",
+        ]);
+        let text = e.scene_script(40, crate::scene::ViewKind::Layers).unwrap();
+        let loaded = crate::scene::load_str(&text, "saved.ron", None, true).unwrap();
+        assert_eq!(loaded.network.sizes(), vec![2, 6, 4, 1]);
+        assert_eq!(loaded.snapshots.last().unwrap().0, 40);
+        assert_eq!(loaded.data.len(), 120, "a scene shows all the points");
+        assert_eq!(loaded.timeline.cues().len(), 3, "a cue before each layer");
     }
 
     #[test]

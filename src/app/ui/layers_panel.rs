@@ -345,3 +345,41 @@ pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f
                 });
         });
 }
+
+/// Saves the explorer's set-up as a scene script (written atomically).
+pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode: ViewMode) {
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut explorer.scene_path)
+                .hint_text("scene.ron")
+                .desired_width(150.0),
+        );
+        let named = !explorer.scene_path.trim().is_empty();
+        if ui
+            .add_enabled(named, egui::Button::new("Save as scene"))
+            .on_hover_text(
+                "A scene script of this set-up: the data, the network trained from its seed to \
+                 this epoch, and every layer played in turn (spacefold play FILE)",
+            )
+            .clicked()
+        {
+            let view = match mode {
+                ViewMode::Regions => crate::scene::ViewKind::Regions,
+                ViewMode::Layers => crate::scene::ViewKind::Layers,
+                ViewMode::Landscape => crate::scene::ViewKind::Landscape,
+            };
+            let path = std::path::PathBuf::from(explorer.scene_path.trim());
+            explorer.message = Some(match explorer.scene_script(epoch, view) {
+                Ok(text) => match crate::io::write_atomic(&path, text.as_bytes()) {
+                    Ok(()) => format!(
+                        "saved {} (play it: spacefold play {})",
+                        path.display(),
+                        path.display()
+                    ),
+                    Err(e) => format!("cannot save {}: {e}", path.display()),
+                },
+                Err(e) => e,
+            });
+        }
+    });
+}

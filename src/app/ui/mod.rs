@@ -119,6 +119,9 @@ fn show_control_panel(
                         Err(e) => explorer.message = Some(e),
                     }
                 }
+                let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
+                let mode = *layers.mode;
+                layers_panel::save_scene(ui, &mut explorer, epoch, mode);
                 ui.separator();
                 training_panel::status_line(ui, &published);
                 if let Some(message) = &explorer.message {
