@@ -426,3 +426,89 @@ fn presenter_keys(
         player.present = false;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::landscape::LandscapeView;
+    use bevy::time::TimeUpdateStrategy;
+    use std::time::Duration;
+
+    /// The player's systems in a headless app with manual time: 0.1 s a frame.
+    fn app(path: &std::path::Path) -> App {
+        let loaded = crate::scene::load(path, true).unwrap();
+        let explorer = explorer_for(&loaded);
+        let link = Link(crate::live::LiveTraining::start(
+            loaded.network.clone(),
+            Default::default(),
+            explorer.train.clone(),
+            explorer.test.clone(),
+            false,
+        ));
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+                100,
+            )))
+            .insert_resource(ButtonInput::<KeyCode>::default())
+            .insert_resource(Player::new(path.to_path_buf(), loaded, false, None))
+            .insert_resource(explorer)
+            .insert_resource(link)
+            .init_resource::<Published>()
+            .init_resource::<ViewMode>()
+            .init_resource::<LayerView>()
+            .init_resource::<Orbit>()
+            .init_resource::<LandscapeView>()
+            .add_systems(Update, (advance_scene_time, apply_scene_frame).chain());
+        app
+    }
+
+    /// What the views were told at this frame.
+    fn shown(app: &App) -> (f32, f32, f32, ViewMode, u64) {
+        let w = app.world();
+        let layers = w.resource::<LayerView>();
+        let orbit = w.resource::<Orbit>();
+        let published = w.resource::<Published>();
+        let epoch = published.0.as_ref().map_or(0, |l| l.epoch as u64);
+        (
+            layers.position,
+            orbit.yaw,
+            orbit.pitch,
+            *w.resource::<ViewMode>(),
+            epoch,
+        )
+    }
+
+    #[test]
+    fn playing_scrubbing_back_and_reloading_show_the_same_frames() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/relu-fold-3d.ron");
+        let mut app = app(&path);
+        let mut forward = vec![];
+        // Play forward, frame by frame, with manual time.
+        for _ in 0..80 {
+            app.update();
+            let t = app.world().resource::<Player>().time;
+            forward.push((t, shown(&app)));
+        }
+        assert!(forward.last().unwrap().0 > 5.0, "time advanced");
+        assert_ne!(forward[5].1, forward[75].1, "the scene moved");
+        // Scrub backward: set each earlier time, paused; the same frames.
+        for (t, expected) in forward.iter().rev().step_by(3) {
+            {
+                let mut p = app.world_mut().resource_mut::<Player>();
+                p.time = *t;
+                p.playing = false;
+            }
+            app.update();
+            assert_eq!(&shown(&app), expected, "t = {t}");
+        }
+        // Reload the scene (as a save does): the same frames again.
+        let reloaded = crate::scene::load(&path, true).unwrap();
+        app.world_mut().resource_mut::<Player>().loaded = reloaded;
+        for (t, expected) in forward.iter().step_by(5) {
+            app.world_mut().resource_mut::<Player>().time = *t;
+            app.update();
+            assert_eq!(&shown(&app), expected, "after reload, t = {t}");
+        }
+    }
+}
