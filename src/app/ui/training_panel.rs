@@ -13,11 +13,17 @@ pub fn status_line(ui: &mut egui::Ui, published: &Published) {
         return;
     };
     let last = latest.history.last();
+    // Without held-out points (a scene shows them all) there is no test accuracy to give.
+    let test = match last {
+        Some(h) if h.test_loss != 0.0 || h.test_accuracy != 0.0 => {
+            format!("  ·  test acc {:.1}%", 100.0 * h.test_accuracy)
+        }
+        _ => String::new(),
+    };
     ui.label(format!(
-        "epoch {}  ·  train acc {:.1}%  ·  test acc {:.1}%  ·  {}",
+        "epoch {}  ·  train acc {:.1}%{test}  ·  {}",
         latest.epoch,
         100.0 * last.map_or(0.0, |h| h.train_accuracy),
-        100.0 * last.map_or(0.0, |h| h.test_accuracy),
         if latest.running { "training" } else { "paused" }
     ));
     if let Some(error) = &latest.error {
