@@ -27,7 +27,7 @@ fn shipped() -> Vec<std::path::PathBuf> {
 #[test]
 fn every_shipped_scene_passes_check_and_is_listed() {
     let files = shipped();
-    assert!(files.len() >= 20, "{} scenes", files.len());
+    assert!(files.len() >= 30, "{} scenes", files.len());
     let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
     let out = check(&refs);
     assert!(

@@ -122,6 +122,11 @@ pub struct LayerView {
     pub rotate: bool,
     /// Draw the output layer's decision lines or planes at the last hidden layer.
     pub boundary: bool,
+    /// While following the points in 2D: how much farther (2 = twice the area) and where
+    /// the view centres from the points' centre (a scene's camera).
+    pub zoom: f32,
+    /// See `zoom`.
+    pub pan: Vec2,
 }
 
 impl Default for LayerView {
@@ -140,6 +145,8 @@ impl Default for LayerView {
             auto_frame: true,
             rotate: false,
             boundary: true,
+            zoom: 1.0,
+            pan: Vec2::ZERO,
         }
     }
 }
@@ -370,8 +377,8 @@ fn frame_flat_flow(
         (window.width() - insets.left).max(50.0),
         (window.height() - insets.bottom - CAPTION_PX).max(50.0),
     );
-    let units_per_px = (size / free).max_element() * 1.12;
-    let center = (lo + hi) / 2.0 + Vec2::new(0.0, CAPTION_PX / 2.0 * units_per_px);
+    let units_per_px = (size / free).max_element() * 1.12 * view.zoom.max(1e-3);
+    let center = (lo + hi) / 2.0 + view.pan + Vec2::new(0.0, CAPTION_PX / 2.0 * units_per_px);
     if center != plane.center || units_per_px != plane.units_per_px {
         plane.center = center;
         plane.units_per_px = units_per_px;
@@ -405,14 +412,16 @@ fn move_points_through_flow(
     }
     *written = key;
     let train = explorer.train.len();
-    for (point, mut transform) in &mut points {
+    let samples = &state.samples;
+    // Both cores: at 100k points this loop is most of the frame.
+    points.par_iter_mut().for_each(|(point, mut transform)| {
         let column = if point.test {
             train + point.index
         } else {
             point.index
         };
-        let Some(p) = state.samples.get(column) else {
-            continue;
+        let Some(p) = samples.get(column) else {
+            return;
         };
         let mut at = Vec3::from(*p);
         if !at.is_finite() {
@@ -425,7 +434,7 @@ fn move_points_through_flow(
         *transform = Transform::from_translation(at)
             .with_rotation(rotation)
             .with_scale(Vec3::splat(radius));
-    }
+    });
 }
 
 /// Returns the points to the input plane when the layers view closes.

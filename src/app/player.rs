@@ -258,6 +258,9 @@ fn apply_scene_frame(
     mut landscape: ResMut<LandscapeView>,
     mut published: ResMut<Published>,
     explorer: Res<Explorer>,
+    mut plane: ResMut<super::camera::View2d>,
+    insets: Res<super::camera::PanelInsets>,
+    window: Query<&Window, With<PrimaryWindow>>,
 ) {
     if player.exploring {
         return;
@@ -272,19 +275,44 @@ fn apply_scene_frame(
         *mode = view;
     }
     let lines = if frame.grid { 24 } else { 0 };
-    if layers.position != frame.position || layers.playing || layers.grid_lines != lines {
+    let pan2 = Vec2::new(frame.pan[0], frame.pan[1]);
+    if layers.position != frame.position
+        || layers.playing
+        || layers.grid_lines != lines
+        || layers.zoom != frame.zoom
+        || layers.pan != pan2
+        || !layers.auto_frame
+    {
         layers.position = frame.position;
         layers.playing = false;
         layers.grid_lines = lines;
+        layers.zoom = frame.zoom;
+        layers.pan = pan2;
+        layers.auto_frame = true;
+    }
+    if frame.view == ViewKind::Regions
+        && let Ok(window) = window.single()
+    {
+        let fitted = super::camera::fit(explorer.bounds, window.size(), *insets);
+        let wanted = super::camera::View2d {
+            center: fitted.center + pan2,
+            units_per_px: fitted.units_per_px * frame.zoom.max(1e-3),
+            user_moved: false,
+        };
+        if (plane.center, plane.units_per_px) != (wanted.center, wanted.units_per_px) {
+            *plane = wanted;
+        }
     }
     let default = Orbit::default();
     let wanted = Orbit {
         yaw: frame.yaw.to_radians(),
         pitch: frame.pitch.to_radians(),
         zoom: default.zoom * frame.zoom,
-        pan: Vec3::ZERO,
+        pan: Vec3::from(frame.pan),
     };
-    if (orbit.yaw, orbit.pitch, orbit.zoom) != (wanted.yaw, wanted.pitch, wanted.zoom) {
+    if (orbit.yaw, orbit.pitch, orbit.zoom, orbit.pan)
+        != (wanted.yaw, wanted.pitch, wanted.zoom, wanted.pan)
+    {
         *orbit = wanted;
     }
     let target = frame.surface.map(|s| match s {
@@ -459,6 +487,8 @@ mod tests {
             .init_resource::<LayerView>()
             .init_resource::<Orbit>()
             .init_resource::<LandscapeView>()
+            .init_resource::<crate::app::camera::View2d>()
+            .init_resource::<crate::app::camera::PanelInsets>()
             .add_systems(Update, (advance_scene_time, apply_scene_frame).chain());
         app
     }

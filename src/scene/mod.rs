@@ -228,7 +228,9 @@ pub enum Step {
         #[serde(default)]
         ease: EaseKind,
     },
-    /// Turns or moves the 3D camera (angles in degrees; zoom 1 = framed).
+    /// Turns or moves the camera: angles in degrees (3D), zoom (1 = framed, 2 = twice as
+    /// far; 2D too), pan (where the view centres, from the framed centre, in the view's
+    /// units; 2D uses x and y).
     Camera {
         #[serde(default)]
         yaw: Option<f32>,
@@ -236,6 +238,8 @@ pub enum Step {
         pitch: Option<f32>,
         #[serde(default)]
         zoom: Option<f32>,
+        #[serde(default)]
+        pan: Option<(f32, f32, f32)>,
         #[serde(default = "default_secs")]
         secs: f32,
         #[serde(default)]

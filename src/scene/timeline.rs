@@ -88,6 +88,8 @@ pub struct Frame {
     pub pitch: f32,
     /// See `yaw`.
     pub zoom: f32,
+    /// Where the view centres, from the framed centre.
+    pub pan: [f32; 3],
     /// Whether the grid shows.
     pub grid: bool,
     /// What the landscape shows, if set.
@@ -113,6 +115,9 @@ pub struct Timeline {
     yaw: Option<Track>,
     pitch: Option<Track>,
     zoom: Option<Track>,
+    pan_x: Option<Track>,
+    pan_y: Option<Track>,
+    pan_z: Option<Track>,
     morph: Option<Track>,
     zoom_out: Option<Track>,
     epoch: Option<Track>,
@@ -287,6 +292,7 @@ impl Compiler {
                 yaw,
                 pitch,
                 zoom,
+                pan,
                 secs,
                 ease,
             } => {
@@ -311,6 +317,15 @@ impl Compiler {
                         p.clamp(-90.0, 90.0),
                         ease,
                     );
+                }
+                if let Some((x, y, z)) = pan {
+                    for (track, v) in [
+                        (&mut self.tl.pan_x, x),
+                        (&mut self.tl.pan_y, y),
+                        (&mut self.tl.pan_z, z),
+                    ] {
+                        Self::track(track, 0.0).push(t, t + secs, *v, ease);
+                    }
                 }
                 if let Some(z) = zoom {
                     if *z <= 0.0 || z.is_nan() {
@@ -503,6 +518,11 @@ impl Timeline {
             yaw: value(&self.yaw, DEFAULT_YAW),
             pitch: value(&self.pitch, DEFAULT_PITCH),
             zoom: value(&self.zoom, 1.0),
+            pan: [
+                value(&self.pan_x, 0.0),
+                value(&self.pan_y, 0.0),
+                value(&self.pan_z, 0.0),
+            ],
             grid: last_at(&self.grids, t).unwrap_or(true),
             surface: last_at(&self.surfaces, t),
             morph: self.morph_set.then(|| value(&self.morph, 1.0)),
