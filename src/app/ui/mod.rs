@@ -285,8 +285,10 @@ fn show_network_diagram(
     mut contexts: EguiContexts,
     published: Res<Published>,
     mode: Res<ViewMode>,
+    player: Option<Res<super::player::Player>>,
 ) -> Result {
-    if *mode != ViewMode::Regions {
+    // Not over a scene (unless the presenter is exploring live).
+    if *mode != ViewMode::Regions || player.is_some_and(|p| !p.exploring) {
         return Ok(());
     }
     let ctx = contexts.ctx_mut()?;
