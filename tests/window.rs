@@ -392,7 +392,8 @@ fn bottom_strip(shot: &Shot) -> Vec<[u8; 3]> {
     pixels[((h - 10) * w) as usize..].to_vec()
 }
 
-/// Presenter mode stopped at the second cue: no timeline, the fold on screen, still.
+/// Presenter mode stopped at the second cue: no timeline, the fold on screen, still. (In a
+/// window: going full screen under Xvfb resizes the window at a time the test cannot know.)
 #[test]
 fn presenter_mode_stops_at_the_second_cue() {
     let _turn = one_at_a_time();
@@ -400,23 +401,47 @@ fn presenter_mode_stops_at_the_second_cue() {
     let second = play_screenshot(
         &x,
         "present-cue-2",
-        &["--present", "--cue", "2", "--screenshot-after", "1.5"],
+        &[
+            "--present",
+            "--windowed",
+            "--cue",
+            "2",
+            "--screenshot-after",
+            "2",
+        ],
     );
     let later = play_screenshot(
         &x,
         "present-cue-2-later",
-        &["--present", "--cue", "2", "--screenshot-after", "4"],
+        &[
+            "--present",
+            "--windowed",
+            "--cue",
+            "2",
+            "--screenshot-after",
+            "4",
+        ],
     );
     let first = play_screenshot(
         &x,
         "present-cue-1",
-        &["--present", "--cue", "1", "--screenshot-after", "1.5"],
+        &[
+            "--present",
+            "--windowed",
+            "--cue",
+            "1",
+            "--screenshot-after",
+            "2",
+        ],
     );
     let windowed = play_screenshot(
         &x,
         "window-cue-2",
         &["--cue", "2", "--screenshot-after", "1.5"],
     );
+    let size = |s: &Shot| (s.0.0, s.0.1);
+    assert_eq!(size(&second), size(&later));
+    assert_eq!(size(&second), size(&first));
     for k in 0..2 {
         let masks: Vec<Vec<bool>> = [&second, &later, &first]
             .iter()
@@ -428,10 +453,22 @@ fn presenter_mode_stops_at_the_second_cue() {
             "class {k}: {count} point pixels in {}",
             second.1.display()
         );
-        // Stopped: seconds later, the same picture.
+        // Stopped: seconds later, the same picture. (Not pixel for pixel: where points of
+        // two classes overlap, which is drawn on top can change from run to run.)
+        let w = second.0.0 as usize;
+        let stats = |m: &[bool]| {
+            let n = m.iter().filter(|v| **v).count().max(1) as f64;
+            let (mut x, mut y) = (0.0, 0.0);
+            for (i, _) in m.iter().enumerate().filter(|(_, v)| **v) {
+                x += (i % w) as f64;
+                y += (i / w) as f64;
+            }
+            (n, x / n, y / n)
+        };
+        let (a, b) = (stats(&masks[0]), stats(&masks[1]));
         assert!(
-            overlap(&masks[0], &masks[1]) > 0.95,
-            "class {k} moved while stopped at the cue"
+            (a.0 - b.0).abs() / a.0 < 0.05 && (a.1 - b.1).abs() < 3.0 && (a.2 - b.2).abs() < 3.0,
+            "class {k} moved while stopped at the cue: {a:?} then {b:?}"
         );
         // And it is the second cue, not the first: the points have moved between them.
         assert!(
