@@ -47,7 +47,8 @@ pub enum Command {
     Presets,
     /// Play a scene script in a window. Saving the file reloads it, keeping the time.
     Play {
-        /// The scene file (RON).
+        /// The scene file (RON), or the name of a scene bundled into this binary
+        /// (`relu-fold`: see `spacefold scenes`).
         file: PathBuf,
         /// Presenter mode: full screen, no timeline, stops at each cue (Right / Space /
         /// PageDown next, Left / PageUp back, B blank, Home restart, F full screen, Esc
@@ -70,9 +71,11 @@ pub enum Command {
         #[arg(long, default_value = "1280x800")]
         size: String,
     },
+    /// List the scenes bundled into this binary (`spacefold play --present NAME`).
+    Scenes,
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
     Check {
-        /// Scene files (RON).
+        /// Scene files (RON), or names of bundled scenes.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -270,7 +273,8 @@ fn play(
     size: &str,
 ) -> Result<ExitCode, UsageError> {
     use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
-    let loaded = crate::scene::load(file, true).map_err(|e| UsageError(e.to_string()))?;
+    let loaded =
+        crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?;
     let cues = loaded.timeline.cues().len();
     if let Some(c) = cue
         && (c == 0 || c > cues)
@@ -331,7 +335,7 @@ fn play(
 fn check(files: &[PathBuf]) -> ExitCode {
     let mut failed = 0;
     for f in files {
-        match crate::scene::load(f, false) {
+        match crate::scene::load_path_or_name(f, false) {
             Ok(loaded) => {
                 let tl = &loaded.timeline;
                 println!(
@@ -378,10 +382,12 @@ fn list_presets() {
         .map(|p| p.name.len())
         .max()
         .unwrap_or(0);
+    // Written without panicking when the reader goes away (`| head`).
+    let mut out = std::io::stdout().lock();
     for p in crate::presets::PRESETS {
-        println!("{:width$}  {}", p.name, p.summary);
+        let _ = writeln!(out, "{:width$}  {}", p.name, p.summary);
     }
-    println!("\nOpen one with `spacefold --preset NAME`.");
+    let _ = writeln!(out, "\nOpen one with `spacefold --preset NAME`.");
 }
 
 /// A position in layers (`--position`) in stages, snapped to a stage boundary when it is
@@ -538,6 +544,18 @@ pub fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { files }) => Ok(check(&files)),
+        Some(Command::Scenes) => {
+            // Written without panicking when the reader goes away (`| head`).
+            let mut out = std::io::stdout().lock();
+            for (name, text) in crate::scene::bundled::BUNDLED {
+                let title = crate::scene::parse(text, name)
+                    .map(|s| s.title)
+                    .unwrap_or_default();
+                let _ = writeln!(out, "{name:24}  {title}");
+            }
+            let _ = writeln!(out, "\nPlay one with `spacefold play --present NAME`.");
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Play {
             file,
             present,

@@ -134,3 +134,33 @@ fn a_frame_is_the_same_forward_backward_and_after_a_reload() {
         assert_eq!(positions(&again, &f), forward[i].1);
     }
 }
+
+#[test]
+fn shipped_scenes_are_bundled_and_found_by_name() {
+    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .arg("scenes")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let listed = String::from_utf8_lossy(&out.stdout);
+    for f in shipped() {
+        let name = f.file_stem().unwrap().to_str().unwrap().to_string();
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(name.as_str())),
+            "{name} is not bundled"
+        );
+    }
+    // A name (with or without .ron) that is not a file finds the bundled scene...
+    let out = check(&[Path::new("relu-fold"), Path::new("rings-cube.ron")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // ...and an unknown one lists what there is.
+    let out = check(&[Path::new("no-such-scene")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bundled scenes: "));
+}

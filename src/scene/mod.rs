@@ -14,6 +14,34 @@ use std::path::{Path, PathBuf};
 
 pub use timeline::{Frame, Timeline};
 
+/// Scenes bundled into the binary at build time (`scenes/`, and `SPACEFOLD_SCENES`).
+pub mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled_scenes.rs"));
+}
+
+/// Loads a scene by path, or, when no such file exists, a bundled scene by name
+/// (`relu-fold` or `relu-fold.ron`).
+pub fn load_path_or_name(path: &Path, train: bool) -> Result<Loaded, SceneError> {
+    if path.exists() {
+        return load(path, train);
+    }
+    let name = path.to_string_lossy();
+    let stem = name.strip_suffix(".ron").unwrap_or(&name);
+    match bundled::BUNDLED.iter().find(|(n, _)| *n == stem) {
+        Some((n, text)) => load_str(text, &format!("{n} (bundled)"), None, train),
+        None => {
+            let names: Vec<&str> = bundled::BUNDLED.iter().map(|(n, _)| *n).collect();
+            Err(SceneError {
+                file: name.into_owned(),
+                line: 1,
+                col: 1,
+                message: "no such file, and no bundled scene of that name".into(),
+                hint: Some(format!("bundled scenes: {}", names.join(", "))),
+            })
+        }
+    }
+}
+
 /// A scene: data, a network, how to show them, and what happens when.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
