@@ -361,28 +361,12 @@ fn softmax_surfaces_stand_in_their_class_colours() {
     assert_above_the_floor(&shots, |p| (0..3).any(|k| shaded_class(p, k)));
 }
 
-/// Runs `spacefold play` with `args` and returns the screenshot it saved.
+/// Runs `spacefold play` on the ReLU-fold scene with `args` and returns its screenshot.
 fn play_screenshot(x: &Xvfb, name: &str, args: &[&str]) -> Shot {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.png"));
-    let _ = std::fs::remove_file(&path);
     let scene = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/relu-fold.ron");
-    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
-        .arg("play")
-        .arg(&scene)
-        .args(args)
-        .args(["--screenshot", path.to_str().unwrap()])
-        .env("DISPLAY", &x.display)
-        .env("WGPU_BACKEND", "vulkan")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success() && path.exists(),
-        "the player failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    println!("screenshot: {}", path.display());
+    let mut all = vec!["play", scene.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let path = screenshot(x, name, &all);
     (read_png(&path), path)
 }
 

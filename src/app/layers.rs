@@ -447,18 +447,9 @@ fn put_points_back(
     // Back to the plane from any other view.
     let layers = *mode != ViewMode::Regions;
     if *was_layers && !layers {
-        let (lo, hi) = explorer.bounds;
-        let radius = (hi - lo).max_element() * 0.0065;
         for (point, mut transform) in &mut points {
-            let data = if point.test {
-                &explorer.test
-            } else {
-                &explorer.train
-            };
-            if point.index < data.len() {
-                let at = explorer.position(data.point(point.index));
-                let z = if point.test { 0.02 } else { 0.01 };
-                *transform = Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(radius));
+            if let Some(t) = super::points::plane_transform(&explorer, point.index, point.test) {
+                *transform = t;
             }
         }
     }

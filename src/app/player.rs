@@ -98,32 +98,24 @@ impl Player {
         self.loaded.timeline.duration()
     }
 
+    /// Play, or pause; from the start when at the end.
+    pub fn toggle_play(&mut self) {
+        if !self.playing && self.time >= self.duration() {
+            self.time = 0.0;
+        }
+        self.playing = !self.playing;
+    }
+
     /// Jumps to the next step's start.
     pub fn next_step(&mut self) {
-        let t = self.time;
-        self.time = self
-            .loaded
-            .timeline
-            .step_starts()
-            .iter()
-            .copied()
-            .find(|&s| s > t + 1e-4)
-            .unwrap_or(self.duration());
+        let next = first_after(self.loaded.timeline.step_starts(), self.time);
+        self.time = next.unwrap_or(self.duration());
         self.playing = false;
     }
 
     /// Jumps to the previous step's start.
     pub fn previous_step(&mut self) {
-        let t = self.time;
-        self.time = self
-            .loaded
-            .timeline
-            .step_starts()
-            .iter()
-            .rev()
-            .copied()
-            .find(|&s| s < t - 1e-4)
-            .unwrap_or(0.0);
+        self.time = last_before(self.loaded.timeline.step_starts(), self.time).unwrap_or(0.0);
         self.playing = false;
     }
 
@@ -137,17 +129,30 @@ impl Player {
 
     /// Presenter: back to the cue before the current one (or the start).
     pub fn previous_cue(&mut self) {
-        let t = self.time;
-        self.time = self
-            .loaded
-            .timeline
-            .cues()
-            .into_iter()
-            .rev()
-            .find(|&c| c < t - 1e-4)
-            .unwrap_or(0.0);
+        self.time = last_before(&self.loaded.timeline.cues(), self.time).unwrap_or(0.0);
         self.playing = false;
     }
+
+    /// The snapshot shown at a (fractional) training epoch, or the trained network (the last
+    /// snapshot) when the scene replays no training: its index and the network.
+    pub fn network_at(&self, epoch: Option<f32>) -> (usize, &crate::nn::Network) {
+        let snapshots = &self.loaded.snapshots;
+        let index = match epoch {
+            Some(e) => snapshot_index(snapshots, e),
+            None => snapshots.len() - 1,
+        };
+        (index, &snapshots[index].1)
+    }
+}
+
+/// The first time after `t` (times in order), past a hair so that `t` itself does not count.
+fn first_after(times: &[f32], t: f32) -> Option<f32> {
+    times.iter().copied().find(|&s| s > t + 1e-4)
+}
+
+/// The last time before `t` (times in order).
+fn last_before(times: &[f32], t: f32) -> Option<f32> {
+    times.iter().rev().copied().find(|&s| s < t - 1e-4)
 }
 
 fn reload_scene_on_save(
@@ -219,12 +224,8 @@ fn advance_scene_time(time: Res<Time>, mut player: ResMut<Player>) {
     let before = player.time;
     let mut after = before + time.delta_secs() * player.speed;
     if player.present
-        && let Some(cue) = player
-            .loaded
-            .timeline
-            .cues()
-            .into_iter()
-            .find(|&c| c > before + 1e-4 && c <= after)
+        && let Some(cue) =
+            first_after(&player.loaded.timeline.cues(), before).filter(|&c| c <= after)
     {
         after = cue;
         player.playing = false;
@@ -329,18 +330,11 @@ fn apply_scene_frame(
         landscape.zoom_out = frame.zoom_out;
     }
     // The network of the replayed epoch (the trained one without Train steps).
-    let index = match frame.epoch {
-        Some(e) => snapshot_index(&player.loaded.snapshots, e),
-        None => player.loaded.snapshots.len() - 1,
-    };
+    let (index, network) = player.network_at(frame.epoch);
     if player.shown_snapshot != Some(index) || published.0.is_none() {
+        let network = network.clone();
         player.shown_snapshot = Some(index);
         player.published += 1;
-        let network = if frame.epoch.is_some() {
-            player.loaded.snapshots[index].1.clone()
-        } else {
-            player.loaded.network.clone()
-        };
         let spec = explorer.heatmap_spec().filter(|_| network.input_dim() == 2);
         published.0 = Some(Latest {
             version: player.published,
@@ -369,10 +363,7 @@ fn player_keys(
         return;
     }
     if keys.just_pressed(KeyCode::Space) {
-        if !player.playing && player.time >= player.duration() {
-            player.time = 0.0;
-        }
-        player.playing = !player.playing;
+        player.toggle_play();
     }
     if keys.just_pressed(KeyCode::ArrowRight) {
         player.next_step();
@@ -414,12 +405,8 @@ fn presenter_keys(
         } else {
             player.exploring = true;
             player.playing = false;
-            let network = match player.frame.as_ref().and_then(|f| f.epoch) {
-                Some(e) => player.loaded.snapshots[snapshot_index(&player.loaded.snapshots, e)]
-                    .1
-                    .clone(),
-                None => player.loaded.network.clone(),
-            };
+            let epoch = player.frame.as_ref().and_then(|f| f.epoch);
+            let network = player.network_at(epoch).1.clone();
             explorer.replace_with(explorer_for(&player.loaded));
             explorer.restart_with(&link, network);
             // Take the worker's publications again (the player's outnumber them).

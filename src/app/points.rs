@@ -76,6 +76,25 @@ fn point_mesh(fill: Color, rim: Color, hole: f32) -> Mesh {
     .with_inserted_indices(Indices::U32(indices))
 }
 
+/// Where a point sits in the plane view: its input-plane position, test points just above
+/// training points, sized to the data's box.
+pub fn plane_transform(explorer: &Explorer, index: usize, test: bool) -> Option<Transform> {
+    let data = if test {
+        &explorer.test
+    } else {
+        &explorer.train
+    };
+    if index >= data.len() {
+        return None;
+    }
+    let (lo, hi) = explorer.bounds;
+    let radius = (hi - lo).max_element() * 0.0065;
+    let at = explorer.position(data.point(index));
+    // Test points sit just above the training points so they stay visible.
+    let z = if test { 0.02 } else { 0.01 };
+    Some(Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(radius)))
+}
+
 /// Replaces the point entities whenever the data changes.
 fn respawn_points(
     mut commands: Commands,
@@ -102,8 +121,6 @@ fn respawn_points(
             })
         })
         .clone();
-    let (lo, hi) = explorer.bounds;
-    let radius = (hi - lo).max_element() * 0.0065;
     let rim = Color::srgb(0.05, 0.05, 0.07);
     let classes = explorer.classes() as u32;
     let discs: Vec<_> = (0..classes)
@@ -115,12 +132,9 @@ fn respawn_points(
     let mut batch = Vec::with_capacity(explorer.train.len() + explorer.test.len());
     for (data, test) in [(&explorer.train, false), (&explorer.test, true)] {
         for i in 0..data.len() {
-            let at = explorer.position(data.point(i));
             let class = data.y[i];
             let mesh =
                 if test { &rings } else { &discs }[class as usize % classes as usize].clone();
-            // Test points sit just above the training points so they stay visible.
-            let z = if test { 0.02 } else { 0.01 };
             batch.push((
                 DataPoint {
                     index: i,
@@ -129,7 +143,7 @@ fn respawn_points(
                 },
                 Mesh3d(mesh),
                 MeshMaterial3d(white.clone()),
-                Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(radius)),
+                plane_transform(&explorer, i, test).expect("an index of this set"),
             ));
         }
     }

@@ -563,28 +563,15 @@ fn hint_for(error: &ron::Error) -> Option<String> {
     match error {
         ron::Error::NoSuchStructField {
             expected, found, ..
-        } => {
-            let best = expected
-                .iter()
-                .min_by_key(|e| edit_distance(e, found))
-                .filter(|e| edit_distance(e, found) <= 3);
-            Some(match best {
-                Some(b) => format!("did you mean `{b}`? Fields here: {}", expected.join(", ")),
-                None => format!("fields here: {}", expected.join(", ")),
-            })
-        }
+        } => Some(closest_hint(
+            expected,
+            found,
+            "Fields here:",
+            "fields here:",
+        )),
         ron::Error::NoSuchEnumVariant {
             expected, found, ..
-        } => {
-            let best = expected
-                .iter()
-                .min_by_key(|e| edit_distance(e, found))
-                .filter(|e| edit_distance(e, found) <= 3);
-            Some(match best {
-                Some(b) => format!("did you mean `{b}`? One of: {}", expected.join(", ")),
-                None => format!("one of: {}", expected.join(", ")),
-            })
-        }
+        } => Some(closest_hint(expected, found, "One of:", "one of:")),
         ron::Error::MissingStructField { field, .. } => Some(format!("add `{field}: ...`")),
         ron::Error::ExpectedComma => {
             Some("a comma is missing before this (at the end of the line above?)".into())
@@ -599,6 +586,18 @@ fn hint_for(error: &ron::Error) -> Option<String> {
             Some("a list in square brackets here: [a, b]".into())
         }
         _ => None,
+    }
+}
+
+/// "did you mean `x`?" when a known name is within three edits of `found`, then the list.
+fn closest_hint(expected: &[&str], found: &str, after: &str, alone: &str) -> String {
+    let best = expected
+        .iter()
+        .min_by_key(|e| edit_distance(e, found))
+        .filter(|e| edit_distance(e, found) <= 3);
+    match best {
+        Some(b) => format!("did you mean `{b}`? {after} {}", expected.join(", ")),
+        None => format!("{alone} {}", expected.join(", ")),
     }
 }
 

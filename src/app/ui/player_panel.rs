@@ -20,10 +20,7 @@ pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
                 }
                 let icon = if player.playing { "⏸" } else { "▶" };
                 if ui.button(icon).on_hover_text("Play / pause (Space)").clicked() {
-                    if !player.playing && player.time >= player.duration() {
-                        player.time = 0.0;
-                    }
-                    player.playing = !player.playing;
+                    player.toggle_play();
                 }
                 if ui.button("▶|").on_hover_text("Next step (Right)").clicked() {
                     player.next_step();
