@@ -10,16 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${1:-30}
 frames_big=${2:-8}
-cargo build --quiet
-bin=target/debug/spacefold
-if [ -z "${DISPLAY:-}" ]; then
-  Xvfb :77 -screen 0 1600x1000x24 >/dev/null 2>&1 &
-  xvfb=$!
-  trap 'kill $xvfb' EXIT
-  export DISPLAY=:77
-  sleep 1
-fi
-export WGPU_BACKEND=${WGPU_BACKEND:-vulkan}
+source bench/window_env.sh 77
 run() { "$bin" --data "spiral:arms=3,n=$1" --arch 2-16-16-3 --heatmap "$2" --size 640x400 --bench-frames "$3" 2>/dev/null | tail -1; }
 for heatmap in 64 128 256; do run 10000 $heatmap "$frames"; done
 run 100000 96 "$frames_big"

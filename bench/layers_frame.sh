@@ -10,16 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${1:-30}
 frames_big=${2:-8}
-cargo build --quiet
-bin=target/debug/spacefold
-if [ -z "${DISPLAY:-}" ]; then
-  Xvfb :78 -screen 0 1600x1000x24 >/dev/null 2>&1 &
-  xvfb=$!
-  trap 'kill $xvfb' EXIT
-  export DISPLAY=:78
-  sleep 1
-fi
-export WGPU_BACKEND=${WGPU_BACKEND:-vulkan}
+source bench/window_env.sh 78
 # A trained-looking 2-16-16-3 net is not needed: any weights move the points the same way.
 run() {
   "$bin" --data "spiral:arms=3,n=$1" --arch 2-16-16-3 --paused --view layers --play --loop \

@@ -316,12 +316,20 @@ fn place_points_on_floor(
     state: Res<LandscapeState>,
     cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
     mut points: Query<(&DataPoint, &mut Transform)>,
+    mut placed: Local<Option<(u64, Quat, [f32; 2])>>,
 ) {
     let Some(area) = state.area else { return };
     if explorer.train.dim() != 2 {
         return;
     }
     let rotation = cameras.iter().next().map_or(Quat::IDENTITY, |t| t.rotation);
+    // Only when the points, the camera's turn or the plane changed, or the surfaces were
+    // rebuilt (as on coming back from another view, which moved the points): not every frame.
+    let key = (explorer.data_version, rotation, area.max);
+    if *placed == Some(key) && !state.is_changed() {
+        return;
+    }
+    *placed = Some(key);
     let (lo, hi) = explorer.bounds;
     let radius = (hi - lo).max_element() * 0.008;
     let lift = (area.max[0] - area.min[0]) * 0.002;
