@@ -73,6 +73,34 @@ pub enum Command {
     },
     /// List the scenes bundled into this binary (`spacefold play --present NAME`).
     Scenes,
+    /// Render a scene headless (no window, no display) frame by frame at exact times: a
+    /// folder of numbered PNGs, an animated GIF, or an MP4 / WebM through ffmpeg.
+    Render {
+        /// The scene file (RON), or the name of a bundled scene.
+        file: PathBuf,
+        /// Output: a folder (numbered PNGs), `.gif`, `.mp4` or `.webm` (these two need
+        /// ffmpeg on the PATH, or SPACEFOLD_FFMPEG).
+        #[arg(long, value_name = "OUT")]
+        out: PathBuf,
+        /// Frame size, WIDTHxHEIGHT. Text is laid out as in a 720-line window, scaled.
+        #[arg(long, default_value = "1920x1080")]
+        size: String,
+        /// Frames per second. Default 60; 30 for a GIF (GIFs play at most 50).
+        #[arg(long)]
+        fps: Option<u32>,
+        /// Scene time of the first frame, seconds.
+        #[arg(long, value_name = "S", conflicts_with = "shot")]
+        from: Option<f32>,
+        /// Scene time of the last frame, seconds (default: the end).
+        #[arg(long, value_name = "S", conflicts_with = "shot")]
+        to: Option<f32>,
+        /// A transparent background (PNGs with alpha; GIF transparency; WebM with alpha).
+        #[arg(long)]
+        transparent: bool,
+        /// Render one shot of the scene, by name.
+        #[arg(long, value_name = "NAME")]
+        shot: Option<String>,
+    },
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
     Check {
         /// Scene files (RON), or names of bundled scenes.
@@ -332,6 +360,188 @@ fn play(
     ))
 }
 
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
+/// `spacefold render`'s arguments.
+struct RenderArgs {
+    file: PathBuf,
+    out: PathBuf,
+    size: String,
+    fps: Option<u32>,
+    from: Option<f32>,
+    to: Option<f32>,
+    transparent: bool,
+    shot: Option<String>,
+}
+
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
+/// What `render` is asked for, checked: the output's format, the size, the rate and the
+/// span of scene time.
+struct RenderPlan {
+    format: crate::export::Format,
+    size: (u32, u32),
+    fps: u32,
+    from: f32,
+    to: f32,
+}
+
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
+fn plan_render(
+    args: &RenderArgs,
+    timeline: &crate::scene::Timeline,
+) -> Result<RenderPlan, UsageError> {
+    use crate::export::{Format, GIF_MAX_FPS};
+    let format = Format::for_path(&args.out).map_err(UsageError)?;
+    let size = parse_pair(&args.size, "--size", false)?;
+    if size.0 > 8192 || size.1 > 8192 {
+        return Err(UsageError(format!(
+            "--size {}: at most 8192 pixels a side",
+            args.size
+        )));
+    }
+    let fps = match (args.fps, format) {
+        (Some(0), _) => return Err(UsageError("--fps 0: at least 1".into())),
+        (Some(f), Format::Gif) if f > GIF_MAX_FPS => {
+            eprintln!(
+                "note: a GIF plays at most {GIF_MAX_FPS} frames a second (browsers slow                  faster ones down); rendering at {GIF_MAX_FPS}"
+            );
+            GIF_MAX_FPS
+        }
+        (Some(f), _) if f > 1000 => return Err(UsageError(format!("--fps {f}: at most 1000"))),
+        (Some(f), _) => f,
+        (None, Format::Gif) => 30,
+        (None, _) => 60,
+    };
+    let duration = timeline.duration();
+    let (from, to) = match &args.shot {
+        Some(name) => {
+            let shots = timeline.shots();
+            let Some(i) = shots.iter().position(|(_, n)| n == name) else {
+                let names: Vec<&str> = shots.iter().map(|(_, n)| n.as_str()).collect();
+                return Err(UsageError(if names.is_empty() {
+                    format!("--shot {name}: the scene has no shots")
+                } else {
+                    format!(
+                        "--shot {name}: no such shot; the scene has {}",
+                        names.join(", ")
+                    )
+                }));
+            };
+            let end = shots.get(i + 1).map_or(duration, |s| s.0);
+            (shots[i].0, end)
+        }
+        None => (args.from.unwrap_or(0.0), args.to.unwrap_or(duration)),
+    };
+    if !(from.is_finite() && to.is_finite() && 0.0 <= from && from <= to && to <= duration + 1e-4) {
+        return Err(UsageError(format!(
+            "--from {from} --to {to}: the scene runs from 0 to {duration:.2} s; expected \
+             0 <= from <= to <= {duration:.2}"
+        )));
+    }
+    Ok(RenderPlan {
+        format,
+        size,
+        fps,
+        from,
+        to: to.min(duration),
+    })
+}
+
+#[cfg(feature = "app")]
+fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
+    use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
+    use crate::export::{ExportError, frame_times, open_sink};
+    let loaded =
+        crate::scene::load_path_or_name(&args.file, true).map_err(|e| UsageError(e.to_string()))?;
+    let plan = plan_render(args, &loaded.timeline)?;
+    let times = frame_times(plan.from, plan.to, plan.fps);
+    // ffmpeg is looked for, and the output started, before anything renders.
+    let sink = match open_sink(
+        plan.format,
+        &args.out,
+        plan.size,
+        plan.fps,
+        args.transparent,
+    ) {
+        Ok(s) => s,
+        Err(ExportError::NoFfmpeg(m)) => {
+            eprintln!("error: {m}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(UsageError(e.to_string())),
+    };
+    eprintln!(
+        "rendering {} frames ({}x{}, {} fps, {:.2} to {:.2} s) of {} to {}",
+        times.len(),
+        plan.size.0,
+        plan.size.1,
+        plan.fps,
+        plan.from,
+        plan.to,
+        args.file.display(),
+        args.out.display()
+    );
+    let resolved = crate::app::player::resolved_for(&loaded);
+    let player = crate::app::player::Player::new(args.file.clone(), loaded, true, None);
+    let job = crate::app::render::RenderJob {
+        options: AppOptions {
+            resolved,
+            seed: 0,
+            training: false,
+            train_epochs: 0,
+            heatmap_resolution: 96,
+            bench_frames: None,
+            screenshot: None,
+            screenshot_after: 0.0,
+            size: plan.size,
+            layers: LayersOptions {
+                view: StartView::Layers,
+                position: 0.0,
+                play: false,
+                looping: false,
+                dims: 2,
+                rotate: false,
+                grid_lines: 24,
+                grid_samples: 128,
+            },
+            landscape: LandscapeOptions {
+                view: Default::default(),
+                top: false,
+                split: false,
+            },
+            player: Some(player),
+            fullscreen: false,
+        },
+        size: plan.size,
+        fps: plan.fps,
+        times,
+        transparent: args.transparent,
+    };
+    match crate::app::render::render(job, sink) {
+        Ok(report) => {
+            eprintln!(
+                "wrote {} frames to {} in {:.1} s: {:.1} frames/s (start-up {:.2} s)",
+                report.frames,
+                args.out.display(),
+                report.seconds,
+                report.frames as f64 / report.seconds.max(1e-9),
+                report.startup
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+#[cfg(not(feature = "app"))]
+fn render(_: &RenderArgs) -> Result<ExitCode, UsageError> {
+    Err(UsageError(
+        "this build has no renderer (built without the `app` feature)".into(),
+    ))
+}
+
 fn check(files: &[PathBuf]) -> ExitCode {
     let mut failed = 0;
     for f in files {
@@ -556,6 +766,25 @@ pub fn main() -> ExitCode {
             let _ = writeln!(out, "\nPlay one with `spacefold play --present NAME`.");
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Render {
+            file,
+            out,
+            size,
+            fps,
+            from,
+            to,
+            transparent,
+            shot,
+        }) => render(&RenderArgs {
+            file,
+            out,
+            size,
+            fps,
+            from,
+            to,
+            transparent,
+            shot,
+        }),
         Some(Command::Play {
             file,
             present,

@@ -3,6 +3,7 @@
 //! `nn` is the engine (no Bevy); `cli` is the command line; `app` is the window.
 
 pub mod cli;
+pub mod export;
 pub mod flow;
 pub mod io;
 pub mod landscape;

@@ -163,6 +163,7 @@ fn surface_area(explorer: &Explorer, view: &LandscapeView) -> Area {
 fn rebuild_surfaces(
     mut commands: Commands,
     time: Res<Time>,
+    exact: Option<Res<super::ExactFrames>>,
     explorer: Res<Explorer>,
     published: Res<Published>,
     view: Res<LandscapeView>,
@@ -186,7 +187,8 @@ fn rebuild_surfaces(
         // While training, rebuild at most every REBUILD_EVERY, and leave the frame at least
         // three quarters of the time when a rebuild is slow (256² surfaces).
         let every = REBUILD_EVERY.max(state.rebuild_ms * 4e-3);
-        if *built == key || (only_weights && now - state.built_at < every) {
+        let throttled = exact.is_none() && only_weights && now - state.built_at < every;
+        if *built == key || throttled {
             return;
         }
     }
@@ -343,7 +345,10 @@ fn place_points_on_floor(
             continue;
         }
         let p = data.point(point.index);
-        let wanted = Transform::from_xyz(p[0], p[1], lift)
+        // Overlapping points a hair apart towards the camera, in a fixed order.
+        let rank = super::points::draw_rank(&explorer, point.index, point.test);
+        let at = Vec3::new(p[0], p[1], lift) + rotation * Vec3::Z * (rank * lift * 0.5);
+        let wanted = Transform::from_translation(at)
             .with_rotation(rotation)
             .with_scale(Vec3::splat(radius));
         if *transform != wanted {

@@ -225,6 +225,7 @@ const REBUILD_EVERY: f64 = 0.2;
 
 fn rebuild_flow(
     time: Res<Time>,
+    exact: Option<Res<super::ExactFrames>>,
     explorer: Res<Explorer>,
     published: Res<Published>,
     mut view: ResMut<LayerView>,
@@ -261,7 +262,8 @@ fn rebuild_flow(
             network: built.network,
             ..key.clone()
         } == *built;
-        if *built == key || (only_weights && now - state.built_at < REBUILD_EVERY) {
+        let throttled = exact.is_none() && only_weights && now - state.built_at < REBUILD_EVERY;
+        if *built == key || throttled {
             return;
         }
     }
@@ -413,6 +415,8 @@ fn move_points_through_flow(
     *written = key;
     let train = explorer.train.len();
     let samples = &state.samples;
+    let back = rotation * Vec3::Z;
+    let nudge = state.frame_size().max(1e-4) * 1e-3;
     // Both cores: at 100k points this loop is most of the frame.
     points.par_iter_mut().for_each(|(point, mut transform)| {
         let column = if point.test {
@@ -427,9 +431,12 @@ fn move_points_through_flow(
         if !at.is_finite() {
             at = Vec3::ZERO;
         }
-        if !three_d {
-            // Flat: test points just above training points, both above the grid.
-            at.z = if point.test { 0.02 } else { 0.01 };
+        let rank = super::points::draw_rank(&explorer, point.index, point.test);
+        if three_d {
+            // Points a fold put on the same spot: a hair apart towards the camera.
+            at += back * (rank * nudge);
+        } else {
+            at.z = super::points::flat_z(rank);
         }
         *transform = Transform::from_translation(at)
             .with_rotation(rotation)

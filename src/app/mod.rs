@@ -13,6 +13,7 @@ mod orbit;
 mod palette;
 pub mod player;
 pub mod points;
+pub mod render;
 mod ui;
 
 use crate::cli::Resolved;
@@ -22,6 +23,12 @@ use bevy::window::WindowResolution;
 use std::path::PathBuf;
 
 pub use palette::class_color;
+
+/// Present when frames are rendered offline (`spacefold render`): every throttle that
+/// spares a live window work (rebuilding surfaces at most so often while a network trains)
+/// is off, so what a frame shows depends on its time alone.
+#[derive(Resource)]
+pub struct ExactFrames;
 
 /// What the window opens on.
 pub struct AppOptions {
@@ -98,6 +105,33 @@ pub struct LayersOptions {
 
 /// Opens the window and runs until it is closed.
 pub fn run(options: AppOptions) {
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window {
+            title: match &options.player {
+                Some(p) if !p.loaded.scene.title.is_empty() => {
+                    format!("{} - spacefold", p.loaded.scene.title)
+                }
+                _ => "spacefold".into(),
+            },
+            resolution: WindowResolution::new(options.size.0, options.size.1),
+            mode: if options.fullscreen {
+                bevy::window::WindowMode::BorderlessFullscreen(
+                    bevy::window::MonitorSelection::Current,
+                )
+            } else {
+                bevy::window::WindowMode::Windowed
+            },
+            ..default()
+        }),
+        ..default()
+    }));
+    configure(&mut app, options);
+    app.run();
+}
+
+/// Everything but the window and the renderer: the views' plugins and their starting state.
+fn configure(app: &mut App, options: AppOptions) {
     let mut explorer = explorer::Explorer::from_resolved(&options.resolved, options.seed);
     explorer.heatmap_resolution = options.heatmap_resolution;
     let live = LiveTraining::start(
@@ -132,49 +166,28 @@ pub fn run(options: AppOptions) {
     if options.landscape.top {
         orbit::top_view(&mut orbit);
     }
-    let mut app = App::new();
-    app.add_plugins(DefaultPlugins.set(WindowPlugin {
-        primary_window: Some(Window {
-            title: match &options.player {
-                Some(p) if !p.loaded.scene.title.is_empty() => {
-                    format!("{} - spacefold", p.loaded.scene.title)
-                }
-                _ => "spacefold".into(),
-            },
-            resolution: WindowResolution::new(options.size.0, options.size.1),
-            mode: if options.fullscreen {
-                bevy::window::WindowMode::BorderlessFullscreen(
-                    bevy::window::MonitorSelection::Current,
-                )
-            } else {
-                bevy::window::WindowMode::Windowed
-            },
-            ..default()
-        }),
-        ..default()
-    }))
-    .add_plugins(bevy_egui::EguiPlugin::default())
-    .insert_resource(ClearColor(Color::srgb_u8(20, 23, 28)))
-    .insert_resource(explorer)
-    .insert_resource(link)
-    .insert_resource(burst)
-    .insert_resource(view)
-    .insert_resource(mode)
-    .insert_resource(options.landscape.view.clone())
-    .insert_resource(orbit)
-    .insert_resource(landscape::Split(options.landscape.split))
-    .add_plugins((
-        explorer::plugin,
-        camera::plugin,
-        editing::plugin,
-        heatmap::plugin,
-        landscape::plugin,
-        layers::plugin,
-        orbit::plugin,
-        player::plugin,
-        points::plugin,
-        ui::plugin,
-    ));
+    app.add_plugins(bevy_egui::EguiPlugin::default())
+        .insert_resource(ClearColor(Color::srgb_u8(20, 23, 28)))
+        .insert_resource(explorer)
+        .insert_resource(link)
+        .insert_resource(burst)
+        .insert_resource(view)
+        .insert_resource(mode)
+        .insert_resource(options.landscape.view.clone())
+        .insert_resource(orbit)
+        .insert_resource(landscape::Split(options.landscape.split))
+        .add_plugins((
+            explorer::plugin,
+            camera::plugin,
+            editing::plugin,
+            heatmap::plugin,
+            landscape::plugin,
+            layers::plugin,
+            orbit::plugin,
+            player::plugin,
+            points::plugin,
+            ui::plugin,
+        ));
     if let Some(p) = options.player {
         app.insert_resource(p);
     }
@@ -189,5 +202,4 @@ pub fn run(options: AppOptions) {
         })
         .add_plugins(capture::plugin);
     }
-    app.run();
 }

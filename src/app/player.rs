@@ -19,7 +19,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         (
-            reload_scene_on_save,
+            reload_scene_on_save.run_if(not(resource_exists::<super::ExactFrames>)),
             (presenter_keys, player_keys),
             advance_scene_time,
             apply_scene_frame,
@@ -59,6 +59,9 @@ pub struct Player {
     pub error: Option<String>,
     /// The frame last applied.
     pub frame: Option<Frame>,
+    /// Lay out every title and caption of the scene, unseen, so that their glyphs are in
+    /// the font atlas before the frame that first shows them (offline render).
+    pub warm_text: bool,
     modified: Option<SystemTime>,
     checked_at: f64,
     shown_snapshot: Option<usize>,
@@ -86,6 +89,7 @@ impl Player {
             exploring: false,
             error: None,
             frame: None,
+            warm_text: false,
             modified,
             checked_at: 0.0,
             shown_snapshot: None,

@@ -90,9 +90,25 @@ pub fn plane_transform(explorer: &Explorer, index: usize, test: bool) -> Option<
     let (lo, hi) = explorer.bounds;
     let radius = (hi - lo).max_element() * 0.0065;
     let at = explorer.position(data.point(index));
-    // Test points sit just above the training points so they stay visible.
-    let z = if test { 0.02 } else { 0.01 };
+    let z = flat_z(draw_rank(explorer, index, test));
     Some(Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(radius)))
+}
+
+/// A point's place in drawing order, in [0, 1): training points by index, then test points
+/// (so they stay visible above them). Overlapping points are told apart by it, a hair nearer
+/// the camera the higher the rank, so which one is on top never depends on the order the
+/// renderer happens to draw them in: the same frame gives the same pixels every run.
+pub fn draw_rank(explorer: &Explorer, index: usize, test: bool) -> f32 {
+    let train = explorer.train.len();
+    let column = if test { train + index } else { index };
+    column as f32 / (train + explorer.test.len()).max(1) as f32
+}
+
+/// The height of a point of `rank` in a flat view: above the grid and the decision lines
+/// (at most 0.005), below the camera (at 10), far enough apart for the depth buffer to
+/// order tens of thousands of points.
+pub fn flat_z(rank: f32) -> f32 {
+    0.01 + 2.0 * rank
 }
 
 /// Replaces the point entities whenever the data changes.

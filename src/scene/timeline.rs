@@ -484,6 +484,14 @@ impl Timeline {
         &self.starts
     }
 
+    /// Every title's text, then every caption's: what a renderer shows at some time.
+    pub fn texts(&self) -> (Vec<&str>, Vec<&str>) {
+        (
+            self.titles.iter().map(|t| t.2.as_str()).collect(),
+            self.captions.iter().map(|t| t.2.as_str()).collect(),
+        )
+    }
+
     /// Shots and their start times.
     pub fn shots(&self) -> &[(f32, String)] {
         &self.shots

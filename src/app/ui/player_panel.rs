@@ -75,49 +75,43 @@ pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
 pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     let rect = ctx.viewport_rect();
     let cx = left + (rect.width() - left) / 2.0;
+    if player.warm_text {
+        // Every text, unseen: egui has its glyphs and its size before it first shows.
+        let (titles, captions) = player.loaded.timeline.texts();
+        for t in titles {
+            title_area(
+                ctx,
+                t,
+                0,
+                egui::pos2(cx, rect.height() * 0.22),
+                rect.width(),
+            );
+        }
+        for t in captions {
+            caption_area(
+                ctx,
+                t,
+                0,
+                egui::pos2(cx, rect.height() - bottom - 24.0),
+                rect.width(),
+            );
+        }
+    }
     let Some(frame) = &player.frame else { return };
     if let Some(title) = &frame.title {
         let alpha = (title.alpha * 255.0) as u8;
-        egui::Area::new("scene-title".into())
-            .order(egui::Order::Foreground)
-            .pivot(egui::Align2::CENTER_CENTER)
-            .fixed_pos(egui::pos2(cx, rect.height() * 0.22))
-            .interactable(false)
-            .show(ctx, |ui| {
-                egui::Frame::new()
-                    .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
-                    .corner_radius(8.0)
-                    .inner_margin(egui::Margin::symmetric(22, 12))
-                    .show(ui, |ui| {
-                        ui.label(
-                            egui::RichText::new(&title.text)
-                                .size(34.0)
-                                .strong()
-                                .color(egui::Color32::from_white_alpha(alpha)),
-                        );
-                    });
-            });
+        title_area(
+            ctx,
+            &title.text,
+            alpha,
+            egui::pos2(cx, rect.height() * 0.22),
+            rect.width(),
+        );
     }
     if let Some(caption) = &frame.caption {
         let alpha = (caption.alpha * 255.0) as u8;
-        egui::Area::new("scene-caption".into())
-            .order(egui::Order::Foreground)
-            .pivot(egui::Align2::CENTER_BOTTOM)
-            .fixed_pos(egui::pos2(cx, rect.height() - bottom - 24.0))
-            .interactable(false)
-            .show(ctx, |ui| {
-                egui::Frame::new()
-                    .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
-                    .corner_radius(6.0)
-                    .inner_margin(egui::Margin::symmetric(16, 8))
-                    .show(ui, |ui| {
-                        ui.label(
-                            egui::RichText::new(&caption.text)
-                                .size(22.0)
-                                .color(egui::Color32::from_white_alpha(alpha)),
-                        );
-                    });
-            });
+        let at = egui::pos2(cx, rect.height() - bottom - 24.0);
+        caption_area(ctx, &caption.text, alpha, at, rect.width());
     }
     if let Some(error) = &player.error {
         egui::Area::new("scene-error".into())
@@ -140,6 +134,56 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
                     });
             });
     }
+}
+
+/// A title, centred on `at`, `alpha` opaque. One area per text: a fresh one sizes itself
+/// to its text (a reused one would keep the width of the last).
+fn title_area(ctx: &egui::Context, text: &str, alpha: u8, at: egui::Pos2, screen_width: f32) {
+    egui::Area::new(egui::Id::new(("scene-title", text)))
+        .order(egui::Order::Foreground)
+        .default_width(screen_width * 0.85)
+        .fade_in(false)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .fixed_pos(at)
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
+                .corner_radius(8.0)
+                .inner_margin(egui::Margin::symmetric(22, 12))
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(text)
+                            .size(34.0)
+                            .strong()
+                            .color(egui::Color32::from_white_alpha(alpha)),
+                    );
+                });
+        });
+}
+
+/// A caption, its bottom centre at `at`, `alpha` opaque.
+fn caption_area(ctx: &egui::Context, text: &str, alpha: u8, at: egui::Pos2, screen_width: f32) {
+    egui::Area::new(egui::Id::new(("scene-caption", text)))
+        .order(egui::Order::Foreground)
+        .default_width(screen_width * 0.85)
+        .fade_in(false)
+        .pivot(egui::Align2::CENTER_BOTTOM)
+        .fixed_pos(at)
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
+                .corner_radius(6.0)
+                .inner_margin(egui::Margin::symmetric(16, 8))
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(text)
+                            .size(22.0)
+                            .color(egui::Color32::from_white_alpha(alpha)),
+                    );
+                });
+        });
 }
 
 /// A black screen over everything (B in presenter mode).

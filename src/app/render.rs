@@ -1,0 +1,329 @@
+//! Offline render (`spacefold render`): the scene player without a window or a display.
+//! Every camera draws into one image; the loop sets the player's time to each frame's exact
+//! time, runs one update and reads the image back. Time is manual and every throttle is off
+//! ([`super::ExactFrames`]), so the frames are the same whatever the machine's speed.
+
+use super::AppOptions;
+use super::player::Player;
+use crate::export::{ExportError, Frame, Progress, Sink};
+use bevy::app::PluginsState;
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::{ImageRenderTarget, RenderTarget};
+use bevy::prelude::*;
+use bevy::render::RenderPlugin;
+use bevy::render::gpu_readback::{Readback, ReadbackComplete};
+use bevy::render::pipelined_rendering::PipelinedRenderingPlugin;
+use bevy::render::render_resource::{PollType, TextureFormat, TextureUsages};
+use bevy::render::renderer::RenderDevice;
+use bevy::time::TimeUpdateStrategy;
+use bevy::window::{ExitCondition, WindowResolution};
+use bevy::winit::WinitPlugin;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What to render.
+pub struct RenderJob {
+    /// The scene's set-up; its `player` holds the scene.
+    pub options: AppOptions,
+    /// Frame size in pixels.
+    pub size: (u32, u32),
+    /// Frames per second (the time step of the manual clock).
+    pub fps: u32,
+    /// The scene time of each frame.
+    pub times: Vec<f32>,
+    /// Clear to transparent rather than the background colour.
+    pub transparent: bool,
+}
+
+/// How a render went.
+pub struct RenderReport {
+    /// Frames written.
+    pub frames: usize,
+    /// Seconds from the first frame to the last written (after the start-up).
+    pub seconds: f64,
+    /// Seconds spent starting the renderer and settling the first frame.
+    pub startup: f64,
+}
+
+/// The image every camera draws into.
+#[derive(Resource, Clone)]
+struct Target(Handle<Image>, f32);
+
+/// Frames read back, by number (warm-up frames count down from `usize::MAX`).
+type Captured = Arc<Mutex<BTreeMap<usize, Vec<u8>>>>;
+
+/// Text and panels are laid out as in a window this many pixels tall, whatever the size.
+const LOGICAL_HEIGHT: f32 = 720.0;
+
+/// Renders `job` into `sink`. Nothing is written where the output goes unless every frame
+/// is in (the sink renames into place in `finish`).
+pub fn render(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, ExportError> {
+    // Bevy panics when it finds no GPU: report that as an error, not a crash.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_frames(job, sink))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let said = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(ExportError::Other(format!(
+                "the renderer stopped: {said}\nspacefold needs a Vulkan, Metal or DX12 \
+                 device; without a GPU install software Vulkan (Debian/Ubuntu: \
+                 `sudo apt install mesa-vulkan-drivers`)"
+            )))
+        }
+    }
+}
+
+fn headless_app(job: RenderJob) -> (App, Handle<Image>) {
+    let RenderJob {
+        mut options,
+        size: (w, h),
+        fps,
+        times,
+        transparent,
+    } = job;
+    let scale = (h as f32 / LOGICAL_HEIGHT).max(0.25);
+    if let Some(player) = options.player.as_mut() {
+        // Presenter mode: no timeline bar; time moves only when the loop sets it.
+        player.playing = false;
+        player.present = true;
+        player.looping = false;
+        player.time = times.first().copied().unwrap_or(0.0);
+    }
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                // A window that no system opens: the views size themselves by it.
+                primary_window: Some(Window {
+                    resolution: WindowResolution::new(w, h).with_scale_factor_override(scale),
+                    ..default()
+                }),
+                exit_condition: ExitCondition::DontExit,
+                close_when_requested: false,
+                ..default()
+            })
+            .set(RenderPlugin {
+                synchronous_pipeline_compilation: true,
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                level: bevy::log::Level::WARN,
+                ..default()
+            })
+            .disable::<WinitPlugin>()
+            .disable::<PipelinedRenderingPlugin>(),
+    );
+    super::configure(&mut app, options);
+    if transparent {
+        app.insert_resource(ClearColor(Color::srgba_u8(20, 23, 28, 0)));
+    }
+    let mut image = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
+    image.texture_descriptor.usage |= TextureUsages::COPY_SRC;
+    image.asset_usage = RenderAssetUsages::RENDER_WORLD;
+    let handle = app.world_mut().resource_mut::<Assets<Image>>().add(image);
+    app.insert_resource(super::ExactFrames)
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
+            1.0 / fps.max(1) as f64,
+        )))
+        .insert_resource(Target(handle.clone(), scale))
+        .add_observer(draw_into_target);
+    (app, handle)
+}
+
+/// Every camera, as it is spawned, draws into the target image.
+fn draw_into_target(add: On<Add, Camera>, target: Res<Target>, mut commands: Commands) {
+    commands
+        .entity(add.entity)
+        .insert(RenderTarget::Image(ImageRenderTarget {
+            handle: target.0.clone(),
+            scale_factor: target.1,
+        }));
+}
+
+/// Runs one update and waits for the GPU to finish it.
+fn step(app: &mut App) {
+    app.update();
+    let _ = app
+        .world()
+        .resource::<RenderDevice>()
+        .wgpu_device()
+        .poll(PollType::Wait {
+            submission_index: None,
+            timeout: None,
+        });
+}
+
+/// Asks for the image as the next update draws it, filed under `key` when it comes back
+/// (an update or two later). Returns the request, to be withdrawn after that update.
+fn capture(app: &mut App, image: &Handle<Image>, key: usize, into: &Captured) -> Entity {
+    let into = into.clone();
+    app.world_mut()
+        .spawn(Readback::texture(image.clone()))
+        .observe(move |done: On<ReadbackComplete>, mut commands: Commands| {
+            into.lock()
+                .expect("not poisoned")
+                .entry(key)
+                .or_insert_with(|| done.data.clone());
+            commands.entity(done.entity).despawn();
+        })
+        .id()
+}
+
+/// One update that reads the image back: without the request withdrawn it would read every
+/// frame.
+fn step_and_capture(app: &mut App, image: &Handle<Image>, key: usize, into: &Captured) {
+    let request = capture(app, image, key, into);
+    step(app);
+    if let Ok(mut e) = app.world_mut().get_entity_mut(request) {
+        e.remove::<Readback>();
+    }
+}
+
+/// Rows of a read-back image are padded to 256 bytes: the bare RGBA rows.
+fn unpad(data: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
+    let row = width as usize * 4;
+    let padded = row.div_ceil(256) * 256;
+    if padded == row {
+        return data;
+    }
+    data.chunks(padded)
+        .take(height as usize)
+        .flat_map(|r| &r[..row])
+        .copied()
+        .collect()
+}
+
+fn set_time(app: &mut App, t: f32) {
+    let mut player = app.world_mut().resource_mut::<Player>();
+    player.time = t;
+    player.playing = false;
+}
+
+fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, ExportError> {
+    let started = std::time::Instant::now();
+    if job.options.player.is_none() {
+        return Err(ExportError::Other("no scene to render".into()));
+    }
+    let (w, h) = job.size;
+    let times = job.times.clone();
+    let transparent = job.transparent;
+    let (mut app, image) = headless_app(job);
+    while app.plugins_state() == PluginsState::Adding {
+        bevy::tasks::tick_global_task_pools_on_main_thread();
+    }
+    app.finish();
+    app.cleanup();
+    let captured: Captured = Default::default();
+    let first = times.first().copied().unwrap_or(0.0);
+
+    // Settle: assets load, meshes build, egui sizes its captions. Ready when two frames in
+    // a row at the first frame's time are the same.
+    set_time(&mut app, first);
+    for _ in 0..3 {
+        step(&mut app);
+    }
+    // Now that egui knows the screen's size.
+    app.world_mut().resource_mut::<Player>().warm_text = true;
+    let mut previous: Option<Vec<u8>> = None;
+    let mut settled = false;
+    for k in 0..120 {
+        step_and_capture(&mut app, &image, usize::MAX - k, &captured);
+        let mut got = captured.lock().expect("not poisoned");
+        if let Some((_, latest)) = got.pop_last() {
+            got.clear();
+            if previous.as_ref() == Some(&latest) {
+                settled = true;
+                break;
+            }
+            previous = Some(latest);
+        }
+    }
+    if !settled {
+        return Err(ExportError::Other(
+            "the first frame never settled (the renderer kept drawing it differently)".into(),
+        ));
+    }
+    app.world_mut().resource_mut::<Player>().warm_text = false;
+    // Read-backs still on their way from the settling frames.
+    for _ in 0..3 {
+        step(&mut app);
+    }
+    captured.lock().expect("not poisoned").clear();
+    let startup = started.elapsed().as_secs_f64();
+
+    // Frames go to a writer thread so encoding overlaps rendering.
+    let total = times.len();
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let writer = std::thread::spawn(move || -> Result<(f64, usize), ExportError> {
+        let mut sink = sink;
+        let mut progress = Progress::new(total);
+        let mut done = 0;
+        for rgba in receive {
+            let mut rgba = unpad(rgba, w, h);
+            if !transparent {
+                for p in rgba.chunks_exact_mut(4) {
+                    p[3] = 255;
+                }
+            }
+            sink.frame(Frame {
+                width: w,
+                height: h,
+                rgba: &rgba,
+            })?;
+            done += 1;
+            progress.update(done);
+        }
+        if done != total {
+            // The renderer stopped early: drop the sink, which removes what it wrote.
+            return Ok((progress.elapsed(), done));
+        }
+        sink.finish()?;
+        Ok((progress.elapsed(), done))
+    });
+
+    let mut next = 0;
+    let send_ready = |captured: &Captured, next: &mut usize| -> bool {
+        let mut got = captured.lock().expect("not poisoned");
+        while let Some(rgba) = got.remove(next) {
+            if send.send(rgba).is_err() {
+                return false;
+            }
+            *next += 1;
+        }
+        true
+    };
+    let mut writing = true;
+    for (i, &t) in times.iter().enumerate() {
+        set_time(&mut app, t);
+        step_and_capture(&mut app, &image, i, &captured);
+        if !send_ready(&captured, &mut next) {
+            writing = false;
+            break;
+        }
+    }
+    // The last read-backs arrive an update or two later.
+    let mut spare = 0;
+    while writing && next < total && spare < 30 {
+        step(&mut app);
+        spare += 1;
+        writing = send_ready(&captured, &mut next);
+    }
+    drop(send);
+    let (seconds, frames) = writer
+        .join()
+        .map_err(|_| ExportError::Other("the frame writer stopped".into()))??;
+    if frames != total {
+        return Err(ExportError::Other(format!(
+            "only {frames} of {total} frames came back from the renderer; nothing was written"
+        )));
+    }
+    Ok(RenderReport {
+        frames,
+        seconds,
+        startup,
+    })
+}

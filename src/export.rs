@@ -1,0 +1,872 @@
+//! Writing rendered frames (no Bevy): a folder of numbered PNGs, an animated GIF, or a video
+//! through `ffmpeg`. Every output is written under a temporary name beside its destination
+//! and renamed into place only when the last frame is in: a failed or interrupted render
+//! leaves nothing half-written behind.
+
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Instant;
+
+/// What `--out` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A folder of numbered PNGs: `frame-00000.png`, ...
+    Pngs,
+    /// An animated, looping GIF.
+    Gif,
+    /// An H.264 MP4, through ffmpeg.
+    Mp4,
+    /// A VP9 WebM, through ffmpeg.
+    Webm,
+}
+
+impl Format {
+    /// The format an output path asks for: by its extension, a folder when it has none.
+    pub fn for_path(out: &Path) -> Result<Format, String> {
+        let text = out.to_string_lossy();
+        if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir() {
+            return Ok(Format::Pngs);
+        }
+        match out
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            None => Ok(Format::Pngs),
+            Some("gif") => Ok(Format::Gif),
+            Some("mp4") => Ok(Format::Mp4),
+            Some("webm") => Ok(Format::Webm),
+            Some(other) => Err(format!(
+                "--out {}: `.{other}` is not an output spacefold writes; use a folder (numbered \
+                 PNGs), `.gif`, `.mp4` or `.webm`",
+                out.display()
+            )),
+        }
+    }
+
+    /// Whether frames go through ffmpeg.
+    pub fn needs_ffmpeg(self) -> bool {
+        matches!(self, Format::Mp4 | Format::Webm)
+    }
+}
+
+/// The times of the frames from `from` to `to` at `fps`: `from`, `from + 1/fps`, ... up to
+/// and including `to` when it falls on a frame. Computed from the frame number (never by
+/// adding), so frame `i` is at the same time however long the render.
+pub fn frame_times(from: f32, to: f32, fps: u32) -> Vec<f32> {
+    let fps = fps.max(1) as f64;
+    let span = (to as f64 - from as f64).max(0.0);
+    let last = (span * fps + 1e-6).floor() as usize;
+    (0..=last)
+        .map(|i| (from as f64 + i as f64 / fps) as f32)
+        .collect()
+}
+
+/// Why a render could not be written.
+#[derive(Debug)]
+pub enum ExportError {
+    /// ffmpeg is needed and not on the PATH: how to get it.
+    NoFfmpeg(String),
+    /// Anything else, said plainly.
+    Other(String),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::NoFfmpeg(m) | ExportError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Other(e.to_string())
+    }
+}
+
+/// Where ffmpeg is: `SPACEFOLD_FFMPEG` if set, else the first `ffmpeg` on the PATH.
+pub fn find_ffmpeg() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SPACEFOLD_FFMPEG") {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let name = if cfg!(windows) {
+        "ffmpeg.exe"
+    } else {
+        "ffmpeg"
+    };
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// What to tell a user who asked for a video without ffmpeg.
+pub fn no_ffmpeg_message(out: &Path) -> String {
+    format!(
+        "--out {}: writing video needs ffmpeg, and none is on the PATH.\n\
+         Install it (Debian/Ubuntu: `sudo apt install ffmpeg`; macOS: `brew install ffmpeg`; \
+         Windows: `winget install ffmpeg`), or point SPACEFOLD_FFMPEG at an ffmpeg binary.\n\
+         Or render numbered PNGs (`--out frames/`) or a GIF (`--out clip.gif`), which need \
+         nothing else.",
+        out.display()
+    )
+}
+
+/// A temporary path beside `out`, hidden, keeping its extension (ffmpeg reads it).
+fn temporary_beside(out: &Path) -> PathBuf {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "render".into());
+    let ext = out
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    dir.join(format!(".{stem}.partial-{}{ext}", std::process::id()))
+}
+
+/// A frame: `width * height` RGBA pixels, row by row from the top.
+pub struct Frame<'a> {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// RGBA bytes.
+    pub rgba: &'a [u8],
+}
+
+/// Takes frames in order and writes them; `finish` puts the output in place. Dropping a
+/// sink without finishing removes what it wrote.
+pub trait Sink: Send {
+    /// Writes the next frame.
+    fn frame(&mut self, frame: Frame) -> Result<(), ExportError>;
+    /// Completes the output and moves it into place.
+    fn finish(self: Box<Self>) -> Result<(), ExportError>;
+}
+
+/// Opens the sink `format` writes to `out` through. Checks for ffmpeg first.
+pub fn open_sink(
+    format: Format,
+    out: &Path,
+    size: (u32, u32),
+    fps: u32,
+    transparent: bool,
+) -> Result<Box<dyn Sink>, ExportError> {
+    Ok(match format {
+        Format::Pngs => Box::new(PngFolder::create(out, transparent)?),
+        Format::Gif => Box::new(GifFile::create(out, size, fps, transparent)?),
+        Format::Mp4 | Format::Webm => {
+            let ffmpeg =
+                find_ffmpeg().ok_or_else(|| ExportError::NoFfmpeg(no_ffmpeg_message(out)))?;
+            Box::new(Video::start(&ffmpeg, format, out, size, fps, transparent)?)
+        }
+    })
+}
+
+/// The name of frame `i` in a PNG folder.
+pub fn png_name(i: usize) -> String {
+    format!("frame-{i:05}.png")
+}
+
+fn is_frame_name(name: &str) -> bool {
+    name.strip_prefix("frame-")
+        .and_then(|r| r.strip_suffix(".png"))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Numbered PNGs in a folder (RGB, or RGBA when transparent).
+pub struct PngFolder {
+    out: PathBuf,
+    tmp: PathBuf,
+    transparent: bool,
+    written: usize,
+    done: bool,
+}
+
+impl PngFolder {
+    /// Starts the folder under a temporary name. An existing `out` may only hold frames (it
+    /// is replaced when the render completes).
+    pub fn create(out: &Path, transparent: bool) -> Result<PngFolder, ExportError> {
+        if out.exists() {
+            if !out.is_dir() {
+                return Err(ExportError::Other(format!(
+                    "--out {}: a file is there; a PNG render writes a folder",
+                    out.display()
+                )));
+            }
+            for entry in std::fs::read_dir(out)? {
+                let name = entry?.file_name();
+                if !is_frame_name(&name.to_string_lossy()) {
+                    return Err(ExportError::Other(format!(
+                        "--out {}: the folder holds other files than frames ({}); choose a new \
+                         or empty folder",
+                        out.display(),
+                        name.to_string_lossy()
+                    )));
+                }
+            }
+        }
+        let out = PathBuf::from(out.to_string_lossy().trim_end_matches(['/', '\\']));
+        let tmp = temporary_beside(&out);
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| ExportError::Other(format!("cannot create {}: {e}", tmp.display())))?;
+        Ok(PngFolder {
+            out,
+            tmp,
+            transparent,
+            written: 0,
+            done: false,
+        })
+    }
+}
+
+/// Encodes a frame as PNG bytes: RGBA when `alpha`, else RGB.
+pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, frame.width, frame.height);
+    encoder.set_color(if alpha {
+        png::ColorType::Rgba
+    } else {
+        png::ColorType::Rgb
+    });
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder
+        .write_header()
+        .map_err(|e| ExportError::Other(e.to_string()))?;
+    let result = if alpha {
+        writer.write_image_data(frame.rgba)
+    } else {
+        let rgb: Vec<u8> = frame
+            .rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        writer.write_image_data(&rgb)
+    };
+    result.map_err(|e| ExportError::Other(e.to_string()))?;
+    writer
+        .finish()
+        .map_err(|e| ExportError::Other(e.to_string()))?;
+    Ok(bytes)
+}
+
+impl Sink for PngFolder {
+    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+        let bytes = encode_png(&frame, self.transparent)?;
+        std::fs::write(self.tmp.join(png_name(self.written)), bytes)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
+        if self.out.exists() {
+            // Checked at the start to hold only frames.
+            std::fs::remove_dir_all(&self.out)?;
+        }
+        std::fs::rename(&self.tmp, &self.out)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for PngFolder {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// GIF frame delays are in hundredths of a second, and browsers play anything shorter than
+/// 2 as 10: the highest frame rate a GIF keeps.
+pub const GIF_MAX_FPS: u32 = 50;
+
+/// The delay of frame `i` at `fps`, in hundredths, chosen so that the delays add up to the
+/// exact time (30 fps: 3, 3, 4, 3, 3, 4, ...).
+pub fn gif_delay(i: usize, fps: u32) -> u16 {
+    let at = |k: usize| (k as f64 * 100.0 / fps.max(1) as f64).round() as u64;
+    (at(i + 1) - at(i)).max(1) as u16
+}
+
+/// An animated GIF that loops. Each frame gets its own 256-colour palette (NeuQuant), and,
+/// unless transparent, only the rectangle that changed since the previous frame is stored.
+pub struct GifFile {
+    out: PathBuf,
+    tmp: PathBuf,
+    encoder: Option<gif::Encoder<BufWriter<std::fs::File>>>,
+    fps: u32,
+    transparent: bool,
+    previous: Option<Vec<u8>>,
+    written: usize,
+    done: bool,
+}
+
+impl GifFile {
+    /// Starts the GIF under a temporary name.
+    pub fn create(
+        out: &Path,
+        size: (u32, u32),
+        fps: u32,
+        transparent: bool,
+    ) -> Result<GifFile, ExportError> {
+        let (w, h) = size;
+        if w > u16::MAX as u32 || h > u16::MAX as u32 {
+            return Err(ExportError::Other(format!(
+                "a GIF is at most {0}x{0} pixels",
+                u16::MAX
+            )));
+        }
+        let tmp = temporary_beside(out);
+        let file = std::fs::File::create(&tmp)
+            .map_err(|e| ExportError::Other(format!("cannot write {}: {e}", out.display())))?;
+        let gif_error = |e: gif::EncodingError| ExportError::Other(e.to_string());
+        let mut encoder =
+            gif::Encoder::new(BufWriter::new(file), w as u16, h as u16, &[]).map_err(gif_error)?;
+        encoder
+            .set_repeat(gif::Repeat::Infinite)
+            .map_err(gif_error)?;
+        Ok(GifFile {
+            out: out.to_path_buf(),
+            tmp,
+            encoder: Some(encoder),
+            fps,
+            transparent,
+            previous: None,
+            written: 0,
+            done: false,
+        })
+    }
+}
+
+/// The smallest rectangle (x, y, w, h) holding every pixel that differs between two frames.
+fn changed_rect(a: &[u8], b: &[u8], width: usize) -> Option<(usize, usize, usize, usize)> {
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for (y, (ra, rb)) in a
+        .chunks_exact(width * 4)
+        .zip(b.chunks_exact(width * 4))
+        .enumerate()
+    {
+        if ra == rb {
+            continue;
+        }
+        let first = ra
+            .chunks_exact(4)
+            .zip(rb.chunks_exact(4))
+            .position(|(p, q)| p != q);
+        let last = ra
+            .chunks_exact(4)
+            .zip(rb.chunks_exact(4))
+            .rposition(|(p, q)| p != q);
+        if let (Some(f), Some(l)) = (first, last) {
+            x0 = x0.min(f);
+            x1 = x1.max(l);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+    }
+    (x0 != usize::MAX).then(|| (x0, y0, x1 - x0 + 1, y1 - y0 + 1))
+}
+
+impl Sink for GifFile {
+    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+        let width = frame.width as usize;
+        // Unchanged: a one-pixel frame, so every frame keeps its place and time.
+        let (x, y, w, h) = match (&self.previous, self.transparent) {
+            (Some(prev), false) => changed_rect(prev, frame.rgba, width).unwrap_or((0, 0, 1, 1)),
+            _ => (0, 0, width, frame.height as usize),
+        };
+        let mut pixels = Vec::with_capacity(w * h * 4);
+        for row in frame.rgba.chunks_exact(width * 4).skip(y).take(h) {
+            pixels.extend_from_slice(&row[x * 4..(x + w) * 4]);
+        }
+        let mut out = gif::Frame::from_rgba_speed(w as u16, h as u16, &mut pixels, 10);
+        out.left = x as u16;
+        out.top = y as u16;
+        out.delay = gif_delay(self.written, self.fps);
+        out.dispose = if self.transparent {
+            gif::DisposalMethod::Background
+        } else {
+            gif::DisposalMethod::Keep
+        };
+        self.encoder
+            .as_mut()
+            .expect("open until finished")
+            .write_frame(&out)
+            .map_err(|e| ExportError::Other(e.to_string()))?;
+        if !self.transparent {
+            self.previous = Some(frame.rgba.to_vec());
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
+        let encoder = self.encoder.take().expect("finished once");
+        let file = encoder
+            .into_inner()
+            .map_err(|e| ExportError::Other(e.to_string()))?;
+        let file = file
+            .into_inner()
+            .map_err(|e| ExportError::Other(e.error().to_string()))?;
+        file.sync_all()?;
+        std::fs::rename(&self.tmp, &self.out)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for GifFile {
+    fn drop(&mut self) {
+        if !self.done {
+            self.encoder = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Frames piped to ffmpeg as raw RGBA.
+pub struct Video {
+    out: PathBuf,
+    tmp: PathBuf,
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+    errors: Option<std::thread::JoinHandle<String>>,
+    done: bool,
+}
+
+/// ffmpeg's arguments for a video of `format` read as raw RGBA from standard input.
+pub fn ffmpeg_args(
+    format: Format,
+    size: (u32, u32),
+    fps: u32,
+    transparent: bool,
+    to: &Path,
+) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgba",
+        "-s",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("{}x{}", size.0, size.1));
+    args.extend([
+        "-framerate".into(),
+        fps.to_string(),
+        "-i".into(),
+        "-".into(),
+    ]);
+    // 4:2:0 video needs even sides.
+    args.extend(["-vf".into(), "pad=ceil(iw/2)*2:ceil(ih/2)*2".into()]);
+    match format {
+        Format::Webm => args.extend(
+            [
+                "-c:v",
+                "libvpx-vp9",
+                "-crf",
+                "30",
+                "-b:v",
+                "0",
+                "-pix_fmt",
+                if transparent { "yuva420p" } else { "yuv420p" },
+                "-f",
+                "webm",
+            ]
+            .map(String::from),
+        ),
+        _ => args.extend(
+            [
+                "-c:v",
+                "libx264",
+                "-crf",
+                "18",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart",
+                "-f",
+                "mp4",
+            ]
+            .map(String::from),
+        ),
+    }
+    args.push(to.to_string_lossy().into_owned());
+    args
+}
+
+impl Video {
+    /// Starts ffmpeg writing to a temporary file beside `out`.
+    pub fn start(
+        ffmpeg: &Path,
+        format: Format,
+        out: &Path,
+        size: (u32, u32),
+        fps: u32,
+        transparent: bool,
+    ) -> Result<Video, ExportError> {
+        let tmp = temporary_beside(out);
+        let mut child = Command::new(ffmpeg)
+            .args(ffmpeg_args(format, size, fps, transparent, &tmp))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| ExportError::Other(format!("cannot start {}: {e}", ffmpeg.display())))?;
+        let stdin = child.stdin.take();
+        let mut stderr = child.stderr.take().expect("piped");
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Ok(Video {
+            out: out.to_path_buf(),
+            tmp,
+            child: Some(child),
+            stdin,
+            errors: Some(errors),
+            done: false,
+        })
+    }
+
+    fn failure(&mut self, what: &str) -> ExportError {
+        self.stdin = None;
+        if let Some(mut c) = self.child.take() {
+            let _ = c.wait();
+        }
+        let said = self
+            .errors
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        ExportError::Other(format!("ffmpeg {what}: {}", said.trim()))
+    }
+}
+
+impl Sink for Video {
+    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+        let stdin = self.stdin.as_mut().expect("open until finished");
+        if stdin.write_all(frame.rgba).is_err() {
+            return Err(self.failure("stopped taking frames"));
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
+        self.stdin = None;
+        let status = self.child.take().expect("running").wait()?;
+        if !status.success() {
+            return Err(self.failure(&format!("failed ({status})")));
+        }
+        std::fs::rename(&self.tmp, &self.out)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for Video {
+    fn drop(&mut self) {
+        if !self.done {
+            self.stdin = None;
+            if let Some(mut c) = self.child.take() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Progress on standard error: on a terminal one line rewritten in place (frames, frames per
+/// second, time left), at most ten times a second; on a pipe a line every tenth of the run.
+pub struct Progress {
+    total: usize,
+    started: Instant,
+    last_print: Option<Instant>,
+    tty: bool,
+    last_tenth: usize,
+}
+
+impl Progress {
+    /// Starts timing `total` frames.
+    pub fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            started: Instant::now(),
+            last_print: None,
+            tty: std::io::stderr().is_terminal(),
+            last_tenth: 0,
+        }
+    }
+
+    /// The line shown after `done` frames, `elapsed` seconds in.
+    pub fn line(done: usize, total: usize, elapsed: f64) -> String {
+        let width = 24;
+        let filled = width * done / total.max(1);
+        let fps = if elapsed > 0.0 {
+            done as f64 / elapsed
+        } else {
+            0.0
+        };
+        let left = if fps > 0.0 {
+            let s = ((total - done.min(total)) as f64 / fps).round() as u64;
+            format!("{}:{:02} left", s / 60, s % 60)
+        } else {
+            "-:-- left".into()
+        };
+        format!(
+            "[{}{}] {done}/{total} frames  {fps:.1} fps  {left}",
+            "#".repeat(filled),
+            ".".repeat(width - filled)
+        )
+    }
+
+    /// Reports `done` frames written.
+    pub fn update(&mut self, done: usize) {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if self.tty {
+            let due = self
+                .last_print
+                .is_none_or(|t| t.elapsed().as_millis() >= 100);
+            if due || done == self.total {
+                self.last_print = Some(Instant::now());
+                eprint!("\r{}", Self::line(done, self.total, elapsed));
+                if done == self.total {
+                    eprintln!();
+                }
+            }
+        } else {
+            let tenth = 10 * done / self.total.max(1);
+            if tenth > self.last_tenth || done == self.total {
+                self.last_tenth = tenth;
+                eprintln!("{}", Self::line(done, self.total, elapsed));
+            }
+        }
+    }
+
+    /// Seconds since the start.
+    pub fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("spacefold-export-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A frame with a square of `class` colour at `at`.
+    fn frame(w: u32, h: u32, at: u32, alpha: u8) -> Vec<u8> {
+        let mut rgba = vec![0u8; (w * h * 4) as usize];
+        for (i, p) in rgba.chunks_exact_mut(4).enumerate() {
+            let (x, y) = (i as u32 % w, i as u32 / w);
+            let inside = (at..at + 4).contains(&x) && (2..6).contains(&y);
+            p.copy_from_slice(&if inside {
+                [230, 80, 40, 255]
+            } else {
+                [20, 23, 28, alpha]
+            });
+        }
+        rgba
+    }
+
+    #[test]
+    fn formats_follow_the_extension() {
+        assert_eq!(Format::for_path(Path::new("a.gif")).unwrap(), Format::Gif);
+        assert_eq!(Format::for_path(Path::new("a.MP4")).unwrap(), Format::Mp4);
+        assert_eq!(
+            Format::for_path(Path::new("clip.webm")).unwrap(),
+            Format::Webm
+        );
+        assert_eq!(Format::for_path(Path::new("frames")).unwrap(), Format::Pngs);
+        assert_eq!(Format::for_path(Path::new("out.d/")).unwrap(), Format::Pngs);
+        let e = Format::for_path(Path::new("a.avi")).unwrap_err();
+        assert!(e.contains(".avi") && e.contains(".gif"), "{e}");
+        assert!(Format::Mp4.needs_ffmpeg() && !Format::Gif.needs_ffmpeg());
+    }
+
+    #[test]
+    fn frame_times_are_exact_and_include_both_ends() {
+        let t = frame_times(0.0, 1.0, 10);
+        assert_eq!(t.len(), 11);
+        assert_eq!(t[0], 0.0);
+        assert_eq!(t[10], 1.0);
+        assert_eq!(t[3], 0.3);
+        // Not on a frame: the last frame before it.
+        let t = frame_times(2.0, 2.25, 10);
+        assert_eq!(t, vec![2.0, 2.1, 2.2]);
+        // 10 s at 60 fps: 601 frames, the last at 10 s.
+        let t = frame_times(0.0, 10.0, 60);
+        assert_eq!((t.len(), *t.last().unwrap()), (601, 10.0));
+        assert_eq!(frame_times(3.0, 3.0, 30), vec![3.0]);
+    }
+
+    #[test]
+    fn gif_delays_add_up_to_the_exact_time() {
+        let total: u32 = (0..30).map(|i| gif_delay(i, 30) as u32).sum();
+        assert_eq!(total, 100);
+        assert!((0..30).all(|i| (3..=4).contains(&gif_delay(i, 30))));
+        assert_eq!(gif_delay(0, 25), 4);
+        assert_eq!(gif_delay(7, 50), 2);
+    }
+
+    #[test]
+    fn changed_rect_bounds_the_difference() {
+        let (a, b) = (frame(16, 8, 2, 255), frame(16, 8, 5, 255));
+        // The square moved from x 2..6 to 5..9 on rows 2..6.
+        assert_eq!(changed_rect(&a, &b, 16), Some((2, 2, 7, 4)));
+        assert_eq!(changed_rect(&a, &a, 16), None);
+    }
+
+    #[test]
+    fn gif_decodes_with_every_frame_and_its_pixels() {
+        let dir = scratch("gif");
+        let out = dir.join("clip.gif");
+        let mut sink = open_sink(Format::Gif, &out, (16, 8), 30, false).unwrap();
+        let frames: Vec<_> = (0..6).map(|i| frame(16, 8, i * 2, 255)).collect();
+        for f in frames.iter().chain([&frames[5]]) {
+            sink.frame(Frame {
+                width: 16,
+                height: 8,
+                rgba: f,
+            })
+            .unwrap();
+        }
+        assert!(!out.exists(), "nothing at the destination before the end");
+        sink.finish().unwrap();
+        let mut options = gif::DecodeOptions::new();
+        options.set_color_output(gif::ColorOutput::RGBA);
+        let mut decoder = options
+            .read_info(std::fs::File::open(&out).unwrap())
+            .unwrap();
+        assert_eq!(decoder.repeat(), gif::Repeat::Infinite);
+        let mut canvas = vec![0u8; 16 * 8 * 4];
+        let mut count = 0;
+        while let Some(f) = decoder.read_next_frame().unwrap() {
+            // Composite the (partial) frame onto the canvas, as a viewer does.
+            for row in 0..f.height as usize {
+                for col in 0..f.width as usize {
+                    let src = (row * f.width as usize + col) * 4;
+                    let dst = ((row + f.top as usize) * 16 + col + f.left as usize) * 4;
+                    if f.buffer[src + 3] != 0 {
+                        canvas[dst..dst + 4].copy_from_slice(&f.buffer[src..src + 4]);
+                    }
+                }
+            }
+            let expected = &frames[count.min(5)];
+            // A few colours: the palette holds them exactly or nearly.
+            let worst = canvas
+                .iter()
+                .zip(expected)
+                .map(|(a, b)| a.abs_diff(*b))
+                .max()
+                .unwrap();
+            assert!(worst <= 8, "frame {count} differs by {worst}");
+            count += 1;
+        }
+        assert_eq!(count, 7);
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn png_folder_appears_only_when_complete_and_replaces_old_frames() {
+        let dir = scratch("png");
+        let out = dir.join("frames");
+        // An abandoned render (dropped without finishing) leaves nothing.
+        {
+            let mut sink = open_sink(Format::Pngs, &out, (16, 8), 10, false).unwrap();
+            let f = frame(16, 8, 0, 255);
+            sink.frame(Frame {
+                width: 16,
+                height: 8,
+                rgba: &f,
+            })
+            .unwrap();
+        }
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        for n in [3, 2] {
+            let mut sink = open_sink(Format::Pngs, &out, (16, 8), 10, true).unwrap();
+            for i in 0..n {
+                let f = frame(16, 8, i, 0);
+                sink.frame(Frame {
+                    width: 16,
+                    height: 8,
+                    rgba: &f,
+                })
+                .unwrap();
+            }
+            sink.finish().unwrap();
+        }
+        let mut names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![png_name(0), png_name(1)],
+            "the second render replaced the first"
+        );
+        let decoder = png::Decoder::new(std::io::BufReader::new(
+            std::fs::File::open(out.join(png_name(1))).unwrap(),
+        ));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(
+            (info.width, info.height, info.color_type),
+            (16, 8, png::ColorType::Rgba)
+        );
+        assert_eq!(&buf[..4], &[20, 23, 28, 0], "transparent background kept");
+        // A folder holding something else is refused.
+        std::fs::write(out.join("notes.txt"), "keep me").unwrap();
+        let e = open_sink(Format::Pngs, &out, (16, 8), 10, false)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("notes.txt"), "{e}");
+        assert!(out.join("notes.txt").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn video_without_ffmpeg_says_how_to_get_it() {
+        let message = no_ffmpeg_message(Path::new("talk.mp4"));
+        assert!(message.contains("apt install ffmpeg") && message.contains("--out frames/"));
+        let args = ffmpeg_args(Format::Mp4, (640, 360), 30, false, Path::new("x.mp4"));
+        let joined = args.join(" ");
+        assert!(joined.contains("-s 640x360 -framerate 30 -i -"), "{joined}");
+        assert!(joined.ends_with("-f mp4 x.mp4"), "{joined}");
+    }
+
+    #[test]
+    fn progress_line_counts_frames_and_time_left() {
+        let line = Progress::line(50, 200, 10.0);
+        assert!(line.contains("50/200 frames"), "{line}");
+        assert!(line.contains("5.0 fps"), "{line}");
+        assert!(line.contains("0:30 left"), "{line}");
+        assert!(line.starts_with("[######......"), "{line}");
+    }
+}
