@@ -114,6 +114,13 @@ fn headless_app(job: RenderJob) -> (App, Handle<Image>) {
                 level: bevy::log::Level::WARN,
                 ..default()
             })
+            // Mesh instances built on the CPU: with software Vulkan the GPU's compute pass
+            // for them cost four times the rest of a frame; on a GPU it makes no difference
+            // at these counts.
+            .set(bevy::pbr::PbrPlugin {
+                use_gpu_instance_buffer_builder: false,
+                ..default()
+            })
             .disable::<WinitPlugin>()
             .disable::<PipelinedRenderingPlugin>(),
     );
@@ -226,8 +233,14 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     for _ in 0..3 {
         step(&mut app);
     }
-    // Now that egui knows the screen's size.
-    app.world_mut().resource_mut::<Player>().warm_text = true;
+    // Now that egui knows the screen's size: forget the areas it sized before it did, and
+    // lay out every text.
+    let world = app.world_mut();
+    let mut contexts = world.query::<&mut bevy_egui::EguiContext>();
+    for mut context in contexts.iter_mut(world) {
+        context.get_mut().memory_mut(|m| m.reset_areas());
+    }
+    world.resource_mut::<Player>().warm_text = true;
     let mut previous: Option<Vec<u8>> = None;
     let mut settled = false;
     for k in 0..120 {

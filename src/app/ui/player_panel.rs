@@ -75,29 +75,23 @@ pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
 pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     let rect = ctx.viewport_rect();
     let cx = left + (rect.width() - left) / 2.0;
+    let Some(frame) = &player.frame else { return };
     if player.warm_text {
-        // Every text, unseen: egui has its glyphs and its size before it first shows.
+        // Every text not on screen, unseen: egui has its glyphs and its size before it
+        // first shows (one area per text: drawing the one on screen twice would clash).
         let (titles, captions) = player.loaded.timeline.texts();
-        for t in titles {
-            title_area(
-                ctx,
-                t,
-                0,
-                egui::pos2(cx, rect.height() * 0.22),
-                rect.width(),
-            );
+        let shown = |t: &Option<crate::scene::timeline::Text>, text: &str| {
+            t.as_ref().is_some_and(|t| t.text == text)
+        };
+        let title_at = egui::pos2(cx, rect.height() * 0.22);
+        let caption_at = egui::pos2(cx, rect.height() - bottom - 24.0);
+        for t in titles.into_iter().filter(|t| !shown(&frame.title, t)) {
+            title_area(ctx, t, 0, title_at, rect.width());
         }
-        for t in captions {
-            caption_area(
-                ctx,
-                t,
-                0,
-                egui::pos2(cx, rect.height() - bottom - 24.0),
-                rect.width(),
-            );
+        for t in captions.into_iter().filter(|t| !shown(&frame.caption, t)) {
+            caption_area(ctx, t, 0, caption_at, rect.width());
         }
     }
-    let Some(frame) = &player.frame else { return };
     if let Some(title) = &frame.title {
         let alpha = (title.alpha * 255.0) as u8;
         title_area(

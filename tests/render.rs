@@ -1,0 +1,228 @@
+//! `spacefold render`, driven as a user drives it: a real process rendering a shipped scene
+//! headless (no display; software Vulkan where there is no GPU), real files checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Mutex;
+
+/// One render at a time: the software renderer takes every core.
+static RENDERER: Mutex<()> = Mutex::new(());
+
+fn spacefold(args: &[&str]) -> Output {
+    let _one = RENDERER.lock().unwrap_or_else(|e| e.into_inner());
+    Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(args)
+        // Headless: no display, whatever the shell running the tests has.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the binary runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spacefold-render-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Decodes a PNG: (width, height, colour type, pixels).
+fn decode_png(path: &Path) -> (u32, u32, png::ColorType, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, info.color_type, buf)
+}
+
+/// relu-fold from 2.5 s to 4 s at 4 fps: the first layer's W·a turns the plane, so every
+/// frame moves.
+fn render_moving_part(out: &Path) -> Output {
+    spacefold(&[
+        "render",
+        "relu-fold",
+        "--out",
+        out.to_str().unwrap(),
+        "--size",
+        "192x108",
+        "--fps",
+        "4",
+        "--from",
+        "2.5",
+        "--to",
+        "4",
+    ])
+}
+
+#[test]
+fn png_frames_are_counted_sized_moving_and_the_same_every_run() {
+    let dir = temp_dir("pngs");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    for out in [&a, &b] {
+        let result = render_moving_part(out);
+        assert!(result.status.success(), "{}", stderr(&result));
+        assert!(stderr(&result).contains("frames/s"), "{}", stderr(&result));
+    }
+    // 2.5, 2.75, ..., 4.0: seven frames.
+    let expected: Vec<String> = (0..7).map(|i| format!("frame-{i:05}.png")).collect();
+    assert_eq!(names(&a), expected);
+    assert_eq!(names(&b), expected);
+    let frames: Vec<_> = expected.iter().map(|n| decode_png(&a.join(n))).collect();
+    for (w, h, color, pixels) in &frames {
+        assert_eq!((*w, *h, *color), (192, 108, png::ColorType::Rgb));
+        // Something is drawn: not one flat colour.
+        assert!(pixels.chunks(3).any(|p| p != &pixels[..3]));
+    }
+    for pair in frames.windows(2) {
+        assert_ne!(pair[0].3, pair[1].3, "the scene moves between these frames");
+    }
+    for name in &expected {
+        assert_eq!(
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            "{name}: the same bytes in both runs"
+        );
+    }
+    assert_eq!(
+        names(&dir),
+        vec!["a", "b"],
+        "no temporary folder left behind"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn transparent_frames_keep_their_alpha() {
+    let dir = temp_dir("alpha");
+    let out = dir.join("frames");
+    let result = spacefold(&[
+        "render",
+        "relu-fold",
+        "--out",
+        out.to_str().unwrap(),
+        "--size",
+        "160x90",
+        "--from",
+        "3",
+        "--to",
+        "3",
+        "--transparent",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert_eq!(names(&out), vec!["frame-00000.png"]);
+    let (_, _, color, pixels) = decode_png(&out.join("frame-00000.png"));
+    assert_eq!(color, png::ColorType::Rgba);
+    let alphas: Vec<u8> = pixels.chunks(4).map(|p| p[3]).collect();
+    assert_eq!(alphas[0], 0, "the background is transparent");
+    assert!(alphas.contains(&255), "the points are opaque");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn gif_decodes_with_the_right_frame_count() {
+    let dir = temp_dir("gif");
+    let out = dir.join("clip.gif");
+    let result = spacefold(&[
+        "render",
+        "relu-fold",
+        "--out",
+        out.to_str().unwrap(),
+        "--size",
+        "160x90",
+        "--fps",
+        "5",
+        "--from",
+        "2.5",
+        "--to",
+        "3.5",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options
+        .read_info(std::fs::File::open(&out).unwrap())
+        .unwrap();
+    assert_eq!((decoder.width(), decoder.height()), (160, 90));
+    assert_eq!(decoder.repeat(), gif::Repeat::Infinite, "it loops");
+    let mut delays = vec![];
+    while let Some(frame) = decoder.read_next_frame().unwrap() {
+        delays.push(frame.delay);
+    }
+    // 2.5, 2.7, ..., 3.5 s: six frames, a fifth of a second each.
+    assert_eq!(delays, vec![20; 6]);
+    assert_eq!(
+        names(&dir),
+        vec!["clip.gif"],
+        "no temporary file left behind"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn video_without_ffmpeg_exits_2_and_writes_nothing() {
+    let dir = temp_dir("video");
+    let out = dir.join("talk.mp4");
+    let empty = dir.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let result = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["render", "relu-fold", "--out", out.to_str().unwrap()])
+        .env("PATH", &empty)
+        .env_remove("SPACEFOLD_FFMPEG")
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("needs ffmpeg"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(
+        stderr(&result).contains("--out frames/"),
+        "{}",
+        stderr(&result)
+    );
+    assert_eq!(names(&dir), vec!["empty-path"], "nothing written");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_requests_are_refused_before_rendering() {
+    let dir = temp_dir("bad");
+    let gif = dir.join("x.gif");
+    let gif = gif.to_str().unwrap();
+    for (args, said) in [
+        (vec!["--from", "5", "--to", "2"], "--from 5 --to 2"),
+        (vec!["--to", "99"], "runs from 0 to"),
+        (vec!["--shot", "intro"], "no shots"),
+        (vec!["--size", "wide"], "--size `wide`"),
+    ] {
+        let mut all = vec!["render", "relu-fold", "--out", gif];
+        all.extend(args);
+        let result = spacefold(&all);
+        assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+        assert!(
+            stderr(&result).contains(said),
+            "{said}: {}",
+            stderr(&result)
+        );
+    }
+    let result = spacefold(&["render", "relu-fold", "--out", "clip.avi"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("`.avi`"), "{}", stderr(&result));
+    assert!(names(&dir).is_empty(), "nothing written");
+    std::fs::remove_dir_all(dir).unwrap();
+}
