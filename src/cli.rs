@@ -100,6 +100,11 @@ pub enum Command {
         /// Render one shot of the scene, by name.
         #[arg(long, value_name = "NAME")]
         shot: Option<String>,
+        /// Edge smoothing: msaa (4x multisampling, as the window) or none (faster on a
+        /// software renderer, for drafts).
+        #[cfg(feature = "app")]
+        #[arg(long, value_enum, default_value = "msaa")]
+        antialias: crate::app::render::Antialias,
     },
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
     Check {
@@ -110,8 +115,12 @@ pub enum Command {
     /// Benchmarks that print figures: `landscape` times rebuilding the five output surfaces
     /// of a 2-100-5 network (height fields, meshes, colours).
     Bench {
-        /// What to time: `landscape`.
+        /// What to time: `landscape` (surface rebuilds) or `startup` (process start to the
+        /// first frame showing a scene, in a window).
         what: String,
+        /// For `startup`: the scene (a file or a bundled name).
+        #[arg(long, default_value = "relu-fold")]
+        scene: PathBuf,
         /// Samples along each side of a surface.
         #[arg(long, default_value_t = 256)]
         resolution: usize,
@@ -290,16 +299,44 @@ pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
     Ok(Only::try_parse_from(all)?.setup)
 }
 
-#[cfg(feature = "app")]
-fn play(
-    file: &Path,
+/// How `play` opens a scene.
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
+struct PlayOptions {
     present: bool,
     cue: Option<usize>,
     windowed: bool,
     screenshot: Option<PathBuf>,
     screenshot_after: f32,
-    size: &str,
-) -> Result<ExitCode, UsageError> {
+    size: String,
+    startup_probe: Option<Instant>,
+}
+
+impl Default for PlayOptions {
+    fn default() -> Self {
+        PlayOptions {
+            present: false,
+            cue: None,
+            windowed: false,
+            screenshot: None,
+            screenshot_after: 2.0,
+            size: "1280x800".into(),
+            startup_probe: None,
+        }
+    }
+}
+
+#[cfg(feature = "app")]
+fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
+    let PlayOptions {
+        present,
+        cue,
+        windowed,
+        screenshot,
+        screenshot_after,
+        size,
+        startup_probe,
+    } = o;
+    let size = size.as_str();
     use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
     let loaded =
         crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?;
@@ -341,20 +378,13 @@ fn play(
         },
         player: Some(player),
         fullscreen: present && !windowed,
+        startup_probe,
     });
     Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "app"))]
-fn play(
-    _: &Path,
-    _: bool,
-    _: Option<usize>,
-    _: bool,
-    _: Option<PathBuf>,
-    _: f32,
-    _: &str,
-) -> Result<ExitCode, UsageError> {
+fn play(_: &Path, _: PlayOptions) -> Result<ExitCode, UsageError> {
     Err(UsageError(
         "this build has no window (built without the `app` feature)".into(),
     ))
@@ -371,6 +401,8 @@ struct RenderArgs {
     to: Option<f32>,
     transparent: bool,
     shot: Option<String>,
+    #[cfg(feature = "app")]
+    antialias: crate::app::render::Antialias,
 }
 
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
@@ -510,11 +542,13 @@ fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
             },
             player: Some(player),
             fullscreen: false,
+            startup_probe: None,
         },
         size: plan.size,
         fps: plan.fps,
         times,
         transparent: args.transparent,
+        antialias: args.antialias,
     };
     match crate::app::render::render(job, sink) {
         Ok(report) => {
@@ -576,13 +610,29 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn bench(what: &str, resolution: usize, repeat: usize) -> Result<ExitCode, UsageError> {
+fn bench(
+    what: &str,
+    scene: &Path,
+    resolution: usize,
+    repeat: usize,
+) -> Result<ExitCode, UsageError> {
     match what {
         "landscape" => {
             crate::landscape::bench(resolution.clamp(2, 2048), repeat);
             Ok(ExitCode::SUCCESS)
         }
-        other => Err(UsageError(format!("bench `{other}`: expected `landscape`"))),
+        "startup" => play(
+            scene,
+            PlayOptions {
+                present: true,
+                windowed: true,
+                startup_probe: STARTED.get().copied(),
+                ..PlayOptions::default()
+            },
+        ),
+        other => Err(UsageError(format!(
+            "bench `{other}`: expected `landscape` or `startup`"
+        ))),
     }
 }
 
@@ -743,8 +793,12 @@ impl Setup {
     }
 }
 
+/// When `main` started: `bench startup` measures from here.
+static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
+    STARTED.get_or_init(Instant::now);
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Data { name, params, csv }) => write_data(&name, &params, csv.as_deref()),
@@ -775,6 +829,8 @@ pub fn main() -> ExitCode {
             to,
             transparent,
             shot,
+            #[cfg(feature = "app")]
+            antialias,
         }) => render(&RenderArgs {
             file,
             out,
@@ -784,6 +840,8 @@ pub fn main() -> ExitCode {
             to,
             transparent,
             shot,
+            #[cfg(feature = "app")]
+            antialias,
         }),
         Some(Command::Play {
             file,
@@ -795,18 +853,22 @@ pub fn main() -> ExitCode {
             size,
         }) => play(
             &file,
-            present,
-            cue,
-            windowed,
-            screenshot,
-            screenshot_after,
-            &size,
+            PlayOptions {
+                present,
+                cue,
+                windowed,
+                screenshot,
+                screenshot_after,
+                size,
+                startup_probe: None,
+            },
         ),
         Some(Command::Bench {
             what,
+            scene,
             resolution,
             repeat,
-        }) => bench(&what, resolution, repeat),
+        }) => bench(&what, &scene, resolution, repeat),
         None => open_window(&cli.setup, &cli.window),
     };
     match result {
@@ -1008,6 +1070,7 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         landscape,
         player: None,
         fullscreen: false,
+        startup_probe: None,
     });
     Ok(ExitCode::SUCCESS)
 }

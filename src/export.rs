@@ -492,6 +492,8 @@ pub fn ffmpeg_args(
             [
                 "-c:v",
                 "libx264",
+                "-preset",
+                "veryfast",
                 "-crf",
                 "18",
                 "-pix_fmt",

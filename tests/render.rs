@@ -226,3 +226,54 @@ fn bad_requests_are_refused_before_rendering() {
     assert!(names(&dir).is_empty(), "nothing written");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_shot_renders_only_its_own_span() {
+    let dir = temp_dir("shot");
+    let scene = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/render/two-shots.ron");
+    let render = |shot: &str, out: &Path| {
+        spacefold(&[
+            "render",
+            scene,
+            "--out",
+            out.to_str().unwrap(),
+            "--size",
+            "128x72",
+            "--fps",
+            "4",
+            "--shot",
+            shot,
+        ])
+    };
+    let (opening, layer) = (dir.join("opening"), dir.join("layer"));
+    for (shot, out) in [("opening", &opening), ("layer", &layer)] {
+        let result = render(shot, out);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+    // Each shot lasts 1 s: 0, 0.25, ..., 1.0.
+    assert_eq!(names(&opening).len(), 5);
+    assert_eq!(names(&layer).len(), 5);
+    let still: Vec<_> = names(&opening)
+        .iter()
+        .map(|n| decode_png(&opening.join(n)).3)
+        .collect();
+    let moving: Vec<_> = names(&layer)
+        .iter()
+        .map(|n| decode_png(&layer.join(n)).3)
+        .collect();
+    // The opening holds the input still (only its caption fades); the layer shot moves
+    // the points from the first frame to the last.
+    assert_ne!(moving[0], moving[4]);
+    assert_eq!(
+        still[4], moving[0],
+        "the second shot starts where the first ends"
+    );
+    let result = render("nope", &dir.join("x"));
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        stderr(&result).contains("opening, layer"),
+        "{}",
+        stderr(&result)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -14,6 +14,7 @@ mod palette;
 pub mod player;
 pub mod points;
 pub mod render;
+mod startup;
 mod ui;
 
 use crate::cli::Resolved;
@@ -58,6 +59,8 @@ pub struct AppOptions {
     pub player: Option<player::Player>,
     /// Open full screen.
     pub fullscreen: bool,
+    /// Print how long until the first frame shows the scene, then quit (`bench startup`).
+    pub startup_probe: Option<std::time::Instant>,
 }
 
 /// The view the window opens on.
@@ -194,6 +197,10 @@ fn configure(app: &mut App, options: AppOptions) {
     if let Some(frames) = options.bench_frames {
         app.insert_resource(frame_stats::FrameBench::new(frames, 10))
             .add_plugins(frame_stats::plugin);
+    }
+    if let Some(started) = options.startup_probe {
+        app.insert_resource(startup::StartupProbe { started })
+            .add_plugins(startup::plugin);
     }
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::CaptureRequest {

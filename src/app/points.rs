@@ -6,9 +6,22 @@ use super::explorer::Explorer;
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
+use bevy::render::render_resource::AsBindGroup;
+use bevy::shader::ShaderRef;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Update, respawn_points);
+    app.world_mut()
+        .resource_mut::<Assets<Shader>>()
+        .insert(
+            POINT_SHADER.id(),
+            Shader::from_wgsl(
+                include_str!("../../assets/shaders/point.wgsl"),
+                "shaders/point.wgsl",
+            ),
+        )
+        .expect("a fixed id");
+    app.add_plugins(MaterialPlugin::<PointMaterial>::default())
+        .add_systems(Update, respawn_points);
 }
 
 /// A data point's place in its set.
@@ -22,58 +35,56 @@ pub struct DataPoint {
     pub class: u32,
 }
 
-/// A disc (or a ring, when `hole > 0`) of radius 1 in `fill`, with a rim in `rim`, built with
-/// vertex colours so that one white unlit material serves every class.
-fn point_mesh(fill: Color, rim: Color, hole: f32) -> Mesh {
-    // Few segments: at the size points are drawn, 12 look round, and software renderers
-    // (the tests' lavapipe) pay for every triangle of every point.
-    const SEGMENTS: u32 = 12;
-    let (fill, rim) = (
-        fill.to_linear().to_f32_array(),
-        rim.to_linear().to_f32_array(),
-    );
-    let mut positions = Vec::new();
-    let mut colors = Vec::new();
-    let mut indices = Vec::new();
-    // Three rings of vertices: the hole's edge (or centre), the fill's edge, the rim's edge.
-    let radii = [hole, 0.78, 1.0];
-    let ring_colors = [fill, fill, rim];
-    for (r, c) in radii.iter().zip(ring_colors) {
-        for s in 0..SEGMENTS {
-            let a = s as f32 / SEGMENTS as f32 * std::f32::consts::TAU;
-            positions.push([r * a.cos(), r * a.sin(), 0.0]);
-            colors.push(c);
-        }
+/// The material of points: a disc or a ring with a rim, cut out of a quad by the shader
+/// `assets/shaders/point.wgsl` (compiled into the binary). Two triangles a point: software
+/// renderers (the tests' lavapipe) pay for every triangle of every point.
+#[derive(Asset, TypePath, AsBindGroup, Debug, Clone)]
+pub struct PointMaterial {
+    /// Fill colour (linear).
+    #[uniform(0)]
+    pub fill: LinearRgba,
+    /// Rim colour (linear).
+    #[uniform(1)]
+    pub rim: LinearRgba,
+    /// x: the hole's radius (0 for a disc), y: where the rim starts (radius 1 = the edge).
+    #[uniform(2)]
+    pub shape: Vec4,
+}
+
+const POINT_SHADER: Handle<Shader> =
+    bevy::asset::uuid_handle!("5f0c2f3e-8d7b-4c61-9a52-3b7e1d6a9c40");
+
+impl Material for PointMaterial {
+    fn fragment_shader() -> ShaderRef {
+        POINT_SHADER.into()
     }
-    // The rim band takes the rim colour on both of its edges.
-    for s in 0..SEGMENTS {
-        positions.push(positions[(SEGMENTS + s) as usize]);
-        colors.push(rim);
+
+    fn alpha_mode(&self) -> AlphaMode {
+        AlphaMode::AlphaToCoverage
     }
-    let band = |inner: u32, outer: u32, indices: &mut Vec<u32>| {
-        for s in 0..SEGMENTS {
-            let n = (s + 1) % SEGMENTS;
-            indices.extend_from_slice(&[
-                inner + s,
-                outer + s,
-                outer + n,
-                inner + s,
-                outer + n,
-                inner + n,
-            ]);
-        }
-    };
-    band(0, SEGMENTS, &mut indices);
-    band(3 * SEGMENTS, 2 * SEGMENTS, &mut indices);
-    let normals = vec![[0.0, 0.0, 1.0]; positions.len()];
+}
+
+/// A square from -1 to 1 facing +z, UVs 0..1.
+fn point_quad() -> Mesh {
     Mesh::new(
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::default(),
     )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colors)
-    .with_inserted_indices(Indices::U32(indices))
+    .with_inserted_attribute(
+        Mesh::ATTRIBUTE_POSITION,
+        vec![
+            [-1.0, -1.0, 0.0],
+            [1.0, -1.0, 0.0],
+            [1.0, 1.0, 0.0],
+            [-1.0, 1.0, 0.0],
+        ],
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0, 0.0, 1.0]; 4])
+    .with_inserted_attribute(
+        Mesh::ATTRIBUTE_UV_0,
+        vec![[0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]],
+    )
+    .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
 }
 
 /// Where a point sits in the plane view: its input-plane position, test points just above
@@ -118,8 +129,8 @@ fn respawn_points(
     mut shown: Local<u64>,
     existing: Query<Entity, With<DataPoint>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-    mut white: Local<Option<Handle<StandardMaterial>>>,
+    mut materials: ResMut<Assets<PointMaterial>>,
+    mut quad: Local<Option<Handle<Mesh>>>,
 ) {
     if *shown == explorer.data_version {
         return;
@@ -128,28 +139,26 @@ fn respawn_points(
     for e in &existing {
         commands.entity(e).despawn();
     }
-    let white = white
-        .get_or_insert_with(|| {
-            materials.add(StandardMaterial {
-                base_color: Color::WHITE,
-                unlit: true,
-                ..default()
-            })
-        })
-        .clone();
-    let rim = Color::srgb(0.05, 0.05, 0.07);
+    let quad = quad.get_or_insert_with(|| meshes.add(point_quad())).clone();
+    let rim = Color::srgb(0.05, 0.05, 0.07).to_linear();
     let classes = explorer.classes() as u32;
+    // Training points are discs, test points rings.
+    let material = |k: u32, hole: f32| PointMaterial {
+        fill: class_color(k).to_linear(),
+        rim,
+        shape: Vec4::new(hole, 0.78, 0.0, 0.0),
+    };
     let discs: Vec<_> = (0..classes)
-        .map(|k| meshes.add(point_mesh(class_color(k), rim, 0.0)))
+        .map(|k| materials.add(material(k, 0.0)))
         .collect();
     let rings: Vec<_> = (0..classes)
-        .map(|k| meshes.add(point_mesh(class_color(k), rim, 0.45)))
+        .map(|k| materials.add(material(k, 0.45)))
         .collect();
     let mut batch = Vec::with_capacity(explorer.train.len() + explorer.test.len());
     for (data, test) in [(&explorer.train, false), (&explorer.test, true)] {
         for i in 0..data.len() {
             let class = data.y[i];
-            let mesh =
+            let look =
                 if test { &rings } else { &discs }[class as usize % classes as usize].clone();
             batch.push((
                 DataPoint {
@@ -157,8 +166,8 @@ fn respawn_points(
                     test,
                     class,
                 },
-                Mesh3d(mesh),
-                MeshMaterial3d(white.clone()),
+                Mesh3d(quad.clone()),
+                MeshMaterial3d(look),
                 plane_transform(&explorer, i, test).expect("an index of this set"),
             ));
         }
