@@ -643,7 +643,12 @@ fn spawn_boundary_planes(
 }
 
 fn triangle_mesh(triangles: &[[[f32; 3]; 3]]) -> Mesh {
-    let positions: Vec<[f32; 3]> = triangles.iter().flatten().copied().collect();
+    let mut positions: Vec<[f32; 3]> = triangles.iter().flatten().copied().collect();
+    if positions.is_empty() {
+        // One degenerate triangle: the renderer allocates no room for an empty mesh, then
+        // logs an error when asked to copy it.
+        positions = vec![[0.0; 3]; 3];
+    }
     let normals = vec![[0.0, 0.0, 1.0]; positions.len()];
     let indices = (0..positions.len() as u32).collect();
     Mesh::new(
