@@ -113,7 +113,8 @@ pub enum Command {
         files: Vec<PathBuf>,
     },
     /// Benchmarks that print figures: `landscape` times rebuilding the five output surfaces
-    /// of a 2-100-5 network (height fields, meshes, colours).
+    /// of a 2-100-5 network; `startup` times process start to the first frame that shows a
+    /// scene, in a window.
     Bench {
         /// What to time: `landscape` (surface rebuilds) or `startup` (process start to the
         /// first frame showing a scene, in a window).

@@ -43,7 +43,7 @@ pub struct RenderJob {
 pub enum Antialias {
     /// 4x multisampling, as the window draws.
     Msaa,
-    /// None: jagged edges, about twice as fast on a software renderer.
+    /// No smoothing: jagged edges, about twice as fast on a software renderer.
     None,
 }
 
