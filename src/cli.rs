@@ -3,7 +3,7 @@
 use crate::nn::data::{DataOptions, Dataset, DatasetSpec};
 use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig, Trainer, evaluate};
 use clap::{Args, Parser, Subcommand};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -326,42 +326,21 @@ impl Default for PlayOptions {
     }
 }
 
+/// The window's set-up for a scene (`play` and `render`): the scene's data and network, the
+/// player holding it, the layers view with its grid; nothing trains.
 #[cfg(feature = "app")]
-fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
-    let PlayOptions {
-        present,
-        cue,
-        windowed,
-        screenshot,
-        screenshot_after,
-        size,
-        startup_probe,
-    } = o;
-    let size = size.as_str();
+fn scene_options(player: crate::app::player::Player, size: (u32, u32)) -> crate::app::AppOptions {
     use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
-    let loaded =
-        crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?;
-    let cues = loaded.timeline.cues().len();
-    if let Some(c) = cue
-        && (c == 0 || c > cues)
-    {
-        return Err(UsageError(format!(
-            "--cue {c}: the scene has {cues} cue(s), counted from 1"
-        )));
-    }
-    let (w, h) = parse_pair(size, "--size", false)?;
-    let resolved = crate::app::player::resolved_for(&loaded);
-    let player = crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue);
-    crate::app::run(AppOptions {
-        resolved,
+    AppOptions {
+        resolved: crate::app::player::resolved_for(&player.loaded),
         seed: 0,
         training: false,
         train_epochs: 0,
         heatmap_resolution: 96,
         bench_frames: None,
-        screenshot,
-        screenshot_after,
-        size: (w, h),
+        screenshot: None,
+        screenshot_after: 0.0,
+        size,
         layers: LayersOptions {
             view: StartView::Layers,
             position: 0.0,
@@ -378,8 +357,42 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
             split: false,
         },
         player: Some(player),
+        fullscreen: false,
+        startup_probe: None,
+    }
+}
+
+#[cfg(feature = "app")]
+fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
+    let PlayOptions {
+        present,
+        cue,
+        windowed,
+        screenshot,
+        screenshot_after,
+        size,
+        startup_probe,
+    } = o;
+    let size = size.as_str();
+    use crate::app::AppOptions;
+    let loaded =
+        crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?;
+    let cues = loaded.timeline.cues().len();
+    if let Some(c) = cue
+        && (c == 0 || c > cues)
+    {
+        return Err(UsageError(format!(
+            "--cue {c}: the scene has {cues} cue(s), counted from 1"
+        )));
+    }
+    let (w, h) = parse_pair(size, "--size", false)?;
+    let player = crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue);
+    crate::app::run(AppOptions {
+        screenshot,
+        screenshot_after,
         fullscreen: present && !windowed,
         startup_probe,
+        ..scene_options(player, (w, h))
     });
     Ok(ExitCode::SUCCESS)
 }
@@ -481,7 +494,6 @@ fn plan_render(
 
 #[cfg(feature = "app")]
 fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
-    use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
     use crate::export::{ExportError, frame_times, open_sink};
     let loaded =
         crate::scene::load_path_or_name(&args.file, true).map_err(|e| UsageError(e.to_string()))?;
@@ -513,38 +525,9 @@ fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
         args.file.display(),
         args.out.display()
     );
-    let resolved = crate::app::player::resolved_for(&loaded);
     let player = crate::app::player::Player::new(args.file.clone(), loaded, true, None);
     let job = crate::app::render::RenderJob {
-        options: AppOptions {
-            resolved,
-            seed: 0,
-            training: false,
-            train_epochs: 0,
-            heatmap_resolution: 96,
-            bench_frames: None,
-            screenshot: None,
-            screenshot_after: 0.0,
-            size: plan.size,
-            layers: LayersOptions {
-                view: StartView::Layers,
-                position: 0.0,
-                play: false,
-                looping: false,
-                dims: 2,
-                rotate: false,
-                grid_lines: 24,
-                grid_samples: 128,
-            },
-            landscape: LandscapeOptions {
-                view: Default::default(),
-                top: false,
-                split: false,
-            },
-            player: Some(player),
-            fullscreen: false,
-            startup_probe: None,
-        },
+        options: scene_options(player, plan.size),
         size: plan.size,
         fps: plan.fps,
         times,
@@ -915,37 +898,6 @@ pub fn describe(net: &Network) -> String {
     format!("{} {}", sizes.join("-"), acts.join("/"))
 }
 
-/// Progress on a terminal: one line rewritten in place, at most ten times a second; on a
-/// pipe, a line every tenth of the run.
-struct Progress {
-    tty: bool,
-    total: usize,
-    last: Instant,
-}
-
-impl Progress {
-    fn update(&mut self, epoch: usize, loss: f64) {
-        if self.tty {
-            if self.last.elapsed().as_millis() >= 100 || epoch == self.total {
-                self.last = Instant::now();
-                let width = 30;
-                let done = width * epoch / self.total.max(1);
-                eprint!(
-                    "\r[{}{}] epoch {epoch}/{} loss {loss:.5}",
-                    "#".repeat(done),
-                    " ".repeat(width - done),
-                    self.total
-                );
-                if epoch == self.total {
-                    eprintln!();
-                }
-            }
-        } else if self.total >= 10 && epoch.is_multiple_of(self.total / 10) {
-            eprintln!("epoch {epoch}/{} loss {loss:.5}", self.total);
-        }
-    }
-}
-
 fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, UsageError> {
     let r = setup.resolve()?;
     eprintln!(
@@ -962,13 +914,19 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
         }
     );
     let mut trainer = Trainer::new(r.network.clone(), r.config.clone())?;
-    let mut progress = Progress {
-        tty: std::io::stderr().is_terminal(),
-        total: r.epochs,
-        last: Instant::now(),
-    };
+    let mut progress = crate::progress::Progress::new(r.epochs);
     let start = Instant::now();
-    let outcome = trainer.run(&r.train, r.epochs, |s| progress.update(s.epoch, s.loss));
+    let outcome = trainer.run(&r.train, r.epochs, |s| {
+        progress.update(s.epoch, |on_terminal, _| {
+            let said = format!("epoch {}/{} loss {:.5}", s.epoch, r.epochs, s.loss);
+            if on_terminal {
+                let bar = crate::progress::bar(s.epoch, r.epochs, 30, '#', ' ');
+                format!("[{bar}] {said}")
+            } else {
+                said
+            }
+        })
+    });
     let seconds = start.elapsed().as_secs_f64();
     if let Err(e) = outcome {
         eprintln!("\nerror: {e}");

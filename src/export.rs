@@ -3,10 +3,9 @@
 //! and renamed into place only when the last frame is in: a failed or interrupted render
 //! leaves nothing half-written behind.
 
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::time::Instant;
 
 /// What `--out` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,21 +113,40 @@ pub fn no_ffmpeg_message(out: &Path) -> String {
     )
 }
 
-/// A temporary path beside `out`, hidden, keeping its extension (ffmpeg reads it).
-fn temporary_beside(out: &Path) -> PathBuf {
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "render".into());
-    let ext = out
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    dir.join(format!(".{stem}.partial-{}{ext}", std::process::id()))
+/// An output written under a temporary name beside its destination: `commit` renames it
+/// into place; dropped uncommitted, it is removed (a file, or a whole folder).
+struct Staged {
+    out: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    fn beside(out: &Path) -> Staged {
+        Staged {
+            out: out.to_path_buf(),
+            tmp: crate::io::temporary_beside(out),
+            committed: false,
+        }
+    }
+
+    fn commit(&mut self) -> std::io::Result<()> {
+        std::fs::rename(&self.tmp, &self.out)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = if self.tmp.is_dir() {
+                std::fs::remove_dir_all(&self.tmp)
+            } else {
+                std::fs::remove_file(&self.tmp)
+            };
+        }
+    }
 }
 
 /// A frame: `width * height` RGBA pixels, row by row from the top.
@@ -182,11 +200,9 @@ fn is_frame_name(name: &str) -> bool {
 
 /// Numbered PNGs in a folder (RGB, or RGBA when transparent).
 pub struct PngFolder {
-    out: PathBuf,
-    tmp: PathBuf,
     transparent: bool,
     written: usize,
-    done: bool,
+    staged: Staged,
 }
 
 impl PngFolder {
@@ -213,15 +229,14 @@ impl PngFolder {
             }
         }
         let out = PathBuf::from(out.to_string_lossy().trim_end_matches(['/', '\\']));
-        let tmp = temporary_beside(&out);
-        std::fs::create_dir_all(&tmp)
-            .map_err(|e| ExportError::Other(format!("cannot create {}: {e}", tmp.display())))?;
+        let staged = Staged::beside(&out);
+        std::fs::create_dir_all(&staged.tmp).map_err(|e| {
+            ExportError::Other(format!("cannot create {}: {e}", staged.tmp.display()))
+        })?;
         Ok(PngFolder {
-            out,
-            tmp,
             transparent,
             written: 0,
-            done: false,
+            staged,
         })
     }
 }
@@ -260,27 +275,17 @@ pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
 impl Sink for PngFolder {
     fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
         let bytes = encode_png(&frame, self.transparent)?;
-        std::fs::write(self.tmp.join(png_name(self.written)), bytes)?;
+        std::fs::write(self.staged.tmp.join(png_name(self.written)), bytes)?;
         self.written += 1;
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
-        if self.out.exists() {
+        if self.staged.out.exists() {
             // Checked at the start to hold only frames.
-            std::fs::remove_dir_all(&self.out)?;
+            std::fs::remove_dir_all(&self.staged.out)?;
         }
-        std::fs::rename(&self.tmp, &self.out)?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for PngFolder {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.tmp);
-        }
+        Ok(self.staged.commit()?)
     }
 }
 
@@ -298,14 +303,13 @@ pub fn gif_delay(i: usize, fps: u32) -> u16 {
 /// An animated GIF that loops. Each frame gets its own 256-colour palette (NeuQuant), and,
 /// unless transparent, only the rectangle that changed since the previous frame is stored.
 pub struct GifFile {
-    out: PathBuf,
-    tmp: PathBuf,
     encoder: Option<gif::Encoder<BufWriter<std::fs::File>>>,
     fps: u32,
     transparent: bool,
     previous: Option<Vec<u8>>,
     written: usize,
-    done: bool,
+    /// Last: dropped after the encoder has closed its file.
+    staged: Staged,
 }
 
 impl GifFile {
@@ -323,8 +327,8 @@ impl GifFile {
                 u16::MAX
             )));
         }
-        let tmp = temporary_beside(out);
-        let file = std::fs::File::create(&tmp)
+        let staged = Staged::beside(out);
+        let file = std::fs::File::create(&staged.tmp)
             .map_err(|e| ExportError::Other(format!("cannot write {}: {e}", out.display())))?;
         let gif_error = |e: gif::EncodingError| ExportError::Other(e.to_string());
         let mut encoder =
@@ -333,14 +337,12 @@ impl GifFile {
             .set_repeat(gif::Repeat::Infinite)
             .map_err(gif_error)?;
         Ok(GifFile {
-            out: out.to_path_buf(),
-            tmp,
             encoder: Some(encoder),
             fps,
             transparent,
             previous: None,
             written: 0,
-            done: false,
+            staged,
         })
     }
 }
@@ -416,29 +418,18 @@ impl Sink for GifFile {
             .into_inner()
             .map_err(|e| ExportError::Other(e.error().to_string()))?;
         file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.out)?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for GifFile {
-    fn drop(&mut self) {
-        if !self.done {
-            self.encoder = None;
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        drop(file);
+        Ok(self.staged.commit()?)
     }
 }
 
 /// Frames piped to ffmpeg as raw RGBA.
 pub struct Video {
-    out: PathBuf,
-    tmp: PathBuf,
     child: Option<Child>,
     stdin: Option<ChildStdin>,
     errors: Option<std::thread::JoinHandle<String>>,
-    done: bool,
+    /// Last: dropped after ffmpeg has stopped.
+    staged: Staged,
 }
 
 /// ffmpeg's arguments for a video of `format` read as raw RGBA from standard input.
@@ -520,9 +511,9 @@ impl Video {
         fps: u32,
         transparent: bool,
     ) -> Result<Video, ExportError> {
-        let tmp = temporary_beside(out);
+        let staged = Staged::beside(out);
         let mut child = Command::new(ffmpeg)
-            .args(ffmpeg_args(format, size, fps, transparent, &tmp))
+            .args(ffmpeg_args(format, size, fps, transparent, &staged.tmp))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -536,12 +527,10 @@ impl Video {
             text
         });
         Ok(Video {
-            out: out.to_path_buf(),
-            tmp,
             child: Some(child),
             stdin,
             errors: Some(errors),
-            done: false,
+            staged,
         })
     }
 
@@ -574,96 +563,39 @@ impl Sink for Video {
         if !status.success() {
             return Err(self.failure(&format!("failed ({status})")));
         }
-        std::fs::rename(&self.tmp, &self.out)?;
-        self.done = true;
-        Ok(())
+        Ok(self.staged.commit()?)
     }
 }
 
 impl Drop for Video {
+    /// Stops ffmpeg if it still runs (an unfinished render), before the staged file goes.
     fn drop(&mut self) {
-        if !self.done {
-            self.stdin = None;
-            if let Some(mut c) = self.child.take() {
-                let _ = c.kill();
-                let _ = c.wait();
-            }
-            let _ = std::fs::remove_file(&self.tmp);
+        self.stdin = None;
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
         }
     }
 }
 
-/// Progress on standard error: on a terminal one line rewritten in place (frames, frames per
-/// second, time left), at most ten times a second; on a pipe a line every tenth of the run.
-pub struct Progress {
-    total: usize,
-    started: Instant,
-    last_print: Option<Instant>,
-    tty: bool,
-    last_tenth: usize,
-}
-
-impl Progress {
-    /// Starts timing `total` frames.
-    pub fn new(total: usize) -> Progress {
-        Progress {
-            total,
-            started: Instant::now(),
-            last_print: None,
-            tty: std::io::stderr().is_terminal(),
-            last_tenth: 0,
-        }
-    }
-
-    /// The line shown after `done` frames, `elapsed` seconds in.
-    pub fn line(done: usize, total: usize, elapsed: f64) -> String {
-        let width = 24;
-        let filled = width * done / total.max(1);
-        let fps = if elapsed > 0.0 {
-            done as f64 / elapsed
-        } else {
-            0.0
-        };
-        let left = if fps > 0.0 {
-            let s = ((total - done.min(total)) as f64 / fps).round() as u64;
-            format!("{}:{:02} left", s / 60, s % 60)
-        } else {
-            "-:-- left".into()
-        };
-        format!(
-            "[{}{}] {done}/{total} frames  {fps:.1} fps  {left}",
-            "#".repeat(filled),
-            ".".repeat(width - filled)
-        )
-    }
-
-    /// Reports `done` frames written.
-    pub fn update(&mut self, done: usize) {
-        let elapsed = self.started.elapsed().as_secs_f64();
-        if self.tty {
-            let due = self
-                .last_print
-                .is_none_or(|t| t.elapsed().as_millis() >= 100);
-            if due || done == self.total {
-                self.last_print = Some(Instant::now());
-                eprint!("\r{}", Self::line(done, self.total, elapsed));
-                if done == self.total {
-                    eprintln!();
-                }
-            }
-        } else {
-            let tenth = 10 * done / self.total.max(1);
-            if tenth > self.last_tenth || done == self.total {
-                self.last_tenth = tenth;
-                eprintln!("{}", Self::line(done, self.total, elapsed));
-            }
-        }
-    }
-
-    /// Seconds since the start.
-    pub fn elapsed(&self) -> f64 {
-        self.started.elapsed().as_secs_f64()
-    }
+/// The progress line after `done` of `total` frames, `elapsed` seconds in: a bar, frames,
+/// frames per second, time left.
+pub fn frames_line(done: usize, total: usize, elapsed: f64) -> String {
+    let fps = if elapsed > 0.0 {
+        done as f64 / elapsed
+    } else {
+        0.0
+    };
+    let left = if fps > 0.0 {
+        let s = ((total - done.min(total)) as f64 / fps).round() as u64;
+        format!("{}:{:02} left", s / 60, s % 60)
+    } else {
+        "-:-- left".into()
+    };
+    format!(
+        "[{}] {done}/{total} frames  {fps:.1} fps  {left}",
+        crate::progress::bar(done, total, 24, '#', '.')
+    )
 }
 
 #[cfg(test)]
@@ -865,7 +797,7 @@ mod tests {
 
     #[test]
     fn progress_line_counts_frames_and_time_left() {
-        let line = Progress::line(50, 200, 10.0);
+        let line = frames_line(50, 200, 10.0);
         assert!(line.contains("50/200 frames"), "{line}");
         assert!(line.contains("5.0 fps"), "{line}");
         assert!(line.contains("0:30 left"), "{line}");

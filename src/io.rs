@@ -1,23 +1,33 @@
 //! File writing that never leaves a half-written file behind.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically: into a temporary file beside it, then a rename.
-/// Readers see the old file or the new one, never a mix; a failure leaves the old file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// A hidden temporary path beside `path`, unique to this process, keeping its extension
+/// (ffmpeg chooses the container by it): `dir/.name.partial-PID.ext`.
+pub fn temporary_beside(path: &Path) -> PathBuf {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the path names no file"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    dir.join(format!(".{stem}.partial-{}{ext}", std::process::id()))
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file beside it, then a rename.
+/// Readers see the old file or the new one, never a mix; a failure leaves the old file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.file_name().is_none() {
+        return Err(std::io::Error::other("the path names no file"));
+    }
+    let tmp = temporary_beside(path);
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;

@@ -11,6 +11,7 @@ pub mod live;
 pub mod nn;
 pub mod palette;
 pub mod presets;
+pub mod progress;
 pub mod scene;
 
 #[cfg(feature = "app")]

@@ -55,14 +55,19 @@ fn request_screenshot(
 }
 
 fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
-    let rgb = image
+    // Window surfaces may be BGRA: converted, then encoded as the offline render does.
+    let rgba = image
         .clone()
         .try_into_dynamic()
         .map_err(|e| e.to_string())?
-        .to_rgb8();
-    let tmp = path.with_extension("tmp.png");
-    rgb.save(&tmp).map_err(|e| e.to_string())?;
-    std::fs::rename(&tmp, path).map_err(|e| e.to_string())
+        .to_rgba8();
+    let frame = crate::export::Frame {
+        width: rgba.width(),
+        height: rgba.height(),
+        rgba: rgba.as_raw(),
+    };
+    let bytes = crate::export::encode_png(&frame, false).map_err(|e| e.to_string())?;
+    crate::io::write_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
 fn exit_when_saved(state: Res<CaptureState>, mut exit: MessageWriter<AppExit>) {

@@ -5,7 +5,8 @@
 
 use super::AppOptions;
 use super::player::Player;
-use crate::export::{ExportError, Frame, Progress, Sink};
+use crate::export::{ExportError, Frame, Sink, frames_line};
+use crate::progress::Progress;
 use bevy::app::PluginsState;
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::{ImageRenderTarget, RenderTarget};
@@ -88,22 +89,19 @@ pub fn render(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Expor
     }
 }
 
-fn headless_app(job: RenderJob) -> (App, Handle<Image>) {
-    let RenderJob {
-        mut options,
-        size: (w, h),
-        fps,
-        times,
-        transparent,
-        antialias: _,
-    } = job;
+fn headless_app(
+    mut options: AppOptions,
+    (w, h): (u32, u32),
+    fps: u32,
+    transparent: bool,
+    antialias: Antialias,
+) -> (App, Handle<Image>) {
     let scale = (h as f32 / LOGICAL_HEIGHT).max(0.25);
     if let Some(player) = options.player.as_mut() {
         // Presenter mode: no timeline bar; time moves only when the loop sets it.
         player.playing = false;
         player.present = true;
         player.looping = false;
-        player.time = times.first().copied().unwrap_or(0.0);
     }
     let mut app = App::new();
     app.add_plugins(
@@ -142,6 +140,7 @@ fn headless_app(job: RenderJob) -> (App, Handle<Image>) {
             1.0 / fps.max(1) as f64,
         )))
         .insert_resource(Target(handle.clone(), scale))
+        .insert_resource(antialias)
         .add_observer(draw_into_target);
     (app, handle)
 }
@@ -166,14 +165,9 @@ fn draw_into_target(
     camera.insert(bevy::core_pipeline::tonemapping::DebandDither::Disabled);
 }
 
-/// Runs one update and waits for the GPU to finish it.
+/// Runs one update and waits for the GPU to finish it (read-backs then arrive).
 fn step(app: &mut App) {
     app.update();
-    poll(app);
-}
-
-/// Waits for the GPU to finish what it was given (read-backs arrive).
-fn poll(app: &mut App) {
     let device = app.world().resource::<RenderDevice>().wgpu_device();
     let _ = device.poll(PollType::Wait {
         submission_index: None,
@@ -226,27 +220,28 @@ fn unpad(data: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
 }
 
 fn set_time(app: &mut App, t: f32) {
-    let mut player = app.world_mut().resource_mut::<Player>();
-    player.time = t;
-    player.playing = false;
+    app.world_mut().resource_mut::<Player>().time = t;
 }
 
 fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, ExportError> {
     let started = std::time::Instant::now();
-    if job.options.player.is_none() {
+    let RenderJob {
+        options,
+        size: (w, h),
+        fps,
+        times,
+        transparent,
+        antialias,
+    } = job;
+    if options.player.is_none() {
         return Err(ExportError::Other("no scene to render".into()));
     }
-    let (w, h) = job.size;
-    let times = job.times.clone();
-    let transparent = job.transparent;
-    let antialias = job.antialias;
-    let (mut app, image) = headless_app(job);
+    let (mut app, image) = headless_app(options, (w, h), fps, transparent, antialias);
     while app.plugins_state() == PluginsState::Adding {
         bevy::tasks::tick_global_task_pools_on_main_thread();
     }
     app.finish();
     app.cleanup();
-    app.insert_resource(antialias);
     let captured: Captured = Default::default();
     let first = times.first().copied().unwrap_or(0.0);
 
@@ -311,7 +306,7 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
                 rgba: &rgba,
             })?;
             done += 1;
-            progress.update(done);
+            progress.update(done, |_, elapsed| frames_line(done, total, elapsed));
         }
         if done != total {
             // The renderer stopped early: drop the sink, which removes what it wrote.
