@@ -76,6 +76,9 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     let rect = ctx.viewport_rect();
     let cx = left + (rect.width() - left) / 2.0;
     let Some(frame) = &player.frame else { return };
+    let title_at = egui::pos2(cx, rect.height() * 0.22);
+    let caption_at = egui::pos2(cx, rect.height() - bottom - 24.0);
+    let width = rect.width();
     if player.warm_text {
         // Every text not on screen, unseen: egui has its glyphs and its size before it
         // first shows (one area per text: drawing the one on screen twice would clash).
@@ -83,29 +86,20 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
         let shown = |t: &Option<crate::scene::timeline::Text>, text: &str| {
             t.as_ref().is_some_and(|t| t.text == text)
         };
-        let title_at = egui::pos2(cx, rect.height() * 0.22);
-        let caption_at = egui::pos2(cx, rect.height() - bottom - 24.0);
         for t in titles.into_iter().filter(|t| !shown(&frame.title, t)) {
-            title_area(ctx, t, 0, title_at, rect.width());
+            text_area(ctx, &TITLE, t, 0, title_at, width);
         }
         for t in captions.into_iter().filter(|t| !shown(&frame.caption, t)) {
-            caption_area(ctx, t, 0, caption_at, rect.width());
+            text_area(ctx, &CAPTION, t, 0, caption_at, width);
         }
     }
     if let Some(title) = &frame.title {
         let alpha = (title.alpha * 255.0) as u8;
-        title_area(
-            ctx,
-            &title.text,
-            alpha,
-            egui::pos2(cx, rect.height() * 0.22),
-            rect.width(),
-        );
+        text_area(ctx, &TITLE, &title.text, alpha, title_at, width);
     }
     if let Some(caption) = &frame.caption {
         let alpha = (caption.alpha * 255.0) as u8;
-        let at = egui::pos2(cx, rect.height() - bottom - 24.0);
-        caption_area(ctx, &caption.text, alpha, at, rect.width());
+        text_area(ctx, &CAPTION, &caption.text, alpha, caption_at, width);
     }
     if let Some(error) = &player.error {
         egui::Area::new("scene-error".into())
@@ -130,52 +124,68 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     }
 }
 
-/// A title, centred on `at`, `alpha` opaque. One area per text: a fresh one sizes itself
-/// to its text (a reused one would keep the width of the last).
-fn title_area(ctx: &egui::Context, text: &str, alpha: u8, at: egui::Pos2, screen_width: f32) {
-    egui::Area::new(egui::Id::new(("scene-title", text)))
-        .order(egui::Order::Foreground)
-        .default_width(screen_width * 0.85)
-        .fade_in(false)
-        .pivot(egui::Align2::CENTER_CENTER)
-        .fixed_pos(at)
-        .interactable(false)
-        .show(ctx, |ui| {
-            egui::Frame::new()
-                .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
-                .corner_radius(8.0)
-                .inner_margin(egui::Margin::symmetric(22, 12))
-                .show(ui, |ui| {
-                    ui.label(
-                        egui::RichText::new(text)
-                            .size(34.0)
-                            .strong()
-                            .color(egui::Color32::from_white_alpha(alpha)),
-                    );
-                });
-        });
+/// How a scene's title or caption looks.
+struct TextStyle {
+    /// Names its areas (one per text).
+    id: &'static str,
+    /// The point of the area placed at its anchor.
+    pivot: egui::Align2,
+    size: f32,
+    strong: bool,
+    corner_radius: f32,
+    margin: (i8, i8),
 }
 
-/// A caption, its bottom centre at `at`, `alpha` opaque.
-fn caption_area(ctx: &egui::Context, text: &str, alpha: u8, at: egui::Pos2, screen_width: f32) {
-    egui::Area::new(egui::Id::new(("scene-caption", text)))
+/// Titles: big, centred on their anchor.
+const TITLE: TextStyle = TextStyle {
+    id: "scene-title",
+    pivot: egui::Align2::CENTER_CENTER,
+    size: 34.0,
+    strong: true,
+    corner_radius: 8.0,
+    margin: (22, 12),
+};
+
+/// Captions: hung by their bottom centre.
+const CAPTION: TextStyle = TextStyle {
+    id: "scene-caption",
+    pivot: egui::Align2::CENTER_BOTTOM,
+    size: 22.0,
+    strong: false,
+    corner_radius: 6.0,
+    margin: (16, 8),
+};
+
+/// A title or caption at `at`, `alpha` opaque. One area per text: a fresh one sizes itself
+/// to its text (a reused one would keep the width of the last).
+fn text_area(
+    ctx: &egui::Context,
+    style: &TextStyle,
+    text: &str,
+    alpha: u8,
+    at: egui::Pos2,
+    screen_width: f32,
+) {
+    egui::Area::new(egui::Id::new((style.id, text)))
         .order(egui::Order::Foreground)
         .default_width(screen_width * 0.85)
         .fade_in(false)
-        .pivot(egui::Align2::CENTER_BOTTOM)
+        .pivot(style.pivot)
         .fixed_pos(at)
         .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::new()
                 .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
-                .corner_radius(6.0)
-                .inner_margin(egui::Margin::symmetric(16, 8))
+                .corner_radius(style.corner_radius)
+                .inner_margin(egui::Margin::symmetric(style.margin.0, style.margin.1))
                 .show(ui, |ui| {
-                    ui.label(
-                        egui::RichText::new(text)
-                            .size(22.0)
-                            .color(egui::Color32::from_white_alpha(alpha)),
-                    );
+                    let mut rich = egui::RichText::new(text)
+                        .size(style.size)
+                        .color(egui::Color32::from_white_alpha(alpha));
+                    if style.strong {
+                        rich = rich.strong();
+                    }
+                    ui.label(rich);
                 });
         });
 }
