@@ -100,10 +100,11 @@ pub enum Command {
         /// Render one shot of the scene, by name.
         #[arg(long, value_name = "NAME")]
         shot: Option<String>,
-        /// Edge smoothing: msaa (4x multisampling, as the window) or none (faster on a
-        /// software renderer, for drafts).
+        /// Edge smoothing: auto (multisampling only while a 3D view shows), msaa (4x
+        /// multisampling throughout, as the window) or smooth (lines and points smooth their
+        /// own edges, no multisampling: 3D surfaces have jagged edges).
         #[cfg(feature = "app")]
-        #[arg(long, value_enum, default_value = "msaa")]
+        #[arg(long, value_enum, default_value = "auto")]
         antialias: crate::app::render::Antialias,
     },
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.

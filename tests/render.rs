@@ -140,6 +140,52 @@ fn transparent_frames_keep_their_alpha() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// One 320x180 frame of `scene` at `at` seconds with this anti-aliasing.
+fn one_frame(dir: &Path, scene: &str, at: &str, antialias: &str) -> Vec<u8> {
+    let out = dir.join(antialias);
+    let _ = std::fs::remove_dir_all(&out);
+    let result = spacefold(&[
+        "render",
+        scene,
+        "--out",
+        out.to_str().unwrap(),
+        "--size",
+        "320x180",
+        "--from",
+        at,
+        "--to",
+        at,
+        "--antialias",
+        antialias,
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    decode_png(&out.join("frame-00000.png")).3
+}
+
+#[test]
+fn smooth_edges_without_multisampling_draw_what_multisampling_draws() {
+    let dir = temp_dir("antialias");
+    // relu-fold at 4 s: the plane half turned, 400 points, no text.
+    let smooth = one_frame(&dir, "relu-fold", "4", "smooth");
+    let msaa = one_frame(&dir, "relu-fold", "4", "msaa");
+    assert_eq!(smooth.len(), msaa.len());
+    // The same picture: lines and points in the same places, in the same colours.
+    let pixels = smooth.len() / 3;
+    let unlike = smooth
+        .chunks(3)
+        .zip(msaa.chunks(3))
+        .filter(|(a, b)| (0..3).any(|c| a[c].abs_diff(b[c]) > 48))
+        .count();
+    assert!(unlike * 50 < pixels, "{unlike} of {pixels} pixels unlike");
+    // The lines' edges blend into the background in many shades (538 here); drawn hard
+    // they leave one colour a line (54 here).
+    let grid = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/render/turned-grid.ron");
+    let lines = one_frame(&dir, grid, "1", "smooth");
+    let shades: std::collections::HashSet<&[u8]> = lines.chunks(3).collect();
+    assert!(shades.len() >= 250, "only {} colours", shades.len());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn gif_decodes_with_the_right_frame_count() {
     let dir = temp_dir("gif");

@@ -31,9 +31,14 @@ fn in_regions_view(mode: Res<ViewMode>) -> bool {
     *mode == ViewMode::Regions
 }
 
-/// Whether the flat camera drives the view: always but for a 3D layers view.
 fn plane_view_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
-    match *mode {
+    view_is_flat(*mode, &flow)
+}
+
+/// Whether the view is flat, drawn by the plane camera: always but for a 3D layers view and
+/// the landscape.
+pub fn view_is_flat(mode: ViewMode, flow: &FlowState) -> bool {
+    match mode {
         ViewMode::Regions => true,
         ViewMode::Layers => !flow.is_3d(),
         ViewMode::Landscape => false,

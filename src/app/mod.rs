@@ -1,7 +1,7 @@
 //! The window: Bevy plugins that turn the engine's data and networks into entities.
 //! One plugin per file; this one only assembles them.
 
-mod camera;
+pub mod camera;
 mod capture;
 mod editing;
 pub mod explorer;
@@ -14,6 +14,7 @@ mod palette;
 pub mod player;
 pub mod points;
 pub mod render;
+mod smooth_lines;
 mod startup;
 mod ui;
 
@@ -189,6 +190,7 @@ fn configure(app: &mut App, options: AppOptions) {
             orbit::plugin,
             player::plugin,
             points::plugin,
+            smooth_lines::plugin,
             ui::plugin,
         ));
     if let Some(p) = options.player {

@@ -4,7 +4,10 @@
 //! ([`super::ExactFrames`]), so the frames are the same whatever the machine's speed.
 
 use super::AppOptions;
+use super::camera::view_is_flat;
+use super::layers::{FlowState, ViewMode};
 use super::player::Player;
+use super::points::BlendPoints;
 use crate::export::{ExportError, Frame, Sink, frames_line};
 use crate::progress::Progress;
 use bevy::app::PluginsState;
@@ -42,10 +45,15 @@ pub struct RenderJob {
 /// How edges are smoothed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Resource, clap::ValueEnum)]
 pub enum Antialias {
-    /// 4x multisampling, as the window draws.
+    /// Smooth while a flat view shows, multisampling while a 3D view shows: frames look as
+    /// with msaa, flat views at the speed of smooth.
+    Auto,
+    /// 4x multisampling, as the window draws: every edge smooth.
     Msaa,
-    /// No smoothing: jagged edges, about twice as fast on a software renderer.
-    None,
+    /// Lines and points smoothed by their shaders, no multisampling: the flat views look as
+    /// with msaa, the edges of 3D surfaces are jagged; about twice as fast on a software
+    /// renderer.
+    Smooth,
 }
 
 /// How a render went.
@@ -141,7 +149,11 @@ fn headless_app(
         )))
         .insert_resource(Target(handle.clone(), scale))
         .insert_resource(antialias)
+        .insert_resource(BlendPoints(antialias == Antialias::Smooth))
         .add_observer(draw_into_target);
+    if antialias == Antialias::Auto {
+        app.add_systems(Last, multisample_only_in_3d);
+    }
     (app, handle)
 }
 
@@ -157,12 +169,28 @@ fn draw_into_target(
         handle: target.0.clone(),
         scale_factor: target.1,
     }));
-    if *antialias == Antialias::None {
+    if *antialias == Antialias::Smooth {
         camera.insert(Msaa::Off);
     }
     // No dithering pass: the frames are 8-bit already (and a GIF re-quantizes them); on a
     // software renderer it costs an eighth of the frame.
     camera.insert(bevy::core_pipeline::tonemapping::DebandDither::Disabled);
+}
+
+/// `--antialias auto`: lines and points smooth their own edges; only 3D views, whose
+/// surfaces have edges nothing else smooths, pay for multisampling.
+fn multisample_only_in_3d(
+    mode: Res<ViewMode>,
+    flow: Res<FlowState>,
+    mut cameras: Query<&mut Msaa, With<Camera>>,
+    mut blend: ResMut<BlendPoints>,
+) {
+    let flat = view_is_flat(*mode, &flow);
+    let msaa = if flat { Msaa::Off } else { Msaa::Sample4 };
+    for mut camera in &mut cameras {
+        camera.set_if_neq(msaa);
+    }
+    blend.set_if_neq(BlendPoints(flat));
 }
 
 /// Runs one update and waits for the GPU to finish it (read-backs then arrive).
