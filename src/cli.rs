@@ -75,38 +75,7 @@ pub enum Command {
     Scenes,
     /// Render a scene headless (no window, no display) frame by frame at exact times: a
     /// folder of numbered PNGs, an animated GIF, or an MP4 / WebM through ffmpeg.
-    Render {
-        /// The scene file (RON), or the name of a bundled scene.
-        file: PathBuf,
-        /// Output: a folder (numbered PNGs), `.gif`, `.mp4` or `.webm` (these two need
-        /// ffmpeg on the PATH, or SPACEFOLD_FFMPEG).
-        #[arg(long, value_name = "OUT")]
-        out: PathBuf,
-        /// Frame size, WIDTHxHEIGHT. Text is laid out as in a 720-line window, scaled.
-        #[arg(long, default_value = "1920x1080")]
-        size: String,
-        /// Frames per second. Default 60; 30 for a GIF (GIFs play at most 50).
-        #[arg(long)]
-        fps: Option<u32>,
-        /// Scene time of the first frame, seconds.
-        #[arg(long, value_name = "S", conflicts_with = "shot")]
-        from: Option<f32>,
-        /// Scene time of the last frame, seconds (default: the end).
-        #[arg(long, value_name = "S", conflicts_with = "shot")]
-        to: Option<f32>,
-        /// A transparent background (PNGs with alpha; GIF transparency; WebM with alpha).
-        #[arg(long)]
-        transparent: bool,
-        /// Render one shot of the scene, by name.
-        #[arg(long, value_name = "NAME")]
-        shot: Option<String>,
-        /// Edge smoothing: auto (multisampling only while a 3D view shows), msaa (4x
-        /// multisampling throughout, as the window) or smooth (lines and points smooth their
-        /// own edges, no multisampling: 3D surfaces have jagged edges).
-        #[cfg(feature = "app")]
-        #[arg(long, value_enum, default_value = "auto")]
-        antialias: crate::app::render::Antialias,
-    },
+    Render(RenderArgs),
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
     Check {
         /// Scene files (RON), or names of bundled scenes.
@@ -405,18 +374,39 @@ fn play(_: &Path, _: PlayOptions) -> Result<ExitCode, UsageError> {
     ))
 }
 
+// `spacefold render`'s arguments (its help is the variant's, above).
+#[derive(clap::Args, Debug)]
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
-/// `spacefold render`'s arguments.
-struct RenderArgs {
+pub struct RenderArgs {
+    /// The scene file (RON), or the name of a bundled scene.
     file: PathBuf,
+    /// Output: a folder (numbered PNGs), `.gif`, `.mp4` or `.webm` (these two need
+    /// ffmpeg on the PATH, or SPACEFOLD_FFMPEG).
+    #[arg(long, value_name = "OUT")]
     out: PathBuf,
+    /// Frame size, WIDTHxHEIGHT. Text is laid out as in a 720-line window, scaled.
+    #[arg(long, default_value = "1920x1080")]
     size: String,
+    /// Frames per second. Default 60; 30 for a GIF (GIFs play at most 50).
+    #[arg(long)]
     fps: Option<u32>,
+    /// Scene time of the first frame, seconds.
+    #[arg(long, value_name = "S", conflicts_with = "shot")]
     from: Option<f32>,
+    /// Scene time of the last frame, seconds (default: the end).
+    #[arg(long, value_name = "S", conflicts_with = "shot")]
     to: Option<f32>,
+    /// A transparent background (PNGs with alpha; GIF transparency; WebM with alpha).
+    #[arg(long)]
     transparent: bool,
+    /// Render one shot of the scene, by name.
+    #[arg(long, value_name = "NAME")]
     shot: Option<String>,
+    /// Edge smoothing: auto (multisampling only while a 3D view shows), msaa (4x
+    /// multisampling throughout, as the window) or smooth (lines and points smooth their
+    /// own edges, no multisampling: 3D surfaces have jagged edges).
     #[cfg(feature = "app")]
+    #[arg(long, value_enum, default_value = "auto")]
     antialias: crate::app::render::Antialias,
 }
 
@@ -805,29 +795,7 @@ pub fn main() -> ExitCode {
             let _ = writeln!(out, "\nPlay one with `spacefold play --present NAME`.");
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Render {
-            file,
-            out,
-            size,
-            fps,
-            from,
-            to,
-            transparent,
-            shot,
-            #[cfg(feature = "app")]
-            antialias,
-        }) => render(&RenderArgs {
-            file,
-            out,
-            size,
-            fps,
-            from,
-            to,
-            transparent,
-            shot,
-            #[cfg(feature = "app")]
-            antialias,
-        }),
+        Some(Command::Render(args)) => render(&args),
         Some(Command::Play {
             file,
             present,
