@@ -19,6 +19,13 @@ fn spacefold(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `spacefold render SCENE --out OUT OPTIONS...`.
+fn render(scene: &str, out: &Path, options: &[&str]) -> Output {
+    let mut args = vec!["render", scene, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(options);
+    spacefold(&args)
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("spacefold-render-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -52,20 +59,13 @@ fn decode_png(path: &Path) -> (u32, u32, png::ColorType, Vec<u8>) {
 /// relu-fold from 2.5 s to 4 s at 4 fps: the first layer's W·a turns the plane, so every
 /// frame moves.
 fn render_moving_part(out: &Path) -> Output {
-    spacefold(&[
-        "render",
+    render(
         "relu-fold",
-        "--out",
-        out.to_str().unwrap(),
-        "--size",
-        "192x108",
-        "--fps",
-        "4",
-        "--from",
-        "2.5",
-        "--to",
-        "4",
-    ])
+        out,
+        &[
+            "--size", "192x108", "--fps", "4", "--from", "2.5", "--to", "4",
+        ],
+    )
 }
 
 #[test]
@@ -109,19 +109,19 @@ fn png_frames_are_counted_sized_moving_and_the_same_every_run() {
 fn transparent_frames_keep_their_alpha() {
     let dir = temp_dir("alpha");
     let out = dir.join("frames");
-    let result = spacefold(&[
-        "render",
+    let result = render(
         "relu-fold",
-        "--out",
-        out.to_str().unwrap(),
-        "--size",
-        "640x360",
-        "--from",
-        "2",
-        "--to",
-        "2",
-        "--transparent",
-    ]);
+        &out,
+        &[
+            "--size",
+            "640x360",
+            "--from",
+            "2",
+            "--to",
+            "2",
+            "--transparent",
+        ],
+    );
     assert!(result.status.success(), "{}", stderr(&result));
     assert_eq!(names(&out), vec!["frame-00000.png"]);
     let (_, _, color, pixels) = decode_png(&out.join("frame-00000.png"));
@@ -144,20 +144,20 @@ fn transparent_frames_keep_their_alpha() {
 fn one_frame(dir: &Path, scene: &str, at: &str, antialias: &str) -> Vec<u8> {
     let out = dir.join(antialias);
     let _ = std::fs::remove_dir_all(&out);
-    let result = spacefold(&[
-        "render",
+    let result = render(
         scene,
-        "--out",
-        out.to_str().unwrap(),
-        "--size",
-        "320x180",
-        "--from",
-        at,
-        "--to",
-        at,
-        "--antialias",
-        antialias,
-    ]);
+        &out,
+        &[
+            "--size",
+            "320x180",
+            "--from",
+            at,
+            "--to",
+            at,
+            "--antialias",
+            antialias,
+        ],
+    );
     assert!(result.status.success(), "{}", stderr(&result));
     decode_png(&out.join("frame-00000.png")).3
 }
@@ -190,20 +190,13 @@ fn smooth_edges_without_multisampling_draw_what_multisampling_draws() {
 fn gif_decodes_with_the_right_frame_count() {
     let dir = temp_dir("gif");
     let out = dir.join("clip.gif");
-    let result = spacefold(&[
-        "render",
+    let result = render(
         "relu-fold",
-        "--out",
-        out.to_str().unwrap(),
-        "--size",
-        "160x90",
-        "--fps",
-        "5",
-        "--from",
-        "2.5",
-        "--to",
-        "3.5",
-    ]);
+        &out,
+        &[
+            "--size", "160x90", "--fps", "5", "--from", "2.5", "--to", "3.5",
+        ],
+    );
     assert!(result.status.success(), "{}", stderr(&result));
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::RGBA);
@@ -257,16 +250,13 @@ fn video_without_ffmpeg_exits_2_and_writes_nothing() {
 fn bad_requests_are_refused_before_rendering() {
     let dir = temp_dir("bad");
     let gif = dir.join("x.gif");
-    let gif = gif.to_str().unwrap();
     for (args, said) in [
         (vec!["--from", "5", "--to", "2"], "--from 5 --to 2"),
         (vec!["--to", "99"], "runs from 0 to"),
         (vec!["--shot", "intro"], "no shots"),
         (vec!["--size", "wide"], "--size `wide`"),
     ] {
-        let mut all = vec!["render", "relu-fold", "--out", gif];
-        all.extend(args);
-        let result = spacefold(&all);
+        let result = render("relu-fold", &gif, &args);
         assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
         assert!(
             stderr(&result).contains(said),
@@ -274,7 +264,7 @@ fn bad_requests_are_refused_before_rendering() {
             stderr(&result)
         );
     }
-    let result = spacefold(&["render", "relu-fold", "--out", "clip.avi"]);
+    let result = render("relu-fold", Path::new("clip.avi"), &[]);
     assert_eq!(result.status.code(), Some(2));
     assert!(stderr(&result).contains("`.avi`"), "{}", stderr(&result));
     assert!(names(&dir).is_empty(), "nothing written");
@@ -285,23 +275,16 @@ fn bad_requests_are_refused_before_rendering() {
 fn a_shot_renders_only_its_own_span() {
     let dir = temp_dir("shot");
     let scene = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/render/two-shots.ron");
-    let render = |shot: &str, out: &Path| {
-        spacefold(&[
-            "render",
+    let render_shot = |shot: &str, out: &Path| {
+        render(
             scene,
-            "--out",
-            out.to_str().unwrap(),
-            "--size",
-            "128x72",
-            "--fps",
-            "4",
-            "--shot",
-            shot,
-        ])
+            out,
+            &["--size", "128x72", "--fps", "4", "--shot", shot],
+        )
     };
     let (opening, layer) = (dir.join("opening"), dir.join("layer"));
     for (shot, out) in [("opening", &opening), ("layer", &layer)] {
-        let result = render(shot, out);
+        let result = render_shot(shot, out);
         assert!(result.status.success(), "{}", stderr(&result));
     }
     // Each shot lasts 1 s: 0, 0.25, ..., 1.0.
@@ -322,7 +305,7 @@ fn a_shot_renders_only_its_own_span() {
         still[4], moving[0],
         "the second shot starts where the first ends"
     );
-    let result = render("nope", &dir.join("x"));
+    let result = render_shot("nope", &dir.join("x"));
     assert_eq!(result.status.code(), Some(2));
     assert!(
         stderr(&result).contains("opening, layer"),
