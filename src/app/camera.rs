@@ -37,7 +37,7 @@ fn plane_view_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
 
 /// Whether the view is flat, drawn by the plane camera: always but for a 3D layers view and
 /// the landscape.
-pub fn view_is_flat(mode: ViewMode, flow: &FlowState) -> bool {
+pub(super) fn view_is_flat(mode: ViewMode, flow: &FlowState) -> bool {
     match mode {
         ViewMode::Regions => true,
         ViewMode::Layers => !flow.is_3d(),

@@ -1,7 +1,7 @@
 //! The window: Bevy plugins that turn the engine's data and networks into entities.
 //! One plugin per file; this one only assembles them.
 
-pub mod camera;
+mod camera;
 mod capture;
 mod editing;
 pub mod explorer;

@@ -4,6 +4,7 @@
 use super::class_color;
 use super::explorer::Explorer;
 use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::{NoFrustumCulling, VisibilitySystems};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::AsBindGroup;
@@ -24,10 +25,10 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<BlendPoints>()
         .add_systems(Startup, spawn_points_as_one_mesh)
         .add_systems(Update, respawn_points)
+        // After the views moved the points (Update), before Bevy works out what is visible.
         .add_systems(
             PostUpdate,
-            draw_points_as_one_mesh
-                .before(bevy::camera::visibility::VisibilitySystems::CalculateBounds),
+            draw_points_as_one_mesh.before(VisibilitySystems::VisibilityPropagate),
         );
 }
 
@@ -231,7 +232,7 @@ fn spawn_points_as_one_mesh(
         Transform::IDENTITY,
         Visibility::Hidden,
         // Its bounds change every frame.
-        bevy::camera::visibility::NoFrustumCulling,
+        NoFrustumCulling,
     ));
 }
 
