@@ -1,0 +1,420 @@
+//! Loading a scene: the text parsed, its data made, its network built (and trained, with
+//! snapshots for `Train` steps), its timeline compiled, and every error placed at its
+//! `line:col`.
+
+use super::hints::hint_for;
+use super::locate::{Seg, locate};
+use super::timeline::{self, Timeline};
+use super::{NetworkSource, OptimizerKind, Scene, SceneError, TrainSpec, bundled};
+use crate::landscape::{hand_network, parse_neuron};
+use crate::nn::{Activation, Dataset, DatasetSpec, Layer, Network, Optimizer, TrainConfig};
+use std::path::{Path, PathBuf};
+
+/// Loads a scene by path, or, when no such file exists, a bundled scene by name
+/// (`relu-fold` or `relu-fold.ron`).
+pub fn load_path_or_name(path: &Path, train: bool) -> Result<Loaded, SceneError> {
+    if path.exists() {
+        return load(path, train);
+    }
+    let name = path.to_string_lossy();
+    let stem = name.strip_suffix(".ron").unwrap_or(&name);
+    match bundled::BUNDLED.iter().find(|(n, _)| *n == stem) {
+        Some((n, text)) => load_str(text, &format!("{n} (bundled)"), None, train),
+        None => {
+            let names: Vec<&str> = bundled::BUNDLED.iter().map(|(n, _)| *n).collect();
+            Err(SceneError {
+                file: name.into_owned(),
+                line: 1,
+                col: 1,
+                message: "no such file, and no bundled scene of that name".into(),
+                hint: Some(format!("bundled scenes: {}", names.join(", "))),
+            })
+        }
+    }
+}
+
+/// A scene ready to play: the parsed script, its data and its network (trained, with
+/// snapshots when it trains), and its timeline.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The script.
+    pub scene: Scene,
+    /// All the points (not split: a scene shows them all).
+    pub data: Dataset,
+    /// The network as the scene shows it (trained to the end when it trains).
+    pub network: Network,
+    /// Weights over training, for `Train` steps: (epoch, network), first at epoch 0.
+    pub snapshots: Vec<(usize, Network)>,
+    /// What happens when.
+    pub timeline: Timeline,
+}
+
+/// Reads, checks and prepares a scene file; training, if any, is done here (`train = false`
+/// checks everything but the training itself, as `spacefold check` does).
+pub fn load(path: &Path, train: bool) -> Result<Loaded, SceneError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SceneError {
+        file: path.display().to_string(),
+        line: 1,
+        col: 1,
+        message: format!("cannot read the scene: {e}"),
+        hint: None,
+    })?;
+    load_str(&text, &path.display().to_string(), path.parent(), train)
+}
+
+/// As [`load`], from text; `file` names it in errors, `dir` resolves relative paths.
+pub fn load_str(
+    text: &str,
+    file: &str,
+    dir: Option<&Path>,
+    train: bool,
+) -> Result<Loaded, SceneError> {
+    let scene = parse(text, file)?;
+    let at = |path: &[Seg], message: String, hint: Option<String>| {
+        let (line, col) = locate(text, path);
+        SceneError {
+            file: file.into(),
+            line,
+            col,
+            message,
+            hint,
+        }
+    };
+    let relative = |p: &str| -> PathBuf {
+        let p = Path::new(p);
+        match dir {
+            Some(d) if p.is_relative() => d.join(p),
+            _ => p.to_path_buf(),
+        }
+    };
+    // The data.
+    let data = if scene.dataset.ends_with(".csv") {
+        Dataset::load_csv(&relative(&scene.dataset))
+            .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None))?
+    } else {
+        let (spec, options) = DatasetSpec::parse(&scene.dataset).map_err(|e| {
+            at(
+                &[Seg::Field("dataset")],
+                e.to_string(),
+                Some("a built-in set as --data takes it, e.g. \"spiral:arms=3,n=600\", or a file ending in .csv".into()),
+            )
+        })?;
+        let mut d = spec.generate();
+        if options.standardize {
+            let s = d.fit_standardizer();
+            s.apply(&mut d);
+        }
+        d
+    };
+    // The network.
+    let (network, train_spec) = match &scene.network {
+        NetworkSource::Train(t) => (build_trained(t, &data, &at)?, Some(t)),
+        NetworkSource::Layers(layers) => {
+            let net = Network::from_layers(layers.clone()).map_err(|e| {
+                let i = chain_break(layers).unwrap_or(0);
+                at(
+                    &[Seg::Field("network"), Seg::Index(0), Seg::Index(i)],
+                    e.to_string(),
+                    Some(
+                        "each layer's weights have one column per output of the layer before"
+                            .into(),
+                    ),
+                )
+            })?;
+            (net, None)
+        }
+        NetworkSource::File(p) => (
+            Network::load(&relative(p))
+                .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None))?,
+            None,
+        ),
+        NetworkSource::Neurons(n) => {
+            let mut neurons = vec![];
+            for (i, eq) in n.equations.iter().enumerate() {
+                neurons.push(parse_neuron(eq).map_err(|e| {
+                    at(
+                        &[
+                            Seg::Field("network"),
+                            Seg::Field("equations"),
+                            Seg::Index(i),
+                        ],
+                        e,
+                        None,
+                    )
+                })?);
+            }
+            let combine = n
+                .combine
+                .as_ref()
+                .map(|(w, b)| (w.as_slice(), *b, n.activation));
+            let net = hand_network(&neurons, n.activation, combine)
+                .map_err(|e| at(&[Seg::Field("network"), Seg::Field("combine")], e, None))?;
+            (net, None)
+        }
+    };
+    if network.input_dim() != data.dim() {
+        return Err(at(
+            &[Seg::Field("network")],
+            format!(
+                "the network takes {} inputs but the data set has {} features",
+                network.input_dim(),
+                data.dim()
+            ),
+            None,
+        ));
+    }
+    if network.classes() < data.classes {
+        return Err(at(
+            &[Seg::Field("network")],
+            format!(
+                "the data has {} classes but the network decides between {}",
+                data.classes,
+                network.classes()
+            ),
+            Some(format!("end the network with {} outputs", data.classes)),
+        ));
+    }
+    // The timeline.
+    let (timeline, steps_ok) = timeline::compile(&scene, network.layers().len());
+    if let Err((path, message, hint)) = steps_ok {
+        return Err(at(&path, message, hint));
+    }
+    if let Some(t) = train_spec {
+        for (path, to) in timeline.train_ranges() {
+            if to > t.epochs {
+                return Err(at(
+                    &path,
+                    format!(
+                        "the scene trains {} epochs, so it cannot replay up to epoch {to}",
+                        t.epochs
+                    ),
+                    Some(format!(
+                        "use at most {}, or raise the network's epochs",
+                        t.epochs
+                    )),
+                ));
+            }
+        }
+    } else if let Some((path, _)) = timeline.train_ranges().into_iter().next() {
+        return Err(at(
+            &path,
+            "a Train step needs a network that trains (network: Train(...))".into(),
+            None,
+        ));
+    }
+    let (network, snapshots) = match train_spec {
+        Some(t) if train => train_with_snapshots(network, t, &data)
+            .map_err(|e| at(&[Seg::Field("network")], e, None))?,
+        _ => (network.clone(), vec![(0, network)]),
+    };
+    Ok(Loaded {
+        scene,
+        data,
+        network,
+        snapshots,
+        timeline,
+    })
+}
+
+/// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
+/// scene errors with a hint.
+pub fn parse(text: &str, file: &str) -> Result<Scene, SceneError> {
+    // `Train(arch: ...)` rather than `Train((arch: ...))`, and `zoom: 2.0` for an `Option`.
+    let options = ron::Options::default().with_default_extension(
+        ron::extensions::Extensions::IMPLICIT_SOME
+            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+    );
+    options.from_str::<Scene>(text).map_err(|e| {
+        let hint = hint_for(&e.code);
+        SceneError {
+            file: file.into(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
+            hint,
+        }
+    })
+}
+
+/// The first layer whose inputs do not match the outputs of the one before.
+fn chain_break(layers: &[Layer]) -> Option<usize> {
+    (1..layers.len()).find(|&i| layers[i].inputs() != layers[i - 1].outputs())
+}
+
+type Locate<'a> = dyn Fn(&[Seg], String, Option<String>) -> SceneError + 'a;
+
+fn build_trained(t: &TrainSpec, data: &Dataset, at: &Locate<'_>) -> Result<Network, SceneError> {
+    let arch = |i: usize| [Seg::Field("network"), Seg::Field("arch"), Seg::Index(i)];
+    if t.arch.len() < 2 || t.arch.contains(&0) {
+        return Err(at(
+            &[Seg::Field("network"), Seg::Field("arch")],
+            format!("arch {:?}: at least two layer sizes, none zero", t.arch),
+            Some("input first, e.g. [2, 3, 2]".into()),
+        ));
+    }
+    if t.arch[0] != data.dim() {
+        return Err(at(
+            &arch(0),
+            format!(
+                "the network starts with {} inputs but the data set has {} features",
+                t.arch[0],
+                data.dim()
+            ),
+            Some(format!("start arch with {}", data.dim())),
+        ));
+    }
+    let last = t.arch.len() - 1;
+    let outputs = t.arch[last];
+    if outputs < data.classes && !(outputs == 1 && data.classes == 2) {
+        return Err(at(
+            &arch(last),
+            format!(
+                "the data has {} classes but the network has {outputs} outputs",
+                data.classes
+            ),
+            Some(format!(
+                "end arch with {} (or 1 for two classes)",
+                data.classes
+            )),
+        ));
+    }
+    let hidden = t.arch.len() - 2;
+    if t.activation.len() != 1 && t.activation.len() != hidden {
+        return Err(at(
+            &[Seg::Field("network"), Seg::Field("activation")],
+            format!(
+                "{} activations for {hidden} hidden layers",
+                t.activation.len()
+            ),
+            Some("give one for all hidden layers, or one per hidden layer".into()),
+        ));
+    }
+    if !(t.lr > 0.0 && t.lr.is_finite()) {
+        return Err(at(
+            &[Seg::Field("network"), Seg::Field("lr")],
+            format!("learning rate {}: must be a positive number", t.lr),
+            None,
+        ));
+    }
+    let head = t.output.unwrap_or(if outputs == 1 {
+        Activation::Sigmoid
+    } else {
+        Activation::Softmax
+    });
+    Network::new(&t.arch, &t.activation, head, t.seed)
+        .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None))
+}
+
+fn config(t: &TrainSpec) -> TrainConfig {
+    let optimizer = match t.optimizer {
+        OptimizerKind::Adam => Optimizer::adam(t.lr),
+        OptimizerKind::Sgd => Optimizer::sgd(t.lr),
+        OptimizerKind::Lbfgs => Optimizer::Lbfgs { memory: 10 },
+    };
+    TrainConfig {
+        optimizer,
+        loss: t.loss,
+        batch_size: t.batch,
+        l2: t.l2,
+        seed: t.seed,
+        snapshot_every: 0,
+    }
+}
+
+/// Trains `network` as the spec says, keeping snapshots; the last one is the final network.
+fn train_with_snapshots(
+    network: Network,
+    t: &TrainSpec,
+    data: &Dataset,
+) -> Result<(Network, Vec<(usize, Network)>), String> {
+    let every = t.snapshot_every.unwrap_or((t.epochs / 200).max(1)).max(1);
+    let mut trainer =
+        crate::nn::Trainer::new(network.clone(), config(t)).map_err(|e| e.to_string())?;
+    let mut snapshots = vec![(0, network)];
+    for epoch in 1..=t.epochs {
+        trainer
+            .step_epoch(data)
+            .map_err(|e| format!("training stopped at epoch {epoch}: {e}"))?;
+        if epoch % every == 0 || epoch == t.epochs {
+            snapshots.push((epoch, trainer.network().clone()));
+        }
+    }
+    Ok((trainer.network().clone(), snapshots))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"Scene(
+    title: "ReLU folds the plane",
+    dataset: "moons:n=200",
+    network: Train(arch: [2, 2, 2], activation: [Relu], optimizer: Lbfgs, epochs: 50, seed: 3),
+    timeline: [
+        Title(text: "ReLU folds the plane"),
+        Caption(text: "The input plane", secs: 2.0),
+        Stage(layer: 1, stage: Linear, secs: 2.0, ease: CubicInOut),
+        Together([Stage(layer: 1, stage: Activation), Camera(yaw: 30.0)]),
+        Cue,
+        Train(from: 0, to: 50, secs: 4.0),
+    ],
+)"#;
+
+    fn error(text: &str) -> SceneError {
+        load_str(text, "s.ron", None, false).unwrap_err()
+    }
+
+    #[test]
+    fn a_good_scene_loads_trains_and_replays() {
+        let loaded = load_str(GOOD, "s.ron", None, true).unwrap();
+        assert_eq!(loaded.scene.title, "ReLU folds the plane");
+        assert_eq!(loaded.snapshots.first().unwrap().0, 0);
+        assert_eq!(loaded.snapshots.last().unwrap().0, 50);
+        assert_eq!(&loaded.snapshots.last().unwrap().1, &loaded.network);
+        assert_eq!(loaded.timeline.cues(), vec![3.0 + 2.0 + 2.0 + 1.5]);
+    }
+
+    #[test]
+    fn errors_name_line_column_and_hint() {
+        let e = error(&GOOD.replace("secs: 2.0, ease", "sec: 2.0, ease"));
+        assert_eq!((e.line, e.col), (8, 40), "{e}");
+        assert!(
+            e.hint.as_deref().unwrap().contains("did you mean `secs`"),
+            "{e}"
+        );
+        let e = error(&GOOD.replace(
+            "Stage(layer: 1, stage: Linear",
+            "Stage(layer: 3, stage: Linear",
+        ));
+        assert_eq!((e.line, e.col), (8, 22), "{e}");
+        assert!(
+            e.message.contains("layer 3") && e.message.contains("2 layers"),
+            "{e}"
+        );
+        let e = error(&GOOD.replace("secs: 2.0, ease", "secs: -2.0, ease"));
+        assert_eq!((e.line, e.col), (8, 46), "{e}");
+        assert!(e.message.contains("negative"), "{e}");
+        let e = error(&GOOD.replace("arch: [2, 2, 2]", "arch: [3, 2, 2]"));
+        assert_eq!((e.line, e.col), (4, 27), "{e}");
+        let e = error(&GOOD.replace("to: 50", "to: 500"));
+        assert_eq!(e.line, 11, "{e}");
+        let e = error(&GOOD.replace("stage: Linear", "stage: Lienar"));
+        assert!(e.hint.as_deref().unwrap().contains("`Linear`"), "{e}");
+        let e = error(&GOOD.replace("secs: 2.0, ease", "secs: \"two\", ease"));
+        assert_eq!(e.line, 8, "{e}");
+        assert!(e.to_string().starts_with("s.ron:8:"), "{e}");
+    }
+
+    #[test]
+    fn hand_set_layers_must_chain() {
+        let text = r#"Scene(
+    dataset: "xor",
+    network: Layers([
+        (weights: [[1.0, 1.0], [1.0, -1.0]], bias: [0.0, 0.0], activation: Relu),
+        (weights: [[1.0, 1.0, 1.0]], bias: [0.0], activation: Sigmoid),
+    ]),
+)"#;
+        let e = error(text);
+        assert_eq!((e.line, e.col), (5, 9), "{e}");
+    }
+}

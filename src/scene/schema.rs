@@ -1,0 +1,289 @@
+//! The scene format: the RON model a scene file is read into, with its defaults. The
+//! spelling of every type and field here is the format (`docs/scene-format.md`).
+
+use crate::landscape::OutputMode;
+use crate::nn::{Activation, Layer, Loss};
+use serde::Deserialize;
+
+/// A scene: data, a network, how to show them, and what happens when.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    /// Shown at the start and in the window's title.
+    #[serde(default)]
+    pub title: String,
+    /// A built-in data set with parameters, as `--data` takes it (`"spiral:arms=2,n=400"`),
+    /// or a CSV file (a path ending in `.csv`, relative to the scene file).
+    pub dataset: String,
+    /// The network.
+    pub network: NetworkSource,
+    /// The view the scene opens on.
+    #[serde(default)]
+    pub view: ViewKind,
+    /// The steps of a one-shot scene (or use `shots`).
+    #[serde(default)]
+    pub timeline: Vec<Step>,
+    /// Named shots, each with its own timeline, played one after the other.
+    #[serde(default)]
+    pub shots: Vec<Shot>,
+}
+
+/// A named part of a scene.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Shot {
+    /// Its name (`spacefold render --shot NAME`).
+    pub name: String,
+    /// Its steps.
+    pub timeline: Vec<Step>,
+}
+
+/// Where the scene's network comes from.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub enum NetworkSource {
+    /// Trained when the scene loads, from a seed: the same scene gives the same weights.
+    Train(TrainSpec),
+    /// Hand-set layers, written as in a network file (weights as rows, one per neuron).
+    Layers(Vec<Layer>),
+    /// A saved network file, relative to the scene file.
+    File(String),
+    /// Hand-set neurons written as equations in x and y, optionally combined into one output
+    /// neuron.
+    Neurons(NeuronsSpec),
+}
+
+/// A network trained from a seed.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSpec {
+    /// Layer sizes, input first: `[2, 3, 2]`.
+    pub arch: Vec<usize>,
+    /// Hidden activation: one for all hidden layers, or one per hidden layer.
+    #[serde(default = "default_hidden")]
+    pub activation: Vec<Activation>,
+    /// Output activation; default sigmoid for one output, softmax otherwise.
+    #[serde(default)]
+    pub output: Option<Activation>,
+    /// Loss; default the output's natural one.
+    #[serde(default)]
+    pub loss: Option<Loss>,
+    /// `Adam`, `Sgd` or `Lbfgs`.
+    #[serde(default)]
+    pub optimizer: OptimizerKind,
+    /// Learning rate (Adam, SGD).
+    #[serde(default = "default_lr")]
+    pub lr: f32,
+    /// Mini-batch size; 0 = full batch.
+    #[serde(default)]
+    pub batch: usize,
+    /// L2 penalty.
+    #[serde(default)]
+    pub l2: f32,
+    /// Epochs to train.
+    pub epochs: usize,
+    /// Seed of the weights and the shuffling.
+    #[serde(default)]
+    pub seed: u64,
+    /// Keep the weights every this many epochs, for `Train` steps (default: about 200
+    /// snapshots over the run).
+    #[serde(default)]
+    pub snapshot_every: Option<usize>,
+}
+
+fn default_hidden() -> Vec<Activation> {
+    vec![Activation::Relu]
+}
+
+fn default_lr() -> f32 {
+    0.01
+}
+
+/// The optimizers a scene can name.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+pub enum OptimizerKind {
+    /// Adam.
+    #[default]
+    Adam,
+    /// SGD with momentum 0.9.
+    Sgd,
+    /// L-BFGS (full batch).
+    Lbfgs,
+}
+
+/// Hand-set neurons.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NeuronsSpec {
+    /// One equation per neuron: `"x - y - 3"`.
+    pub equations: Vec<String>,
+    /// Their activation.
+    #[serde(default = "default_sigmoid")]
+    pub activation: Activation,
+    /// Weights and bias of an output neuron that combines them (same activation).
+    #[serde(default)]
+    pub combine: Option<(Vec<f32>, f32)>,
+}
+
+fn default_sigmoid() -> Activation {
+    Activation::Sigmoid
+}
+
+/// One of the window's views.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+pub enum ViewKind {
+    /// Decision regions over the input plane.
+    Regions,
+    /// Space carried through the layers.
+    #[default]
+    Layers,
+    /// Surfaces over the plane.
+    Landscape,
+}
+
+/// How a timed step eases.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+pub enum EaseKind {
+    /// Constant speed.
+    Linear,
+    /// Slow start and end (cubic).
+    #[default]
+    CubicInOut,
+    /// Slow start and end (sine).
+    SineInOut,
+}
+
+impl From<EaseKind> for crate::flow::Ease {
+    fn from(e: EaseKind) -> Self {
+        match e {
+            EaseKind::Linear => crate::flow::Ease::Linear,
+            EaseKind::CubicInOut => crate::flow::Ease::CubicInOut,
+            EaseKind::SineInOut => crate::flow::Ease::SineInOut,
+        }
+    }
+}
+
+/// A stage of a layer, or all three.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub enum StageKind {
+    /// `W·a`.
+    Linear,
+    /// `+ b`.
+    Bias,
+    /// `σ`.
+    Activation,
+    /// All three, one after the other.
+    All,
+}
+
+/// What the landscape's surfaces show.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+pub enum SurfaceKind {
+    /// The outputs, one surface per class.
+    Outputs(OutputMode),
+    /// One neuron: layer and neuron, from 1.
+    Neuron(usize, usize),
+}
+
+/// One step of a timeline. Steps play one after the other; `Together` plays several at
+/// once. Every timed step takes `secs` (default 1.5) and an `ease`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum Step {
+    /// A big title over the view.
+    Title {
+        text: String,
+        #[serde(default = "default_title_secs")]
+        secs: f32,
+    },
+    /// A caption under the title area.
+    Caption {
+        text: String,
+        #[serde(default = "default_secs")]
+        secs: f32,
+    },
+    /// Plays one stage (or all three) of a layer, from 1.
+    Stage {
+        layer: usize,
+        #[serde(default = "default_stage")]
+        stage: StageKind,
+        #[serde(default = "default_secs")]
+        secs: f32,
+        #[serde(default)]
+        ease: EaseKind,
+    },
+    /// Moves to a position in the network (0 = input, L = output).
+    Position {
+        to: f32,
+        #[serde(default = "default_secs")]
+        secs: f32,
+        #[serde(default)]
+        ease: EaseKind,
+    },
+    /// Turns or moves the camera: angles in degrees (3D), zoom (1 = framed, 2 = twice as
+    /// far; 2D too), pan (where the view centres, from the framed centre, in the view's
+    /// units; 2D uses x and y).
+    Camera {
+        #[serde(default)]
+        yaw: Option<f32>,
+        #[serde(default)]
+        pitch: Option<f32>,
+        #[serde(default)]
+        zoom: Option<f32>,
+        #[serde(default)]
+        pan: Option<(f32, f32, f32)>,
+        #[serde(default = "default_secs")]
+        secs: f32,
+        #[serde(default)]
+        ease: EaseKind,
+    },
+    /// Switches the view at once.
+    View(ViewKind),
+    /// Shows or hides the grid of the layers view.
+    Grid(bool),
+    /// What the landscape's surfaces show.
+    Surface(SurfaceKind),
+    /// Morphs the shown neuron's activation along identity (0), sigmoid (1), step (2).
+    Morph {
+        to: f32,
+        #[serde(default = "default_secs")]
+        secs: f32,
+        #[serde(default)]
+        ease: EaseKind,
+    },
+    /// Extends the landscape's plane to this many times the data's extent.
+    ZoomOut {
+        to: f32,
+        #[serde(default = "default_secs")]
+        secs: f32,
+        #[serde(default)]
+        ease: EaseKind,
+    },
+    /// Replays the recorded training from epoch `from` to `to`: the boundary forms on screen.
+    Train {
+        from: usize,
+        to: usize,
+        #[serde(default = "default_train_secs")]
+        secs: f32,
+        #[serde(default)]
+        ease: EaseKind,
+    },
+    /// Nothing for a while.
+    Wait(f32),
+    /// A presenter cue: in presenter mode the scene stops here until the next click.
+    Cue,
+    /// Several steps at once; it lasts as long as the longest.
+    Together(Vec<Step>),
+}
+
+fn default_secs() -> f32 {
+    1.5
+}
+fn default_title_secs() -> f32 {
+    3.0
+}
+fn default_train_secs() -> f32 {
+    6.0
+}
+fn default_stage() -> StageKind {
+    StageKind::All
+}
