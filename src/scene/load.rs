@@ -5,7 +5,7 @@
 use super::hints::hint_for;
 use super::locate::{Seg, locate};
 use super::timeline::{self, Timeline};
-use super::{NetworkSource, OptimizerKind, Scene, SceneError, TrainSpec, bundled};
+use super::{NetworkSource, NeuronsSpec, OptimizerKind, Scene, SceneError, TrainSpec, bundled};
 use crate::landscape::{hand_network, parse_neuron};
 use crate::nn::{Activation, Dataset, DatasetSpec, Layer, Network, Optimizer, TrainConfig};
 use std::path::{Path, PathBuf};
@@ -80,78 +80,117 @@ pub fn load_str(
             hint,
         }
     };
-    let relative = |p: &str| -> PathBuf {
-        let p = Path::new(p);
-        match dir {
-            Some(d) if p.is_relative() => d.join(p),
-            _ => p.to_path_buf(),
-        }
+    let data = resolve_data(&scene.dataset, dir, &at)?;
+    let network = build_network(&scene.network, &data, dir, &at)?;
+    check_fits(&network, &data, &at)?;
+    let train_spec = match &scene.network {
+        NetworkSource::Train(t) => Some(t),
+        _ => None,
     };
-    // The data.
-    let data = if scene.dataset.ends_with(".csv") {
-        Dataset::load_csv(&relative(&scene.dataset))
-            .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None))?
-    } else {
-        let (spec, options) = DatasetSpec::parse(&scene.dataset).map_err(|e| {
+    let timeline = compile_timeline(&scene, network.layers().len(), train_spec, &at)?;
+    let (network, snapshots) = match train_spec {
+        Some(t) if train => train_with_snapshots(network, t, &data)
+            .map_err(|e| at(&[Seg::Field("network")], e, None))?,
+        _ => (network.clone(), vec![(0, network)]),
+    };
+    Ok(Loaded {
+        scene,
+        data,
+        network,
+        snapshots,
+        timeline,
+    })
+}
+
+/// Where errors are placed: a path into the scene's text, what is wrong, and a hint.
+type Locate<'a> = dyn Fn(&[Seg], String, Option<String>) -> SceneError + 'a;
+
+/// A path in a scene file, relative to the scene's directory (when it has one).
+fn relative(dir: Option<&Path>, p: &str) -> PathBuf {
+    let p = Path::new(p);
+    match dir {
+        Some(d) if p.is_relative() => d.join(p),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// The scene's data: a CSV file (relative to `dir`), or a built-in set generated from its
+/// `--data` spelling and standardised when it asks to be. Every point is kept (no split: a
+/// scene shows them all). Errors land on the scene's `dataset` field.
+fn resolve_data(dataset: &str, dir: Option<&Path>, at: &Locate<'_>) -> Result<Dataset, SceneError> {
+    if dataset.ends_with(".csv") {
+        return Dataset::load_csv(&relative(dir, dataset))
+            .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None));
+    }
+    let (spec, options) = DatasetSpec::parse(dataset).map_err(|e| {
+        at(
+            &[Seg::Field("dataset")],
+            e.to_string(),
+            Some("a built-in set as --data takes it, e.g. \"spiral:arms=3,n=600\", or a file ending in .csv".into()),
+        )
+    })?;
+    let mut d = spec.generate();
+    if options.standardize {
+        let s = d.fit_standardizer();
+        s.apply(&mut d);
+    }
+    Ok(d)
+}
+
+/// The scene's network as its source gives it (untrained when it trains).
+fn build_network(
+    source: &NetworkSource,
+    data: &Dataset,
+    dir: Option<&Path>,
+    at: &Locate<'_>,
+) -> Result<Network, SceneError> {
+    match source {
+        NetworkSource::Train(t) => build_trained(t, data, at),
+        NetworkSource::Layers(layers) => build_layers(layers, at),
+        NetworkSource::File(p) => Network::load(&relative(dir, p))
+            .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None)),
+        NetworkSource::Neurons(n) => build_neurons(n, at),
+    }
+}
+
+/// Hand-set layers, which must chain.
+fn build_layers(layers: &[Layer], at: &Locate<'_>) -> Result<Network, SceneError> {
+    Network::from_layers(layers.to_vec()).map_err(|e| {
+        let i = chain_break(layers).unwrap_or(0);
+        at(
+            &[Seg::Field("network"), Seg::Index(0), Seg::Index(i)],
+            e.to_string(),
+            Some("each layer's weights have one column per output of the layer before".into()),
+        )
+    })
+}
+
+/// Hand-set neurons from their equations, optionally combined into one output neuron.
+fn build_neurons(n: &NeuronsSpec, at: &Locate<'_>) -> Result<Network, SceneError> {
+    let mut neurons = vec![];
+    for (i, eq) in n.equations.iter().enumerate() {
+        neurons.push(parse_neuron(eq).map_err(|e| {
             at(
-                &[Seg::Field("dataset")],
-                e.to_string(),
-                Some("a built-in set as --data takes it, e.g. \"spiral:arms=3,n=600\", or a file ending in .csv".into()),
+                &[
+                    Seg::Field("network"),
+                    Seg::Field("equations"),
+                    Seg::Index(i),
+                ],
+                e,
+                None,
             )
-        })?;
-        let mut d = spec.generate();
-        if options.standardize {
-            let s = d.fit_standardizer();
-            s.apply(&mut d);
-        }
-        d
-    };
-    // The network.
-    let (network, train_spec) = match &scene.network {
-        NetworkSource::Train(t) => (build_trained(t, &data, &at)?, Some(t)),
-        NetworkSource::Layers(layers) => {
-            let net = Network::from_layers(layers.clone()).map_err(|e| {
-                let i = chain_break(layers).unwrap_or(0);
-                at(
-                    &[Seg::Field("network"), Seg::Index(0), Seg::Index(i)],
-                    e.to_string(),
-                    Some(
-                        "each layer's weights have one column per output of the layer before"
-                            .into(),
-                    ),
-                )
-            })?;
-            (net, None)
-        }
-        NetworkSource::File(p) => (
-            Network::load(&relative(p))
-                .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None))?,
-            None,
-        ),
-        NetworkSource::Neurons(n) => {
-            let mut neurons = vec![];
-            for (i, eq) in n.equations.iter().enumerate() {
-                neurons.push(parse_neuron(eq).map_err(|e| {
-                    at(
-                        &[
-                            Seg::Field("network"),
-                            Seg::Field("equations"),
-                            Seg::Index(i),
-                        ],
-                        e,
-                        None,
-                    )
-                })?);
-            }
-            let combine = n
-                .combine
-                .as_ref()
-                .map(|(w, b)| (w.as_slice(), *b, n.activation));
-            let net = hand_network(&neurons, n.activation, combine)
-                .map_err(|e| at(&[Seg::Field("network"), Seg::Field("combine")], e, None))?;
-            (net, None)
-        }
-    };
+        })?);
+    }
+    let combine = n
+        .combine
+        .as_ref()
+        .map(|(w, b)| (w.as_slice(), *b, n.activation));
+    hand_network(&neurons, n.activation, combine)
+        .map_err(|e| at(&[Seg::Field("network"), Seg::Field("combine")], e, None))
+}
+
+/// The network must take the data's features and decide between at least its classes.
+fn check_fits(network: &Network, data: &Dataset, at: &Locate<'_>) -> Result<(), SceneError> {
     if network.input_dim() != data.dim() {
         return Err(at(
             &[Seg::Field("network")],
@@ -174,8 +213,18 @@ pub fn load_str(
             Some(format!("end the network with {} outputs", data.classes)),
         ));
     }
-    // The timeline.
-    let (timeline, steps_ok) = timeline::compile(&scene, network.layers().len());
+    Ok(())
+}
+
+/// The scene's timeline for a network of `layers` layers; its `Train` steps must replay
+/// epochs the network trains (`train_spec`, when it trains at all).
+fn compile_timeline(
+    scene: &Scene,
+    layers: usize,
+    train_spec: Option<&TrainSpec>,
+    at: &Locate<'_>,
+) -> Result<Timeline, SceneError> {
+    let (timeline, steps_ok) = timeline::compile(scene, layers);
     if let Err((path, message, hint)) = steps_ok {
         return Err(at(&path, message, hint));
     }
@@ -202,18 +251,7 @@ pub fn load_str(
             None,
         ));
     }
-    let (network, snapshots) = match train_spec {
-        Some(t) if train => train_with_snapshots(network, t, &data)
-            .map_err(|e| at(&[Seg::Field("network")], e, None))?,
-        _ => (network.clone(), vec![(0, network)]),
-    };
-    Ok(Loaded {
-        scene,
-        data,
-        network,
-        snapshots,
-        timeline,
-    })
+    Ok(timeline)
 }
 
 /// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
@@ -241,8 +279,7 @@ fn chain_break(layers: &[Layer]) -> Option<usize> {
     (1..layers.len()).find(|&i| layers[i].inputs() != layers[i - 1].outputs())
 }
 
-type Locate<'a> = dyn Fn(&[Seg], String, Option<String>) -> SceneError + 'a;
-
+/// A network to train, checked against the data.
 fn build_trained(t: &TrainSpec, data: &Dataset, at: &Locate<'_>) -> Result<Network, SceneError> {
     let arch = |i: usize| [Seg::Field("network"), Seg::Field("arch"), Seg::Index(i)];
     if t.arch.len() < 2 || t.arch.contains(&0) {
