@@ -3,7 +3,7 @@
 //! which is what makes scrubbing, reverse playback and frame-exact export possible.
 
 use super::locate::Seg;
-use super::{Scene, StageKind, Step, SurfaceKind, ViewKind};
+use super::{EaseKind, Scene, StageKind, Step, SurfaceKind, ViewKind};
 use crate::flow::Ease;
 
 /// A value moving from `from` to `to` between two times.
@@ -202,14 +202,13 @@ impl Compiler {
     /// Checks a duration: finite and not negative.
     fn secs(&mut self, secs: f32, path: &[Seg], field: bool) -> f32 {
         if !secs.is_finite() || secs < 0.0 {
-            let mut p = path.to_vec();
-            p.push(if field {
+            let at = if field {
                 Seg::Field("secs")
             } else {
                 Seg::Index(0)
-            });
+            };
             self.fail(
-                p,
+                child(path, at),
                 format!("a negative (or not finite) duration: {secs} seconds"),
                 Some("durations are seconds, 0 or more".into()),
             );
@@ -222,9 +221,17 @@ impl Compiler {
         slot.get_or_insert_with(|| Track::new(initial))
     }
 
+    /// A timed step's span: from `t`, for `secs` (checked), eased.
+    fn span(&mut self, t: f32, secs: f32, ease: EaseKind, path: &[Seg]) -> Span {
+        Span {
+            t0: t,
+            secs: self.secs(secs, path, true),
+            ease: ease.into(),
+        }
+    }
+
     /// Adds one step starting at `t`; returns how long it lasts.
     fn step(&mut self, step: &Step, t: f32, path: &[Seg]) -> f32 {
-        let end = (3 * self.layers) as f32;
         match step {
             Step::Title { text, secs } => {
                 let secs = self.secs(*secs, path, true);
@@ -242,51 +249,14 @@ impl Compiler {
                 secs,
                 ease,
             } => {
-                let secs = self.secs(*secs, path, true);
-                if *layer < 1 || *layer > self.layers {
-                    let mut p = path.to_vec();
-                    p.push(Seg::Field("layer"));
-                    self.fail(
-                        p,
-                        format!(
-                            "there is no layer {layer}: the network has {} layers",
-                            self.layers
-                        ),
-                        Some(format!("layers count from 1 to {}", self.layers)),
-                    );
-                    return secs;
-                }
-                let base = (3 * (layer - 1)) as f32;
-                let (from, to) = match stage {
-                    StageKind::Linear => (base, base + 1.0),
-                    StageKind::Bias => (base + 1.0, base + 2.0),
-                    StageKind::Activation => (base + 2.0, base + 3.0),
-                    StageKind::All => (base, base + 3.0),
-                };
-                let track = Self::track(&mut self.tl.position, 0.0);
-                // A stage plays from its own start, wherever the position was.
-                track.push(t, t, from, Ease::Linear);
-                track.push(t, t + secs, to, (*ease).into());
-                secs
+                let span = self.span(t, *secs, *ease, path);
+                self.stage(*layer, *stage, span, path);
+                span.secs
             }
             Step::Position { to, secs, ease } => {
-                let secs = self.secs(*secs, path, true);
-                let u = to * 3.0;
-                if !(0.0..=end).contains(&u) {
-                    let mut p = path.to_vec();
-                    p.push(Seg::Field("to"));
-                    self.fail(
-                        p,
-                        format!(
-                            "position {to} is outside the network (0 to {})",
-                            self.layers
-                        ),
-                        None,
-                    );
-                    return secs;
-                }
-                Self::track(&mut self.tl.position, 0.0).push(t, t + secs, u, (*ease).into());
-                secs
+                let span = self.span(t, *secs, *ease, path);
+                self.position(*to, span, path);
+                span.secs
             }
             Step::Camera {
                 yaw,
@@ -296,50 +266,9 @@ impl Compiler {
                 secs,
                 ease,
             } => {
-                let secs = self.secs(*secs, path, true);
-                let ease: Ease = (*ease).into();
-                if let Some(y) = yaw {
-                    Self::track(&mut self.tl.yaw, DEFAULT_YAW).push(t, t + secs, *y, ease);
-                }
-                if let Some(p) = pitch {
-                    if !(-90.0..=90.0).contains(p) {
-                        let mut at = path.to_vec();
-                        at.push(Seg::Field("pitch"));
-                        self.fail(
-                            at,
-                            format!("pitch {p}: must be between -90 and 90 degrees"),
-                            None,
-                        );
-                    }
-                    Self::track(&mut self.tl.pitch, DEFAULT_PITCH).push(
-                        t,
-                        t + secs,
-                        p.clamp(-90.0, 90.0),
-                        ease,
-                    );
-                }
-                if let Some((x, y, z)) = pan {
-                    for (track, v) in [
-                        (&mut self.tl.pan_x, x),
-                        (&mut self.tl.pan_y, y),
-                        (&mut self.tl.pan_z, z),
-                    ] {
-                        Self::track(track, 0.0).push(t, t + secs, *v, ease);
-                    }
-                }
-                if let Some(z) = zoom {
-                    if *z <= 0.0 || z.is_nan() {
-                        let mut at = path.to_vec();
-                        at.push(Seg::Field("zoom"));
-                        self.fail(
-                            at,
-                            format!("zoom {z}: must be above 0 (1 frames the scene)"),
-                            None,
-                        );
-                    }
-                    Self::track(&mut self.tl.zoom, 1.0).push(t, t + secs, z.max(0.01), ease);
-                }
-                secs
+                let span = self.span(t, *secs, *ease, path);
+                self.camera(*yaw, *pitch, *zoom, *pan, span, path);
+                span.secs
             }
             Step::View(v) => {
                 self.tl.views.push((t, *v));
@@ -350,61 +279,18 @@ impl Compiler {
                 0.0
             }
             Step::Surface(s) => {
-                if let SurfaceKind::Neuron(l, n) = s
-                    && (*l < 1 || *l > self.layers || *n < 1)
-                {
-                    let mut p = path.to_vec();
-                    p.push(Seg::Index(0));
-                    self.fail(
-                        p,
-                        format!(
-                            "there is no neuron {n} of layer {l}: the network has {} layers",
-                            self.layers
-                        ),
-                        Some("layers and neurons count from 1".into()),
-                    );
-                }
-                self.tl.surfaces.push((t, *s));
+                self.surface(*s, t, path);
                 0.0
             }
             Step::Morph { to, secs, ease } => {
-                let secs = self.secs(*secs, path, true);
-                if !(0.0..=2.0).contains(to) {
-                    let mut p = path.to_vec();
-                    p.push(Seg::Field("to"));
-                    self.fail(
-                        p,
-                        format!("morph to {to}: 0 is identity, 1 sigmoid, 2 step"),
-                        None,
-                    );
-                }
-                self.tl.morph_set = true;
-                Self::track(&mut self.tl.morph, 1.0).push(
-                    t,
-                    t + secs,
-                    to.clamp(0.0, 2.0),
-                    (*ease).into(),
-                );
-                secs
+                let span = self.span(t, *secs, *ease, path);
+                self.morph(*to, span, path);
+                span.secs
             }
             Step::ZoomOut { to, secs, ease } => {
-                let secs = self.secs(*secs, path, true);
-                if *to < 1.0 || to.is_nan() {
-                    let mut p = path.to_vec();
-                    p.push(Seg::Field("to"));
-                    self.fail(
-                        p,
-                        format!("zoom out to {to}: 1 is the data's extent, more is wider"),
-                        None,
-                    );
-                }
-                Self::track(&mut self.tl.zoom_out, 1.0).push(
-                    t,
-                    t + secs,
-                    to.max(1.0),
-                    (*ease).into(),
-                );
-                secs
+                let span = self.span(t, *secs, *ease, path);
+                self.zoom_out(*to, span, path);
+                span.secs
             }
             Step::Train {
                 from,
@@ -412,40 +298,202 @@ impl Compiler {
                 secs,
                 ease,
             } => {
-                let secs = self.secs(*secs, path, true);
-                if from > to {
-                    let mut p = path.to_vec();
-                    p.push(Seg::Field("from"));
-                    self.fail(
-                        p,
-                        format!("training replays forward: from {from} is after to {to}"),
-                        None,
-                    );
-                }
-                let mut p = path.to_vec();
-                p.push(Seg::Field("to"));
-                self.tl.trains.push((p, *to));
-                let track = Self::track(&mut self.tl.epoch, *from as f32);
-                track.push(t, t, *from as f32, Ease::Linear);
-                track.push(t, t + secs, *to as f32, (*ease).into());
-                secs
+                let span = self.span(t, *secs, *ease, path);
+                self.train(*from, *to, span, path);
+                span.secs
             }
             Step::Wait(secs) => self.secs(*secs, path, false),
             Step::Cue => {
                 self.tl.cues.push(t);
                 0.0
             }
-            Step::Together(steps) => {
-                let mut longest: f32 = 0.0;
-                for (i, s) in steps.iter().enumerate() {
-                    let mut p = path.to_vec();
-                    p.extend([Seg::Index(0), Seg::Index(i)]);
-                    longest = longest.max(self.step(s, t, &p));
-                }
-                longest
-            }
+            Step::Together(steps) => self.together(steps, t, path),
         }
     }
+
+    /// `Stage`: a layer's stage plays from its own start, wherever the position was.
+    fn stage(&mut self, layer: usize, stage: StageKind, span: Span, path: &[Seg]) {
+        if layer < 1 || layer > self.layers {
+            self.fail(
+                child(path, Seg::Field("layer")),
+                format!(
+                    "there is no layer {layer}: the network has {} layers",
+                    self.layers
+                ),
+                Some(format!("layers count from 1 to {}", self.layers)),
+            );
+            return;
+        }
+        let base = (3 * (layer - 1)) as f32;
+        let (from, to) = match stage {
+            StageKind::Linear => (base, base + 1.0),
+            StageKind::Bias => (base + 1.0, base + 2.0),
+            StageKind::Activation => (base + 2.0, base + 3.0),
+            StageKind::All => (base, base + 3.0),
+        };
+        let track = Self::track(&mut self.tl.position, 0.0);
+        track.push(span.t0, span.t0, from, Ease::Linear);
+        track.push(span.t0, span.t1(), to, span.ease);
+    }
+
+    /// `Position`: moves to a position in the network, in layers.
+    fn position(&mut self, to: f32, span: Span, path: &[Seg]) {
+        let end = (3 * self.layers) as f32;
+        let u = to * 3.0;
+        if !(0.0..=end).contains(&u) {
+            self.fail(
+                child(path, Seg::Field("to")),
+                format!(
+                    "position {to} is outside the network (0 to {})",
+                    self.layers
+                ),
+                None,
+            );
+            return;
+        }
+        Self::track(&mut self.tl.position, 0.0).push(span.t0, span.t1(), u, span.ease);
+    }
+
+    /// `Camera`: each angle, pan and zoom given moves; a pitch or zoom out of range is an
+    /// error, and is clamped so that the rest still plays.
+    fn camera(
+        &mut self,
+        yaw: Option<f32>,
+        pitch: Option<f32>,
+        zoom: Option<f32>,
+        pan: Option<(f32, f32, f32)>,
+        span: Span,
+        path: &[Seg],
+    ) {
+        let (t0, t1, ease) = (span.t0, span.t1(), span.ease);
+        if let Some(y) = yaw {
+            Self::track(&mut self.tl.yaw, DEFAULT_YAW).push(t0, t1, y, ease);
+        }
+        if let Some(p) = pitch {
+            if !(-90.0..=90.0).contains(&p) {
+                self.fail(
+                    child(path, Seg::Field("pitch")),
+                    format!("pitch {p}: must be between -90 and 90 degrees"),
+                    None,
+                );
+            }
+            Self::track(&mut self.tl.pitch, DEFAULT_PITCH).push(t0, t1, p.clamp(-90.0, 90.0), ease);
+        }
+        if let Some((x, y, z)) = pan {
+            for (track, v) in [
+                (&mut self.tl.pan_x, x),
+                (&mut self.tl.pan_y, y),
+                (&mut self.tl.pan_z, z),
+            ] {
+                Self::track(track, 0.0).push(t0, t1, v, ease);
+            }
+        }
+        if let Some(z) = zoom {
+            if z <= 0.0 || z.is_nan() {
+                self.fail(
+                    child(path, Seg::Field("zoom")),
+                    format!("zoom {z}: must be above 0 (1 frames the scene)"),
+                    None,
+                );
+            }
+            Self::track(&mut self.tl.zoom, 1.0).push(t0, t1, z.max(0.01), ease);
+        }
+    }
+
+    /// `Surface`: what the landscape shows from `t`; a neuron must exist.
+    fn surface(&mut self, s: SurfaceKind, t: f32, path: &[Seg]) {
+        if let SurfaceKind::Neuron(l, n) = s
+            && (l < 1 || l > self.layers || n < 1)
+        {
+            self.fail(
+                child(path, Seg::Index(0)),
+                format!(
+                    "there is no neuron {n} of layer {l}: the network has {} layers",
+                    self.layers
+                ),
+                Some("layers and neurons count from 1".into()),
+            );
+        }
+        self.tl.surfaces.push((t, s));
+    }
+
+    /// `Morph`: the shown neuron's activation, along identity (0), sigmoid (1), step (2).
+    fn morph(&mut self, to: f32, span: Span, path: &[Seg]) {
+        if !(0.0..=2.0).contains(&to) {
+            self.fail(
+                child(path, Seg::Field("to")),
+                format!("morph to {to}: 0 is identity, 1 sigmoid, 2 step"),
+                None,
+            );
+        }
+        self.tl.morph_set = true;
+        Self::track(&mut self.tl.morph, 1.0).push(
+            span.t0,
+            span.t1(),
+            to.clamp(0.0, 2.0),
+            span.ease,
+        );
+    }
+
+    /// `ZoomOut`: the landscape's plane, in times the data's extent.
+    fn zoom_out(&mut self, to: f32, span: Span, path: &[Seg]) {
+        if to < 1.0 || to.is_nan() {
+            self.fail(
+                child(path, Seg::Field("to")),
+                format!("zoom out to {to}: 1 is the data's extent, more is wider"),
+                None,
+            );
+        }
+        Self::track(&mut self.tl.zoom_out, 1.0).push(span.t0, span.t1(), to.max(1.0), span.ease);
+    }
+
+    /// `Train`: replays the recorded epochs `from` to `to` (checked against the training
+    /// when the scene loads: see [`Timeline::train_ranges`]).
+    fn train(&mut self, from: usize, to: usize, span: Span, path: &[Seg]) {
+        if from > to {
+            self.fail(
+                child(path, Seg::Field("from")),
+                format!("training replays forward: from {from} is after to {to}"),
+                None,
+            );
+        }
+        self.tl.trains.push((child(path, Seg::Field("to")), to));
+        let track = Self::track(&mut self.tl.epoch, from as f32);
+        track.push(span.t0, span.t0, from as f32, Ease::Linear);
+        track.push(span.t0, span.t1(), to as f32, span.ease);
+    }
+
+    /// `Together`: its steps all start at `t`; it lasts as long as the longest.
+    fn together(&mut self, steps: &[Step], t: f32, path: &[Seg]) -> f32 {
+        let mut longest: f32 = 0.0;
+        for (i, s) in steps.iter().enumerate() {
+            let mut p = path.to_vec();
+            p.extend([Seg::Index(0), Seg::Index(i)]);
+            longest = longest.max(self.step(s, t, &p));
+        }
+        longest
+    }
+}
+
+/// When a timed step plays: from `t0` for `secs`, with an ease.
+#[derive(Clone, Copy)]
+struct Span {
+    t0: f32,
+    secs: f32,
+    ease: Ease,
+}
+
+impl Span {
+    fn t1(self) -> f32 {
+        self.t0 + self.secs
+    }
+}
+
+/// `path`, one step further.
+fn child(path: &[Seg], seg: Seg) -> Vec<Seg> {
+    let mut p = path.to_vec();
+    p.push(seg);
+    p
 }
 
 fn last_at<T: Clone>(events: &[(f32, T)], t: f32) -> Option<T> {
