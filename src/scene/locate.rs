@@ -14,6 +14,11 @@ pub enum Seg {
 /// A 1-based line and column.
 pub type LineCol = (usize, usize);
 
+/// The brackets that open a group (a struct, a tuple, a list, a map)...
+const OPEN: &[u8] = b"([{";
+/// ... and those that close one.
+const CLOSE: &[u8] = b")]}";
+
 struct Scanner<'a> {
     text: &'a [u8],
     at: usize,
@@ -80,7 +85,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
             }
-            Some(b'(' | b'[' | b'{') => self.skip_group(),
+            Some(c) if OPEN.contains(&c) => self.skip_group(),
             Some(_) => {
                 // A number, an identifier, or an identifier followed by a group.
                 let start = self.at;
@@ -111,8 +116,8 @@ impl<'a> Scanner<'a> {
                     self.skip_value();
                     continue;
                 }
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
+                c if OPEN.contains(&c) => depth += 1,
+                c if CLOSE.contains(&c) => {
                     depth -= 1;
                     if depth == 0 {
                         self.at += 1;
@@ -148,7 +153,7 @@ impl<'a> Scanner<'a> {
         let Some(open) = self.peek() else {
             return false;
         };
-        if !b"([{".contains(&open) {
+        if !OPEN.contains(&open) {
             return false;
         }
         self.at += 1;
@@ -156,7 +161,8 @@ impl<'a> Scanner<'a> {
         loop {
             self.skip_blank();
             match self.peek() {
-                None | Some(b')' | b']' | b'}') => return false,
+                None => return false,
+                Some(c) if CLOSE.contains(&c) => return false,
                 _ => {}
             }
             // A field `name: value`, or a positional value.
