@@ -4,6 +4,7 @@
 
 use super::hints::hint_for;
 use super::locate::{Seg, locate};
+use super::schema::ron_options;
 use super::timeline::{self, Timeline};
 use super::{NetworkSource, NeuronsSpec, OptimizerKind, Scene, SceneError, TrainSpec, bundled};
 use crate::landscape::{hand_network, parse_neuron};
@@ -257,12 +258,7 @@ fn compile_timeline(
 /// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
 /// scene errors with a hint.
 pub fn parse(text: &str, file: &str) -> Result<Scene, SceneError> {
-    // `Train(arch: ...)` rather than `Train((arch: ...))`, and `zoom: 2.0` for an `Option`.
-    let options = ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    );
-    options.from_str::<Scene>(text).map_err(|e| {
+    ron_options().from_str::<Scene>(text).map_err(|e| {
         let hint = hint_for(&e.code);
         SceneError {
             file: file.into(),

@@ -5,17 +5,20 @@
 //! - `schema`: the format itself, the types a scene file is read into;
 //! - `load`: reading, checking and preparing a scene (data, network, training, timeline);
 //! - `hints`: the wording added to RON's own errors;
+//! - `save`: a scene written back as RON ([`to_ron`], [`script_for`]);
 //! - [`timeline`]: what a scene does over time; [`locate`]: where a value sits in the text.
 
 mod hints;
 mod load;
 pub mod locate;
+mod save;
 mod schema;
 pub mod timeline;
 
 use std::fmt;
 
 pub use load::{Loaded, load, load_path_or_name, load_str, parse};
+pub use save::to_ron;
 pub use schema::{
     EaseKind, NetworkSource, NeuronsSpec, OptimizerKind, Scene, Shot, StageKind, Step, SurfaceKind,
     TrainSpec, ViewKind,

@@ -1,16 +1,17 @@
-//! The scene format: the RON model a scene file is read into, with its defaults. The
-//! spelling of every type and field here is the format (`docs/scene-format.md`).
+//! The scene format: the RON model a scene file is read into (and written from, leaving out
+//! what is at its default), with its defaults. The spelling of every type and field here is
+//! the format (`docs/scene-format.md`).
 
 use crate::landscape::OutputMode;
 use crate::nn::{Activation, Layer, Loss};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A scene: data, a network, how to show them, and what happens when.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scene {
     /// Shown at the start and in the window's title.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
     /// A built-in data set with parameters, as `--data` takes it (`"spiral:arms=2,n=400"`),
     /// or a CSV file (a path ending in `.csv`, relative to the scene file).
@@ -18,18 +19,18 @@ pub struct Scene {
     /// The network.
     pub network: NetworkSource,
     /// The view the scene opens on.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub view: ViewKind,
     /// The steps of a one-shot scene (or use `shots`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Step>,
     /// Named shots, each with its own timeline, played one after the other.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shots: Vec<Shot>,
 }
 
 /// A named part of a scene.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shot {
     /// Its name (`spacefold render --shot NAME`).
@@ -39,7 +40,7 @@ pub struct Shot {
 }
 
 /// Where the scene's network comes from.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 pub enum NetworkSource {
     /// Trained when the scene loads, from a seed: the same scene gives the same weights.
     Train(TrainSpec),
@@ -53,40 +54,40 @@ pub enum NetworkSource {
 }
 
 /// A network trained from a seed.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainSpec {
     /// Layer sizes, input first: `[2, 3, 2]`.
     pub arch: Vec<usize>,
     /// Hidden activation: one for all hidden layers, or one per hidden layer.
-    #[serde(default = "default_hidden")]
+    #[serde(default = "default_hidden", skip_serializing_if = "is_default_hidden")]
     pub activation: Vec<Activation>,
     /// Output activation; default sigmoid for one output, softmax otherwise.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Activation>,
     /// Loss; default the output's natural one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss: Option<Loss>,
     /// `Adam`, `Sgd` or `Lbfgs`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub optimizer: OptimizerKind,
     /// Learning rate (Adam, SGD).
-    #[serde(default = "default_lr")]
+    #[serde(default = "default_lr", skip_serializing_if = "is_default_lr")]
     pub lr: f32,
     /// Mini-batch size; 0 = full batch.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub batch: usize,
     /// L2 penalty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub l2: f32,
     /// Epochs to train.
     pub epochs: usize,
     /// Seed of the weights and the shuffling.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub seed: u64,
     /// Keep the weights every this many epochs, for `Train` steps (default: about 200
     /// snapshots over the run).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_every: Option<usize>,
 }
 
@@ -99,7 +100,7 @@ fn default_lr() -> f32 {
 }
 
 /// The optimizers a scene can name.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Serialize)]
 pub enum OptimizerKind {
     /// Adam.
     #[default]
@@ -111,16 +112,19 @@ pub enum OptimizerKind {
 }
 
 /// Hand-set neurons.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NeuronsSpec {
     /// One equation per neuron: `"x - y - 3"`.
     pub equations: Vec<String>,
     /// Their activation.
-    #[serde(default = "default_sigmoid")]
+    #[serde(
+        default = "default_sigmoid",
+        skip_serializing_if = "is_default_sigmoid"
+    )]
     pub activation: Activation,
     /// Weights and bias of an output neuron that combines them (same activation).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub combine: Option<(Vec<f32>, f32)>,
 }
 
@@ -129,7 +133,7 @@ fn default_sigmoid() -> Activation {
 }
 
 /// One of the window's views.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Serialize)]
 pub enum ViewKind {
     /// Decision regions over the input plane.
     Regions,
@@ -141,7 +145,7 @@ pub enum ViewKind {
 }
 
 /// How a timed step eases.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Serialize)]
 pub enum EaseKind {
     /// Constant speed.
     Linear,
@@ -163,7 +167,7 @@ impl From<EaseKind> for crate::flow::Ease {
 }
 
 /// A stage of a layer, or all three.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Serialize)]
 pub enum StageKind {
     /// `W·a`.
     Linear,
@@ -176,7 +180,7 @@ pub enum StageKind {
 }
 
 /// What the landscape's surfaces show.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Serialize)]
 pub enum SurfaceKind {
     /// The outputs, one surface per class.
     Outputs(OutputMode),
@@ -186,54 +190,57 @@ pub enum SurfaceKind {
 
 /// One step of a timeline. Steps play one after the other; `Together` plays several at
 /// once. Every timed step takes `secs` (default 1.5) and an `ease`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub enum Step {
     /// A big title over the view.
     Title {
         text: String,
-        #[serde(default = "default_title_secs")]
+        #[serde(
+            default = "default_title_secs",
+            skip_serializing_if = "is_default_title_secs"
+        )]
         secs: f32,
     },
     /// A caption under the title area.
     Caption {
         text: String,
-        #[serde(default = "default_secs")]
+        #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
     },
     /// Plays one stage (or all three) of a layer, from 1.
     Stage {
         layer: usize,
-        #[serde(default = "default_stage")]
+        #[serde(default = "default_stage", skip_serializing_if = "is_default_stage")]
         stage: StageKind,
-        #[serde(default = "default_secs")]
+        #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
     },
     /// Moves to a position in the network (0 = input, L = output).
     Position {
         to: f32,
-        #[serde(default = "default_secs")]
+        #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
     },
     /// Turns or moves the camera: angles in degrees (3D), zoom (1 = framed, 2 = twice as
     /// far; 2D too), pan (where the view centres, from the framed centre, in the view's
     /// units; 2D uses x and y).
     Camera {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         yaw: Option<f32>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pitch: Option<f32>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         zoom: Option<f32>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pan: Option<(f32, f32, f32)>,
-        #[serde(default = "default_secs")]
+        #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
     },
     /// Switches the view at once.
@@ -245,26 +252,29 @@ pub enum Step {
     /// Morphs the shown neuron's activation along identity (0), sigmoid (1), step (2).
     Morph {
         to: f32,
-        #[serde(default = "default_secs")]
+        #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
     },
     /// Extends the landscape's plane to this many times the data's extent.
     ZoomOut {
         to: f32,
-        #[serde(default = "default_secs")]
+        #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
     },
     /// Replays the recorded training from epoch `from` to `to`: the boundary forms on screen.
     Train {
         from: usize,
         to: usize,
-        #[serde(default = "default_train_secs")]
+        #[serde(
+            default = "default_train_secs",
+            skip_serializing_if = "is_default_train_secs"
+        )]
         secs: f32,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
     },
     /// Nothing for a while.
@@ -286,4 +296,57 @@ fn default_train_secs() -> f32 {
 }
 fn default_stage() -> StageKind {
     StageKind::All
+}
+
+/// How scene text is read and written: `Train(arch: ...)` rather than `Train((arch: ...))`,
+/// and `zoom: 2.0` for an `Option`. These are the format's defaults, so a scene file does
+/// not enable them (and a written one does not say so).
+pub(super) fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(
+        ron::extensions::Extensions::IMPLICIT_SOME
+            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+    )
+}
+
+// What is left out when a scene is written: a field at its default reads back the same.
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// Bit for bit, so that a written scene keeps even `-0.0`.
+fn same_f32(x: f32, default: f32) -> bool {
+    x.to_bits() == default.to_bits()
+}
+
+fn is_zero(x: &f32) -> bool {
+    same_f32(*x, 0.0)
+}
+
+fn is_default_lr(x: &f32) -> bool {
+    same_f32(*x, default_lr())
+}
+
+fn is_default_secs(x: &f32) -> bool {
+    same_f32(*x, default_secs())
+}
+
+fn is_default_title_secs(x: &f32) -> bool {
+    same_f32(*x, default_title_secs())
+}
+
+fn is_default_train_secs(x: &f32) -> bool {
+    same_f32(*x, default_train_secs())
+}
+
+fn is_default_hidden(v: &[Activation]) -> bool {
+    v == default_hidden().as_slice()
+}
+
+fn is_default_sigmoid(a: &Activation) -> bool {
+    *a == default_sigmoid()
+}
+
+fn is_default_stage(s: &StageKind) -> bool {
+    *s == default_stage()
 }
