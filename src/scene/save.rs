@@ -1,7 +1,8 @@
-//! Writing scenes: a [`Scene`] back to RON text, in the style of the shipped scenes.
+//! Writing scenes: a [`Scene`] back to RON text, in the style of the shipped scenes, and the
+//! explorer's "Save as scene".
 
-use super::Scene;
 use super::schema::ron_options;
+use super::{EaseKind, NetworkSource, Scene, StageKind, Step, TrainSpec, ViewKind};
 use ron::ser::PrettyConfig;
 
 /// The scene as RON text that [`parse`](super::parse) reads back as the same scene: named
@@ -22,11 +23,78 @@ pub fn to_ron(scene: &Scene) -> String {
         .expect("a scene always serialises")
 }
 
+/// A scene script for a set-up made in the explorer: its data, its network trained as it
+/// was, and a timeline that plays every layer, with a cue before each.
+pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: ViewKind) -> String {
+    let mut timeline = vec![Step::Title {
+        text: title.into(),
+        secs: 2.5,
+    }];
+    let layers = spec.arch.len() - 1;
+    for layer in 1..=layers {
+        timeline.push(Step::Cue);
+        timeline.push(Step::Stage {
+            layer,
+            stage: StageKind::All,
+            secs: 3.0,
+            ease: EaseKind::default(),
+        });
+    }
+    let scene = Scene {
+        title: title.into(),
+        dataset: dataset.into(),
+        // The snapshots are left to the scene's default, as they always were.
+        network: NetworkSource::Train(TrainSpec {
+            snapshot_every: None,
+            ..spec.clone()
+        }),
+        view,
+        timeline,
+        shots: vec![],
+    };
+    format!(
+        "// Saved from the spacefold explorer.\n{}\n",
+        to_ron(&scene)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nn::Activation;
-    use crate::scene::{NetworkSource, NeuronsSpec, Step, ViewKind, bundled, parse};
+    use crate::nn::{Activation, Loss};
+    use crate::scene::{NeuronsSpec, OptimizerKind, bundled, load_str, parse};
+
+    #[test]
+    fn a_saved_set_up_reads_back_as_the_same_scene() {
+        let spec = TrainSpec {
+            arch: vec![2, 5, 3],
+            activation: vec![Activation::Tanh],
+            output: Some(Activation::Softmax),
+            loss: Some(Loss::CategoricalCrossEntropy),
+            optimizer: OptimizerKind::Sgd,
+            lr: 0.05,
+            batch: 32,
+            l2: 0.001,
+            epochs: 120,
+            seed: 4,
+            snapshot_every: None,
+        };
+        let text = script_for(
+            "My \"set-up\"",
+            "spiral:arms=3,n=90",
+            &spec,
+            ViewKind::Regions,
+        );
+        let loaded = load_str(&text, "saved.ron", None, false).unwrap();
+        assert_eq!(loaded.scene.network, NetworkSource::Train(spec));
+        assert_eq!(loaded.scene.title, "My \"set-up\"");
+        assert_eq!(loaded.scene.view, ViewKind::Regions);
+        assert_eq!(loaded.timeline.cues().len(), 2);
+        assert!(
+            text.starts_with("// Saved from the spacefold explorer.\nScene(\n"),
+            "{text}"
+        );
+    }
 
     /// Writes `scene`, reads it back, and checks it is the same scene, written the same way.
     fn round_trip(scene: &Scene, name: &str) -> Scene {
