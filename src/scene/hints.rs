@@ -59,3 +59,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     row[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_names_are_suggested_far_ones_only_listed() {
+        assert_eq!(edit_distance("secs", "sec"), 1);
+        assert_eq!(edit_distance("Linear", "Lienar"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        let fields = ["layer", "stage", "secs", "ease"];
+        assert_eq!(
+            closest_hint(&fields, "sec", "Fields here:", "fields here:"),
+            "did you mean `secs`? Fields here: layer, stage, secs, ease"
+        );
+        assert_eq!(
+            closest_hint(&fields, "qqqqqqqq", "Fields here:", "fields here:"),
+            "fields here: layer, stage, secs, ease"
+        );
+    }
+}
