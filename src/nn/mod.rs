@@ -16,3 +16,6 @@ pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};
 pub use train::{
     EpochStats, Evaluation, Optimizer, Snapshot, TrainConfig, TrainError, Trainer, evaluate,
 };
+
+#[cfg(test)]
+mod refactor_guard;
