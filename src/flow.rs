@@ -68,8 +68,8 @@ impl Ease {
 /// How the activation stage bends space.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Bend {
-    /// One neuron at a time for piecewise activations (ReLU, leaky ReLU, step), where a fold
-    /// is easier to follow; all together otherwise.
+    /// One neuron at a time for the activations that fold ([`Activation::folds`]: ReLU,
+    /// leaky ReLU, step), where a fold is easier to follow; all together otherwise.
     #[default]
     Auto,
     /// Every shown neuron at once.
@@ -85,10 +85,7 @@ impl Bend {
     /// Whether neurons with this activation bend one at a time.
     pub fn one_at_a_time(self, activation: Activation) -> bool {
         match self {
-            Bend::Auto => matches!(
-                activation,
-                Activation::Relu | Activation::LeakyRelu | Activation::Step
-            ),
+            Bend::Auto => activation.folds(),
             Bend::Together => false,
             Bend::OneAtATime => true,
         }
@@ -584,12 +581,7 @@ pub fn boundary_planes(output: &Layer) -> Vec<BoundaryPlane> {
     let k = output.outputs();
     if k == 1 {
         // Decisions threshold the output at 0.5 (see `nn::decide`): find the pre-activation.
-        let z0 = match output.activation {
-            Activation::Identity => 0.5,
-            Activation::Tanh => 0.5f32.atanh(),
-            Activation::Softplus => (0.5f32.exp() - 1.0).ln(),
-            _ => 0.0,
-        };
+        let z0 = output.activation.threshold_preimage();
         return vec![BoundaryPlane {
             normal: w.row(0).iter().copied().collect(),
             offset: output.bias[0] - z0,

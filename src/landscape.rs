@@ -298,15 +298,6 @@ pub fn height_range(values: &[f32], bounded: Option<(f32, f32)>) -> (f32, f32) {
     (lo, hi)
 }
 
-/// The range an activation's outputs lie in, if bounded.
-pub fn bounded_range(activation: Activation) -> Option<(f32, f32)> {
-    match activation {
-        Activation::Sigmoid | Activation::Step | Activation::Softmax => Some((0.0, 1.0)),
-        Activation::Tanh | Activation::Sine => Some((-1.0, 1.0)),
-        _ => None,
-    }
-}
-
 /// Mesh data of a height field: vertex `(i, j)` sits at `(x, y, z)` with
 /// `z = (height − base) × scale`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -637,13 +628,13 @@ pub fn build_surfaces(
                     (values, range, scale)
                 }
                 None => {
-                    let range = height_range(&out, bounded_range(activation));
+                    let range = height_range(&out, activation.range());
                     (out, range, tall / (range.1 - range.0))
                 }
             };
             // Heights above the floor: bounded activations from their lower bound, others
             // from zero, so the floor is where the neuron is 0.
-            let base = if view.morph.is_some() || bounded_range(activation).is_none() {
+            let base = if view.morph.is_some() || activation.range().is_none() {
                 0.0
             } else {
                 range.0
@@ -697,7 +688,7 @@ pub fn build_surfaces(
             let head = network.head();
             let bounded = match mode {
                 OutputMode::Logits => None,
-                OutputMode::Softmax => bounded_range(head),
+                OutputMode::Softmax => head.range(),
                 OutputMode::Argmax => Some((0.0, 1.0)),
             };
             let all: Vec<f32> = fields.iter().flatten().copied().collect();
