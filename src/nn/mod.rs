@@ -10,7 +10,9 @@ pub mod rows;
 pub mod train;
 
 pub use activation::Activation;
-pub use data::{DataError, DataOptions, Dataset, DatasetSpec, Projection, Standardizer};
+pub use data::{
+    DataError, DataOptions, Dataset, DatasetKind, DatasetSpec, Projection, Standardizer,
+};
 pub use loss::Loss;
 pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};
 pub use train::{
