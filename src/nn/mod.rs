@@ -19,6 +19,3 @@ pub use loss::Loss;
 pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};
 pub use optim::Optimizer;
 pub use train::{EpochStats, Evaluation, Snapshot, TrainConfig, TrainError, Trainer, evaluate};
-
-#[cfg(test)]
-mod refactor_guard;

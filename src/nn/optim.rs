@@ -1,6 +1,6 @@
 //! Optimizers: how the weights move given the gradient. SGD with momentum and Adam update
 //! after every mini-batch; L-BFGS takes whole iterations on the full batch. Each keeps its
-//! memory between steps in an [`OptState`].
+//! memory between steps in an `OptState`.
 
 use super::backprop::{Blocks, for_each_block, zero, zero_blocks};
 use super::network::Network;
