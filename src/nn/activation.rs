@@ -60,14 +60,150 @@ impl Activation {
         }
     }
 
+    /// Other names [`str::parse`] accepts for it, besides [`Activation::name`].
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Activation::Identity => &["linear", "none"],
+            Activation::Sigmoid => &["logistic"],
+            Activation::Tanh => &[],
+            Activation::Relu => &[],
+            Activation::LeakyRelu => &["leakyrelu", "lrelu"],
+            Activation::Step => &["heaviside"],
+            Activation::Sine => &["sin"],
+            Activation::Softplus => &[],
+            Activation::Softmax => &[],
+        }
+    }
+
+    /// The names of the hidden-layer activations (every element-wise one, in the order of
+    /// [`Activation::ALL`]), as the command line lists them:
+    /// `identity, sigmoid, tanh, relu, leaky_relu, step, sine, softplus`.
+    pub fn names() -> String {
+        let names: Vec<&str> = Activation::ALL
+            .into_iter()
+            .filter(|a| a.is_elementwise())
+            .map(Activation::name)
+            .collect();
+        names.join(", ")
+    }
+
     /// Whether the activation acts on each neuron alone (all but softmax).
     pub fn is_elementwise(self) -> bool {
-        self != Activation::Softmax
+        match self {
+            Activation::Softmax => false,
+            Activation::Identity
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Relu
+            | Activation::LeakyRelu
+            | Activation::Step
+            | Activation::Sine
+            | Activation::Softplus => true,
+        }
     }
 
     /// Whether gradient descent can train through it (all but step).
     pub fn is_trainable(self) -> bool {
-        self != Activation::Step
+        match self {
+            Activation::Step => false,
+            Activation::Identity
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Relu
+            | Activation::LeakyRelu
+            | Activation::Sine
+            | Activation::Softplus
+            | Activation::Softmax => true,
+        }
+    }
+
+    /// The interval `[lo, hi]` every output lies in, if it is bounded on both sides:
+    /// (0, 1) for sigmoid, step (whose two values are 0 and 1) and softmax, (−1, 1) for tanh
+    /// and sine. The ends are included: in `f32`, a sigmoid does reach 0 and 1.
+    pub fn range(self) -> Option<(f32, f32)> {
+        match self {
+            Activation::Sigmoid | Activation::Step | Activation::Softmax => Some((0.0, 1.0)),
+            Activation::Tanh | Activation::Sine => Some((-1.0, 1.0)),
+            // Unbounded above (ReLU, leaky ReLU and softplus are bounded below only).
+            Activation::Identity
+            | Activation::Relu
+            | Activation::LeakyRelu
+            | Activation::Softplus => None,
+        }
+    }
+
+    /// What the activation does to space, in a few words: "fold", "squash into (0, 1)", ...
+    pub fn verb(self) -> &'static str {
+        match self {
+            Activation::Relu | Activation::LeakyRelu => "fold",
+            Activation::Sigmoid => "squash into (0, 1)",
+            Activation::Tanh => "squash into (-1, 1)",
+            Activation::Sine => "wrap",
+            Activation::Step => "snap to 0 or 1",
+            Activation::Softmax => "onto the probability simplex",
+            Activation::Identity => "nothing bends",
+            Activation::Softplus => "bend",
+        }
+    }
+
+    /// Where the activation folds space, if it does: the `z` at which a piecewise-linear
+    /// activation (ReLU, leaky ReLU, step) changes from one linear piece to the other. The
+    /// smooth ones bend everywhere, and identity not at all.
+    pub fn fold_at(self) -> Option<f32> {
+        match self {
+            Activation::Relu | Activation::LeakyRelu | Activation::Step => Some(0.0),
+            Activation::Identity
+            | Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Sine
+            | Activation::Softplus
+            | Activation::Softmax => None,
+        }
+    }
+
+    /// Whether the activation is piecewise linear with a fold (at `z = 0`, see
+    /// [`Activation::fold_at`]): ReLU, leaky ReLU and step. Such folds are easiest to follow
+    /// one neuron at a time.
+    pub fn folds(self) -> bool {
+        self.fold_at().is_some()
+    }
+
+    /// The pre-activation `z` at which a single output `σ(z)` is decided: where it crosses
+    /// the 0.5 threshold of [`crate::nn::network::decide`], so where the decision boundary of
+    /// a one-output layer lies (`W·a + b = z`).
+    pub fn threshold_preimage(self) -> f32 {
+        match self {
+            Activation::Identity => 0.5,
+            // σ(0) = 0.5 exactly.
+            Activation::Sigmoid => 0.0,
+            Activation::Tanh => 0.5f32.atanh(),
+            Activation::Softplus => (0.5f32.exp() - 1.0).ln(),
+            // step(z) >= 0.5 exactly when z >= 0.
+            Activation::Step => 0.0,
+            // Conventions, kept from before: the true crossing is z = 0.5 for ReLU and leaky
+            // ReLU, and π/6 (the first of many) for sine; a single softmax output is always 1
+            // and never crosses 0.5.
+            Activation::Relu => 0.0,
+            Activation::LeakyRelu => 0.0,
+            Activation::Sine => 0.0,
+            Activation::Softmax => 0.0,
+        }
+    }
+
+    /// The factor of scikit-learn's initialisation: weights and biases are uniform in
+    /// `±sqrt(factor / (fan_in + fan_out))`, with 2 for a logistic layer and 6 otherwise.
+    pub fn init_factor(self) -> f32 {
+        match self {
+            Activation::Sigmoid => 2.0,
+            Activation::Identity
+            | Activation::Tanh
+            | Activation::Relu
+            | Activation::LeakyRelu
+            | Activation::Step
+            | Activation::Sine
+            | Activation::Softplus
+            | Activation::Softmax => 6.0,
+        }
     }
 
     /// Applies an element-wise activation to one value. Softmax, which needs the whole
@@ -175,7 +311,11 @@ crate::nn::linalg::dispatch! {
             Activation::Identity | Activation::Softmax => out.copy_from_slice(z),
             Activation::Relu => each_map(z, out, |v| v.max(0.0)),
             Activation::LeakyRelu => each_map(z, out, |v| if v > 0.0 { v } else { LEAKY_SLOPE * v }),
-            other => each_map(z, out, |v| other.apply(v)),
+            Activation::Sigmoid
+            | Activation::Tanh
+            | Activation::Step
+            | Activation::Sine
+            | Activation::Softplus => each_map(z, out, |v| act.apply(v)),
         }
     }
 }
@@ -188,7 +328,10 @@ crate::nn::linalg::dispatch! {
             Activation::Relu => each_backprop(z, a, da, dz, |z, _| if z > 0.0 { 1.0 } else { 0.0 }),
             Activation::Sigmoid => each_backprop(z, a, da, dz, |_, a| a * (1.0 - a)),
             Activation::Tanh => each_backprop(z, a, da, dz, |_, a| 1.0 - a * a),
-            other => each_backprop(z, a, da, dz, |z, a| other.derivative(z, a)),
+            Activation::LeakyRelu
+            | Activation::Step
+            | Activation::Sine
+            | Activation::Softplus => each_backprop(z, a, da, dz, |z, a| act.derivative(z, a)),
         }
     }
 }
@@ -271,25 +414,16 @@ impl FromStr for Activation {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let key = s.trim().to_ascii_lowercase().replace('-', "_");
-        let found = match key.as_str() {
-            "identity" | "linear" | "none" => Activation::Identity,
-            "sigmoid" | "logistic" => Activation::Sigmoid,
-            "tanh" => Activation::Tanh,
-            "relu" => Activation::Relu,
-            "leaky_relu" | "leakyrelu" | "lrelu" => Activation::LeakyRelu,
-            "step" | "heaviside" => Activation::Step,
-            "sine" | "sin" => Activation::Sine,
-            "softplus" => Activation::Softplus,
-            "softmax" => Activation::Softmax,
-            _ => {
+        Activation::ALL
+            .into_iter()
+            .find(|a| a.name() == key || a.aliases().contains(&key.as_str()))
+            .ok_or_else(|| {
                 let names: Vec<_> = Activation::ALL.iter().map(|a| a.name()).collect();
-                return Err(format!(
+                format!(
                     "unknown activation `{s}` (expected one of: {})",
                     names.join(", ")
-                ));
-            }
-        };
-        Ok(found)
+                )
+            })
     }
 }
 
@@ -363,5 +497,159 @@ mod tests {
             .collect();
         assert!(values.iter().all(|&v| v == 0.0 || v == 1.0));
         assert!(values.contains(&0.0) && values.contains(&1.0));
+    }
+
+    /// Outputs over a wide sweep of pre-activations (and a few far ones).
+    fn sweep(act: Activation) -> Vec<f32> {
+        let far = [-1e4f32, -100.0, -30.0, 30.0, 100.0, 1e4];
+        if act.is_elementwise() {
+            (-2000..=2000)
+                .map(|i| i as f32 * 0.01)
+                .chain(far)
+                .map(|z| act.apply(z))
+                .collect()
+        } else {
+            let mut out = vec![];
+            for i in -200..=200 {
+                let mut column = [i as f32 * 0.1, 0.0, far[(i + 200) as usize % 6]];
+                act.apply_column(&mut column);
+                out.extend(column);
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn range_holds_every_output_and_is_reached() {
+        for act in Activation::ALL {
+            let values = sweep(act);
+            let (lo, hi) = values
+                .iter()
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| {
+                    (l.min(v), h.max(v))
+                });
+            match act.range() {
+                Some((a, b)) => {
+                    assert!(a < b, "{act}");
+                    assert!(a <= lo && hi <= b, "{act}: [{lo}, {hi}] outside [{a}, {b}]");
+                    assert!(
+                        lo - a < 1e-3 && b - hi < 1e-3,
+                        "{act}: [{lo}, {hi}] in [{a}, {b}]"
+                    );
+                }
+                None => assert!(hi > 1e3, "{act} is bounded: up to {hi}"),
+            }
+        }
+        // Step's two values lie in its range.
+        assert_eq!(Activation::Step.range(), Some((0.0, 1.0)));
+    }
+
+    /// Largest second difference of `σ` over `n` steps of `h` from `z0`.
+    fn curvature(act: Activation, z0: f32, h: f32, n: usize) -> f32 {
+        (0..n)
+            .map(|i| {
+                let z = z0 + i as f32 * h;
+                (act.apply(z) - 2.0 * act.apply(z + h) + act.apply(z + 2.0 * h)).abs()
+            })
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn folds_exactly_for_the_piecewise_linear_activations() {
+        for act in Activation::ALL.into_iter().filter(|a| a.is_elementwise()) {
+            // Linear on each side of z = 0, and not across it: a fold there.
+            let left = curvature(act, -3.0, 0.01, 290);
+            let right = curvature(act, 0.05, 0.01, 290);
+            let across = curvature(act, -0.25, 0.25, 1);
+            let piecewise_linear = left < 1e-5 && right < 1e-5 && across > 1e-3;
+            assert_eq!(
+                act.folds(),
+                piecewise_linear,
+                "{act}: {left} {right} {across}"
+            );
+            assert_eq!(act.fold_at(), act.folds().then_some(0.0), "{act}");
+        }
+        assert!(!Activation::Softmax.folds());
+    }
+
+    #[test]
+    fn the_threshold_preimage_is_where_one_output_is_decided() {
+        for act in [
+            Activation::Identity,
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::Softplus,
+        ] {
+            let z = act.threshold_preimage();
+            assert!(
+                (act.apply(z) - 0.5).abs() < 1e-6,
+                "{act}: σ({z}) = {}",
+                act.apply(z)
+            );
+        }
+        let z = Activation::Step.threshold_preimage();
+        assert!(Activation::Step.apply(z) >= 0.5 && Activation::Step.apply(z - 1e-6) < 0.5);
+        // The exact values the decision boundaries have always used.
+        assert_eq!(Activation::Tanh.threshold_preimage(), 0.5f32.atanh());
+        assert_eq!(
+            Activation::Softplus.threshold_preimage(),
+            (0.5f32.exp() - 1.0).ln()
+        );
+        for act in [
+            Activation::Relu,
+            Activation::LeakyRelu,
+            Activation::Sine,
+            Activation::Softmax,
+        ] {
+            assert_eq!(act.threshold_preimage(), 0.0, "{act}: the convention");
+        }
+    }
+
+    #[test]
+    fn verbs_say_what_each_activation_does() {
+        let verbs: Vec<&str> = Activation::ALL.into_iter().map(Activation::verb).collect();
+        assert_eq!(
+            verbs,
+            [
+                "nothing bends",
+                "squash into (0, 1)",
+                "squash into (-1, 1)",
+                "fold",
+                "fold",
+                "snap to 0 or 1",
+                "wrap",
+                "bend",
+                "onto the probability simplex",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_list_the_hidden_activations_and_aliases_parse() {
+        // The list the command line's help gives for `--activation`.
+        assert_eq!(
+            Activation::names(),
+            "identity, sigmoid, tanh, relu, leaky_relu, step, sine, softplus"
+        );
+        let mut seen = std::collections::HashSet::new();
+        for act in Activation::ALL {
+            for alias in act.aliases() {
+                assert_eq!(alias.parse::<Activation>().unwrap(), act, "{alias}");
+                assert!(seen.insert(*alias), "{alias} twice");
+            }
+            assert!(seen.insert(act.name()), "{act} twice");
+        }
+        assert_eq!(
+            "Leaky-ReLU".parse::<Activation>().unwrap(),
+            Activation::LeakyRelu
+        );
+    }
+
+    #[test]
+    fn only_sigmoid_layers_start_with_the_smaller_weights() {
+        for act in Activation::ALL {
+            let want = if act == Activation::Sigmoid { 2.0 } else { 6.0 };
+            assert_eq!(act.init_factor(), want, "{act}");
+        }
     }
 }

@@ -23,7 +23,13 @@ impl Loss {
         match head {
             Activation::Sigmoid => Loss::BinaryCrossEntropy,
             Activation::Softmax => Loss::CategoricalCrossEntropy,
-            _ => Loss::Mse,
+            Activation::Identity
+            | Activation::Tanh
+            | Activation::Relu
+            | Activation::LeakyRelu
+            | Activation::Step
+            | Activation::Sine
+            | Activation::Softplus => Loss::Mse,
         }
     }
 

@@ -2,17 +2,20 @@
 //! Pure Rust (nalgebra + rand), no Bevy, deterministic from a seed.
 
 pub mod activation;
+mod backprop;
 pub mod data;
 pub mod linalg;
 pub mod loss;
 pub mod network;
+pub mod optim;
 pub mod rows;
 pub mod train;
 
 pub use activation::Activation;
-pub use data::{DataError, DataOptions, Dataset, DatasetSpec, Projection, Standardizer};
+pub use data::{
+    DataError, DataOptions, Dataset, DatasetKind, DatasetSpec, Projection, Standardizer,
+};
 pub use loss::Loss;
 pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};
-pub use train::{
-    EpochStats, Evaluation, Optimizer, Snapshot, TrainConfig, TrainError, Trainer, evaluate,
-};
+pub use optim::Optimizer;
+pub use train::{EpochStats, Evaluation, Snapshot, TrainConfig, TrainError, Trainer, evaluate};

@@ -279,11 +279,7 @@ impl Network {
                 let activation = acts.get(l).copied().unwrap_or(output);
                 let (fan_in, fan_out) = (w[0], w[1]);
                 // scikit-learn's initialisation, so that tiny nets behave as in the articles.
-                let factor = if activation == Activation::Sigmoid {
-                    2.0
-                } else {
-                    6.0
-                };
+                let factor = activation.init_factor();
                 let bound = (factor / (fan_in + fan_out) as f32).sqrt();
                 let weights = Mat::from_fn(fan_out, fan_in, |_, _| rng.random_range(-bound..bound));
                 let bias = DVector::from_fn(fan_out, |_, _| rng.random_range(-bound..bound));

@@ -1,7 +1,7 @@
 //! The data panel: pick a data set and its parameters, the split, or a CSV file.
 
 use crate::app::explorer::{DataSource, Explorer, Link};
-use crate::nn::{Dataset, DatasetSpec};
+use crate::nn::{Dataset, DatasetKind, DatasetSpec};
 use bevy_egui::egui;
 
 /// Draws the panel; any change regenerates the points and restarts training.
@@ -113,18 +113,18 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
 /// Sliders for a built-in set's parameters; true when one moved.
 fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
     let mut changed = false;
-    let max_n = if matches!(spec, DatasetSpec::Digits { .. }) {
+    let max_n = if matches!(spec.kind, DatasetKind::Digits) {
         crate::nn::data::DIGITS_COUNT
     } else {
         20_000
     };
-    match spec {
-        DatasetSpec::Blobs { classes, .. } => {
+    match &mut spec.kind {
+        DatasetKind::Blobs { classes } => {
             changed |= ui
                 .add(egui::Slider::new(classes, 2..=10).text("classes"))
                 .changed();
         }
-        DatasetSpec::Spiral { arms, turns, .. } => {
+        DatasetKind::Spiral { arms, turns } => {
             changed |= ui
                 .add(egui::Slider::new(arms, 2..=10).text("arms"))
                 .changed();
@@ -132,14 +132,14 @@ fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
                 .add(egui::Slider::new(turns, 0.25..=3.0).text("turns"))
                 .changed();
         }
-        DatasetSpec::Checkerboard { cells, .. } => {
+        DatasetKind::Checkerboard { cells } => {
             changed |= ui
                 .add(egui::Slider::new(cells, 2..=10).text("cells"))
                 .changed();
         }
         _ => {}
     }
-    let (n, noise, seed) = spec.common_mut();
+    let DatasetSpec { n, noise, seed, .. } = spec;
     changed |= ui
         .add(
             egui::Slider::new(n, 10..=max_n)

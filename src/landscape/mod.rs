@@ -1,9 +1,13 @@
 //! Neuron landscapes (no Bevy): the value of one neuron, or of the network's outputs, over a
 //! rectangle of the input plane as a height field `z = f(x, y)`; colour maps for heights; the
-//! field's mesh data; its zero line; and neurons written as equations (`x - y - 3`).
+//! field's mesh data; its zero line; the surfaces built from them. Neurons written as
+//! equations (`x - y - 3`) and the networks made of them are in `equation`, re-exported here.
 
-use crate::nn::{Activation, Layer, Mat, Network};
-use nalgebra::DVector;
+use crate::nn::{Activation, Mat, Network};
+
+mod equation;
+
+pub use equation::{four_neuron_network, hand_network, parse_neuron};
 
 /// Columns pushed through the network at a time.
 const CHUNK: usize = 8192;
@@ -298,15 +302,6 @@ pub fn height_range(values: &[f32], bounded: Option<(f32, f32)>) -> (f32, f32) {
     (lo, hi)
 }
 
-/// The range an activation's outputs lie in, if bounded.
-pub fn bounded_range(activation: Activation) -> Option<(f32, f32)> {
-    match activation {
-        Activation::Sigmoid | Activation::Step | Activation::Softmax => Some((0.0, 1.0)),
-        Activation::Tanh | Activation::Sine => Some((-1.0, 1.0)),
-        _ => None,
-    }
-}
-
 /// Mesh data of a height field: vertex `(i, j)` sits at `(x, y, z)` with
 /// `z = (height − base) × scale`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -397,108 +392,6 @@ pub fn contour(area: &Area, heights: &[f32], level: f32) -> Vec<[[f32; 2]; 2]> {
         }
     }
     segments
-}
-
-/// A neuron written as a linear equation in `x` and `y`, such as `x - y - 3` or
-/// `0.5*x + 2y + 1`: its two weights and its bias.
-pub fn parse_neuron(text: &str) -> Result<([f32; 2], f32), String> {
-    let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let s = s.strip_suffix("=0").unwrap_or(&s).to_ascii_lowercase();
-    if s.is_empty() {
-        return Err("an empty equation: write one like `x - y - 3`".into());
-    }
-    let (mut w, mut b) = ([0.0f32; 2], 0.0f32);
-    let mut rest = s.as_str();
-    while !rest.is_empty() {
-        let (sign, body) = match rest.as_bytes()[0] {
-            b'+' => (1.0, &rest[1..]),
-            b'-' => (-1.0, &rest[1..]),
-            _ => (1.0, rest),
-        };
-        let end = body.find(['+', '-']).unwrap_or(body.len());
-        // A '-' right after 'e' is an exponent, not a new term.
-        let end = match body[..end].ends_with('e') && end < body.len() {
-            true => {
-                end + 1
-                    + body[end + 1..]
-                        .find(['+', '-'])
-                        .unwrap_or(body.len() - end - 1)
-            }
-            false => end,
-        };
-        let term = &body[..end];
-        rest = &body[end..];
-        let (coef, var) = match term
-            .strip_suffix('x')
-            .map(|c| (c, 0))
-            .or_else(|| term.strip_suffix('y').map(|c| (c, 1)))
-        {
-            Some((c, v)) => (c.strip_suffix('*').unwrap_or(c), Some(v)),
-            None => (term, None),
-        };
-        let value = if coef.is_empty() {
-            if var.is_none() {
-                return Err(format!("`{text}`: a sign with nothing after it"));
-            }
-            1.0
-        } else {
-            coef.parse::<f32>().map_err(|_| {
-                format!("`{text}`: cannot read `{term}` (write terms like 2x, -0.5*y, 3)")
-            })?
-        };
-        match var {
-            Some(v) => w[v] += sign * value,
-            None => b += sign * value,
-        }
-    }
-    Ok((w, b))
-}
-
-/// A network of hand-set neurons: each `(weights, bias)` a neuron of the first layer with
-/// `hidden` activation, and, if given, one output neuron combining them.
-pub fn hand_network(
-    neurons: &[([f32; 2], f32)],
-    hidden: Activation,
-    combine: Option<(&[f32], f32, Activation)>,
-) -> Result<Network, String> {
-    if neurons.is_empty() {
-        return Err("no neurons".into());
-    }
-    let first = Layer {
-        weights: Mat::from_fn(neurons.len(), 2, |r, c| neurons[r].0[c]),
-        bias: DVector::from_fn(neurons.len(), |r, _| neurons[r].1),
-        activation: hidden,
-    };
-    let mut layers = vec![first];
-    if let Some((weights, bias, activation)) = combine {
-        if weights.len() != neurons.len() {
-            return Err(format!(
-                "the output neuron has {} weights for {} neurons",
-                weights.len(),
-                neurons.len()
-            ));
-        }
-        layers.push(Layer {
-            weights: Mat::from_row_slice(1, weights.len(), weights),
-            bias: DVector::from_vec(vec![bias]),
-            activation,
-        });
-    }
-    Network::from_layers(layers).map_err(|e| e.to_string())
-}
-
-/// The four lines of the reference landscape (`x−y−3`, `−x+y−3`, `x+y−3`, `x+y+3`) as
-/// sigmoid neurons, combined by a sigmoid output neuron that is low inside them (the blue
-/// valley) and high outside (the red mountains).
-pub fn four_neuron_network(activation: Activation) -> Network {
-    let neurons = ["x - y - 3", "-x + y - 3", "x + y - 3", "x + y + 3"]
-        .map(|e| parse_neuron(e).expect("the reference equations parse"));
-    hand_network(
-        &neurons,
-        activation,
-        Some((&[6.0, 6.0, 6.0, -6.0], 2.0, activation)),
-    )
-    .expect("four neurons and four weights")
 }
 
 /// What the surfaces show.
@@ -614,137 +507,167 @@ pub fn build_surfaces(
     let tall = extent * view.height.max(0.0);
     match view.target {
         Target::Neuron(layer, neuron) => {
-            let (pre, out) = neuron_heights(network, layer, neuron, area)?;
-            let activation = network.layers()[layer].activation;
-            let pre_max = pre
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold(0.0f32, |m, v| m.max(v.abs()))
-                .max(1e-6);
-            let pre_scale = tall / pre_max;
-            let (values, range, scale) = match view.morph {
-                Some(t) => {
-                    let values: Vec<f32> = pre.iter().map(|&z| morph(z, &MORPH_PATH, t)).collect();
-                    // From the plane's scale at identity to the unit range's at sigmoid.
-                    let unit = tall;
-                    let f = t.clamp(0.0, 1.0);
-                    let scale = pre_scale * (1.0 - f) + unit * f;
-                    let range = if t >= 1.0 {
-                        (0.0, 1.0)
-                    } else {
-                        height_range(&values, None)
-                    };
-                    (values, range, scale)
-                }
-                None => {
-                    let range = height_range(&out, bounded_range(activation));
-                    (out, range, tall / (range.1 - range.0))
-                }
-            };
-            // Heights above the floor: bounded activations from their lower bound, others
-            // from zero, so the floor is where the neuron is 0.
-            let base = if view.morph.is_some() || bounded_range(activation).is_none() {
-                0.0
+            neuron_surfaces(network, view, area, (layer, neuron), tall)
+        }
+        Target::Outputs(mode) => output_surfaces(network, view, area, mode, extent, tall),
+    }
+}
+
+/// One neuron's surface (`tall` high), and under it, if asked, its pre-activation plane.
+fn neuron_surfaces(
+    network: &Network,
+    view: &SurfaceSettings,
+    area: &Area,
+    (layer, neuron): (usize, usize),
+    tall: f32,
+) -> Result<Vec<BuiltSurface>, String> {
+    let (pre, out) = neuron_heights(network, layer, neuron, area)?;
+    let activation = network.layers()[layer].activation;
+    let pre_max = pre
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f32, |m, v| m.max(v.abs()))
+        .max(1e-6);
+    let pre_scale = tall / pre_max;
+    let (values, range, scale) = match view.morph {
+        Some(t) => morph_heights(&pre, t, pre_scale, tall),
+        None => {
+            let range = height_range(&out, activation.range());
+            (out, range, tall / (range.1 - range.0))
+        }
+    };
+    // Heights above the floor: bounded activations from their lower bound, others
+    // from zero, so the floor is where the neuron is 0.
+    let base = if view.morph.is_some() || activation.range().is_none() {
+        0.0
+    } else {
+        range.0
+    };
+    let mesh = height_mesh(area, &values, base, scale);
+    let colors = shade(&mesh, &fractions(&values, range), |t| view.colormap.srgb(t));
+    let name = match view.morph {
+        Some(t) => format!(
+            "layer {} neuron {} through {}",
+            layer + 1,
+            neuron + 1,
+            morph_name(t)
+        ),
+        None => format!(
+            "layer {} neuron {} ({})",
+            layer + 1,
+            neuron + 1,
+            activation.name()
+        ),
+    };
+    let mut surfaces = vec![BuiltSurface {
+        mesh,
+        colors,
+        alpha: 1.0,
+        info: SurfaceInfo {
+            label: name,
+            class: None,
+            range,
+        },
+        zero_line: contour(area, &pre, 0.0),
+    }];
+    if view.pre_activation {
+        surfaces.push(pre_activation_surface(area, &pre, pre_scale, pre_max));
+    }
+    Ok(surfaces)
+}
+
+/// A neuron's heights morphing at `t` along [`MORPH_PATH`], with the range its colours span
+/// and its vertical scale: from the plane's scale `pre_scale` at identity to the unit range's
+/// `tall` at sigmoid.
+fn morph_heights(pre: &[f32], t: f32, pre_scale: f32, tall: f32) -> (Vec<f32>, (f32, f32), f32) {
+    let values: Vec<f32> = pre.iter().map(|&z| morph(z, &MORPH_PATH, t)).collect();
+    let unit = tall;
+    let f = t.clamp(0.0, 1.0);
+    let scale = pre_scale * (1.0 - f) + unit * f;
+    let range = if t >= 1.0 {
+        (0.0, 1.0)
+    } else {
+        height_range(&values, None)
+    };
+    (values, range, scale)
+}
+
+/// The translucent plane of a neuron's pre-activation `W·a + b`.
+fn pre_activation_surface(area: &Area, pre: &[f32], pre_scale: f32, pre_max: f32) -> BuiltSurface {
+    let mesh = height_mesh(area, pre, 0.0, pre_scale);
+    let colors = shade(&mesh, &vec![0.5; pre.len()], |_| [0.85, 0.85, 0.9]);
+    BuiltSurface {
+        mesh,
+        colors,
+        alpha: 0.35,
+        info: SurfaceInfo {
+            label: "pre-activation W·a + b".into(),
+            class: None,
+            range: (-pre_max, pre_max),
+        },
+        zero_line: vec![],
+    }
+}
+
+/// The network's output surfaces in `mode`, one per class (`tall` high over a plane
+/// `extent` wide), over one shared range.
+fn output_surfaces(
+    network: &Network,
+    view: &SurfaceSettings,
+    area: &Area,
+    mode: OutputMode,
+    extent: f32,
+    tall: f32,
+) -> Result<Vec<BuiltSurface>, String> {
+    let fields = output_heights(network, mode, area)?;
+    let head = network.head();
+    let bounded = match mode {
+        OutputMode::Logits => None,
+        OutputMode::Softmax => head.range(),
+        OutputMode::Argmax => Some((0.0, 1.0)),
+    };
+    let all: Vec<f32> = fields.iter().flatten().copied().collect();
+    let range = height_range(&all, bounded);
+    let scale = tall / (range.1 - range.0);
+    let single = fields.len() == 1;
+    Ok(fields
+        .iter()
+        .enumerate()
+        .map(|(k, values)| {
+            let mut mesh = height_mesh(area, values, range.0, scale);
+            // Where several classes lie flat on the floor, keep them from flickering
+            // through one another.
+            let lift = extent * 2e-4 * k as f32;
+            for p in &mut mesh.positions {
+                p[2] += lift;
+            }
+            let t = fractions(values, range);
+            let colors = if single {
+                shade(&mesh, &t, |t| view.colormap.srgb(t))
             } else {
-                range.0
+                let [r, g, b] = crate::palette::class_rgb(k as u32).map(|c| c as f32 / 255.0);
+                shade(&mesh, &t, |t| {
+                    let f = 0.45 + 0.55 * t;
+                    [r * f, g * f, b * f]
+                })
             };
-            let mesh = height_mesh(area, &values, base, scale);
-            let colors = shade(&mesh, &fractions(&values, range), |t| view.colormap.srgb(t));
-            let name = match view.morph {
-                Some(t) => format!(
-                    "layer {} neuron {} through {}",
-                    layer + 1,
-                    neuron + 1,
-                    morph_name(t)
-                ),
-                None => format!(
-                    "layer {} neuron {} ({})",
-                    layer + 1,
-                    neuron + 1,
-                    activation.name()
-                ),
-            };
-            let mut surfaces = vec![BuiltSurface {
+            BuiltSurface {
                 mesh,
                 colors,
                 alpha: 1.0,
                 info: SurfaceInfo {
-                    label: name,
-                    class: None,
+                    label: if single {
+                        format!("output ({})", mode.name())
+                    } else {
+                        format!("class {k} ({})", mode.name())
+                    },
+                    class: (!single).then_some(k as u32),
                     range,
                 },
-                zero_line: contour(area, &pre, 0.0),
-            }];
-            if view.pre_activation {
-                let mesh = height_mesh(area, &pre, 0.0, pre_scale);
-                let colors = shade(&mesh, &vec![0.5; pre.len()], |_| [0.85, 0.85, 0.9]);
-                surfaces.push(BuiltSurface {
-                    mesh,
-                    colors,
-                    alpha: 0.35,
-                    info: SurfaceInfo {
-                        label: "pre-activation W·a + b".into(),
-                        class: None,
-                        range: (-pre_max, pre_max),
-                    },
-                    zero_line: vec![],
-                });
+                zero_line: vec![],
             }
-            Ok(surfaces)
-        }
-        Target::Outputs(mode) => {
-            let fields = output_heights(network, mode, area)?;
-            let head = network.head();
-            let bounded = match mode {
-                OutputMode::Logits => None,
-                OutputMode::Softmax => bounded_range(head),
-                OutputMode::Argmax => Some((0.0, 1.0)),
-            };
-            let all: Vec<f32> = fields.iter().flatten().copied().collect();
-            let range = height_range(&all, bounded);
-            let scale = tall / (range.1 - range.0);
-            let single = fields.len() == 1;
-            Ok(fields
-                .iter()
-                .enumerate()
-                .map(|(k, values)| {
-                    let mut mesh = height_mesh(area, values, range.0, scale);
-                    // Where several classes lie flat on the floor, keep them from flickering
-                    // through one another.
-                    let lift = extent * 2e-4 * k as f32;
-                    for p in &mut mesh.positions {
-                        p[2] += lift;
-                    }
-                    let t = fractions(values, range);
-                    let colors = if single {
-                        shade(&mesh, &t, |t| view.colormap.srgb(t))
-                    } else {
-                        let [r, g, b] =
-                            crate::palette::class_rgb(k as u32).map(|c| c as f32 / 255.0);
-                        shade(&mesh, &t, |t| {
-                            let f = 0.45 + 0.55 * t;
-                            [r * f, g * f, b * f]
-                        })
-                    };
-                    BuiltSurface {
-                        mesh,
-                        colors,
-                        alpha: 1.0,
-                        info: SurfaceInfo {
-                            label: if single {
-                                format!("output ({})", mode.name())
-                            } else {
-                                format!("class {k} ({})", mode.name())
-                            },
-                            class: (!single).then_some(k as u32),
-                            range,
-                        },
-                        zero_line: vec![],
-                    }
-                })
-                .collect())
-        }
-    }
+        })
+        .collect())
 }
 
 /// Where along identity → sigmoid → step a morph stands.
@@ -893,31 +816,6 @@ mod tests {
             }
             let sum: f32 = (0..3).map(|k| soft[k][c]).sum();
             assert!((sum - 1.0).abs() < 1e-5);
-        }
-    }
-
-    #[test]
-    fn equations_parse_into_weights_and_bias() {
-        assert_eq!(parse_neuron("x - y - 3").unwrap(), ([1.0, -1.0], -3.0));
-        assert_eq!(parse_neuron("-x+y-3").unwrap(), ([-1.0, 1.0], -3.0));
-        assert_eq!(
-            parse_neuron("0.5*x + 2y + 1 = 0").unwrap(),
-            ([0.5, 2.0], 1.0)
-        );
-        assert_eq!(parse_neuron("3 - 2.5x").unwrap(), ([-2.5, 0.0], 3.0));
-        assert_eq!(parse_neuron("1e-1x + y").unwrap(), ([0.1, 1.0], 0.0));
-        assert!(parse_neuron("x + z").unwrap_err().contains("`z`"));
-        assert!(parse_neuron("").is_err());
-        assert!(parse_neuron("x -").is_err());
-    }
-
-    #[test]
-    fn the_four_neuron_landscape_is_a_valley_inside_the_lines() {
-        let net = four_neuron_network(Activation::Sigmoid);
-        let at = |x: f32, y: f32| net.forward(&Mat::from_column_slice(2, 1, &[x, y])).unwrap()[0];
-        assert!(at(0.0, 0.0) < 0.1, "inside: valley");
-        for (x, y) in [(4.0, 0.0), (-4.0, 0.0), (0.0, 4.0), (-3.0, -3.0)] {
-            assert!(at(x, y) > 0.9, "outside ({x}, {y}): mountain");
         }
     }
 

@@ -10,66 +10,26 @@
 //!
 //! Layers wider than three are shown through two or three of their neurons (a projection);
 //! inputs wider than three through their principal plane.
+//!
+//! The output layer's decision boundaries are in `boundary`, the easing of a stage's
+//! progress in `ease`; both are re-exported here.
 
-use crate::nn::{Activation, Layer, Mat, Network, Projection, Stage};
+use crate::nn::{Activation, Mat, Network, Projection, Stage};
+
+mod boundary;
+mod ease;
+
+pub use boundary::{BoundaryPlane, boundary_lines, boundary_planes, boundary_triangles};
+pub use ease::Ease;
 
 /// Columns pushed through the network at a time, to bound memory for wide layers.
 const CHUNK: usize = 4096;
 
-/// Easing of a stage's progress.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Ease {
-    /// Constant speed.
-    Linear,
-    /// Slow start and end (cubic).
-    #[default]
-    CubicInOut,
-    /// Slow start and end (sine).
-    SineInOut,
-}
-
-impl Ease {
-    /// Every easing, for menus.
-    pub const ALL: [Ease; 3] = [Ease::Linear, Ease::CubicInOut, Ease::SineInOut];
-
-    /// Eased progress; `apply(0) == 0` and `apply(1) == 1` exactly.
-    pub fn apply(self, t: f32) -> f32 {
-        let t = t.clamp(0.0, 1.0);
-        match self {
-            Ease::Linear => t,
-            Ease::CubicInOut => {
-                if t < 0.5 {
-                    4.0 * t * t * t
-                } else {
-                    let r = 2.0 - 2.0 * t;
-                    1.0 - r * r * r / 2.0
-                }
-            }
-            Ease::SineInOut => {
-                if t == 0.0 || t == 1.0 {
-                    t
-                } else {
-                    0.5 - 0.5 * (std::f32::consts::PI * t).cos()
-                }
-            }
-        }
-    }
-
-    /// The name shown in menus.
-    pub fn name(self) -> &'static str {
-        match self {
-            Ease::Linear => "linear",
-            Ease::CubicInOut => "cubic in-out",
-            Ease::SineInOut => "sine in-out",
-        }
-    }
-}
-
 /// How the activation stage bends space.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Bend {
-    /// One neuron at a time for piecewise activations (ReLU, leaky ReLU, step), where a fold
-    /// is easier to follow; all together otherwise.
+    /// One neuron at a time for the activations that fold ([`Activation::folds`]: ReLU,
+    /// leaky ReLU, step), where a fold is easier to follow; all together otherwise.
     #[default]
     Auto,
     /// Every shown neuron at once.
@@ -85,10 +45,7 @@ impl Bend {
     /// Whether neurons with this activation bend one at a time.
     pub fn one_at_a_time(self, activation: Activation) -> bool {
         match self {
-            Bend::Auto => matches!(
-                activation,
-                Activation::Relu | Activation::LeakyRelu | Activation::Step
-            ),
+            Bend::Auto => activation.folds(),
             Bend::Together => false,
             Bend::OneAtATime => true,
         }
@@ -115,25 +72,37 @@ pub struct StageAt {
     pub t: f32,
 }
 
+impl StageAt {
+    /// The stage boundary this stage starts from (`0..3L`): its index among the keys of a
+    /// [`Flow`] ([`Flow::key`]), and its integer position.
+    pub fn boundary(&self) -> usize {
+        STAGES_PER_LAYER * self.layer + stage_index(self.stage)
+    }
+}
+
 /// The stage in play at position `u` of a network of `layers` layers. Integer positions
 /// start a stage (`t = 0`), except the very end, which finishes the last one (`t = 1`).
 pub fn stage_at(u: f32, layers: usize) -> StageAt {
-    let total = (3 * layers.max(1)) as f32;
+    let total = (STAGES_PER_LAYER * layers.max(1)) as f32;
     let u = if u.is_finite() {
         u.clamp(0.0, total)
     } else {
         0.0
     };
-    let i = (u.floor() as usize).min(3 * layers.max(1) - 1);
+    let i = (u.floor() as usize).min(STAGES_PER_LAYER * layers.max(1) - 1);
     StageAt {
-        layer: i / 3,
-        stage: STAGES[i % 3],
+        layer: i / STAGES_PER_LAYER,
+        stage: STAGES[i % STAGES_PER_LAYER],
         t: (u - i as f32).clamp(0.0, 1.0),
     }
 }
 
+/// Stages per layer: `W·a`, `+ b` and `σ`. Layer `l` plays from position
+/// `STAGES_PER_LAYER · l` to `STAGES_PER_LAYER · (l + 1)`.
+pub const STAGES_PER_LAYER: usize = 3;
+
 /// The three stages in order.
-pub const STAGES: [Stage; 3] = [Stage::Linear, Stage::Bias, Stage::Activation];
+pub const STAGES: [Stage; STAGES_PER_LAYER] = [Stage::Linear, Stage::Bias, Stage::Activation];
 
 /// The index of a stage within a layer.
 pub fn stage_index(stage: Stage) -> usize {
@@ -411,7 +380,8 @@ impl Flow {
         let grid = (grid_points.ncols() > 0).then_some(input.grid).flatten();
         let points = input.points.ncols();
         let total = points + grid_points.ncols();
-        let mut keys: Vec<Vec<[f32; 3]>> = vec![Vec::with_capacity(total); 3 * layers.len() + 1];
+        let mut keys: Vec<Vec<[f32; 3]>> =
+            vec![Vec::with_capacity(total); STAGES_PER_LAYER * layers.len() + 1];
         for source in [input.points, &grid_points] {
             let mut start = 0;
             while start < source.ncols() {
@@ -424,7 +394,7 @@ impl Flow {
                 for (l, s) in stages.iter().enumerate() {
                     let rows = &input.selection[l];
                     for (k, m) in [&s.linear, &s.biased, &s.activated].into_iter().enumerate() {
-                        let key = &mut keys[3 * l + 1 + k];
+                        let key = &mut keys[STAGES_PER_LAYER * l + 1 + k];
                         for c in 0..n {
                             key.push(pad(rows.iter().map(|&r| m[(r, c)])));
                         }
@@ -435,7 +405,7 @@ impl Flow {
         }
         let mut dims = vec![input.input_view.dims(network.input_dim())];
         for s in &input.selection {
-            dims.extend([s.len(); 3]);
+            dims.extend([s.len(); STAGES_PER_LAYER]);
         }
         let bounds = keys.iter().map(|k| Bounds::of(&k[..points])).collect();
         Ok(Flow {
@@ -455,9 +425,9 @@ impl Flow {
         self.activations.len()
     }
 
-    /// The last position: `3 × layers`.
+    /// The last position: `3 × layers` ([`STAGES_PER_LAYER`] per layer).
     pub fn end(&self) -> f32 {
-        (3 * self.layers()) as f32
+        (STAGES_PER_LAYER * self.layers()) as f32
     }
 
     /// Number of data points (the first columns).
@@ -526,7 +496,7 @@ impl Flow {
     /// Every column's coordinates at position `u`, written into `out` (resized to fit).
     pub fn sample(&self, u: f32, ease: Ease, bend: Bend, out: &mut Vec<[f32; 3]>) {
         let at = stage_at(u, self.layers());
-        let k = 3 * at.layer + stage_index(at.stage);
+        let k = at.boundary();
         let t = self.progress(at, ease, bend);
         let (from, to) = (&self.keys[k], &self.keys[k + 1]);
         out.resize(from.len(), [0.0; 3]);
@@ -542,7 +512,7 @@ impl Flow {
     /// The data points' bounds at position `u`.
     pub fn bounds(&self, u: f32, ease: Ease) -> Bounds {
         let at = stage_at(u, self.layers());
-        let k = 3 * at.layer + stage_index(at.stage);
+        let k = at.boundary();
         Bounds::mix(&self.bounds[k], &self.bounds[k + 1], ease.apply(at.t))
     }
 
@@ -550,7 +520,7 @@ impl Flow {
     /// plays, so a plane lifting into 3D is drawn in 3D from the start.
     pub fn dims(&self, u: f32) -> usize {
         let at = stage_at(u, self.layers());
-        let k = 3 * at.layer + stage_index(at.stage);
+        let k = at.boundary();
         match at.t {
             0.0 => self.dims[k],
             1.0 => self.dims[k + 1],
@@ -563,203 +533,6 @@ impl FlowInput<'_> {
     fn input_view_grid(&self, grid: Grid) -> Option<Mat> {
         grid.input_points(self.network.input_dim(), &self.input_view)
     }
-}
-
-/// Where a decision boundary of the output layer lies, in the space of its input (the last
-/// hidden layer), as a plane `normal · a + offset = 0` between two classes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BoundaryPlane {
-    /// The plane's normal (length = the layer's input width).
-    pub normal: Vec<f32>,
-    /// Its offset.
-    pub offset: f32,
-    /// The two classes it separates (for one output: 0 and 1).
-    pub classes: (usize, usize),
-}
-
-/// The output layer's decision boundaries: where a single output crosses its 0.5 threshold,
-/// or, for several outputs, where two of them tie (argmax switches).
-pub fn boundary_planes(output: &Layer) -> Vec<BoundaryPlane> {
-    let w = &output.weights;
-    let k = output.outputs();
-    if k == 1 {
-        // Decisions threshold the output at 0.5 (see `nn::decide`): find the pre-activation.
-        let z0 = match output.activation {
-            Activation::Identity => 0.5,
-            Activation::Tanh => 0.5f32.atanh(),
-            Activation::Softplus => (0.5f32.exp() - 1.0).ln(),
-            _ => 0.0,
-        };
-        return vec![BoundaryPlane {
-            normal: w.row(0).iter().copied().collect(),
-            offset: output.bias[0] - z0,
-            classes: (0, 1),
-        }];
-    }
-    let mut planes = vec![];
-    for i in 0..k {
-        for j in i + 1..k {
-            planes.push(BoundaryPlane {
-                normal: (0..w.ncols()).map(|c| w[(i, c)] - w[(j, c)]).collect(),
-                offset: output.bias[i] - output.bias[j],
-                classes: (i, j),
-            });
-        }
-    }
-    planes
-}
-
-/// Whether classes `i` and `j` are the two largest outputs at `a` (for a point on their
-/// plane: whether that piece of the plane is a real boundary).
-fn pair_on_top(output: &Layer, a: &[f32], (i, j): (usize, usize)) -> bool {
-    let k = output.outputs();
-    if k == 1 {
-        return true;
-    }
-    let z: Vec<f32> = (0..k)
-        .map(|r| {
-            output.bias[r]
-                + a.iter()
-                    .enumerate()
-                    .map(|(c, v)| output.weights[(r, c)] * v)
-                    .sum::<f32>()
-        })
-        .collect();
-    let top = z[i].min(z[j]);
-    let tolerance = 1e-4 * (1.0 + top.abs());
-    (0..k).all(|r| r == i || r == j || z[r] <= top + tolerance)
-}
-
-/// The output layer's decision lines within a rectangle of its (two-wide) input, as
-/// polylines; `samples` points along each candidate line.
-pub fn boundary_lines(
-    output: &Layer,
-    min: [f32; 2],
-    max: [f32; 2],
-    samples: usize,
-) -> Vec<Vec<[f32; 2]>> {
-    if output.inputs() != 2 {
-        return vec![];
-    }
-    let mut lines = vec![];
-    for plane in boundary_planes(output) {
-        let n = [plane.normal[0], plane.normal[1]];
-        let len2 = n[0] * n[0] + n[1] * n[1];
-        if len2 <= f32::MIN_POSITIVE || !len2.is_finite() {
-            continue;
-        }
-        // The line through the foot of the origin, along (-n.y, n.x), clipped to the box.
-        let p0 = [-plane.offset * n[0] / len2, -plane.offset * n[1] / len2];
-        let len = len2.sqrt();
-        let d = [-n[1] / len, n[0] / len];
-        let (mut t0, mut t1) = (f32::NEG_INFINITY, f32::INFINITY);
-        for k in 0..2 {
-            if d[k].abs() < 1e-12 {
-                if p0[k] < min[k] || p0[k] > max[k] {
-                    t0 = f32::INFINITY;
-                }
-            } else {
-                let (a, b) = ((min[k] - p0[k]) / d[k], (max[k] - p0[k]) / d[k]);
-                t0 = t0.max(a.min(b));
-                t1 = t1.min(a.max(b));
-            }
-        }
-        if t0 >= t1 || !t0.is_finite() || !t1.is_finite() {
-            continue;
-        }
-        let mut run: Vec<[f32; 2]> = vec![];
-        let samples = samples.max(2);
-        for s in 0..samples {
-            let t = mix(t0, t1, s as f32 / (samples - 1) as f32);
-            let p = [p0[0] + t * d[0], p0[1] + t * d[1]];
-            if pair_on_top(output, &p, plane.classes) {
-                run.push(p);
-            } else if run.len() > 1 {
-                lines.push(std::mem::take(&mut run));
-            } else {
-                run.clear();
-            }
-        }
-        if run.len() > 1 {
-            lines.push(run);
-        }
-    }
-    lines
-}
-
-/// The output layer's decision planes within a box of its (three-wide) input, as triangles:
-/// each plane is cut into `cells × cells` squares, and the squares that lie in the box and
-/// on a real boundary are kept.
-pub fn boundary_triangles(output: &Layer, bounds: &Bounds, cells: usize) -> Vec<[[f32; 3]; 3]> {
-    if output.inputs() != 3 {
-        return vec![];
-    }
-    let mut triangles = vec![];
-    let center = bounds.center();
-    let size = bounds.size();
-    let radius = (size[0] * size[0] + size[1] * size[1] + size[2] * size[2]).sqrt() / 2.0;
-    let inside = |p: &[f32; 3]| {
-        (0..3).all(|k| {
-            let slack = 1e-3 * size[k].max(1e-6);
-            p[k] >= bounds.min[k] - slack && p[k] <= bounds.max[k] + slack
-        })
-    };
-    for plane in boundary_planes(output) {
-        let n = [plane.normal[0], plane.normal[1], plane.normal[2]];
-        let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-        if len <= f32::MIN_POSITIVE || !len.is_finite() {
-            continue;
-        }
-        let n = n.map(|v| v / len);
-        let offset = plane.offset / len;
-        // The box centre dropped onto the plane, and two axes spanning the plane.
-        let dist = n[0] * center[0] + n[1] * center[1] + n[2] * center[2] + offset;
-        if dist.abs() > radius {
-            continue;
-        }
-        let foot: [f32; 3] = std::array::from_fn(|k| center[k] - dist * n[k]);
-        let helper = if n[0].abs() < 0.9 {
-            [1.0, 0.0, 0.0]
-        } else {
-            [0.0, 1.0, 0.0]
-        };
-        let e1 = normalize(cross(n, helper));
-        let e2 = cross(n, e1);
-        let cells = cells.max(1);
-        let at = |i: usize, j: usize| -> [f32; 3] {
-            let (a, b) = (
-                mix(-radius, radius, i as f32 / cells as f32),
-                mix(-radius, radius, j as f32 / cells as f32),
-            );
-            std::array::from_fn(|k| foot[k] + a * e1[k] + b * e2[k])
-        };
-        for i in 0..cells {
-            for j in 0..cells {
-                let c = [at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)];
-                let mid: [f32; 3] = std::array::from_fn(|k| (c[0][k] + c[2][k]) / 2.0);
-                if c.iter().all(inside) && pair_on_top(output, &mid, plane.classes) {
-                    triangles.push([c[0], c[1], c[2]]);
-                    triangles.push([c[0], c[2], c[3]]);
-                }
-            }
-        }
-    }
-    triangles
-}
-
-fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn normalize(v: [f32; 3]) -> [f32; 3] {
-    let len = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-        .sqrt()
-        .max(f32::MIN_POSITIVE);
-    v.map(|x| x / len)
 }
 
 #[cfg(test)]
@@ -811,7 +584,7 @@ mod tests {
                     }
                     for (l, s) in stages.iter().enumerate() {
                         for (k, m) in [&s.linear, &s.biased, &s.activated].into_iter().enumerate() {
-                            let u = (3 * l + k + 1) as f32;
+                            let u = (STAGES_PER_LAYER * l + k + 1) as f32;
                             f.sample(u, ease, bend, &mut out);
                             for c in 0..d.len() {
                                 for r in 0..3 {
@@ -833,10 +606,10 @@ mod tests {
         let d = data(100);
         let network = net(&[2, 3, 2], Activation::Relu, Activation::Softmax, 1);
         let f = flow(&network, &d, None, 3);
-        for i in 0..3 * f.layers() {
+        for i in 0..STAGES_PER_LAYER * f.layers() {
             let at0 = StageAt {
-                layer: i / 3,
-                stage: STAGES[i % 3],
+                layer: i / STAGES_PER_LAYER,
+                stage: STAGES[i % STAGES_PER_LAYER],
                 t: 0.0,
             };
             let at1 = StageAt { t: 1.0, ..at0 };
@@ -1003,59 +776,6 @@ mod tests {
     }
 
     #[test]
-    fn decision_lines_separate_the_classes_where_the_output_decides() {
-        let d = data(200);
-        let network = net(&[2, 2, 3], Activation::Tanh, Activation::Softmax, 8);
-        let output = &network.layers()[1];
-        let lines = boundary_lines(output, [-1.0, -1.0], [1.0, 1.0], 200);
-        assert!(!lines.is_empty());
-        for line in &lines {
-            for p in line {
-                // On a boundary, the top two outputs tie.
-                let x = Mat::from_column_slice(2, 1, p);
-                let z = &output.weights * &x + &output.bias;
-                let mut v: Vec<f32> = z.iter().copied().collect();
-                v.sort_by(|a, b| b.total_cmp(a));
-                assert!((v[0] - v[1]).abs() < 1e-3, "{v:?}");
-                assert!(p.iter().all(|c| (-1.0001..=1.0001).contains(c)));
-            }
-        }
-        let _ = d;
-        // One sigmoid output: the line where the output is one half.
-        let network = net(&[2, 2, 1], Activation::Tanh, Activation::Sigmoid, 8);
-        let output = &network.layers()[1];
-        let lines = boundary_lines(output, [-5.0, -5.0], [5.0, 5.0], 50);
-        for p in lines.iter().flatten() {
-            let x = Mat::from_column_slice(2, 1, p);
-            let out = network.layers()[1].weights.clone() * x + &output.bias;
-            assert!(out[0].abs() < 1e-4);
-        }
-    }
-
-    #[test]
-    fn decision_planes_lie_in_the_box_and_on_the_boundary() {
-        let network = net(&[2, 3, 1], Activation::Sigmoid, Activation::Sigmoid, 5);
-        let output = &network.layers()[1];
-        let bounds = Bounds {
-            min: [0.0; 3],
-            max: [1.0; 3],
-        };
-        let mut w = output.clone();
-        // A plane through the cube's centre.
-        w.weights = Mat::from_row_slice(1, 3, &[1.0, 1.0, 1.0]);
-        w.bias[0] = -1.5;
-        let tris = boundary_triangles(&w, &bounds, 24);
-        assert!(tris.len() > 50);
-        for p in tris.iter().flatten() {
-            assert!((p[0] + p[1] + p[2] - 1.5).abs() < 1e-4);
-            assert!(p.iter().all(|v| (-0.01..=1.01).contains(v)));
-        }
-        // A plane that misses the box gives nothing.
-        w.bias[0] = -10.0;
-        assert!(boundary_triangles(&w, &bounds, 24).is_empty());
-    }
-
-    #[test]
     fn stage_at_covers_the_network() {
         assert_eq!(
             stage_at(0.0, 2),
@@ -1080,6 +800,12 @@ mod tests {
                 stage: Stage::Activation,
                 t: 1.0
             }
+        );
+        assert_eq!(stage_at(4.25, 2).boundary(), 4);
+        assert_eq!(
+            stage_at(6.0, 2).boundary(),
+            5,
+            "the end finishes the last stage"
         );
         assert_eq!(stage_at(99.0, 2).t, 1.0);
         assert_eq!(stage_at(f32::NAN, 2).t, 0.0);

@@ -1,0 +1,471 @@
+//! Data sets: labelled points, CSV import and export, standardisation, train/test splits
+//! and the principal plane. The built-in sets' specs are in `spec` (re-exported here), their
+//! generators (each from a size, a noise level and a seed) in `generate`.
+
+use super::network::Mat;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use thiserror::Error;
+
+mod generate;
+mod spec;
+
+pub use spec::{DIGITS_COUNT, DatasetKind, DatasetSpec};
+
+/// What went wrong making, reading or writing a data set.
+#[derive(Debug, Error, PartialEq)]
+pub enum DataError {
+    /// A data set name that does not exist.
+    #[error("unknown data set `{0}` (expected one of: {names})", names = DatasetSpec::NAMES.join(", "))]
+    UnknownDataset(String),
+    /// A parameter the data set does not have.
+    #[error("data set `{dataset}` has no parameter `{key}` (it has: {known})")]
+    UnknownKey {
+        dataset: String,
+        key: String,
+        known: String,
+    },
+    /// A parameter value that does not parse or is out of range.
+    #[error("`{key}={value}`: {why}")]
+    BadValue {
+        key: String,
+        value: String,
+        why: String,
+    },
+    /// A malformed CSV file; `line` counts from 1.
+    #[error("{path}:{line}: {message}")]
+    Csv {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    /// A file that cannot be read or written.
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+/// Labelled points: `x` is `features × samples` (one column a point), `y` a class per point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// The points, one column each.
+    pub x: Mat,
+    /// Each point's class, `0..classes`.
+    pub y: Vec<u32>,
+    /// Number of classes (at least one more than the largest label).
+    pub classes: usize,
+}
+
+impl Dataset {
+    /// Builds a data set from points given one after another (`dim` values each).
+    pub fn from_points(dim: usize, values: Vec<f32>, y: Vec<u32>, classes: usize) -> Dataset {
+        assert_eq!(values.len(), dim * y.len(), "one point per label");
+        let classes = classes.max(y.iter().map(|&c| c as usize + 1).max().unwrap_or(0));
+        Dataset {
+            x: Mat::from_vec(dim, y.len(), values),
+            y,
+            classes,
+        }
+    }
+
+    /// An empty data set of `dim` features and `classes` classes.
+    pub fn empty(dim: usize, classes: usize) -> Dataset {
+        Dataset::from_points(dim, vec![], vec![], classes)
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+
+    /// Whether there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+
+    /// Number of features per point.
+    pub fn dim(&self) -> usize {
+        self.x.nrows()
+    }
+
+    /// Point `i`'s features.
+    pub fn point(&self, i: usize) -> &[f32] {
+        let d = self.dim();
+        &self.x.as_slice()[i * d..(i + 1) * d]
+    }
+
+    /// The points with the given indices, in that order.
+    pub fn select(&self, indices: &[usize]) -> Dataset {
+        let values = indices
+            .iter()
+            .flat_map(|&i| self.point(i).iter().copied())
+            .collect();
+        let y = indices.iter().map(|&i| self.y[i]).collect();
+        Dataset::from_points(self.dim(), values, y, self.classes)
+    }
+
+    /// Adds a point of class `label`.
+    pub fn push(&mut self, point: &[f32], label: u32) {
+        assert_eq!(point.len(), self.dim(), "a point has one value per feature");
+        let mut values = std::mem::replace(&mut self.x, Mat::zeros(0, 0))
+            .as_slice()
+            .to_vec();
+        values.extend_from_slice(point);
+        self.y.push(label);
+        self.classes = self.classes.max(label as usize + 1);
+        self.x = Mat::from_vec(point.len(), self.y.len(), values);
+    }
+
+    /// Removes point `i`.
+    pub fn remove(&mut self, i: usize) {
+        let keep: Vec<usize> = (0..self.len()).filter(|&j| j != i).collect();
+        *self = self.select(&keep);
+    }
+
+    /// Splits into (train, test) with `test_ratio` of the points (rounded) in the test set,
+    /// chosen by a shuffle from `seed`.
+    pub fn split(&self, test_ratio: f32, seed: u64) -> (Dataset, Dataset) {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_5B11));
+        let n_test = ((self.len() as f32) * test_ratio.clamp(0.0, 1.0)).round() as usize;
+        let (test, train) = order.split_at(n_test);
+        (self.select(train), self.select(test))
+    }
+
+    /// The per-feature mean and standard deviation of these points.
+    pub fn fit_standardizer(&self) -> Standardizer {
+        let d = self.dim();
+        let n = self.len().max(1) as f64;
+        let mut mean = vec![0.0f64; d];
+        let mut var = vec![0.0f64; d];
+        for i in 0..self.len() {
+            for (m, v) in mean.iter_mut().zip(self.point(i)) {
+                *m += *v as f64 / n;
+            }
+        }
+        for i in 0..self.len() {
+            for ((s, m), v) in var.iter_mut().zip(&mean).zip(self.point(i)) {
+                *s += (*v as f64 - m).powi(2) / n;
+            }
+        }
+        Standardizer {
+            mean: mean.iter().map(|&m| m as f32).collect(),
+            // A constant feature keeps its scale rather than dividing by zero.
+            std: var
+                .iter()
+                .map(|&v| if v > 1e-12 { v.sqrt() as f32 } else { 1.0 })
+                .collect(),
+        }
+    }
+
+    /// The plane that shows most of the points' spread: the mean and the two principal axes
+    /// (unit vectors, largest variance first). For two features these are just the axes.
+    pub fn principal_plane(&self) -> Projection {
+        let d = self.dim();
+        let std = self.fit_standardizer();
+        if d <= 2 || self.is_empty() {
+            let axis = |i: usize| (0..d).map(|j| f32::from(i == j)).collect();
+            return Projection {
+                mean: vec![0.0; d],
+                axes: [axis(0), axis(1)],
+            };
+        }
+        let mut cov = nalgebra::DMatrix::<f64>::zeros(d, d);
+        for i in 0..self.len() {
+            let p = self.point(i);
+            for a in 0..d {
+                let da = (p[a] - std.mean[a]) as f64;
+                for b in 0..d {
+                    cov[(a, b)] += da * (p[b] - std.mean[b]) as f64;
+                }
+            }
+        }
+        let eigen = nalgebra::SymmetricEigen::new(cov);
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&i, &j| eigen.eigenvalues[j].total_cmp(&eigen.eigenvalues[i]));
+        let axis = |k: usize| {
+            eigen
+                .eigenvectors
+                .column(order[k])
+                .iter()
+                .map(|&v| v as f32)
+                .collect()
+        };
+        Projection {
+            mean: std.mean,
+            axes: [axis(0), axis(1)],
+        }
+    }
+
+    /// Each point as a CSV row `x1,...,xd,label` under a header.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        for j in 1..=self.dim() {
+            out.push_str(&format!("x{j},"));
+        }
+        out.push_str("label\n");
+        for i in 0..self.len() {
+            for v in self.point(i) {
+                // `{}` prints the shortest text that reads back to the same f32.
+                out.push_str(&format!("{v},"));
+            }
+            out.push_str(&format!("{}\n", self.y[i]));
+        }
+        out
+    }
+
+    /// Writes [`Dataset::to_csv`] to `path`, atomically.
+    pub fn save_csv(&self, path: &Path) -> Result<(), DataError> {
+        crate::io::write_atomic(path, self.to_csv().as_bytes()).map_err(|e| DataError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a CSV file: a header, then rows of `d` numbers and an integer label.
+    pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
+        let text = std::fs::read_to_string(path).map_err(|e| DataError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Dataset::parse_csv(&text, &path.display().to_string())
+    }
+
+    /// Parses CSV text; `origin` names it in errors.
+    pub fn parse_csv(text: &str, origin: &str) -> Result<Dataset, DataError> {
+        let err = |line: usize, message: String| DataError::Csv {
+            path: origin.to_string(),
+            line,
+            message,
+        };
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim()))
+            .filter(|(_, l)| !l.is_empty());
+        let (header_line, header) = lines.next().ok_or_else(|| {
+            err(
+                1,
+                "the file is empty; expected a header x1,...,xd,label".into(),
+            )
+        })?;
+        let columns = header.split(',').count();
+        if columns < 2 {
+            return Err(err(
+                header_line,
+                "the header needs at least one feature column and a label column".into(),
+            ));
+        }
+        if header.split(',').all(|c| c.trim().parse::<f64>().is_ok()) {
+            return Err(err(
+                header_line,
+                "the first line holds numbers; expected a header x1,...,xd,label".into(),
+            ));
+        }
+        let dim = columns - 1;
+        let mut values = Vec::new();
+        let mut labels = Vec::new();
+        for (line, row) in lines {
+            let cells: Vec<&str> = row.split(',').map(str::trim).collect();
+            if cells.len() != columns {
+                return Err(err(
+                    line,
+                    format!("{} columns, the header has {columns}", cells.len()),
+                ));
+            }
+            for (c, cell) in cells[..dim].iter().enumerate() {
+                let v: f32 = cell.parse().map_err(|_| {
+                    err(line, format!("column {}: `{cell}` is not a number", c + 1))
+                })?;
+                if !v.is_finite() {
+                    return Err(err(
+                        line,
+                        format!("column {}: `{cell}` is not finite", c + 1),
+                    ));
+                }
+                values.push(v);
+            }
+            let label = cells[dim];
+            let parsed: f64 = label.parse().map_err(|_| {
+                err(
+                    line,
+                    format!("label `{label}` is not a class number 0, 1, 2, ..."),
+                )
+            })?;
+            if parsed < 0.0 || parsed.fract() != 0.0 || parsed > 1e6 {
+                return Err(err(
+                    line,
+                    format!("label `{label}` is not a class number 0, 1, 2, ..."),
+                ));
+            }
+            labels.push(parsed as u32);
+        }
+        if labels.is_empty() {
+            return Err(err(header_line, "no data rows after the header".into()));
+        }
+        Ok(Dataset::from_points(dim, values, labels, 0))
+    }
+}
+
+/// A linear map from the feature space onto a plane, for drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Projection {
+    /// Subtracted before projecting.
+    pub mean: Vec<f32>,
+    /// The plane's two unit axes.
+    pub axes: [Vec<f32>; 2],
+}
+
+impl Projection {
+    /// A point's coordinates in the plane.
+    pub fn project(&self, p: &[f32]) -> [f32; 2] {
+        let along = |axis: &[f32]| {
+            p.iter()
+                .zip(&self.mean)
+                .zip(axis)
+                .map(|((v, m), a)| (v - m) * a)
+                .sum::<f32>()
+        };
+        [along(&self.axes[0]), along(&self.axes[1])]
+    }
+}
+
+/// Per-feature standardisation `(x − mean) / std`, fitted on training data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Standardizer {
+    /// Mean of each feature.
+    pub mean: Vec<f32>,
+    /// Standard deviation of each feature (1 for a constant one).
+    pub std: Vec<f32>,
+}
+
+impl Standardizer {
+    /// Standardises a data set in place.
+    pub fn apply(&self, data: &mut Dataset) {
+        let d = self.mean.len();
+        for col in data.x.as_mut_slice().chunks_exact_mut(d) {
+            for ((v, m), s) in col.iter_mut().zip(&self.mean).zip(&self.std) {
+                *v = (*v - m) / s;
+            }
+        }
+    }
+}
+
+/// How to split and scale a data set before training.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataOptions {
+    /// Fraction of the points held out for testing.
+    pub test_ratio: f32,
+    /// Standardise the features (fitted on the training part).
+    pub standardize: bool,
+}
+
+impl Default for DataOptions {
+    fn default() -> Self {
+        DataOptions {
+            test_ratio: 0.2,
+            standardize: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trip_is_exact_for_any_dimension() {
+        for name in ["spiral", "digits"] {
+            let data = DatasetSpec::default_for(name).unwrap().generate();
+            let back = Dataset::parse_csv(&data.to_csv(), "mem").unwrap();
+            assert_eq!(back, data, "{name}");
+        }
+    }
+
+    #[test]
+    fn malformed_csv_names_line_and_problem() {
+        let cases = [
+            ("", "1: the file is empty"),
+            ("1,2,0\n", "1: the first line holds numbers"),
+            (
+                "x1,x2,label\n1,2,0\n3,4\n",
+                "3: 2 columns, the header has 3",
+            ),
+            (
+                "x1,x2,label\n1,abc,0\n",
+                "2: column 2: `abc` is not a number",
+            ),
+            (
+                "x1,x2,label\n1,2,-1\n",
+                "2: label `-1` is not a class number",
+            ),
+            ("x1,x2,label\n1,2,0.5\n", "2: label `0.5`"),
+            ("x1,x2,label\n", "1: no data rows"),
+        ];
+        for (text, expected) in cases {
+            let e = Dataset::parse_csv(text, "f.csv").unwrap_err().to_string();
+            assert!(
+                e.starts_with("f.csv:") && e.contains(expected),
+                "{e:?} vs {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn split_and_standardize() {
+        let data = DatasetSpec::default_for("moons").unwrap().generate();
+        let (train, test) = data.split(0.25, 1);
+        assert_eq!((train.len(), test.len()), (300, 100));
+        let mut all: Vec<u32> = train.y.iter().chain(&test.y).copied().collect();
+        all.sort();
+        let mut orig = data.y.clone();
+        orig.sort();
+        assert_eq!(all, orig, "the split loses and duplicates nothing");
+        let mut train = train;
+        let s = train.fit_standardizer();
+        s.apply(&mut train);
+        let after = train.fit_standardizer();
+        for (m, sd) in after.mean.iter().zip(&after.std) {
+            assert!(m.abs() < 1e-4 && (sd - 1.0).abs() < 1e-3, "{m} {sd}");
+        }
+    }
+
+    #[test]
+    fn the_principal_plane_follows_the_spread() {
+        // Points along the direction (1, 1, 0) with a little spread along (0, 0, 1).
+        let mut values = vec![];
+        for i in 0..50 {
+            let t = i as f32 - 25.0;
+            values.extend_from_slice(&[t, t, (i % 3) as f32 * 0.1]);
+        }
+        let data = Dataset::from_points(3, values, vec![0; 50], 1);
+        let plane = data.principal_plane();
+        let first = &plane.axes[0];
+        let s = std::f32::consts::FRAC_1_SQRT_2;
+        assert!(
+            (first[0].abs() - s).abs() < 1e-4 && (first[1].abs() - s).abs() < 1e-4,
+            "{first:?}"
+        );
+        assert!(first[2].abs() < 1e-4);
+        // Projections keep distances along the main axis.
+        let a = plane.project(data.point(0));
+        let b = plane.project(data.point(49));
+        assert!(((a[0] - b[0]).abs() - 49.0 * 2f32.sqrt()).abs() < 1e-2);
+        // Two features: the identity.
+        let flat = DatasetSpec::default_for("moons").unwrap().generate();
+        assert_eq!(flat.principal_plane().project(&[0.3, -0.7]), [0.3, -0.7]);
+    }
+
+    #[test]
+    fn push_and_remove_points() {
+        let mut data = Dataset::empty(2, 3);
+        data.push(&[1.0, 2.0], 0);
+        data.push(&[3.0, 4.0], 4);
+        assert_eq!(data.classes, 5);
+        data.remove(0);
+        assert_eq!(data.point(0), &[3.0, 4.0]);
+        assert_eq!(data.y, vec![4]);
+    }
+}
