@@ -1,7 +1,9 @@
 //! The command line: `spacefold` (the window), `spacefold data`, `spacefold train`.
 
-use crate::nn::data::{DataOptions, Dataset, DatasetSpec};
-use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig, Trainer, evaluate};
+use crate::nn::data::DatasetSpec;
+use crate::nn::{Network, Trainer, evaluate};
+pub use crate::setup::{Setup, UsageError};
+use crate::setup::{Start, View, describe, layers_to_stages, parse_surface, surface_resolution};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -112,56 +114,6 @@ pub enum Command {
     },
 }
 
-/// A data set, a network and how to train it: shared by `train` and the window.
-#[derive(Debug, Clone, Args)]
-pub struct Setup {
-    /// Data: a built-in set with parameters (`spiral:arms=5,n=500,noise=0.05`; also `test=0.2`,
-    /// `standardize=true`) or a CSV file.
-    #[arg(long = "data", visible_alias = "dataset", value_name = "SPEC|FILE.csv")]
-    pub data: Option<String>,
-    /// Fraction of the points held out for testing (overrides the data's `test=`; default 0.2).
-    #[arg(long, value_name = "RATIO")]
-    pub test: Option<f32>,
-    /// Layer sizes, input first: `2-16-16-3`. Default: input-16-16-classes.
-    #[arg(long, value_name = "SIZES")]
-    pub arch: Option<String>,
-    /// Hidden activation, one for all or one per hidden layer: `relu` or `tanh,relu`.
-    /// identity, sigmoid, tanh, relu, leaky_relu, step, sine, softplus.
-    #[arg(long, default_value = "relu")]
-    pub activation: String,
-    /// Output layer: sigmoid (one output, 2 classes), softmax (k outputs) or identity.
-    /// Default: sigmoid for one output, softmax otherwise.
-    #[arg(long, value_name = "HEAD")]
-    pub output: Option<String>,
-    /// Loss: bce, cce or mse. Default: the output's natural one.
-    #[arg(long)]
-    pub loss: Option<String>,
-    /// Start from a saved network instead of a fresh one.
-    #[arg(long, value_name = "FILE")]
-    pub load: Option<PathBuf>,
-    /// Optimizer: sgd, adam or lbfgs.
-    #[arg(long, default_value = "adam")]
-    pub optimizer: String,
-    /// Learning rate (sgd, adam).
-    #[arg(long, default_value_t = 0.01)]
-    pub lr: f32,
-    /// Momentum (sgd).
-    #[arg(long, default_value_t = 0.9)]
-    pub momentum: f32,
-    /// Mini-batch size; 0 = full batch.
-    #[arg(long, default_value_t = 0)]
-    pub batch: usize,
-    /// L2 penalty on the weights (scikit-learn's alpha).
-    #[arg(long, default_value_t = 0.0)]
-    pub l2: f32,
-    /// Epochs to train (`train`; the window trains until paused).
-    #[arg(long, default_value_t = 1000)]
-    pub epochs: usize,
-    /// Seed of the weights and the shuffling.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-}
-
 /// Options of the window.
 #[derive(Debug, Clone, Args)]
 pub struct WindowArgs {
@@ -230,46 +182,6 @@ pub struct WindowArgs {
     pub grid: String,
 }
 
-/// A user error: printed as `error: ...`, exit code 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl<E: std::fmt::Display> From<E> for UsageError {
-    fn from(e: E) -> Self {
-        UsageError(e.to_string())
-    }
-}
-
-/// Everything `Setup` resolves to: data split, a network, and the training settings.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    /// What the data is called, for messages.
-    pub data_label: String,
-    /// The built-in spec, when the data is not a CSV file.
-    pub spec: Option<DatasetSpec>,
-    /// Training points.
-    pub train: Dataset,
-    /// Held-out points.
-    pub test: Dataset,
-    /// The network to train.
-    pub network: Network,
-    /// How to train it.
-    pub config: TrainConfig,
-    /// Number of epochs to run.
-    pub epochs: usize,
-}
-
-/// The set-up that these command-line arguments (without the program name) describe.
-pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        setup: Setup,
-    }
-    let all = std::iter::once("spacefold").chain(args.iter().copied());
-    Ok(Only::try_parse_from(all)?.setup)
-}
-
 /// How `play` opens a scene.
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
 struct PlayOptions {
@@ -293,42 +205,6 @@ impl Default for PlayOptions {
             size: "1280x800".into(),
             startup_probe: None,
         }
-    }
-}
-
-/// The window's set-up for a scene (`play` and `render`): the scene's data and network, the
-/// player holding it, the layers view with its grid; nothing trains.
-#[cfg(feature = "app")]
-fn scene_options(player: crate::app::player::Player, size: (u32, u32)) -> crate::app::AppOptions {
-    use crate::app::{AppOptions, LandscapeOptions, LayersOptions, StartView};
-    AppOptions {
-        resolved: crate::app::player::resolved_for(&player.loaded),
-        seed: 0,
-        training: false,
-        train_epochs: 0,
-        heatmap_resolution: 96,
-        bench_frames: None,
-        screenshot: None,
-        screenshot_after: 0.0,
-        size,
-        layers: LayersOptions {
-            view: StartView::Layers,
-            position: 0.0,
-            play: false,
-            looping: false,
-            dims: 2,
-            rotate: false,
-            grid_lines: 24,
-            grid_samples: 128,
-        },
-        landscape: LandscapeOptions {
-            view: Default::default(),
-            top: false,
-            split: false,
-        },
-        player: Some(player),
-        fullscreen: false,
-        startup_probe: None,
     }
 }
 
@@ -362,7 +238,7 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
         screenshot_after,
         fullscreen: present && !windowed,
         startup_probe,
-        ..scene_options(player, (w, h))
+        ..AppOptions::for_scene(player, (w, h))
     });
     Ok(ExitCode::SUCCESS)
 }
@@ -518,7 +394,7 @@ fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
     );
     let player = crate::app::player::Player::new(args.file.clone(), loaded, true, None);
     let job = crate::app::render::RenderJob {
-        options: scene_options(player, plan.size),
+        options: crate::app::AppOptions::for_scene(player, plan.size),
         size: plan.size,
         fps: plan.fps,
         times,
@@ -625,17 +501,6 @@ fn list_presets() {
     let _ = writeln!(out, "\nOpen one with `spacefold --preset NAME`.");
 }
 
-/// A position in layers (`--position`) in stages, snapped to a stage boundary when it is
-/// within a few hundredths of one (so `0.33` is exactly "after W·a").
-pub fn layers_to_stages(layers: f32) -> f32 {
-    let u = layers * 3.0;
-    if (u - u.round()).abs() < 0.03 {
-        u.round()
-    } else {
-        u
-    }
-}
-
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
 /// Parses `WIDTHxHEIGHT`-like pairs of positive numbers.
 fn parse_pair(text: &str, what: &str, allow_zero: bool) -> Result<(u32, u32), UsageError> {
@@ -643,129 +508,6 @@ fn parse_pair(text: &str, what: &str, allow_zero: bool) -> Result<(u32, u32), Us
         .and_then(|(a, b)| Some((a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?)))
         .filter(|(a, b)| allow_zero || (*a > 0 && *b > 0))
         .ok_or_else(|| UsageError(format!("{what} `{text}`: expected two numbers like 24x128")))
-}
-
-/// Parses `2-16-16-3` into sizes.
-pub fn parse_arch(text: &str) -> Result<Vec<usize>, UsageError> {
-    let sizes: Result<Vec<usize>, _> = text
-        .split(['-', 'x', ','])
-        .map(|s| s.trim().parse())
-        .collect();
-    match sizes {
-        Ok(s) if s.len() >= 2 && !s.contains(&0) => Ok(s),
-        _ => Err(UsageError(format!(
-            "--arch `{text}`: expected layer sizes like 2-16-16-3 (input first, at least two, none zero)"
-        ))),
-    }
-}
-
-impl Setup {
-    /// Loads or generates the data, builds the network and the training settings.
-    pub fn resolve(&self) -> Result<Resolved, UsageError> {
-        let text = self.data.as_deref().unwrap_or("spiral");
-        let looks_like_file = text.ends_with(".csv") || Path::new(text).is_file();
-        let (full, spec, options) = if looks_like_file {
-            let data = Dataset::load_csv(Path::new(text))?;
-            (data, None, DataOptions::default())
-        } else {
-            let (spec, options) = DatasetSpec::parse(text)?;
-            (spec.generate(), Some(spec), options)
-        };
-        let ratio = self.test.unwrap_or(options.test_ratio);
-        if !(0.0..=0.95).contains(&ratio) {
-            return Err(UsageError(format!(
-                "--test {ratio}: must be between 0 and 0.95"
-            )));
-        }
-        let (mut train, mut test) = full.split(ratio, self.seed);
-        if train.is_empty() {
-            return Err(UsageError(format!(
-                "{text}: no training points left after the split"
-            )));
-        }
-        if options.standardize {
-            let s = train.fit_standardizer();
-            s.apply(&mut train);
-            s.apply(&mut test);
-        }
-        let network = match &self.load {
-            Some(path) => Network::load(path)?,
-            None => self.fresh_network(full.dim(), full.classes)?,
-        };
-        if network.input_dim() != full.dim() {
-            return Err(UsageError(format!(
-                "the network takes {} inputs but the data has {} features",
-                network.input_dim(),
-                full.dim()
-            )));
-        }
-        if network.classes() < full.classes {
-            return Err(UsageError(format!(
-                "the data has {} classes but the network has {} output(s); end --arch with -{}",
-                full.classes,
-                network.output_dim(),
-                full.classes
-            )));
-        }
-        let optimizer = match self.optimizer.to_ascii_lowercase().as_str() {
-            "sgd" => Optimizer::Sgd {
-                lr: self.lr,
-                momentum: self.momentum,
-            },
-            other => Optimizer::parse(other, self.lr)?,
-        };
-        if !(self.lr > 0.0 && self.lr.is_finite()) {
-            return Err(UsageError(format!(
-                "--lr {}: must be a positive number",
-                self.lr
-            )));
-        }
-        let loss = self.loss.as_deref().map(str::parse::<Loss>).transpose()?;
-        let config = TrainConfig {
-            optimizer,
-            loss,
-            batch_size: self.batch,
-            l2: self.l2,
-            seed: self.seed,
-            snapshot_every: 0,
-        };
-        Ok(Resolved {
-            data_label: spec
-                .as_ref()
-                .map_or_else(|| text.to_string(), DatasetSpec::to_arg),
-            spec,
-            train,
-            test,
-            network,
-            config,
-            epochs: self.epochs,
-        })
-    }
-
-    fn fresh_network(&self, dim: usize, classes: usize) -> Result<Network, UsageError> {
-        let sizes = match &self.arch {
-            Some(a) => parse_arch(a)?,
-            None => vec![dim, 16, 16, if classes == 2 { 1 } else { classes }],
-        };
-        if sizes[0] != dim {
-            return Err(UsageError(format!(
-                "--arch starts with {} inputs but the data has {dim} features",
-                sizes[0]
-            )));
-        }
-        let outputs = *sizes.last().unwrap();
-        let hidden: Vec<Activation> = self
-            .activation
-            .split(',')
-            .map(str::parse)
-            .collect::<Result<_, _>>()?;
-        let head = match &self.output {
-            Some(h) => h.parse()?,
-            None if outputs == 1 => Activation::Sigmoid,
-            None => Activation::Softmax,
-        };
-        Ok(Network::new(&sizes, &hidden, head, self.seed)?)
-    }
 }
 
 /// When `main` started: `bench startup` measures from here.
@@ -859,14 +601,6 @@ fn write_data(name: &str, params: &[String], csv: Option<&Path>) -> Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-/// Describes a network as `2-16-16-3 relu/softmax`.
-pub fn describe(net: &Network) -> String {
-    let sizes: Vec<String> = net.sizes().iter().map(ToString::to_string).collect();
-    let mut acts: Vec<&str> = net.layers().iter().map(|l| l.activation.name()).collect();
-    acts.dedup();
-    format!("{} {}", sizes.join("-"), acts.join("/"))
-}
-
 fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, UsageError> {
     let r = setup.resolve()?;
     eprintln!(
@@ -936,7 +670,6 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
 
 #[cfg(feature = "app")]
 fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageError> {
-    use crate::app::{AppOptions, LayersOptions};
     let preset = window
         .preset
         .as_deref()
@@ -947,44 +680,12 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         None => (setup.resolve()?, setup.seed),
     };
     let (w, h) = parse_pair(&window.size, "--size", false)?;
-    let (lines, samples) = parse_pair(&window.grid, "--grid", true)?;
-    let landscape_start = preset.and_then(|p| p.view.landscape);
-    let mode = match window.view.as_deref() {
-        None if landscape_start.is_some() => crate::app::StartView::Landscape,
-        None if preset.is_some() => crate::app::StartView::Layers,
-        None => crate::app::StartView::Regions,
-        Some("layers") => crate::app::StartView::Layers,
-        Some("regions") => crate::app::StartView::Regions,
-        Some("landscape") => crate::app::StartView::Landscape,
-        Some(other) => {
-            return Err(UsageError(format!(
-                "--view `{other}`: expected `regions`, `layers` or `landscape`"
-            )));
-        }
-    };
-    let landscape = landscape_options(window, landscape_start, &resolved.network)?;
-    let layer_count = resolved.network.layers().len() as f32;
-    if let Some(p) = window.position
-        && !(0.0..=layer_count).contains(&p)
-    {
-        return Err(UsageError(format!(
-            "--position {p}: this network has {layer_count} layers, so 0 to {layer_count}"
-        )));
-    }
-    let view = preset.map(|p| p.view);
-    let layers = LayersOptions {
-        view: mode,
-        position: window
-            .position
-            .map_or(view.map_or(0.0, |v| v.position), layers_to_stages),
-        play: window.play || (window.position.is_none() && view.is_some_and(|v| v.play)),
-        looping: window.looping,
-        dims: view.map_or(2, |v| v.dims),
-        rotate: window.position.is_none() && view.is_some_and(|v| v.rotate),
-        grid_lines: lines as usize,
-        grid_samples: samples.max(2) as usize,
-    };
-    crate::app::run(AppOptions {
+    let start = window_start(
+        window,
+        preset.map_or_else(Start::default, |p| p.start()),
+        &resolved.network,
+    )?;
+    crate::app::run(crate::app::AppOptions {
         resolved,
         seed,
         training: !window.paused && preset.is_none(),
@@ -994,8 +695,7 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         screenshot: window.screenshot.clone(),
         screenshot_after: window.screenshot_after,
         size: (w, h),
-        layers,
-        landscape,
+        start,
         player: None,
         fullscreen: false,
         startup_probe: None,
@@ -1003,61 +703,46 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
     Ok(ExitCode::SUCCESS)
 }
 
-/// The landscape view's opening settings: a preset's, overridden by the options.
-#[cfg(feature = "app")]
-fn landscape_options(
+/// How the window opens: a preset's start (or the default), overridden by the options.
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
+fn window_start(
     window: &WindowArgs,
-    start: Option<crate::presets::LandscapeStart>,
+    mut start: Start,
     network: &Network,
-) -> Result<crate::app::LandscapeOptions, UsageError> {
-    use crate::app::landscape::{LandscapeView, Target};
-    use crate::landscape::OutputMode;
-    let mut view = LandscapeView::default();
-    let mut top = window.top;
-    if let Some(s) = start {
-        view.target = match s.neuron {
-            Some((l, n)) => Target::Neuron(l, n),
-            None => Target::Outputs(s.mode),
-        };
-        view.morph = s.morph;
-        view.zoom_out = s.zoom_out;
-        top |= s.top;
+) -> Result<Start, UsageError> {
+    if let Some(text) = &window.view {
+        start.view = View::parse(text).ok_or_else(|| {
+            UsageError(format!(
+                "--view `{text}`: expected `regions`, `layers` or `landscape`"
+            ))
+        })?;
     }
+    let layer_count = network.layers().len() as f32;
+    if let Some(p) = window.position {
+        if !(0.0..=layer_count).contains(&p) {
+            return Err(UsageError(format!(
+                "--position {p}: this network has {layer_count} layers, so 0 to {layer_count}"
+            )));
+        }
+        // A still: paused there, not turning.
+        start.position = layers_to_stages(p);
+        start.play = false;
+        start.rotate = false;
+    }
+    start.play |= window.play;
+    start.looping = window.looping;
+    let (lines, samples) = parse_pair(&window.grid, "--grid", true)?;
+    start.grid_lines = lines as usize;
+    start.grid_samples = samples.max(2) as usize;
+    let surface = &mut start.surface;
     if let Some(text) = &window.surface {
-        view.target = match text.as_str() {
-            "softmax" | "outputs" => Target::Outputs(OutputMode::Softmax),
-            "logits" => Target::Outputs(OutputMode::Logits),
-            "argmax" => Target::Outputs(OutputMode::Argmax),
-            other => {
-                let parsed = other
-                    .split_once(':')
-                    .and_then(|(l, n)| Some((l.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
-                let layers = network.layers();
-                match parsed {
-                    Some((l, n))
-                        if l >= 1
-                            && l <= layers.len()
-                            && n >= 1
-                            && n <= layers[l - 1].outputs() =>
-                    {
-                        Target::Neuron(l - 1, n - 1)
-                    }
-                    _ => {
-                        return Err(UsageError(format!(
-                            "--surface `{other}`: expected softmax, logits, argmax or LAYER:NEURON \
-                             (from 1; this network's layers have {:?} neurons)",
-                            layers.iter().map(|l| l.outputs()).collect::<Vec<_>>()
-                        )));
-                    }
-                }
-            }
-        };
+        surface.target = parse_surface(text, network)?;
     }
     if let Some(t) = window.morph {
         if !(0.0..=2.0).contains(&t) {
             return Err(UsageError(format!("--morph {t}: must be between 0 and 2")));
         }
-        view.morph = Some(t);
+        surface.morph = Some(t);
     }
     if let Some(z) = window.zoom_out {
         if !(1.0..=1000.0).contains(&z) {
@@ -1065,7 +750,7 @@ fn landscape_options(
                 "--zoom-out {z}: must be between 1 and 1000"
             )));
         }
-        view.zoom_out = z;
+        surface.zoom_out = z;
     }
     if !(0.0..=5.0).contains(&window.surface_height) {
         return Err(UsageError(format!(
@@ -1073,14 +758,11 @@ fn landscape_options(
             window.surface_height
         )));
     }
-    view.height = window.surface_height;
-    let default = if view.zoom_out > 1.0 { 256 } else { 96 };
-    view.resolution = window.surface_resolution.unwrap_or(default).clamp(8, 512);
-    Ok(crate::app::LandscapeOptions {
-        view,
-        top,
-        split: window.split,
-    })
+    surface.height = window.surface_height;
+    surface.resolution = surface_resolution(surface.zoom_out, window.surface_resolution);
+    start.top |= window.top;
+    start.split = window.split;
+    Ok(start)
 }
 
 #[cfg(not(feature = "app"))]
@@ -1090,43 +772,4 @@ fn open_window(_: &Setup, _: &WindowArgs) -> Result<ExitCode, UsageError> {
          or rebuild with default features"
             .into(),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn setup(args: &[&str]) -> Setup {
-        let mut all = vec!["spacefold", "train"];
-        all.extend_from_slice(args);
-        match Cli::try_parse_from(all).unwrap().command {
-            Some(Command::Train { setup, .. }) => setup,
-            _ => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn the_default_network_fits_the_data() {
-        let r = setup(&["--data", "spiral:arms=3"]).resolve().unwrap();
-        assert_eq!(r.network.sizes(), vec![2, 16, 16, 3]);
-        assert_eq!(r.network.head(), Activation::Softmax);
-        let r = setup(&["--data", "moons"]).resolve().unwrap();
-        assert_eq!(r.network.sizes(), vec![2, 16, 16, 1]);
-        assert_eq!(r.network.head(), Activation::Sigmoid);
-        assert_eq!(r.train.len() + r.test.len(), 400);
-    }
-
-    #[test]
-    fn bad_arguments_name_the_problem() {
-        let err = |args: &[&str]| setup(args).resolve().unwrap_err().0;
-        assert!(err(&["--arch", "2-x"]).contains("--arch `2-x`"));
-        assert!(
-            err(&["--data", "spiral:arms=5", "--arch", "2-8-3"]).contains("end --arch with -5")
-        );
-        assert!(err(&["--data", "moons", "--arch", "3-8-1"]).contains("the data has 2 features"));
-        assert!(err(&["--activation", "swish"]).contains("unknown activation `swish`"));
-        assert!(err(&["--optimizer", "rmsprop"]).contains("unknown optimizer"));
-        assert!(err(&["--data", "nope.csv"]).contains("nope.csv"));
-        assert!(err(&["--lr=-1"]).contains("--lr"));
-    }
 }

@@ -1,6 +1,10 @@
 //! spacefold: see what a neural network does to space.
 //!
-//! `nn` is the engine (no Bevy); `cli` is the command line; `app` is the window.
+//! Dependencies run one way: `cli` → `app` → the engine. The engine is Bevy-free: `nn` (networks,
+//! data, training), `flow` and `landscape` (the views' geometry), `live` (the training
+//! worker), `scene` (scripts and their timelines), `setup` (what the command line, presets,
+//! scenes and the window share), `presets`, `export`. `app` is the window; `cli` the command
+//! line on top of everything.
 
 pub mod cli;
 pub mod export;
@@ -13,6 +17,7 @@ pub mod palette;
 pub mod presets;
 pub mod progress;
 pub mod scene;
+pub mod setup;
 
 #[cfg(feature = "app")]
 pub mod app;

@@ -508,8 +508,7 @@ pub fn neuron_thumbnails(network: &Network, spec: &HeatmapSpec) -> Vec<Vec<Vec<u
         .collect()
 }
 
-/// The background colour the regions fade into (the window's clear colour).
-pub const BACKGROUND: [u8; 3] = [20, 23, 28];
+pub use crate::palette::BACKGROUND;
 
 /// Decision regions of a two-input network: RGBA8 pixels, top row first. Each pixel takes
 /// the colour of the class the network picks there, stronger where it is more confident.

@@ -1,4 +1,8 @@
-//! Class colours, shared by every view so a class looks the same everywhere (sRGB bytes).
+//! Colours shared by every view (sRGB bytes): the classes, so a class looks the same
+//! everywhere, and the background the regions fade into and every camera clears to.
+
+/// The background: the window's clear colour, and what uncertain regions fade into.
+pub const BACKGROUND: [u8; 3] = [20, 23, 28];
 
 /// Well-separated hues (after the Tableau 10 palette); classes beyond ten cycle.
 pub const CLASS_COLORS: [[u8; 3]; 10] = [

@@ -1,9 +1,9 @@
 //! Ready-made set-ups that reproduce the reference figures: data, network, how long to train
 //! it and how to show it. `spacefold presets` lists them; `spacefold --preset NAME` opens one.
 
-use crate::cli::{Resolved, Setup, UsageError};
-use crate::landscape::{OutputMode, four_neuron_network, hand_network, parse_neuron};
+use crate::landscape::{OutputMode, Target, four_neuron_network, hand_network, parse_neuron};
 use crate::nn::{Activation, Layer, Mat, Network};
+use crate::setup::{Resolved, Setup, Start, UsageError, View, surface_resolution};
 use nalgebra::DVector;
 
 /// How a preset opens in the landscape view.
@@ -309,7 +309,36 @@ impl Preset {
     /// The preset's set-up.
     pub fn setup(&self) -> Setup {
         let args: Vec<&str> = self.args.split_whitespace().collect();
-        crate::cli::parse_setup(&args).expect("presets' arguments parse")
+        crate::setup::parse_setup(&args).expect("presets' arguments parse")
+    }
+
+    /// How the window opens on the preset: the one translation of [`PresetView`], which the
+    /// command line then overrides and the preset picker applies.
+    pub fn start(&self) -> Start {
+        let v = self.view;
+        let mut start = Start {
+            view: if v.landscape.is_some() {
+                View::Landscape
+            } else {
+                View::Layers
+            },
+            position: v.position,
+            play: v.play,
+            dims: v.dims,
+            rotate: v.rotate,
+            ..Start::default()
+        };
+        if let Some(l) = v.landscape {
+            start.surface.target = match l.neuron {
+                Some((layer, neuron)) => Target::Neuron(layer, neuron),
+                None => Target::Outputs(l.mode),
+            };
+            start.surface.morph = l.morph;
+            start.surface.zoom_out = l.zoom_out;
+            start.surface.resolution = surface_resolution(l.zoom_out, None);
+            start.top = l.top;
+        }
+        start
     }
 
     /// Its data and network (the network untrained: [`Preset::epochs`] says how long to

@@ -3,7 +3,7 @@
 //! a drag pans, and R frames the data again.
 
 use super::explorer::Explorer;
-use super::layers::{FlowState, LayersSet, ViewMode};
+use super::{CameraRig, UserMovedCamera, View, ViewSet};
 use bevy::camera::ScalingMode;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::AccumulatedMouseScroll;
@@ -15,34 +15,17 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<View2d>()
         .init_resource::<PanelInsets>()
         .add_systems(Startup, spawn_plane_camera)
+        .add_systems(OnEnter(View::Regions), frame_data)
         .add_systems(
             Update,
             (
-                (frame_data_when_it_changes, reset_view_on_key).run_if(in_regions_view),
+                (frame_data_when_it_changes, reset_view_on_key).run_if(in_state(View::Regions)),
                 (zoom_about_cursor, pan_on_drag).run_if(not(egui_wants_any_pointer_input)),
-                apply_view.after(LayersSet::Frame),
+                apply_view.after(ViewSet::Frame),
             )
                 .chain()
-                .run_if(plane_view_in_charge),
+                .run_if(resource_equals(CameraRig::Plane)),
         );
-}
-
-fn in_regions_view(mode: Res<ViewMode>) -> bool {
-    *mode == ViewMode::Regions
-}
-
-fn plane_view_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
-    view_is_flat(*mode, &flow)
-}
-
-/// Whether the view is flat, drawn by the plane camera: always but for a 3D layers view and
-/// the landscape.
-pub(super) fn view_is_flat(mode: ViewMode, flow: &FlowState) -> bool {
-    match mode {
-        ViewMode::Regions => true,
-        ViewMode::Layers => !flow.is_3d(),
-        ViewMode::Landscape => false,
-    }
 }
 
 /// What the 2D camera looks at: the world point at the centre of the free area, and world
@@ -53,8 +36,6 @@ pub struct View2d {
     pub center: Vec2,
     /// World units per logical pixel.
     pub units_per_px: f32,
-    /// Set when the user zooms or pans (the layers view then stops framing by itself).
-    pub user_moved: bool,
 }
 
 impl Default for View2d {
@@ -62,7 +43,6 @@ impl Default for View2d {
         View2d {
             center: Vec2::ZERO,
             units_per_px: 0.01,
-            user_moved: false,
         }
     }
 }
@@ -107,22 +87,29 @@ pub fn fit(bounds: (Vec2, Vec2), window: Vec2, insets: PanelInsets) -> View2d {
     View2d {
         center: (bounds.0 + bounds.1) / 2.0,
         units_per_px: (size / free).max_element() * 1.04,
-        user_moved: false,
     }
 }
 
+/// Frames the data: on returning to the regions view.
+fn frame_data(
+    explorer: Res<Explorer>,
+    insets: Res<PanelInsets>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut view: ResMut<View2d>,
+) {
+    *view = fit(explorer.bounds, window.size(), *insets);
+}
+
 fn frame_data_when_it_changes(
-    mode: Res<ViewMode>,
     explorer: Res<Explorer>,
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut view: ResMut<View2d>,
     mut framed: Local<(u64, f32)>,
 ) {
-    // Frame again when the data changes, once the panel has its width, and on returning to
-    // this view.
+    // Frame again when the data changes, and once the panel has its width.
     let key = (explorer.layout_version, insets.left + insets.bottom * 1e4);
-    if *framed == key && !mode.is_changed() {
+    if *framed == key {
         return;
     }
     *framed = key;
@@ -157,6 +144,7 @@ fn zoom_about_cursor(
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut view: ResMut<View2d>,
+    mut moved: MessageWriter<UserMovedCamera>,
 ) {
     if scroll.delta.y == 0.0 {
         return;
@@ -173,13 +161,14 @@ fn zoom_about_cursor(
     view.units_per_px = (view.units_per_px * 0.85f32.powf(lines)).clamp(1e-7, 1e5);
     let after = window_to_world(&view, *insets, size, cursor);
     view.center += before - after;
-    view.user_moved = true;
+    moved.write(UserMovedCamera);
 }
 
 fn pan_on_drag(
     buttons: Res<ButtonInput<MouseButton>>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut view: ResMut<View2d>,
+    mut moved: MessageWriter<UserMovedCamera>,
     mut last: Local<Option<Vec2>>,
 ) {
     let dragging = buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle);
@@ -189,7 +178,7 @@ fn pan_on_drag(
         let shift = Vec2::new(d.x, -d.y) * view.units_per_px;
         if shift != Vec2::ZERO {
             view.center -= shift;
-            view.user_moved = true;
+            moved.write(UserMovedCamera);
         }
     }
     *last = if dragging { cursor } else { None };

@@ -1,9 +1,9 @@
 //! Drawing data by hand: a left click adds a training point of the brush's class under the
 //! cursor; Shift (or Ctrl) + click erases the nearest point.
 
+use super::View;
 use super::camera::{PanelInsets, View2d, window_to_world};
 use super::explorer::{Explorer, Link};
-use super::layers::ViewMode;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::egui_wants_any_pointer_input;
@@ -13,7 +13,7 @@ pub(super) fn plugin(app: &mut App) {
         Update,
         edit_points_with_mouse
             .run_if(not(egui_wants_any_pointer_input))
-            .run_if(|mode: Res<ViewMode>| *mode == ViewMode::Regions),
+            .run_if(in_state(View::Regions)),
     );
 }
 

@@ -1,9 +1,9 @@
 //! The explorer's state: what the user set up (data, architecture, training settings) and
 //! the link to the training worker. The panels edit this; everything else follows from it.
 
-use crate::cli::Resolved;
 use crate::live::{Command, HeatmapSpec, Latest, LiveTraining};
 use crate::nn::{Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig};
+use crate::setup::{Resolved, check_fit, split_and_standardise};
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -146,12 +146,17 @@ impl Explorer {
     /// A freshly initialised network of the current architecture.
     pub fn fresh_network(&self) -> Result<Network, String> {
         let acts: Vec<Activation> = self.hidden.iter().map(|h| h.1).collect();
-        let head = if self.classes() > 2 {
+        Network::new(&self.sizes(), &acts, self.output_head(), self.seed).map_err(|e| e.to_string())
+    }
+
+    /// The output layer of the architecture: the chosen head, but always a softmax over more
+    /// than two classes (a sigmoid decides between two).
+    pub fn output_head(&self) -> Activation {
+        if self.classes() > 2 {
             Activation::Softmax
         } else {
             self.head
-        };
-        Network::new(&self.sizes(), &acts, head, self.seed).map_err(|e| e.to_string())
+        }
     }
 
     /// Makes the points again from the source and options.
@@ -160,12 +165,12 @@ impl Explorer {
             DataSource::Builtin(spec) => spec.generate(),
             DataSource::Csv { data, .. } => data.clone(),
         };
-        let (mut train, mut test) = full.split(self.options.test_ratio, self.seed);
-        if self.options.standardize {
-            let s = train.fit_standardizer();
-            s.apply(&mut train);
-            s.apply(&mut test);
-        }
+        let (train, test) = split_and_standardise(
+            &full,
+            self.options.test_ratio,
+            self.seed,
+            self.options.standardize,
+        );
         self.train = train;
         self.test = test;
         self.data_version += 1;
@@ -215,7 +220,7 @@ impl Explorer {
     pub fn scene_script(
         &self,
         epochs: usize,
-        view: crate::scene::ViewKind,
+        view: crate::setup::View,
     ) -> Result<String, String> {
         use crate::scene::{OptimizerKind, TrainSpec};
         let dataset = match &self.source {
@@ -241,11 +246,7 @@ impl Explorer {
             } else {
                 hidden
             },
-            output: Some(if self.classes() > 2 {
-                Activation::Softmax
-            } else {
-                self.head
-            }),
+            output: Some(self.output_head()),
             loss: self.config.loss,
             optimizer,
             lr,
@@ -269,20 +270,7 @@ impl Explorer {
 
     /// Replaces the live network by `network` (a loaded file), paused, if it fits the data.
     pub fn take_network(&mut self, link: &Link, network: Network) -> Result<(), String> {
-        if network.input_dim() != self.train.dim() {
-            return Err(format!(
-                "the network takes {} inputs but the data has {} features",
-                network.input_dim(),
-                self.train.dim()
-            ));
-        }
-        if network.classes() < self.classes() {
-            return Err(format!(
-                "the data has {} classes but the network decides between {}",
-                self.classes(),
-                network.classes()
-            ));
-        }
+        check_fit(&network, self.train.dim(), self.classes()).map_err(|m| m.to_string())?;
         let layers = network.layers();
         self.hidden = layers[..layers.len() - 1]
             .iter()
@@ -426,7 +414,7 @@ fn poll_training(link: Res<Link>, mut published: ResMut<Published>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Setup;
+    use crate::setup::Setup;
     use clap::Parser;
 
     #[derive(Parser)]
@@ -493,7 +481,7 @@ mod tests {
             "--activation",
             "tanh,relu",
         ]);
-        let text = e.scene_script(40, crate::scene::ViewKind::Layers).unwrap();
+        let text = e.scene_script(40, crate::setup::View::Layers).unwrap();
         let loaded = crate::scene::load_str(&text, "saved.ron", None, true).unwrap();
         assert_eq!(loaded.network.sizes(), vec![2, 6, 4, 1]);
         assert_eq!(loaded.snapshots.last().unwrap().0, 40);

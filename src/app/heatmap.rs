@@ -2,14 +2,20 @@
 //! computes; this plugin only uploads them when a new version arrives.
 
 use super::explorer::{Explorer, Published};
-use super::layers::ViewMode;
+use super::{CameraRig, View};
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_heatmap)
+        .add_systems(OnEnter(View::Regions), put_plane_in_charge)
         .add_systems(Update, (upload_heatmap_pixels, fit_heatmap_to_data));
+}
+
+/// The regions are seen straight down, by the plane camera.
+fn put_plane_in_charge(mut rig: ResMut<CameraRig>) {
+    rig.set_if_neq(CameraRig::Plane);
 }
 
 /// The quad that shows the regions.
@@ -62,7 +68,7 @@ fn spawn_heatmap(
 /// Copies newly published pixels into the quad's texture.
 fn upload_heatmap_pixels(
     published: Res<Published>,
-    mode: Res<ViewMode>,
+    mode: Res<State<View>>,
     mut heatmaps: Query<(
         &mut Heatmap,
         &mut Visibility,
@@ -73,7 +79,7 @@ fn upload_heatmap_pixels(
 ) {
     let Some(latest) = &published.0 else { return };
     for (mut heatmap, mut visibility, material) in &mut heatmaps {
-        if *mode != ViewMode::Regions {
+        if *mode.get() != View::Regions {
             // Hidden under the layers view; shown again, with fresh pixels, on return.
             if *visibility != Visibility::Hidden {
                 *visibility = Visibility::Hidden;

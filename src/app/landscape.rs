@@ -4,9 +4,8 @@
 //! change (not every frame) and draws the floor, the zero line and the legend's data.
 
 use super::explorer::{Explorer, Published};
-use super::layers::{LayersSet, ViewMode};
-use super::orbit::OrbitFrame;
 use super::points::DataPoint;
+use super::{CameraRig, Framed, View, ViewSet};
 use crate::flow::Bounds;
 use crate::landscape::{Area, BuiltSurface, build_surfaces};
 pub use crate::landscape::{MORPH_PATH, SurfaceInfo, SurfaceSettings, Target, morph_name};
@@ -18,16 +17,17 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LandscapeView>()
         .init_resource::<LandscapeState>()
         .init_resource::<Split>()
-        .add_systems(Update, place_split_camera.in_set(LayersSet::Camera))
+        .add_systems(Update, place_split_camera.in_set(ViewSet::Camera))
         .add_systems(
             Update,
             (
-                rebuild_surfaces.in_set(LayersSet::Animate),
-                (place_points_on_floor, draw_floor).in_set(LayersSet::Draw),
+                rebuild_surfaces.in_set(ViewSet::Animate),
+                (place_points_on_floor, draw_floor).in_set(ViewSet::Draw),
             )
-                .run_if(|mode: Res<ViewMode>| *mode == ViewMode::Landscape),
+                .run_if(in_state(View::Landscape)),
         )
-        .add_systems(Update, hide_surfaces_elsewhere);
+        .add_systems(OnEnter(View::Landscape), put_orbit_in_charge)
+        .add_systems(OnExit(View::Landscape), hide_surfaces);
 }
 
 /// What the user set for the landscape view.
@@ -47,7 +47,7 @@ struct TopCamera;
 #[allow(clippy::too_many_arguments)]
 fn place_split_camera(
     mut commands: Commands,
-    mode: Res<ViewMode>,
+    mode: Res<State<View>>,
     split: Res<Split>,
     state: Res<LandscapeState>,
     clear: Res<ClearColor>,
@@ -55,7 +55,7 @@ fn place_split_camera(
     mut insets: ResMut<super::camera::PanelInsets>,
     mut cameras: Query<(&mut Camera, &mut Transform, &mut Projection), With<TopCamera>>,
 ) {
-    let on = *mode == ViewMode::Landscape && split.0 && state.area.is_some();
+    let on = *mode.get() == View::Landscape && split.0 && state.area.is_some();
     let free_w = (window.width() - insets.left).max(100.0);
     let free_h = (window.height() - insets.bottom).max(100.0);
     let half = if on { (free_w / 2.0).floor() } else { 0.0 };
@@ -168,7 +168,7 @@ fn rebuild_surfaces(
     published: Res<Published>,
     view: Res<LandscapeView>,
     mut state: ResMut<LandscapeState>,
-    mut frame: ResMut<OrbitFrame>,
+    mut frame: ResMut<Framed>,
     mut surfaces: Query<(
         Entity,
         &Surface,
@@ -197,23 +197,11 @@ fn rebuild_surfaces(
     let start = std::time::Instant::now();
     let area = surface_area(&explorer, &view);
     let built = build_surfaces(&latest.network, &view, &area);
-    let extent = (area.max[0] - area.min[0]).max(area.max[1] - area.min[1]);
-    let mut top = 0.0f32;
     let wanted = match built {
         Ok(b) => {
             state.error = None;
             state.surfaces = b.iter().map(|s| s.info.clone()).collect();
             state.zero_line = b.first().map(|s| s.zero_line.clone()).unwrap_or_default();
-            for s in &b {
-                top = top.max(
-                    s.mesh
-                        .positions
-                        .iter()
-                        .map(|p| p[2])
-                        .filter(|z| z.is_finite())
-                        .fold(0.0, f32::max),
-                );
-            }
             b
         }
         Err(e) => {
@@ -224,19 +212,7 @@ fn rebuild_surfaces(
         }
     };
     state.area = Some(area);
-    // Frame a little inside the plane's box: the camera's default distance suits the points
-    // of the layers view, and a landscape fills the view better closer.
-    let full = Bounds {
-        min: [area.min[0], area.min[1], 0.0],
-        // The box's height does not depend on the surfaces, so a flat and a tall landscape
-        // are seen from the same place.
-        max: [area.max[0], area.max[1], top.max(extent * 0.35)],
-    };
-    let c = full.center();
-    frame.0 = Bounds {
-        min: std::array::from_fn(|k| c[k] + (full.min[k] - c[k]) * 0.72),
-        max: std::array::from_fn(|k| c[k] + (full.max[k] - c[k]) * 0.72),
-    };
+    frame.0 = landscape_frame(&area, &wanted);
     // Reuse the surface entities by slot; spawn what is missing, hide what is left over.
     let mut have = vec![false; wanted.len()];
     for (entity, surface, mesh, material, mut visibility) in &mut surfaces {
@@ -272,6 +248,29 @@ fn rebuild_surfaces(
     state.rebuild_ms = start.elapsed().as_secs_f64() * 1e3;
 }
 
+/// The box the orbit camera frames for these surfaces over `area`: a little inside the
+/// plane's box (the camera's default distance suits the points of the layers view, and a
+/// landscape fills the view better closer).
+fn landscape_frame(area: &Area, surfaces: &[BuiltSurface]) -> Bounds {
+    let extent = (area.max[0] - area.min[0]).max(area.max[1] - area.min[1]);
+    let top = surfaces
+        .iter()
+        .flat_map(|s| s.mesh.positions.iter().map(|p| p[2]))
+        .filter(|z| z.is_finite())
+        .fold(0.0f32, f32::max);
+    let full = Bounds {
+        min: [area.min[0], area.min[1], 0.0],
+        // The box's height does not depend on the surfaces, so a flat and a tall landscape
+        // are seen from the same place.
+        max: [area.max[0], area.max[1], top.max(extent * 0.35)],
+    };
+    let c = full.center();
+    Bounds {
+        min: std::array::from_fn(|k| c[k] + (full.min[k] - c[k]) * 0.72),
+        max: std::array::from_fn(|k| c[k] + (full.max[k] - c[k]) * 0.72),
+    }
+}
+
 fn set_material(material: &mut StandardMaterial, alpha: f32) {
     material.base_color = Color::srgba(1.0, 1.0, 1.0, alpha);
     material.unlit = true;
@@ -298,14 +297,15 @@ fn to_mesh(surface: &BuiltSurface) -> Mesh {
     }
 }
 
-fn hide_surfaces_elsewhere(
-    mode: Res<ViewMode>,
+/// The landscape is always seen in 3D, by the orbit camera.
+fn put_orbit_in_charge(mut rig: ResMut<CameraRig>) {
+    rig.set_if_neq(CameraRig::Orbit);
+}
+
+fn hide_surfaces(
     mut surfaces: Query<&mut Visibility, With<Surface>>,
     mut state: ResMut<LandscapeState>,
 ) {
-    if *mode == ViewMode::Landscape || !mode.is_changed() {
-        return;
-    }
     for mut v in &mut surfaces {
         *v = Visibility::Hidden;
     }

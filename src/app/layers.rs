@@ -6,38 +6,31 @@
 use super::camera::{PanelInsets, View2d};
 use super::explorer::{Explorer, Published};
 use super::points::DataPoint;
+use super::{CameraRig, Framed, UserMovedCamera, View, ViewSet};
 use crate::flow::{
-    Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, boundary_lines, boundary_triangles,
-    default_selection, stage_at,
+    Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, STAGES_PER_LAYER, boundary_lines,
+    boundary_triangles, default_selection, stage_at,
 };
-use crate::nn::{Activation, Mat, Network, Stage};
+use crate::nn::{Mat, Network, Stage};
+use crate::setup::Start;
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<ViewMode>()
-        .init_resource::<LayerView>()
+    app.init_resource::<LayerView>()
         .init_resource::<FlowState>()
-        .configure_sets(
-            Update,
-            (
-                LayersSet::Animate,
-                LayersSet::Frame,
-                LayersSet::Camera,
-                LayersSet::Draw,
-            )
-                .chain(),
-        )
         .add_systems(Startup, spawn_boundary_planes)
         .add_systems(
             Update,
             (
                 (rebuild_flow, advance_animation, sample_flow)
                     .chain()
-                    .in_set(LayersSet::Animate),
-                frame_flat_flow.in_set(LayersSet::Frame),
+                    .in_set(ViewSet::Animate),
+                (publish_camera, stop_following_when_moved, frame_flat_flow)
+                    .chain()
+                    .in_set(ViewSet::Frame),
                 (
                     move_points_through_flow,
                     draw_flow_grid,
@@ -45,51 +38,11 @@ pub(super) fn plugin(app: &mut App) {
                     draw_decision_lines,
                     show_decision_planes,
                 )
-                    .in_set(LayersSet::Draw),
+                    .in_set(ViewSet::Draw),
             )
-                .run_if(in_layers_view),
+                .run_if(in_state(View::Layers)),
         )
-        .add_systems(Update, put_points_back.in_set(LayersSet::Draw));
-}
-
-/// Ordering of the layers view's work within a frame.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LayersSet {
-    /// Rebuild the flow, advance and sample the position.
-    Animate,
-    /// Frame the flat (2D) view.
-    Frame,
-    /// Place the camera.
-    Camera,
-    /// Move points, draw lines.
-    Draw,
-}
-
-/// Which view the window shows.
-#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ViewMode {
-    /// The input plane with the decision regions (the explorer).
-    #[default]
-    Regions,
-    /// Space carried through the network, layer by layer.
-    Layers,
-    /// A neuron's or the outputs' values as surfaces over the plane.
-    Landscape,
-}
-
-impl ViewMode {
-    /// The next view, for the V key.
-    pub fn next(self) -> ViewMode {
-        match self {
-            ViewMode::Regions => ViewMode::Layers,
-            ViewMode::Layers => ViewMode::Landscape,
-            ViewMode::Landscape => ViewMode::Regions,
-        }
-    }
-}
-
-fn in_layers_view(mode: Res<ViewMode>) -> bool {
-    *mode == ViewMode::Layers
+        .add_systems(OnEnter(View::Regions), put_points_back);
 }
 
 /// What the user set for the layers view.
@@ -118,8 +71,6 @@ pub struct LayerView {
     pub selection: Vec<Vec<usize>>,
     /// Keep the points framed wherever they go.
     pub auto_frame: bool,
-    /// Turn the 3D view slowly.
-    pub rotate: bool,
     /// Draw the output layer's decision lines or planes at the last hidden layer.
     pub boundary: bool,
     /// While following the points in 2D: how much farther (2 = twice the area) and where
@@ -143,7 +94,6 @@ impl Default for LayerView {
             dims: 2,
             selection: vec![],
             auto_frame: true,
-            rotate: false,
             boundary: true,
             zoom: 1.0,
             pan: Vec2::ZERO,
@@ -152,6 +102,19 @@ impl Default for LayerView {
 }
 
 impl LayerView {
+    /// The layers view as the window opens on it.
+    pub fn from_start(start: &Start) -> LayerView {
+        LayerView {
+            position: start.position,
+            playing: start.play,
+            looping: start.looping,
+            dims: start.dims,
+            grid_lines: start.grid_lines,
+            grid_samples: start.grid_samples,
+            ..LayerView::default()
+        }
+    }
+
     /// Goes to the next stage boundary after the current position.
     pub fn next_stage(&mut self, end: f32) {
         self.playing = false;
@@ -327,16 +290,12 @@ fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<La
     }
 }
 
-fn sample_flow(
-    view: Res<LayerView>,
-    mut state: ResMut<FlowState>,
-    mut orbit_frame: ResMut<super::orbit::OrbitFrame>,
-) {
+fn sample_flow(view: Res<LayerView>, mut state: ResMut<FlowState>, mut framed: ResMut<Framed>) {
     let state = &mut *state;
     if let Some(frame) = state.frame
-        && orbit_frame.0 != frame
+        && framed.0 != frame
     {
-        orbit_frame.0 = frame;
+        framed.0 = frame;
     }
     let Some(flow) = &state.flow else { return };
     let key = (state.flow_generation, view.position, view.ease, view.bend);
@@ -349,20 +308,37 @@ fn sample_flow(
     state.generation += 1;
 }
 
+/// Puts the orbit camera in charge while the flow needs a third dimension, the plane camera
+/// otherwise.
+fn publish_camera(state: Res<FlowState>, mut rig: ResMut<CameraRig>) {
+    let wanted = if state.is_3d() {
+        CameraRig::Orbit
+    } else {
+        CameraRig::Plane
+    };
+    rig.set_if_neq(wanted);
+}
+
+/// A zoom or pan by the user ends following the points, until the view is reset.
+fn stop_following_when_moved(
+    mut moved: MessageReader<UserMovedCamera>,
+    mut view: ResMut<LayerView>,
+) {
+    if moved.read().count() > 0 {
+        view.auto_frame = false;
+    }
+}
+
 /// In 2D, keeps the points' box framed (unless the user zoomed or panned).
 fn frame_flat_flow(
     state: Res<FlowState>,
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
-    mut view: ResMut<LayerView>,
+    view: Res<LayerView>,
     mut plane: ResMut<View2d>,
 ) {
     if state.is_3d() || state.flow.is_none() {
         return;
-    }
-    if plane.user_moved {
-        plane.user_moved = false;
-        view.auto_frame = false;
     }
     if !view.auto_frame {
         return;
@@ -444,23 +420,14 @@ fn move_points_through_flow(
     });
 }
 
-/// Returns the points to the input plane when the layers view closes.
-fn put_points_back(
-    mode: Res<ViewMode>,
-    explorer: Res<Explorer>,
-    mut points: Query<(&DataPoint, &mut Transform)>,
-    mut was_layers: Local<bool>,
-) {
-    // Back to the plane from any other view.
-    let layers = *mode != ViewMode::Regions;
-    if *was_layers && !layers {
-        for (point, mut transform) in &mut points {
-            if let Some(t) = super::points::plane_transform(&explorer, point.index, point.test) {
-                *transform = t;
-            }
+/// Returns the points to the input plane when the regions view opens (the layers and the
+/// landscape views move them).
+fn put_points_back(explorer: Res<Explorer>, mut points: Query<(&DataPoint, &mut Transform)>) {
+    for (point, mut transform) in &mut points {
+        if let Some(t) = super::points::plane_transform(&explorer, point.index, point.test) {
+            *transform = t;
         }
     }
-    *was_layers = layers;
 }
 
 /// Grid colours: lines of constant x blue-grey, of constant y sand-grey, brighter towards
@@ -494,15 +461,6 @@ fn draw_flow_grid(state: Res<FlowState>, mut gizmos: Gizmos) {
     }
 }
 
-/// The range an activation squashes into, drawn as a box while its stage shows.
-fn activation_range(activation: Activation) -> Option<(f32, f32)> {
-    match activation {
-        Activation::Sigmoid | Activation::Softmax => Some((0.0, 1.0)),
-        Activation::Tanh | Activation::Sine => Some((-1.0, 1.0)),
-        _ => None,
-    }
-}
-
 /// The layer whose activation output is on screen at `u`, if σ is playing or just played.
 fn activated_layer(flow: &Flow, u: f32) -> Option<usize> {
     let at = stage_at(u, flow.layers());
@@ -528,7 +486,7 @@ fn draw_flow_axes(state: Res<FlowState>, view: Res<LayerView>, mut gizmos: Gizmo
     }
     // The activation's range: the unit square or cube for sigmoid, (-1, 1) for tanh.
     if let Some(l) = activated_layer(flow, view.position)
-        && let Some((a, b)) = activation_range(flow.activation(l))
+        && let Some((a, b)) = flow.activation(l).range()
     {
         let dims = flow.selection()[l].len();
         let color = Color::srgba(0.95, 0.9, 0.55, 0.5);
@@ -559,7 +517,7 @@ fn boundary_strength(flow: &Flow, u: f32) -> f32 {
     if layers < 2 {
         return 0.0;
     }
-    let at = (3 * (layers - 1)) as f32;
+    let at = (STAGES_PER_LAYER * (layers - 1)) as f32;
     (1.0 - (u - at).abs() / 0.5).clamp(0.0, 1.0)
 }
 
@@ -592,7 +550,7 @@ fn draw_decision_lines(
         return;
     }
     if cache.as_ref().map(|c| c.0) != Some(state.flow_generation) {
-        let key = flow.key(3 * (flow.layers() - 1));
+        let key = flow.key(STAGES_PER_LAYER * (flow.layers() - 1));
         let b = Bounds::of(&key[..flow.points()]);
         let pad = Vec3::from(b.size()).max_element().max(1e-3) * 0.3;
         let lines = boundary_lines(
@@ -698,7 +656,7 @@ fn show_decision_planes(
     }
     if planes.built_for != state.flow_generation {
         planes.built_for = state.flow_generation;
-        let key = flow.key(3 * (flow.layers() - 1));
+        let key = flow.key(STAGES_PER_LAYER * (flow.layers() - 1));
         let b = Bounds::of(&key[..flow.points()]);
         let pad = Vec3::from(b.size()).max_element().max(1e-3) * 0.1;
         let padded = Bounds {
@@ -729,12 +687,15 @@ pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
         );
     }
     let at = stage_at(u, layers);
-    let mut i = 3 * at.layer + crate::flow::stage_index(at.stage);
+    let mut i = at.boundary();
     let done = at.t == 0.0 || at.t == 1.0;
     if at.t == 0.0 {
         i -= 1;
     }
-    let (l, stage) = (i / 3, crate::flow::STAGES[i % 3]);
+    let (l, stage) = (
+        i / STAGES_PER_LAYER,
+        crate::flow::STAGES[i % STAGES_PER_LAYER],
+    );
     let act = flow.activation(l);
     let title = if u >= flow.end() {
         format!("Output: {} values", sizes[layers])
@@ -751,23 +712,10 @@ pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
         (Stage::Linear, true) => "after W·a: stretched, rotated, sheared".to_string(),
         (Stage::Bias, false) => "+ b: shift".to_string(),
         (Stage::Bias, true) => "after + b: shifted".to_string(),
-        (Stage::Activation, false) => format!("σ = {}: {}", act.name(), bend_word(act)),
+        (Stage::Activation, false) => format!("σ = {}: {}", act.name(), act.verb()),
         (Stage::Activation, true) => format!("after σ = {}", act.name()),
     };
     (title, what)
-}
-
-fn bend_word(activation: Activation) -> &'static str {
-    match activation {
-        Activation::Relu | Activation::LeakyRelu => "fold",
-        Activation::Sigmoid => "squash into (0, 1)",
-        Activation::Tanh => "squash into (-1, 1)",
-        Activation::Sine => "wrap",
-        Activation::Step => "snap to 0 or 1",
-        Activation::Softmax => "onto the probability simplex",
-        Activation::Identity => "nothing bends",
-        _ => "bend",
-    }
 }
 
 /// What the shown axes are at `u`, when they are not the whole space.

@@ -18,12 +18,13 @@ mod smooth_lines;
 mod startup;
 mod ui;
 
-use crate::cli::Resolved;
 use crate::live::LiveTraining;
+use crate::setup::{Resolved, Start};
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use std::path::PathBuf;
 
+pub use crate::setup::View;
 pub use palette::class_color;
 
 /// Present when frames are rendered offline (`spacefold render`): every throttle that
@@ -52,10 +53,8 @@ pub struct AppOptions {
     pub bench_frames: Option<usize>,
     /// Epochs to train at full speed before showing the network (a preset's), then pause.
     pub train_epochs: usize,
-    /// How the layers view opens.
-    pub layers: LayersOptions,
-    /// How the landscape view opens.
-    pub landscape: LandscapeOptions,
+    /// The view it opens on and how the views start.
+    pub start: Start,
     /// A scene to play (`spacefold play`).
     pub player: Option<player::Player>,
     /// Open full screen.
@@ -64,48 +63,86 @@ pub struct AppOptions {
     pub startup_probe: Option<std::time::Instant>,
 }
 
-/// The view the window opens on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StartView {
-    /// Decision regions while training.
-    Regions,
-    /// Space carried through the layers.
-    Layers,
-    /// Neuron and output surfaces.
-    Landscape,
+impl AppOptions {
+    /// The window's set-up for a scene (`play` and `render`): the scene's data and network,
+    /// the player holding it, the layers view with its grid; nothing trains.
+    pub fn for_scene(player: player::Player, size: (u32, u32)) -> AppOptions {
+        AppOptions {
+            resolved: player::resolved_for(&player.loaded),
+            seed: 0,
+            training: false,
+            train_epochs: 0,
+            heatmap_resolution: 96,
+            bench_frames: None,
+            screenshot: None,
+            screenshot_after: 0.0,
+            size,
+            start: Start {
+                view: View::Layers,
+                ..Start::default()
+            },
+            player: Some(player),
+            fullscreen: false,
+            startup_probe: None,
+        }
+    }
 }
 
-/// How the landscape view opens.
-#[derive(Clone, Debug)]
-pub struct LandscapeOptions {
-    /// Its settings.
-    pub view: landscape::LandscapeView,
-    /// Look straight down.
-    pub top: bool,
-    /// Show the flat top view beside the 3D one.
-    pub split: bool,
+/// Ordering of the views' work within a frame.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ViewSet {
+    /// Rebuild what the view shows, advance and sample its animation.
+    Animate,
+    /// Frame what is shown, and publish which camera is in charge ([`CameraRig`]).
+    Frame,
+    /// Place the camera.
+    Camera,
+    /// Move points, draw lines.
+    Draw,
 }
 
-/// How the layers view opens.
-#[derive(Clone, Debug)]
-pub struct LayersOptions {
-    /// The view the window opens on.
-    pub view: StartView,
-    /// Stage position to open at.
-    pub position: f32,
-    /// Play from there at once.
-    pub play: bool,
-    /// Start again from the input at the end.
-    pub looping: bool,
-    /// Neurons shown of layers wider than three.
-    pub dims: usize,
-    /// Turn the 3D view.
-    pub rotate: bool,
-    /// Grid lines each way (0: none).
-    pub grid_lines: usize,
-    /// Samples along each grid line.
-    pub grid_samples: usize,
+/// The camera in charge, published by the view that shows: the plane camera looks straight
+/// down (the regions view, a flat layers view), the orbit camera turns about a box (a 3D
+/// layers view, the landscape). The cameras read it; neither decides it.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CameraRig {
+    /// Orthographic, straight down onto the plane ([`camera`]).
+    #[default]
+    Plane,
+    /// Perspective, orbiting the framed box ([`orbit`]).
+    Orbit,
 }
+
+/// The box the view in charge frames: the orbit camera turns about it.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Framed(pub crate::flow::Bounds);
+
+impl Default for Framed {
+    fn default() -> Self {
+        Framed(crate::flow::Bounds {
+            min: [-1.0; 3],
+            max: [1.0; 3],
+        })
+    }
+}
+
+impl Framed {
+    /// The box's diagonal.
+    pub fn size(&self) -> f32 {
+        Vec3::from(self.0.size()).length()
+    }
+}
+
+/// Sent by a camera when the user zooms, pans or turns it: a view that frames what it shows by
+/// itself stops doing so.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct UserMovedCamera;
+
+/// The window's background: the clear colour of every camera.
+pub const BACKGROUND: Color = {
+    let [r, g, b] = crate::palette::BACKGROUND;
+    Color::srgb_u8(r, g, b)
+};
 
 /// Opens the window and runs until it is closed.
 pub fn run(options: AppOptions) {
@@ -150,36 +187,32 @@ fn configure(app: &mut App, options: AppOptions) {
     let link = explorer::Link(live);
     let mut burst = explorer::Burst::default();
     burst.request(&link, options.train_epochs, 0);
-    let l = &options.layers;
-    let view = layers::LayerView {
-        position: l.position,
-        playing: l.play,
-        looping: l.looping,
-        dims: l.dims,
-        rotate: l.rotate,
-        grid_lines: l.grid_lines,
-        grid_samples: l.grid_samples,
-        ..default()
-    };
-    let mode = match l.view {
-        StartView::Regions => layers::ViewMode::Regions,
-        StartView::Layers => layers::ViewMode::Layers,
-        StartView::Landscape => layers::ViewMode::Landscape,
-    };
-    let mut orbit = orbit::Orbit::default();
-    if options.landscape.top {
-        orbit::top_view(&mut orbit);
-    }
+    let start = &options.start;
+    let view = layers::LayerView::from_start(start);
+    let orbit = orbit::Orbit::from_start(start);
     app.add_plugins(bevy_egui::EguiPlugin::default())
-        .insert_resource(ClearColor(Color::srgb_u8(20, 23, 28)))
+        .insert_resource(ClearColor(BACKGROUND))
         .insert_resource(explorer)
         .insert_resource(link)
         .insert_resource(burst)
         .insert_resource(view)
-        .insert_resource(mode)
-        .insert_resource(options.landscape.view.clone())
+        .insert_state(start.view)
+        .insert_resource(landscape::LandscapeView(start.surface.clone()))
         .insert_resource(orbit)
-        .insert_resource(landscape::Split(options.landscape.split))
+        .insert_resource(landscape::Split(start.split))
+        .init_resource::<CameraRig>()
+        .init_resource::<Framed>()
+        .add_message::<UserMovedCamera>()
+        .configure_sets(
+            Update,
+            (
+                ViewSet::Animate,
+                ViewSet::Frame,
+                ViewSet::Camera,
+                ViewSet::Draw,
+            )
+                .chain(),
+        )
         .add_plugins((
             explorer::plugin,
             camera::plugin,

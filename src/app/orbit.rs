@@ -4,27 +4,25 @@
 //! it to a perspective projection while a 3D space is shown.
 
 use super::camera::{PanelInsets, PlaneCamera};
-use super::layers::{FlowState, LayerView, LayersSet, ViewMode};
-use crate::flow::Bounds;
+use super::{CameraRig, Framed, UserMovedCamera, ViewSet};
+use crate::setup::{DEFAULT_PITCH_DEG, DEFAULT_YAW_DEG, Start};
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::egui_wants_any_pointer_input;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Orbit>()
-        .init_resource::<OrbitFrame>()
-        .add_systems(
-            Update,
-            (
-                (orbit_with_mouse, zoom_orbit_with_wheel).run_if(not(egui_wants_any_pointer_input)),
-                turn_slowly,
-                apply_orbit,
-            )
-                .chain()
-                .in_set(LayersSet::Camera)
-                .run_if(orbit_in_charge),
-        );
+    app.init_resource::<Orbit>().add_systems(
+        Update,
+        (
+            (orbit_with_mouse, zoom_orbit_with_wheel).run_if(not(egui_wants_any_pointer_input)),
+            turn_slowly,
+            apply_orbit,
+        )
+            .chain()
+            .in_set(ViewSet::Camera)
+            .run_if(resource_equals(CameraRig::Orbit)),
+    );
 }
 
 /// Vertical field of view of the 3D camera, radians.
@@ -41,46 +39,33 @@ pub struct Orbit {
     pub zoom: f32,
     /// Shift of the target from the framed box's centre (panning), world units.
     pub pan: Vec3,
+    /// Turn slowly about the vertical.
+    pub turn: bool,
 }
 
 impl Default for Orbit {
     fn default() -> Self {
         Orbit {
-            yaw: -0.6,
-            pitch: 0.45,
+            yaw: DEFAULT_YAW_DEG.to_radians(),
+            pitch: DEFAULT_PITCH_DEG.to_radians(),
             zoom: 1.8,
             pan: Vec3::ZERO,
+            turn: false,
         }
     }
 }
 
-/// The box the orbit camera frames, set by the view in charge.
-#[derive(Resource, Debug, Clone, Copy)]
-pub struct OrbitFrame(pub Bounds);
-
-impl Default for OrbitFrame {
-    fn default() -> Self {
-        OrbitFrame(Bounds {
-            min: [-1.0; 3],
-            max: [1.0; 3],
-        })
-    }
-}
-
-impl OrbitFrame {
-    /// The box's diagonal.
-    pub fn size(&self) -> f32 {
-        Vec3::from(self.0.size()).length()
-    }
-}
-
-/// Whether the orbit camera drives the camera: the layers view showing a 3D flow, or the
-/// landscape view.
-pub fn orbit_in_charge(mode: Res<ViewMode>, flow: Res<FlowState>) -> bool {
-    match *mode {
-        ViewMode::Layers => flow.is_3d(),
-        ViewMode::Landscape => true,
-        ViewMode::Regions => false,
+impl Orbit {
+    /// The orbit as the window opens: turning or looking straight down if asked.
+    pub fn from_start(start: &Start) -> Orbit {
+        let mut orbit = Orbit {
+            turn: start.rotate,
+            ..Orbit::default()
+        };
+        if start.top {
+            top_view(&mut orbit);
+        }
+        orbit
     }
 }
 
@@ -94,9 +79,9 @@ pub fn top_view(orbit: &mut Orbit) {
 fn orbit_with_mouse(
     buttons: Res<ButtonInput<MouseButton>>,
     motion: Res<AccumulatedMouseMotion>,
-    frame: Res<OrbitFrame>,
+    frame: Res<Framed>,
     mut orbit: ResMut<Orbit>,
-    mut view: ResMut<LayerView>,
+    mut moved: MessageWriter<UserMovedCamera>,
 ) {
     let d = motion.delta;
     if d == Vec2::ZERO {
@@ -111,7 +96,7 @@ fn orbit_with_mouse(
         let (right, up) = orbit_axes(&orbit);
         let zoom = orbit.zoom;
         orbit.pan += (-right * d.x + up * d.y) * size * 0.0015 * zoom;
-        view.auto_frame = false;
+        moved.write(UserMovedCamera);
     }
 }
 
@@ -126,8 +111,8 @@ fn zoom_orbit_with_wheel(scroll: Res<AccumulatedMouseScroll>, mut orbit: ResMut<
     orbit.zoom = (orbit.zoom * 0.88f32.powf(lines)).clamp(0.05, 50.0);
 }
 
-fn turn_slowly(time: Res<Time>, view: Res<LayerView>, mut orbit: ResMut<Orbit>) {
-    if view.rotate {
+fn turn_slowly(time: Res<Time>, mut orbit: ResMut<Orbit>) {
+    if orbit.turn {
         orbit.yaw += time.delta_secs() * 0.35;
     }
 }
@@ -150,7 +135,7 @@ fn orbit_direction(orbit: &Orbit) -> Vec3 {
 
 fn apply_orbit(
     orbit: Res<Orbit>,
-    frame: Res<OrbitFrame>,
+    frame: Res<Framed>,
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,

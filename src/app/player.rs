@@ -6,11 +6,13 @@
 
 use super::explorer::{Explorer, Link, Published};
 use super::landscape::{LandscapeView, Target};
-use super::layers::{LayerView, LayersSet, ViewMode};
+use super::layers::LayerView;
 use super::orbit::Orbit;
+use super::{View, ViewSet};
 use crate::live::{Command, Latest};
-use crate::scene::{Frame, Loaded, SurfaceKind, ViewKind};
+use crate::scene::{Frame, Loaded, SurfaceKind};
 use bevy::prelude::*;
+use bevy::state::state::StateTransition;
 use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -23,9 +25,10 @@ pub(super) fn plugin(app: &mut App) {
             (presenter_keys, player_keys),
             advance_scene_time,
             apply_scene_frame,
+            show_view_now,
         )
             .chain()
-            .before(LayersSet::Animate)
+            .before(ViewSet::Animate)
             .run_if(resource_exists::<Player>),
     );
 }
@@ -201,11 +204,11 @@ pub fn explorer_for(loaded: &Loaded) -> Explorer {
 }
 
 /// A scene as the command line's set-up: all points for training, none held out.
-pub fn resolved_for(loaded: &Loaded) -> crate::cli::Resolved {
+pub fn resolved_for(loaded: &Loaded) -> crate::setup::Resolved {
     let spec = crate::nn::DatasetSpec::parse(&loaded.scene.dataset)
         .ok()
         .map(|s| s.0);
-    crate::cli::Resolved {
+    crate::setup::Resolved {
         data_label: loaded.scene.dataset.clone(),
         spec,
         train: loaded.data.clone(),
@@ -257,7 +260,8 @@ fn snapshot_index(snapshots: &[(usize, crate::nn::Network)], epoch: f32) -> usiz
 #[allow(clippy::too_many_arguments)]
 fn apply_scene_frame(
     mut player: ResMut<Player>,
-    mut mode: ResMut<ViewMode>,
+    mode: Res<State<View>>,
+    mut next_view: ResMut<NextState<View>>,
     mut layers: ResMut<LayerView>,
     mut orbit: ResMut<Orbit>,
     mut landscape: ResMut<LandscapeView>,
@@ -271,14 +275,31 @@ fn apply_scene_frame(
         return;
     }
     let frame = player.loaded.timeline.sample(player.time);
-    let view = match frame.view {
-        ViewKind::Regions => ViewMode::Regions,
-        ViewKind::Layers => ViewMode::Layers,
-        ViewKind::Landscape => ViewMode::Landscape,
-    };
-    if *mode != view {
-        *mode = view;
+    let view = frame.view;
+    if *mode.get() != view {
+        next_view.set(view);
     }
+    frame_layers(&frame, &mut layers);
+    if frame.view == View::Regions
+        && let Ok(window) = window.single()
+    {
+        let fitted = super::camera::fit(explorer.bounds, window.size(), *insets);
+        let wanted = super::camera::View2d {
+            center: fitted.center + Vec2::new(frame.pan[0], frame.pan[1]),
+            units_per_px: fitted.units_per_px * frame.zoom.max(1e-3),
+        };
+        if (plane.center, plane.units_per_px) != (wanted.center, wanted.units_per_px) {
+            *plane = wanted;
+        }
+    }
+    frame_orbit(&frame, &mut orbit);
+    frame_landscape(&frame, &mut landscape);
+    publish_replayed_network(&mut player, &frame, &explorer, &mut published);
+    player.frame = Some(frame);
+}
+
+/// The layers view at the frame: its position, grid, zoom and pan, following the points.
+fn frame_layers(frame: &Frame, layers: &mut LayerView) {
     let lines = if frame.grid { 24 } else { 0 };
     let pan2 = Vec2::new(frame.pan[0], frame.pan[1]);
     if layers.position != frame.position
@@ -295,31 +316,27 @@ fn apply_scene_frame(
         layers.pan = pan2;
         layers.auto_frame = true;
     }
-    if frame.view == ViewKind::Regions
-        && let Ok(window) = window.single()
-    {
-        let fitted = super::camera::fit(explorer.bounds, window.size(), *insets);
-        let wanted = super::camera::View2d {
-            center: fitted.center + pan2,
-            units_per_px: fitted.units_per_px * frame.zoom.max(1e-3),
-            user_moved: false,
-        };
-        if (plane.center, plane.units_per_px) != (wanted.center, wanted.units_per_px) {
-            *plane = wanted;
-        }
-    }
+}
+
+/// The orbit camera at the frame's angles (degrees in the scene), zoom and pan.
+fn frame_orbit(frame: &Frame, orbit: &mut Orbit) {
     let default = Orbit::default();
     let wanted = Orbit {
         yaw: frame.yaw.to_radians(),
         pitch: frame.pitch.to_radians(),
         zoom: default.zoom * frame.zoom,
         pan: Vec3::from(frame.pan),
+        turn: orbit.turn,
     };
     if (orbit.yaw, orbit.pitch, orbit.zoom, orbit.pan)
         != (wanted.yaw, wanted.pitch, wanted.zoom, wanted.pan)
     {
         *orbit = wanted;
     }
+}
+
+/// The landscape's surface, morph and zoom at the frame.
+fn frame_landscape(frame: &Frame, landscape: &mut LandscapeView) {
     let target = frame.surface.map(|s| match s {
         SurfaceKind::Outputs(m) => Target::Outputs(m),
         SurfaceKind::Neuron(l, n) => Target::Neuron(l.saturating_sub(1), n.saturating_sub(1)),
@@ -333,29 +350,46 @@ fn apply_scene_frame(
         landscape.morph = frame.morph;
         landscape.zoom_out = frame.zoom_out;
     }
-    // The network of the replayed epoch (the trained one without Train steps).
+}
+
+/// Publishes the network of the replayed epoch (the trained one without Train steps), with
+/// its decision regions, when the shown snapshot changes.
+fn publish_replayed_network(
+    player: &mut Player,
+    frame: &Frame,
+    explorer: &Explorer,
+    published: &mut Published,
+) {
     let (index, network) = player.network_at(frame.epoch);
-    if player.shown_snapshot != Some(index) || published.0.is_none() {
-        let network = network.clone();
-        player.shown_snapshot = Some(index);
-        player.published += 1;
-        let spec = explorer.heatmap_spec().filter(|_| network.input_dim() == 2);
-        published.0 = Some(Latest {
-            version: player.published,
-            heatmap: spec
-                .map(|s| crate::live::heatmap_pixels(&network, &s))
-                .unwrap_or_default(),
-            heatmap_spec: spec,
-            thumbnails: vec![],
-            epoch: player.loaded.snapshots[index].0,
-            history: vec![],
-            running: false,
-            error: None,
-            seconds_per_epoch: 0.0,
-            network,
-        });
+    if player.shown_snapshot == Some(index) && published.0.is_some() {
+        return;
     }
-    player.frame = Some(frame);
+    let network = network.clone();
+    player.shown_snapshot = Some(index);
+    player.published += 1;
+    let spec = explorer.heatmap_spec().filter(|_| network.input_dim() == 2);
+    published.0 = Some(Latest {
+        version: player.published,
+        heatmap: spec
+            .map(|s| crate::live::heatmap_pixels(&network, &s))
+            .unwrap_or_default(),
+        heatmap_spec: spec,
+        thumbnails: vec![],
+        epoch: player.loaded.snapshots[index].0,
+        history: vec![],
+        running: false,
+        error: None,
+        seconds_per_epoch: 0.0,
+        network,
+    });
+}
+
+/// The scene's view for this frame's time, switched to now rather than at the next frame's
+/// state transition: a rendered frame shows the view its time asks for.
+fn show_view_now(world: &mut World) {
+    if matches!(world.resource::<NextState<View>>(), NextState::Pending(_)) {
+        world.run_schedule(StateTransition);
+    }
 }
 
 fn player_keys(
@@ -394,7 +428,7 @@ fn presenter_keys(
     mut window: Single<&mut Window, With<PrimaryWindow>>,
     mut explorer: ResMut<Explorer>,
     link: Res<Link>,
-    mut mode: ResMut<ViewMode>,
+    mut next_view: ResMut<NextState<View>>,
     mut published: ResMut<Published>,
 ) {
     if !player.present {
@@ -415,7 +449,7 @@ fn presenter_keys(
             explorer.restart_with(&link, network);
             // Take the worker's publications again (the player's outnumber them).
             published.0 = None;
-            *mode = ViewMode::Regions;
+            next_view.set(View::Regions);
         }
         return;
     }
@@ -465,7 +499,7 @@ mod tests {
             false,
         ));
         let mut app = App::new();
-        app.add_plugins(MinimalPlugins)
+        app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin))
             .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
                 100,
             )))
@@ -474,18 +508,21 @@ mod tests {
             .insert_resource(explorer)
             .insert_resource(link)
             .init_resource::<Published>()
-            .init_resource::<ViewMode>()
+            .insert_state(View::Layers)
             .init_resource::<LayerView>()
             .init_resource::<Orbit>()
             .init_resource::<LandscapeView>()
             .init_resource::<crate::app::camera::View2d>()
             .init_resource::<crate::app::camera::PanelInsets>()
-            .add_systems(Update, (advance_scene_time, apply_scene_frame).chain());
+            .add_systems(
+                Update,
+                (advance_scene_time, apply_scene_frame, show_view_now).chain(),
+            );
         app
     }
 
     /// What the views were told at this frame.
-    fn shown(app: &App) -> (f32, f32, f32, ViewMode, u64) {
+    fn shown(app: &App) -> (f32, f32, f32, View, u64) {
         let w = app.world();
         let layers = w.resource::<LayerView>();
         let orbit = w.resource::<Orbit>();
@@ -495,7 +532,7 @@ mod tests {
             layers.position,
             orbit.yaw,
             orbit.pitch,
-            *w.resource::<ViewMode>(),
+            *w.resource::<State<View>>().get(),
             epoch,
         )
     }

@@ -4,8 +4,7 @@
 //! ([`super::ExactFrames`]), so the frames are the same whatever the machine's speed.
 
 use super::AppOptions;
-use super::camera::view_is_flat;
-use super::layers::{FlowState, ViewMode};
+use super::CameraRig;
 use super::player::Player;
 use super::points::BlendPoints;
 use crate::export::{ExportError, Frame, Sink, frames_line};
@@ -137,7 +136,7 @@ fn headless_app(
     );
     super::configure(&mut app, options);
     if transparent {
-        app.insert_resource(ClearColor(Color::srgba_u8(20, 23, 28, 0)));
+        app.insert_resource(ClearColor(super::BACKGROUND.with_alpha(0.0)));
     }
     let mut image = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
     image.texture_descriptor.usage |= TextureUsages::COPY_SRC;
@@ -180,12 +179,11 @@ fn draw_into_target(
 /// `--antialias auto`: lines and points smooth their own edges; only 3D views, whose
 /// surfaces have edges nothing else smooths, pay for multisampling.
 fn multisample_only_in_3d(
-    mode: Res<ViewMode>,
-    flow: Res<FlowState>,
+    rig: Res<CameraRig>,
     mut cameras: Query<&mut Msaa, With<Camera>>,
     mut blend: ResMut<BlendPoints>,
 ) {
-    let flat = view_is_flat(*mode, &flow);
+    let flat = *rig == CameraRig::Plane;
     let msaa = if flat { Msaa::Off } else { Msaa::Sample4 };
     for mut camera in &mut cameras {
         camera.set_if_neq(msaa);
@@ -271,13 +269,49 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     app.finish();
     app.cleanup();
     let captured: Captured = Default::default();
-    let first = times.first().copied().unwrap_or(0.0);
+    settle(
+        &mut app,
+        &image,
+        &captured,
+        times.first().copied().unwrap_or(0.0),
+    )?;
+    let startup = started.elapsed().as_secs_f64();
 
-    // Settle: assets load, meshes build, egui sizes its captions. Ready when two frames in
-    // a row at the first frame's time are the same.
-    set_time(&mut app, first);
+    let total = times.len();
+    let (send, writer) = spawn_writer(sink, total, (w, h), transparent);
+    let interrupted = render_times(&mut app, &image, &captured, &times, &send);
+    drop(send);
+    let (seconds, frames) = writer
+        .join()
+        .map_err(|_| ExportError::Other("the frame writer stopped".into()))??;
+    if interrupted {
+        return Err(ExportError::Other(format!(
+            "interrupted after {frames} of {total} frames; nothing was written"
+        )));
+    }
+    if frames != total {
+        return Err(ExportError::Other(format!(
+            "only {frames} of {total} frames came back from the renderer; nothing was written"
+        )));
+    }
+    Ok(RenderReport {
+        frames,
+        seconds,
+        startup,
+    })
+}
+
+/// Settles the app at the first frame's time: assets load, meshes build, egui sizes its
+/// captions. Ready when two frames in a row at that time are the same.
+fn settle(
+    app: &mut App,
+    image: &Handle<Image>,
+    captured: &Captured,
+    first: f32,
+) -> Result<(), ExportError> {
+    set_time(app, first);
     for _ in 0..3 {
-        step(&mut app);
+        step(app);
     }
     // Now that egui knows the screen's size: forget the areas it sized before it did, and
     // lay out every text.
@@ -290,7 +324,7 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     let mut previous: Option<Vec<u8>> = None;
     let mut settled = false;
     for k in 0..120 {
-        step_and_capture(&mut app, &image, usize::MAX - k, &captured);
+        step_and_capture(app, image, usize::MAX - k, captured);
         let mut got = captured.lock().expect("not poisoned");
         if let Some((_, latest)) = got.pop_last() {
             got.clear();
@@ -309,13 +343,23 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     app.world_mut().resource_mut::<Player>().warm_text = false;
     // Read-backs still on their way from the settling frames.
     for _ in 0..3 {
-        step(&mut app);
+        step(app);
     }
     captured.lock().expect("not poisoned").clear();
-    let startup = started.elapsed().as_secs_f64();
+    Ok(())
+}
 
-    // Frames go to a writer thread so encoding overlaps rendering.
-    let total = times.len();
+/// What the frame writer returns: seconds spent and frames written.
+type Written = std::thread::JoinHandle<Result<(f64, usize), ExportError>>;
+
+/// A writer thread, so that encoding overlaps rendering: it takes `total` padded frames in
+/// order and finishes the sink when all came.
+fn spawn_writer(
+    sink: Box<dyn Sink>,
+    total: usize,
+    (w, h): (u32, u32),
+    transparent: bool,
+) -> (std::sync::mpsc::SyncSender<Vec<u8>>, Written) {
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     let writer = std::thread::spawn(move || -> Result<(f64, usize), ExportError> {
         let mut sink = sink;
@@ -343,9 +387,21 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
         sink.finish()?;
         Ok((progress.elapsed(), done))
     });
+    (send, writer)
+}
 
+/// Renders a frame at each time and sends the frames, in order, as they come back. Returns
+/// whether Ctrl-C stopped the run.
+fn render_times(
+    app: &mut App,
+    image: &Handle<Image>,
+    captured: &Captured,
+    times: &[f32],
+    send: &std::sync::mpsc::SyncSender<Vec<u8>>,
+) -> bool {
+    let total = times.len();
     let mut next = 0;
-    let send_ready = |captured: &Captured, next: &mut usize| -> bool {
+    let send_ready = |next: &mut usize| -> bool {
         let mut got = captured.lock().expect("not poisoned");
         while let Some(rgba) = got.remove(next) {
             if send.send(rgba).is_err() {
@@ -358,9 +414,9 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     let mut writing = true;
     let mut interrupted = false;
     for (i, &t) in times.iter().enumerate() {
-        set_time(&mut app, t);
-        step_and_capture(&mut app, &image, i, &captured);
-        if !send_ready(&captured, &mut next) {
+        set_time(app, t);
+        step_and_capture(app, image, i, captured);
+        if !send_ready(&mut next) {
             writing = false;
             break;
         }
@@ -374,27 +430,9 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     // The last read-backs arrive an update or two later.
     let mut spare = 0;
     while writing && next < total && spare < 30 {
-        step(&mut app);
+        step(app);
         spare += 1;
-        writing = send_ready(&captured, &mut next);
+        writing = send_ready(&mut next);
     }
-    drop(send);
-    let (seconds, frames) = writer
-        .join()
-        .map_err(|_| ExportError::Other("the frame writer stopped".into()))??;
-    if interrupted {
-        return Err(ExportError::Other(format!(
-            "interrupted after {frames} of {total} frames; nothing was written"
-        )));
-    }
-    if frames != total {
-        return Err(ExportError::Other(format!(
-            "only {frames} of {total} frames came back from the renderer; nothing was written"
-        )));
-    }
-    Ok(RenderReport {
-        frames,
-        seconds,
-        startup,
-    })
+    interrupted
 }

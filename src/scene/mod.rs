@@ -17,11 +17,12 @@ pub mod timeline;
 
 use std::fmt;
 
+pub use crate::setup::View;
 pub use load::{Loaded, load, load_path_or_name, load_str, parse};
 pub use save::{script_for, to_ron};
 pub use schema::{
     EaseKind, NetworkSource, NeuronsSpec, OptimizerKind, Scene, Shot, StageKind, Step, SurfaceKind,
-    TrainSpec, ViewKind,
+    TrainSpec,
 };
 pub use timeline::{Frame, Timeline};
 

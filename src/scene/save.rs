@@ -2,7 +2,7 @@
 //! explorer's "Save as scene".
 
 use super::schema::ron_options;
-use super::{EaseKind, NetworkSource, Scene, StageKind, Step, TrainSpec, ViewKind};
+use super::{EaseKind, NetworkSource, Scene, StageKind, Step, TrainSpec, View};
 use ron::ser::PrettyConfig;
 
 /// The scene as RON text that [`parse`](super::parse) reads back as the same scene: named
@@ -25,7 +25,7 @@ pub fn to_ron(scene: &Scene) -> String {
 
 /// A scene script for a set-up made in the explorer: its data, its network trained as it
 /// was, and a timeline that plays every layer, with a cue before each.
-pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: ViewKind) -> String {
+pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> String {
     let mut timeline = vec![Step::Title {
         text: title.into(),
         secs: 2.5,
@@ -79,16 +79,11 @@ mod tests {
             seed: 4,
             snapshot_every: None,
         };
-        let text = script_for(
-            "My \"set-up\"",
-            "spiral:arms=3,n=90",
-            &spec,
-            ViewKind::Regions,
-        );
+        let text = script_for("My \"set-up\"", "spiral:arms=3,n=90", &spec, View::Regions);
         let loaded = load_str(&text, "saved.ron", None, false).unwrap();
         assert_eq!(loaded.scene.network, NetworkSource::Train(spec));
         assert_eq!(loaded.scene.title, "My \"set-up\"");
-        assert_eq!(loaded.scene.view, ViewKind::Regions);
+        assert_eq!(loaded.scene.view, View::Regions);
         assert_eq!(loaded.timeline.cues().len(), 2);
         assert!(
             text.starts_with("// Saved from the spacefold explorer.\nScene(\n"),
@@ -239,7 +234,7 @@ mod tests {
                 activation: Activation::Sigmoid,
                 combine: Some((values.clone(), -0.0)),
             }),
-            view: ViewKind::default(),
+            view: View::default(),
             timeline: values.iter().map(|&v| Step::Wait(v)).collect(),
             shots: vec![],
         };

@@ -4,6 +4,7 @@
 
 use crate::landscape::OutputMode;
 use crate::nn::{Activation, Layer, Loss};
+use crate::setup::View;
 use serde::{Deserialize, Serialize};
 
 /// A scene: data, a network, how to show them, and what happens when.
@@ -20,7 +21,7 @@ pub struct Scene {
     pub network: NetworkSource,
     /// The view the scene opens on.
     #[serde(default, skip_serializing_if = "is_default")]
-    pub view: ViewKind,
+    pub view: View,
     /// The steps of a one-shot scene (or use `shots`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Step>,
@@ -132,18 +133,6 @@ fn default_sigmoid() -> Activation {
     Activation::Sigmoid
 }
 
-/// One of the window's views.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Serialize)]
-pub enum ViewKind {
-    /// Decision regions over the input plane.
-    Regions,
-    /// Space carried through the layers.
-    #[default]
-    Layers,
-    /// Surfaces over the plane.
-    Landscape,
-}
-
 /// How a timed step eases.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Serialize)]
 pub enum EaseKind {
@@ -244,7 +233,7 @@ pub enum Step {
         ease: EaseKind,
     },
     /// Switches the view at once.
-    View(ViewKind),
+    View(View),
     /// Shows or hides the grid of the layers view.
     Grid(bool),
     /// What the landscape's surfaces show.

@@ -3,7 +3,7 @@
 //! which is what makes scrubbing, reverse playback and frame-exact export possible.
 
 use super::locate::Seg;
-use super::{EaseKind, Scene, StageKind, Step, SurfaceKind, ViewKind};
+use super::{EaseKind, Scene, StageKind, Step, SurfaceKind, View};
 use crate::flow::Ease;
 
 /// A value moving from `from` to `to` between two times.
@@ -79,7 +79,7 @@ pub struct Frame {
     /// The shot playing.
     pub shot: Option<String>,
     /// The view.
-    pub view: ViewKind,
+    pub view: View,
     /// Position in the network, in stages (0 = input, 3 × layers = output).
     pub position: f32,
     /// Camera yaw and pitch (degrees) and zoom (1 = framed).
@@ -122,7 +122,7 @@ pub struct Timeline {
     zoom_out: Option<Track>,
     epoch: Option<Track>,
     morph_set: bool,
-    views: Vec<(f32, ViewKind)>,
+    views: Vec<(f32, View)>,
     grids: Vec<(f32, bool)>,
     surfaces: Vec<(f32, SurfaceKind)>,
     titles: Vec<(f32, f32, String)>,
@@ -130,7 +130,7 @@ pub struct Timeline {
     cues: Vec<f32>,
     shots: Vec<(f32, String)>,
     trains: Vec<(Vec<Seg>, usize)>,
-    initial_view: Option<ViewKind>,
+    initial_view: Option<View>,
     starts: Vec<f32>,
 }
 
@@ -644,7 +644,7 @@ mod tests {
         let f = tl.sample(tl.duration());
         assert_eq!(
             (f.view, f.grid, f.morph, f.zoom_out),
-            (ViewKind::Landscape, false, Some(2.0), 10.0)
+            (View::Landscape, false, Some(2.0), 10.0)
         );
         assert_eq!(tl.sample(0.5).caption.unwrap().text, "a");
         assert!(tl.sample(1.5).caption.is_none());

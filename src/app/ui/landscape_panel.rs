@@ -119,6 +119,12 @@ pub fn settings(
             });
         }
     }
+    plane_and_camera(ui, view, orbit);
+}
+
+/// How far the plane reaches, how finely and tall the surfaces are drawn, their colours,
+/// and the camera buttons.
+fn plane_and_camera(ui: &mut egui::Ui, view: &mut LandscapeView, orbit: &mut Orbit) {
     ui.horizontal(|ui| {
         ui.label("Plane");
         for z in [1.0, 3.0, 10.0, 100.0] {
@@ -154,7 +160,10 @@ pub fn settings(
             top_view(orbit);
         }
         if ui.button("Side view").clicked() {
-            *orbit = Orbit::default();
+            *orbit = Orbit {
+                turn: orbit.turn,
+                ..Orbit::default()
+            };
         }
     });
 }

@@ -1,8 +1,9 @@
 //! The layers view's controls: settings in the side panel, the timeline bar under the view,
 //! the caption over it, and the preset picker.
 
+use super::super::View;
 use super::super::explorer::{Burst, Explorer, Link};
-use super::super::layers::{FlowState, LayerView, ViewMode, describe_position, projection_note};
+use super::super::layers::{FlowState, LayerView, describe_position, projection_note};
 use super::super::orbit::Orbit;
 use crate::flow::{Bend, Ease, stage_at};
 use crate::presets::{PRESETS, Preset};
@@ -11,18 +12,16 @@ use bevy_egui::egui;
 /// The view switch and the preset picker, at the top of the side panel.
 pub fn view_switch(
     ui: &mut egui::Ui,
-    mode: &mut ViewMode,
+    mode: &mut View,
     apply: &mut Option<&'static Preset>,
     chosen: &mut Option<&'static str>,
 ) {
     ui.horizontal(|ui| {
         ui.label("View:");
-        ui.selectable_value(mode, ViewMode::Regions, "Regions")
-            .on_hover_text("The input plane with the decision regions, while training (V)");
-        ui.selectable_value(mode, ViewMode::Layers, "Layers")
-            .on_hover_text("Space carried through the network, W·a, + b, σ, layer by layer (V)");
-        ui.selectable_value(mode, ViewMode::Landscape, "Landscape")
-            .on_hover_text("A neuron's or the outputs' values as surfaces over the plane (V)");
+        for v in View::ALL {
+            ui.selectable_value(mode, v, v.label())
+                .on_hover_text(v.about());
+        }
     });
     ui.horizontal(|ui| {
         ui.label("Preset:");
@@ -55,47 +54,29 @@ pub fn apply_preset(
     burst: &mut Burst,
     seen: u64,
     landscape: &mut super::super::landscape::LandscapeView,
-) -> Result<ViewMode, String> {
+) -> Result<View, String> {
     let resolved = preset.resolve().map_err(|e| e.0)?;
     let fresh = Explorer::from_resolved(&resolved, preset.setup().seed);
     explorer.replace_with(fresh);
     explorer.restart_with(link, resolved.network.clone());
     burst.request(link, preset.epochs, seen);
+    let start = preset.start();
+    // The user's grid, speed, easing and surface height stay.
     *view = LayerView {
-        position: preset.view.position,
-        playing: preset.view.play,
-        dims: preset.view.dims,
-        rotate: preset.view.rotate,
         grid_lines: view.grid_lines,
         grid_samples: view.grid_samples,
         speed: view.speed,
         ease: view.ease,
-        ..LayerView::default()
+        ..LayerView::from_start(&start)
     };
-    *orbit = Orbit::default();
-    let Some(start) = preset.view.landscape else {
-        return Ok(ViewMode::Layers);
-    };
-    use super::super::landscape::{LandscapeView, SurfaceSettings, Target};
-    *landscape = LandscapeView(SurfaceSettings {
-        target: match start.neuron {
-            Some((l, n)) => Target::Neuron(l, n),
-            None => Target::Outputs(start.mode),
-        },
-        morph: start.morph,
-        zoom_out: start.zoom_out,
-        resolution: if start.zoom_out > 1.0 {
-            landscape.resolution.max(256)
-        } else {
-            landscape.resolution
-        },
-        height: landscape.height,
-        ..SurfaceSettings::default()
-    });
-    if start.top {
-        super::super::orbit::top_view(orbit);
+    *orbit = Orbit::from_start(&start);
+    if start.view == View::Landscape {
+        landscape.0 = crate::landscape::SurfaceSettings {
+            height: landscape.height,
+            ..start.surface
+        };
     }
-    Ok(ViewMode::Landscape)
+    Ok(start.view)
 }
 
 /// The layers view's settings, in the side panel.
@@ -146,7 +127,7 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
         ui.checkbox(&mut view.auto_frame, "Follow the points")
             .on_hover_text("Keep the points framed as the space stretches (R)");
         if state.is_3d() {
-            ui.checkbox(&mut view.rotate, "Turn")
+            ui.checkbox(&mut orbit.turn, "Turn")
                 .on_hover_text("Turn the 3D view slowly");
         }
     });
@@ -196,13 +177,10 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
 /// Back to the default camera, following the points.
 pub fn reset_camera(view: &mut LayerView, orbit: &mut Orbit) {
     view.auto_frame = true;
-    let yaw = orbit.yaw;
+    let (yaw, turn) = (orbit.yaw, orbit.turn);
     *orbit = Orbit {
-        yaw: if view.rotate {
-            yaw
-        } else {
-            Orbit::default().yaw
-        },
+        yaw: if turn { yaw } else { Orbit::default().yaw },
+        turn,
         ..Orbit::default()
     };
 }
@@ -275,7 +253,7 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
         // Only the user's hand moves the position (a slider may round what it shows).
         if slider.changed() && (slider.dragged() || slider.clicked() || slider.has_focus()) {
             view.playing = false;
-            view.position = crate::cli::layers_to_stages(layers).clamp(0.0, end);
+            view.position = crate::setup::layers_to_stages(layers).clamp(0.0, end);
         }
         ui.add(
             egui::DragValue::new(&mut view.speed)
@@ -347,7 +325,7 @@ pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f
 }
 
 /// Saves the explorer's set-up as a scene script (written atomically).
-pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode: ViewMode) {
+pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode: View) {
     ui.horizontal(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut explorer.scene_path)
@@ -363,13 +341,8 @@ pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode
             )
             .clicked()
         {
-            let view = match mode {
-                ViewMode::Regions => crate::scene::ViewKind::Regions,
-                ViewMode::Layers => crate::scene::ViewKind::Layers,
-                ViewMode::Landscape => crate::scene::ViewKind::Landscape,
-            };
             let path = std::path::PathBuf::from(explorer.scene_path.trim());
-            explorer.message = Some(match explorer.scene_script(epoch, view) {
+            explorer.message = Some(match explorer.scene_script(epoch, mode) {
                 Ok(text) => match crate::io::write_atomic(&path, text.as_bytes()) {
                     Ok(()) => format!(
                         "saved {} (play it: spacefold play {})",

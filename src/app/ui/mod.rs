@@ -8,10 +8,11 @@ mod network_panel;
 mod player_panel;
 mod training_panel;
 
+use super::View;
 use super::camera::PanelInsets;
 use super::explorer::{Burst, Explorer, Link, Published};
 use super::landscape::{LandscapeState, LandscapeView};
-use super::layers::{FlowState, LayerView, ViewMode};
+use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
 use crate::live::Command;
 use bevy::ecs::system::SystemParam;
@@ -29,9 +30,9 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 switch_view_on_tab,
-                training_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Regions),
-                layers_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Layers),
-                landscape_shortcuts.run_if(|m: Res<ViewMode>| *m == ViewMode::Landscape),
+                training_shortcuts.run_if(in_state(View::Regions)),
+                layers_shortcuts.run_if(in_state(View::Layers)),
+                landscape_shortcuts.run_if(in_state(View::Landscape)),
             ),
         );
 }
@@ -43,7 +44,8 @@ pub struct ChosenPreset(pub Option<&'static str>);
 /// The layers view's state the panels edit.
 #[derive(SystemParam)]
 struct LayersUi<'w> {
-    mode: ResMut<'w, ViewMode>,
+    mode: Res<'w, State<View>>,
+    next_view: ResMut<'w, NextState<View>>,
     view: ResMut<'w, LayerView>,
     flow: Res<'w, FlowState>,
     orbit: ResMut<'w, Orbit>,
@@ -76,113 +78,27 @@ fn show_control_panel(
     if let Some(player) = layers.player.as_deref_mut()
         && !player.exploring
     {
-        let bottom = if player.present {
-            0.0
-        } else {
-            player_panel::timeline_bar(&mut root, player)
-        };
-        player_panel::overlays(ctx, player, 0.0, bottom);
-        if player.blank {
-            player_panel::blank(ctx);
-        }
-        if insets.left != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
-            insets.left = 0.0;
-            insets.bottom = bottom;
-        }
+        scene_screen(ctx, &mut root, player, &mut insets);
         return Ok(());
     }
+    // The view the panel shows from now on; the world follows at the next state transition.
+    let mut mode = *layers.mode.get();
     let width = egui::Panel::left("controls")
         .resizable(true)
         .default_size(330.0)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading("spacefold");
-                let mut apply = None;
-                let mut mode = *layers.mode;
-                layers_panel::view_switch(ui, &mut mode, &mut apply, &mut layers.chosen.0);
-                if mode != *layers.mode {
-                    *layers.mode = mode;
-                }
-                if let Some(preset) = apply {
-                    let seen = published.version();
-                    match layers_panel::apply_preset(
-                        preset,
-                        &mut explorer,
-                        &link,
-                        &mut layers.view,
-                        &mut layers.orbit,
-                        &mut layers.burst,
-                        seen,
-                        &mut layers.landscape,
-                    ) {
-                        Ok(mode) => *layers.mode = mode,
-                        Err(e) => explorer.message = Some(e),
-                    }
-                }
-                let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
-                let mode = *layers.mode;
-                layers_panel::save_scene(ui, &mut explorer, epoch, mode);
-                ui.separator();
-                training_panel::status_line(ui, &published);
-                if let Some(message) = &explorer.message {
-                    ui.colored_label(egui::Color32::from_rgb(240, 120, 100), message);
-                }
-                ui.separator();
-                if *layers.mode == ViewMode::Layers {
-                    egui::CollapsingHeader::new("Layers view")
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            layers_panel::settings(
-                                ui,
-                                &mut layers.view,
-                                &layers.flow,
-                                &mut layers.orbit,
-                            )
-                        });
-                }
-                if *layers.mode == ViewMode::Landscape {
-                    egui::CollapsingHeader::new("Landscape")
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            landscape_panel::settings(
-                                ui,
-                                &mut layers.landscape,
-                                &mut layers.orbit,
-                                &published,
-                            );
-                            ui.checkbox(&mut layers.split.0, "Split screen: the flat top view beside (S)")
-                                .on_hover_text("Seen from straight above, the surfaces are the familiar heatmap");
-                        });
-                    egui::CollapsingHeader::new("Hand-set neurons")
-                        .default_open(false)
-                        .show(ui, |ui| {
-                            landscape_panel::neuron_editor(ui, &mut layers.editor, &mut explorer, &link)
-                        });
-                }
-                egui::CollapsingHeader::new("Data")
-                    .default_open(true)
-                    .show(ui, |ui| data_panel::show(ui, &mut explorer, &link));
-                egui::CollapsingHeader::new("Network")
-                    .default_open(true)
-                    .show(ui, |ui| network_panel::show(ui, &mut explorer, &link, &published));
-                egui::CollapsingHeader::new("Training")
-                    .default_open(true)
-                    .show(ui, |ui| training_panel::show(ui, &mut explorer, &link, &published));
-                ui.separator();
-                if *layers.mode == ViewMode::Landscape {
-                    ui.small("Space: play/pause training · T: top view · R: side view · S: split screen · wheel: zoom · left drag: turn · right drag: pan · V: regions view");
-                } else if *layers.mode == ViewMode::Regions {
-                    ui.small("Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: layers view");
-                } else {
-                    ui.small("Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · V: regions view");
-                }
+                side_panel(ui, &mut mode, &mut explorer, &link, &published, &mut layers)
             });
         })
         .response
         .rect
         .width();
+    if mode != *layers.mode.get() {
+        layers.next_view.set(mode);
+    }
     let mut bottom = 0.0;
-    if *layers.mode == ViewMode::Layers {
+    if mode == View::Layers {
         bottom = egui::Panel::bottom("timeline")
             .resizable(false)
             .show(&mut root, |ui| {
@@ -193,7 +109,7 @@ fn show_control_panel(
             .height();
         layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
     }
-    if *layers.mode == ViewMode::Landscape {
+    if mode == View::Landscape {
         landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
     }
     if (insets.left - width).abs() > 0.5 || (insets.bottom - bottom).abs() > 0.5 {
@@ -203,13 +119,146 @@ fn show_control_panel(
     Ok(())
 }
 
+/// A playing scene's screen: its timeline bar (unless presenting), titles and captions.
+fn scene_screen(
+    ctx: &egui::Context,
+    root: &mut egui::Ui,
+    player: &mut super::player::Player,
+    insets: &mut PanelInsets,
+) {
+    let bottom = if player.present {
+        0.0
+    } else {
+        player_panel::timeline_bar(root, player)
+    };
+    player_panel::overlays(ctx, player, 0.0, bottom);
+    if player.blank {
+        player_panel::blank(ctx);
+    }
+    if insets.left != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
+        insets.left = 0.0;
+        insets.bottom = bottom;
+    }
+}
+
+/// The side panel's contents: the view switch and presets, the status, the shown view's
+/// settings, then data, network and training.
+fn side_panel(
+    ui: &mut egui::Ui,
+    mode: &mut View,
+    explorer: &mut Explorer,
+    link: &Link,
+    published: &Published,
+    layers: &mut LayersUi,
+) {
+    ui.heading("spacefold");
+    let mut apply = None;
+    layers_panel::view_switch(ui, mode, &mut apply, &mut layers.chosen.0);
+    if let Some(preset) = apply {
+        match layers_panel::apply_preset(
+            preset,
+            explorer,
+            link,
+            &mut layers.view,
+            &mut layers.orbit,
+            &mut layers.burst,
+            published.version(),
+            &mut layers.landscape,
+        ) {
+            Ok(view) => *mode = view,
+            Err(e) => explorer.message = Some(e),
+        }
+    }
+    let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
+    layers_panel::save_scene(ui, explorer, epoch, *mode);
+    ui.separator();
+    training_panel::status_line(ui, published);
+    if let Some(message) = &explorer.message {
+        ui.colored_label(egui::Color32::from_rgb(240, 120, 100), message);
+    }
+    ui.separator();
+    view_settings(ui, *mode, explorer, link, published, layers);
+    egui::CollapsingHeader::new("Data")
+        .default_open(true)
+        .show(ui, |ui| data_panel::show(ui, explorer, link));
+    egui::CollapsingHeader::new("Network")
+        .default_open(true)
+        .show(ui, |ui| network_panel::show(ui, explorer, link, published));
+    egui::CollapsingHeader::new("Training")
+        .default_open(true)
+        .show(ui, |ui| training_panel::show(ui, explorer, link, published));
+    ui.separator();
+    ui.small(shortcut_hint(*mode));
+}
+
+/// The settings of the view shown (the regions view has none of its own).
+fn view_settings(
+    ui: &mut egui::Ui,
+    mode: View,
+    explorer: &mut Explorer,
+    link: &Link,
+    published: &Published,
+    layers: &mut LayersUi,
+) {
+    match mode {
+        View::Regions => {}
+        View::Layers => {
+            egui::CollapsingHeader::new("Layers view")
+                .default_open(true)
+                .show(ui, |ui| {
+                    layers_panel::settings(ui, &mut layers.view, &layers.flow, &mut layers.orbit)
+                });
+        }
+        View::Landscape => {
+            egui::CollapsingHeader::new("Landscape")
+                .default_open(true)
+                .show(ui, |ui| {
+                    landscape_panel::settings(
+                        ui,
+                        &mut layers.landscape,
+                        &mut layers.orbit,
+                        published,
+                    );
+                    ui.checkbox(
+                        &mut layers.split.0,
+                        "Split screen: the flat top view beside (S)",
+                    )
+                    .on_hover_text(
+                        "Seen from straight above, the surfaces are the familiar heatmap",
+                    );
+                });
+            egui::CollapsingHeader::new("Hand-set neurons")
+                .default_open(false)
+                .show(ui, |ui| {
+                    landscape_panel::neuron_editor(ui, &mut layers.editor, explorer, link)
+                });
+        }
+    }
+}
+
+/// The keys and mouse actions of a view, one line.
+fn shortcut_hint(mode: View) -> &'static str {
+    match mode {
+        View::Landscape => {
+            "Space: play/pause training · T: top view · R: side view · S: split screen · wheel: zoom · left drag: turn · right drag: pan · V: regions view"
+        }
+        View::Regions => {
+            "Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: layers view"
+        }
+        View::Layers => {
+            "Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · V: regions view"
+        }
+    }
+}
+
 fn switch_view_on_tab(
     keys: Res<ButtonInput<KeyCode>>,
     egui: Res<bevy_egui::input::EguiWantsInput>,
-    mut mode: ResMut<ViewMode>,
+    mode: Res<State<View>>,
+    mut next: ResMut<NextState<View>>,
 ) {
     if keys.just_pressed(KeyCode::KeyV) && !egui.wants_any_keyboard_input() {
-        *mode = mode.next();
+        next.set(mode.get().next());
     }
 }
 
@@ -231,7 +280,10 @@ fn landscape_shortcuts(
         super::orbit::top_view(&mut orbit);
     }
     if keys.just_pressed(KeyCode::KeyR) {
-        *orbit = Orbit::default();
+        *orbit = Orbit {
+            turn: orbit.turn,
+            ..Orbit::default()
+        };
     }
     if keys.just_pressed(KeyCode::Space) {
         let running = published.0.as_ref().is_some_and(|l| l.running);
@@ -284,11 +336,11 @@ fn layers_shortcuts(
 fn show_network_diagram(
     mut contexts: EguiContexts,
     published: Res<Published>,
-    mode: Res<ViewMode>,
+    mode: Res<State<View>>,
     player: Option<Res<super::player::Player>>,
 ) -> Result {
     // Not over a scene (unless the presenter is exploring live).
-    if *mode != ViewMode::Regions || player.is_some_and(|p| !p.exploring) {
+    if *mode.get() != View::Regions || player.is_some_and(|p| !p.exploring) {
         return Ok(());
     }
     let ctx = contexts.ctx_mut()?;

@@ -12,6 +12,58 @@ const MAX_WIDTH: usize = 128;
 
 /// Draws the panel; any change restarts training from fresh weights.
 pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+    let mut changed = hidden_layers(ui, explorer);
+    if explorer.classes() == 2 {
+        ui.horizontal(|ui| {
+            ui.label("output");
+            changed |= ui
+                .radio_value(
+                    &mut explorer.head,
+                    Activation::Sigmoid,
+                    "sigmoid (1 neuron)",
+                )
+                .changed();
+            changed |= ui
+                .radio_value(&mut explorer.head, Activation::Softmax, "softmax (2)")
+                .changed();
+        });
+    } else {
+        ui.label(format!(
+            "output: softmax over {} classes",
+            explorer.classes()
+        ));
+    }
+    // The live network's sizes (a loaded or preset network may differ from the panel's
+    // defaults, e.g. two sigmoid outputs).
+    let sizes: Vec<String> = published
+        .0
+        .as_ref()
+        .map_or_else(|| explorer.sizes(), |l| l.network.sizes())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let params = published
+        .0
+        .as_ref()
+        .map_or(0, |l| l.network.parameter_count());
+    ui.label(format!(
+        "{}  ({params} weights and biases)",
+        sizes.join("-")
+    ));
+    if changed {
+        explorer.restart(link);
+    }
+    network_file(ui, explorer, link, published);
+    if let Some(latest) = &published.0 {
+        egui::CollapsingHeader::new("Weights")
+            .default_open(false)
+            .show(ui, |ui| edit_weights(ui, explorer, link, &latest.network));
+    }
+}
+
+/// The hidden layers' widths and activations, with buttons to add and remove layers and to
+/// draw fresh weights. Returns whether anything changed.
+fn hidden_layers(ui: &mut egui::Ui, explorer: &mut Explorer) -> bool {
     let mut changed = false;
     let mut remove = None;
     for (i, (width, activation)) in explorer.hidden.iter_mut().enumerate() {
@@ -66,52 +118,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
             changed = true;
         }
     });
-    if explorer.classes() == 2 {
-        ui.horizontal(|ui| {
-            ui.label("output");
-            changed |= ui
-                .radio_value(
-                    &mut explorer.head,
-                    Activation::Sigmoid,
-                    "sigmoid (1 neuron)",
-                )
-                .changed();
-            changed |= ui
-                .radio_value(&mut explorer.head, Activation::Softmax, "softmax (2)")
-                .changed();
-        });
-    } else {
-        ui.label(format!(
-            "output: softmax over {} classes",
-            explorer.classes()
-        ));
-    }
-    // The live network's sizes (a loaded or preset network may differ from the panel's
-    // defaults, e.g. two sigmoid outputs).
-    let sizes: Vec<String> = published
-        .0
-        .as_ref()
-        .map_or_else(|| explorer.sizes(), |l| l.network.sizes())
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let params = published
-        .0
-        .as_ref()
-        .map_or(0, |l| l.network.parameter_count());
-    ui.label(format!(
-        "{}  ({params} weights and biases)",
-        sizes.join("-")
-    ));
-    if changed {
-        explorer.restart(link);
-    }
-    network_file(ui, explorer, link, published);
-    if let Some(latest) = &published.0 {
-        egui::CollapsingHeader::new("Weights")
-            .default_open(false)
-            .show(ui, |ui| edit_weights(ui, explorer, link, &latest.network));
-    }
+    changed
 }
 
 /// Rows and columns of a layer the weight editor shows.

@@ -81,7 +81,16 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
         explorer.config = config.clone();
         link.0.send(Command::SetConfig(config));
     }
+    speed_and_transport(ui, explorer, link, published);
+}
 
+/// The training speed, play / step / reset, the time per epoch and the loss chart.
+fn speed_and_transport(
+    ui: &mut egui::Ui,
+    explorer: &mut Explorer,
+    link: &Link,
+    published: &Published,
+) {
     let mut unlimited = explorer.speed.is_none();
     let mut rate = explorer
         .speed
