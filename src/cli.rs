@@ -711,11 +711,8 @@ fn window_start(
     network: &Network,
 ) -> Result<Start, UsageError> {
     if let Some(text) = &window.view {
-        start.view = View::parse(text).ok_or_else(|| {
-            UsageError(format!(
-                "--view `{text}`: expected `regions`, `layers` or `landscape`"
-            ))
-        })?;
+        start.view = View::parse(text)
+            .ok_or_else(|| UsageError(format!("--view `{text}`: expected {}", View::names())))?;
     }
     let layer_count = network.layers().len() as f32;
     if let Some(p) = window.position {

@@ -371,6 +371,16 @@ impl View {
         }
     }
 
+    /// The views' names for a message: "`regions`, `layers` or `landscape`".
+    pub fn names() -> String {
+        let names: Vec<String> = View::ALL
+            .iter()
+            .map(|v| format!("`{}`", v.name()))
+            .collect();
+        let (last, rest) = names.split_last().expect("there are views");
+        format!("{} or {last}", rest.join(", "))
+    }
+
     /// The view called `text` (`regions`, `layers`, `landscape`).
     pub fn parse(text: &str) -> Option<View> {
         View::ALL.into_iter().find(|v| v.name() == text)
@@ -545,6 +555,7 @@ mod tests {
         assert_eq!(v, View::Regions);
         assert_eq!(seen, View::ALL);
         assert_eq!(View::parse("nope"), None);
+        assert_eq!(View::names(), "`regions`, `layers` or `landscape`");
     }
 
     /// The lists of activations in the README and the scene format's documentation are the

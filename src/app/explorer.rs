@@ -217,11 +217,7 @@ impl Explorer {
 
     /// The set-up as a scene script: the data as `--data` spells it, the network trained
     /// as it is being trained, to the epoch reached.
-    pub fn scene_script(
-        &self,
-        epochs: usize,
-        view: crate::setup::View,
-    ) -> Result<String, String> {
+    pub fn scene_script(&self, epochs: usize, view: crate::setup::View) -> Result<String, String> {
         use crate::scene::{OptimizerKind, TrainSpec};
         let dataset = match &self.source {
             DataSource::Builtin(spec) => {

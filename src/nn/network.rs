@@ -80,6 +80,7 @@ pub struct Layer {
 /// The file form of a layer: weights as rows, one per neuron, readable and hand-editable.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Layer")]
 struct LayerDef {
     weights: Vec<Vec<f32>>,
     bias: Vec<f32>,

@@ -8,7 +8,8 @@ use super::schema::ron_options;
 use super::timeline::{self, Timeline};
 use super::{NetworkSource, NeuronsSpec, OptimizerKind, Scene, SceneError, TrainSpec, bundled};
 use crate::landscape::{hand_network, parse_neuron};
-use crate::nn::{Activation, Dataset, DatasetSpec, Layer, Network, Optimizer, TrainConfig};
+use crate::nn::{Dataset, DatasetSpec, Layer, Network, Optimizer, TrainConfig};
+use crate::setup::Misfit;
 use std::path::{Path, PathBuf};
 
 /// Loads a scene by path, or, when no such file exists, a bundled scene by name
@@ -192,29 +193,13 @@ fn build_neurons(n: &NeuronsSpec, at: &Locate<'_>) -> Result<Network, SceneError
 
 /// The network must take the data's features and decide between at least its classes.
 fn check_fits(network: &Network, data: &Dataset, at: &Locate<'_>) -> Result<(), SceneError> {
-    if network.input_dim() != data.dim() {
-        return Err(at(
-            &[Seg::Field("network")],
-            format!(
-                "the network takes {} inputs but the data set has {} features",
-                network.input_dim(),
-                data.dim()
-            ),
-            None,
-        ));
-    }
-    if network.classes() < data.classes {
-        return Err(at(
-            &[Seg::Field("network")],
-            format!(
-                "the data has {} classes but the network decides between {}",
-                data.classes,
-                network.classes()
-            ),
-            Some(format!("end the network with {} outputs", data.classes)),
-        ));
-    }
-    Ok(())
+    crate::setup::check_fit(network, data.dim(), data.classes).map_err(|m| {
+        let hint = match m {
+            Misfit::Inputs { .. } => None,
+            Misfit::Classes { data, .. } => Some(format!("end the network with {data} outputs")),
+        };
+        at(&[Seg::Field("network")], m.to_string(), hint)
+    })
 }
 
 /// The scene's timeline for a network of `layers` layers; its `Train` steps must replay
@@ -329,11 +314,7 @@ fn build_trained(t: &TrainSpec, data: &Dataset, at: &Locate<'_>) -> Result<Netwo
             None,
         ));
     }
-    let head = t.output.unwrap_or(if outputs == 1 {
-        Activation::Sigmoid
-    } else {
-        Activation::Softmax
-    });
+    let head = t.output.unwrap_or(crate::setup::default_head(outputs));
     Network::new(&t.arch, &t.activation, head, t.seed)
         .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None))
 }

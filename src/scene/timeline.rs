@@ -134,10 +134,8 @@ pub struct Timeline {
     starts: Vec<f32>,
 }
 
-/// Degrees of the orbit camera's default angles (see the window's orbit camera).
-pub const DEFAULT_YAW: f32 = -34.4;
-/// See [`DEFAULT_YAW`].
-pub const DEFAULT_PITCH: f32 = 25.8;
+/// Degrees of the orbit camera's default angles: the window's own defaults.
+pub use crate::setup::{DEFAULT_PITCH_DEG as DEFAULT_PITCH, DEFAULT_YAW_DEG as DEFAULT_YAW};
 
 /// A step error: where in the scene, what, and a hint.
 pub type StepError = (Vec<Seg>, String, Option<String>);

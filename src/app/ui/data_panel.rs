@@ -54,30 +54,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         .add(egui::DragValue::new(&mut explorer.seed).prefix("seed "))
         .on_hover_text("Seed of the split and of the initial weights")
         .changed();
-    ui.horizontal(|ui| {
-        ui.add(
-            egui::TextEdit::singleline(&mut explorer.csv_path)
-                .hint_text("file.csv")
-                .desired_width(170.0),
-        );
-        if ui
-            .button("Load CSV")
-            .on_hover_text("Columns x1,...,xd,label with a header")
-            .clicked()
-        {
-            match Dataset::load_csv(std::path::Path::new(explorer.csv_path.trim())) {
-                Ok(data) => {
-                    explorer.source = DataSource::Csv {
-                        path: explorer.csv_path.trim().to_string(),
-                        data,
-                    };
-                    changed = true;
-                }
-                // The current data stays; the error says why the file was refused.
-                Err(e) => explorer.message = Some(e.to_string()),
-            }
-        }
-    });
+    changed |= csv_row(ui, explorer);
     if explorer.train.dim() == 2 {
         ui.horizontal(|ui| {
             ui.label("click adds");
@@ -108,6 +85,38 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         explorer.regenerate();
         explorer.restart(link);
     }
+}
+
+/// The CSV path field and its Load button (Enter in the field loads too); true when a file
+/// replaced the data. A refused file leaves the data as it was and says why.
+fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut explorer.csv_path)
+                .hint_text("file.csv")
+                .desired_width(170.0),
+        );
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let clicked = ui
+            .button("Load CSV")
+            .on_hover_text("Columns x1,...,xd,label with a header (Enter in the field loads too)")
+            .clicked();
+        if entered || clicked {
+            match Dataset::load_csv(std::path::Path::new(explorer.csv_path.trim())) {
+                Ok(data) => {
+                    explorer.source = DataSource::Csv {
+                        path: explorer.csv_path.trim().to_string(),
+                        data,
+                    };
+                    changed = true;
+                }
+                // The current data stays; the error says why the file was refused.
+                Err(e) => explorer.message = Some(e.to_string()),
+            }
+        }
+    });
+    changed
 }
 
 /// Sliders for a built-in set's parameters; true when one moved.
