@@ -480,3 +480,102 @@ fn presenter_mode_stops_at_the_second_cue() {
         presenter.len()
     );
 }
+
+/// What `SPACEFOLD_REPORT` says the window ended with.
+fn read_report(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the app wrote its report"))
+        .expect("the report is JSON")
+}
+
+/// Runs the explorer (paused, 1280x800), does `actions` with real X input once its window
+/// is up (`xdotool` commands on the window, coordinates in its pixels), and returns its
+/// report.
+fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json::Value {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let shot = dir.join(format!("{name}.png"));
+    let report = dir.join(format!("{name}.json"));
+    let _ = std::fs::remove_file(&report);
+    let mut app = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["--paused", "--size", "1280x800", "--screenshot-after", "12"])
+        .args(["--screenshot", shot.to_str().unwrap()])
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("SPACEFOLD_REPORT", &report)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let xdotool = |args: &[&str]| {
+        Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .output()
+            .expect("xdotool runs (apt-get install xdotool, as .ci/run does)")
+    };
+    let found = xdotool(&["search", "--sync", "--name", "^spacefold$"]);
+    let window = String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .next()
+        .expect("the window opens")
+        .to_string();
+    // The first frames: the panel laid out, the data framed.
+    std::thread::sleep(Duration::from_secs(4));
+    for action in actions {
+        let mut args = vec!["mousemove", "--window", window.as_str()];
+        args.extend_from_slice(action);
+        xdotool(&args);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    assert!(app.wait().unwrap().success(), "the app exits cleanly");
+    read_report(&report)
+}
+
+#[test]
+fn clicks_and_the_wheel_over_the_panels_never_reach_the_plane() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let untouched = explorer_after_input(&x, "input-none", &[]);
+    let points = |r: &serde_json::Value| {
+        r["train_points"].as_u64().unwrap() + r["test_points"].as_u64().unwrap()
+    };
+    // Empty panel space, a section header (twice: it folds and opens), a button, the Network
+    // window's title bar (it folds and opens) and its body, the timeline-free bottom corner.
+    let clicked = explorer_after_input(
+        &x,
+        "input-panel-clicks",
+        &[
+            &["290", "590", "click", "1"],
+            &["50", "427", "click", "1"],
+            &["50", "427", "click", "1"],
+            &["98", "719", "click", "1"],
+            &["947", "27", "click", "1"],
+            &["947", "27", "click", "1"],
+            &["1100", "300", "click", "1"],
+            &["8", "795", "click", "1"],
+        ],
+    );
+    assert_eq!(
+        points(&clicked),
+        points(&untouched),
+        "no click added a point"
+    );
+    // The wheel over the panel scrolls the panel, not the plane.
+    let scrolled = explorer_after_input(
+        &x,
+        "input-panel-wheel",
+        &[&["160", "600", "click", "--repeat", "5", "5"]],
+    );
+    assert_eq!(scrolled["units_per_px"], untouched["units_per_px"]);
+    // The same click and wheel over the plane do reach it (the test can tell).
+    let on_plane = explorer_after_input(
+        &x,
+        "input-plane",
+        &[
+            &["700", "600", "click", "1"],
+            &["700", "600", "click", "--repeat", "5", "5"],
+        ],
+    );
+    assert_eq!(points(&on_plane), points(&untouched) + 1);
+    assert_ne!(on_plane["units_per_px"], untouched["units_per_px"]);
+}

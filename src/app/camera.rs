@@ -9,7 +9,6 @@ use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::AccumulatedMouseScroll;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
-use bevy_egui::input::egui_wants_any_pointer_input;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<View2d>()
@@ -20,7 +19,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 (frame_data_when_it_changes, reset_view_on_key).run_if(in_state(View::Regions)),
-                (zoom_about_cursor, pan_on_drag).run_if(not(egui_wants_any_pointer_input)),
+                (zoom_about_cursor, pan_on_drag).run_if(super::pointer_on_view),
                 apply_view.after(ViewSet::Frame),
             )
                 .chain()

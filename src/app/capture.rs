@@ -70,8 +70,33 @@ fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
     crate::io::write_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
-fn exit_when_saved(state: Res<CaptureState>, mut exit: MessageWriter<AppExit>) {
+fn exit_when_saved(
+    state: Res<CaptureState>,
+    explorer: Res<super::explorer::Explorer>,
+    plane: Res<super::camera::View2d>,
+    mut exit: MessageWriter<AppExit>,
+) {
     if state.saved {
+        write_report(&explorer, &plane);
         exit.write(AppExit::Success);
+    }
+}
+
+/// With `SPACEFOLD_REPORT=FILE.json`, what the window ended with, for tests that drive it
+/// with real input: the points the data has, and the plane camera's zoom.
+fn write_report(explorer: &super::explorer::Explorer, plane: &super::camera::View2d) {
+    let Some(path) = std::env::var_os("SPACEFOLD_REPORT") else {
+        return;
+    };
+    let report = serde_json::json!({
+        "train_points": explorer.train.len(),
+        "test_points": explorer.test.len(),
+        "units_per_px": plane.units_per_px,
+        "center": [plane.center.x, plane.center.y],
+    });
+    if let Err(e) =
+        crate::io::write_atomic(std::path::Path::new(&path), report.to_string().as_bytes())
+    {
+        error!("cannot write the report: {e}");
     }
 }

@@ -6,13 +6,12 @@ use super::camera::{PanelInsets, View2d, window_to_world};
 use super::explorer::{Explorer, Link};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
-use bevy_egui::input::egui_wants_any_pointer_input;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         edit_points_with_mouse
-            .run_if(not(egui_wants_any_pointer_input))
+            .run_if(super::pointer_on_view)
             .run_if(in_state(View::Regions)),
     );
 }

@@ -138,6 +138,54 @@ impl Framed {
 #[derive(Message, Debug, Clone, Copy)]
 pub struct UserMovedCamera;
 
+/// The parts of the window the UI covers (logical pixels, origin top-left): the side panel,
+/// the bars, the floating windows. Written by the panels each frame; a click, drag or wheel
+/// over any of them belongs to the UI and never reaches the view behind.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct UiCover(Vec<(&'static str, [Option<Rect>; COVER_FRAMES])>);
+
+/// Frames a part of the UI keeps covering where it was drawn.
+const COVER_FRAMES: usize = 8;
+
+impl UiCover {
+    /// Records where the part called `name` lies this frame (`None`: not shown). The frames
+    /// before count too ([`COVER_FRAMES`] in all): an anchored window that unfolds is placed
+    /// from its folded size for a few frames (egui sizes it late), and a click where it then
+    /// shows, or where a window just folded away, is still meant for it.
+    pub fn set(&mut self, name: &'static str, rect: Option<Rect>) {
+        let rects = match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, rects)) => rects,
+            None => {
+                self.0.push((name, [None; COVER_FRAMES]));
+                &mut self.0.last_mut().expect("just pushed").1
+            }
+        };
+        rects.rotate_right(1);
+        rects[0] = rect;
+    }
+
+    /// Whether `point` lies on a part of the UI.
+    pub fn covers(&self, point: Vec2) -> bool {
+        self.0
+            .iter()
+            .flat_map(|(_, rects)| rects.iter().flatten())
+            .any(|r| r.contains(point))
+    }
+}
+
+/// Whether the pointer acts on the view: it is in the window, over no panel, bar or window
+/// of the UI, and egui is not using it (a drag that began on a widget, an open menu).
+pub fn pointer_on_view(
+    window: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    cover: Res<UiCover>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+) -> bool {
+    let Some(cursor) = window.single().ok().and_then(Window::cursor_position) else {
+        return false;
+    };
+    !cover.covers(cursor) && !egui.wants_any_pointer_input()
+}
+
 /// The window's background: the clear colour of every camera.
 pub const BACKGROUND: Color = {
     let [r, g, b] = crate::palette::BACKGROUND;
@@ -201,6 +249,7 @@ fn configure(app: &mut App, options: AppOptions) {
         .insert_resource(orbit)
         .insert_resource(landscape::Split(start.split))
         .init_resource::<CameraRig>()
+        .init_resource::<UiCover>()
         .init_resource::<Framed>()
         .add_message::<UserMovedCamera>()
         .configure_sets(

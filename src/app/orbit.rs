@@ -9,13 +9,12 @@ use crate::setup::{DEFAULT_PITCH_DEG, DEFAULT_YAW_DEG, Start};
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
-use bevy_egui::input::egui_wants_any_pointer_input;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Orbit>().add_systems(
         Update,
         (
-            (orbit_with_mouse, zoom_orbit_with_wheel).run_if(not(egui_wants_any_pointer_input)),
+            (orbit_with_mouse, zoom_orbit_with_wheel).run_if(super::pointer_on_view),
             turn_slowly,
             apply_orbit,
         )

@@ -8,12 +8,12 @@ mod network_panel;
 mod player_panel;
 mod training_panel;
 
-use super::View;
 use super::camera::PanelInsets;
 use super::explorer::{Burst, Explorer, Link, Published};
 use super::landscape::{LandscapeState, LandscapeView};
 use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
+use super::{UiCover, View};
 use crate::live::Command;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -64,6 +64,7 @@ fn show_control_panel(
     link: Res<Link>,
     published: Res<Published>,
     mut insets: ResMut<PanelInsets>,
+    mut cover: ResMut<UiCover>,
     mut layers: LayersUi,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -79,11 +80,17 @@ fn show_control_panel(
         && !player.exploring
     {
         scene_screen(ctx, &mut root, player, &mut insets);
+        let size = ctx.viewport_rect().size();
+        cover.set("panel", None);
+        cover.set(
+            "bar",
+            (insets.bottom > 0.0).then(|| Rect::new(0.0, size.y - insets.bottom, size.x, size.y)),
+        );
         return Ok(());
     }
     // The view the panel shows from now on; the world follows at the next state transition.
     let mut mode = *layers.mode.get();
-    let width = egui::Panel::left("controls")
+    let panel = egui::Panel::left("controls")
         .resizable(true)
         .default_size(330.0)
         .show(&mut root, |ui| {
@@ -92,23 +99,28 @@ fn show_control_panel(
             });
         })
         .response
-        .rect
-        .width();
+        .rect;
+    let width = panel.width();
+    // The resize handle lies a few pixels beyond the panel's edge: it is the panel's too.
+    cover.set("panel", Some(rect_of(panel.expand2(egui::vec2(6.0, 0.0)))));
     if mode != *layers.mode.get() {
         layers.next_view.set(mode);
     }
     let mut bottom = 0.0;
+    let mut bar_rect = None;
     if mode == View::Layers {
-        bottom = egui::Panel::bottom("timeline")
+        let bar = egui::Panel::bottom("timeline")
             .resizable(false)
             .show(&mut root, |ui| {
                 layers_panel::timeline(ui, &mut layers.view, &layers.flow)
             })
             .response
-            .rect
-            .height();
+            .rect;
+        bottom = bar.height();
+        bar_rect = Some(rect_of(bar));
         layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
     }
+    cover.set("bar", bar_rect);
     if mode == View::Landscape {
         landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
     }
@@ -240,13 +252,13 @@ fn view_settings(
 fn shortcut_hint(mode: View) -> &'static str {
     match mode {
         View::Landscape => {
-            "Space: play/pause training · T: top view · R: side view · S: split screen · wheel: zoom · left drag: turn · right drag: pan · V: regions view"
+            "Space: play/pause training · T: top view · R: side view · S: split screen · wheel: zoom · left drag: turn · right drag: pan · V: next view (regions)"
         }
         View::Regions => {
-            "Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: layers view"
+            "Space: play/pause · N: one epoch · R: frame the data · wheel: zoom · right drag: pan · V: next view (layers)"
         }
         View::Layers => {
-            "Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · V: regions view"
+            "Space: play/pause · Left/Right: stage · Home/End · G: grid · R: reset the view · wheel: zoom · left drag: turn (3D) · right drag: pan · V: next view (landscape)"
         }
     }
 }
@@ -333,23 +345,32 @@ fn layers_shortcuts(
     }
 }
 
+/// An egui rectangle as a Bevy one (both logical pixels, origin top-left).
+fn rect_of(r: egui::Rect) -> Rect {
+    Rect::new(r.min.x, r.min.y, r.max.x, r.max.y)
+}
+
 fn show_network_diagram(
     mut contexts: EguiContexts,
     published: Res<Published>,
     mode: Res<State<View>>,
     player: Option<Res<super::player::Player>>,
+    mut cover: ResMut<UiCover>,
 ) -> Result {
     // Not over a scene (unless the presenter is exploring live).
-    if *mode.get() != View::Regions || player.is_some_and(|p| !p.exploring) {
-        return Ok(());
-    }
-    let ctx = contexts.ctx_mut()?;
-    let Some(latest) = &published.0 else {
-        return Ok(());
+    let shown = *mode.get() == View::Regions && player.is_none_or(|p| p.exploring);
+    let rect = match &published.0 {
+        Some(latest) if shown && latest.network.input_dim() == 2 => {
+            network_window(contexts.ctx_mut()?, latest)
+        }
+        _ => None,
     };
-    if latest.network.input_dim() != 2 {
-        return Ok(());
-    }
+    cover.set("network", rect);
+    Ok(())
+}
+
+/// The floating Network window; where it lies.
+fn network_window(ctx: &egui::Context, latest: &crate::live::Latest) -> Option<Rect> {
     egui::Window::new("Network")
         .anchor(egui::Align2::RIGHT_TOP, [-10.0, 10.0])
         .default_open(true)
@@ -361,8 +382,8 @@ fn show_network_diagram(
                 .show(ui, |ui| {
                     diagram::show(ui, latest);
                 });
-        });
-    Ok(())
+        })
+        .map(|w| rect_of(w.response.rect))
 }
 
 fn training_shortcuts(

@@ -157,6 +157,9 @@ fn plot_history(ui: &mut egui::Ui, latest: &crate::live::Latest) {
         .legend(Legend::default())
         .include_y(0.0)
         .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
         .show(ui, |p| {
             p.line(Line::new("train", pick(|h| h.train_loss)));
             p.line(Line::new("test", pick(|h| h.test_loss)));
@@ -168,6 +171,9 @@ fn plot_history(ui: &mut egui::Ui, latest: &crate::live::Latest) {
         .include_y(0.0)
         .include_y(1.0)
         .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
         .show(ui, |p| {
             p.line(Line::new("train", pick(|h| h.train_accuracy)));
             p.line(Line::new("test", pick(|h| h.test_accuracy)));
