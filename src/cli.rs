@@ -83,6 +83,16 @@ pub enum Command {
         /// Scene files (RON), or names of bundled scenes.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Also train each network exactly as the player does and print what its figure
+        /// shows: the accuracy, and at every layer boundary the width, the spread (smaller
+        /// over larger principal spread of the shown directions) and the linear
+        /// separability (accuracy of a linear classifier fitted there).
+        #[arg(long)]
+        verify: bool,
+        /// With --verify: write each scene's trained network as DIR/NAME.ron and the points
+        /// it was trained on as DIR/NAME.csv.
+        #[arg(long, value_name = "DIR", requires = "verify")]
+        networks: Option<PathBuf>,
     },
     /// Benchmarks that print figures: `landscape` times rebuilding the five output surfaces
     /// of a 2-100-5 network; `startup` times process start to the first frame that shows a
@@ -427,10 +437,16 @@ fn render(_: &RenderArgs) -> Result<ExitCode, UsageError> {
     ))
 }
 
-fn check(files: &[PathBuf]) -> ExitCode {
+fn check(files: &[PathBuf], verify: bool, networks: Option<&Path>) -> ExitCode {
     let mut failed = 0;
+    if let Some(dir) = networks
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: --networks {}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
     for f in files {
-        match crate::scene::load_path_or_name(f, false) {
+        match crate::scene::load_path_or_name(f, verify) {
             Ok(loaded) => {
                 let tl = &loaded.timeline;
                 println!(
@@ -446,6 +462,9 @@ fn check(files: &[PathBuf]) -> ExitCode {
                         format!(", {} shots", tl.shots().len())
                     }
                 );
+                if verify && !verify_scene(f, &loaded, networks) {
+                    failed += 1;
+                }
             }
             Err(e) => {
                 failed += 1;
@@ -459,6 +478,54 @@ fn check(files: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Prints what a loaded scene's figure shows and, with `networks`, writes its network and
+/// points there; false when that cannot be done.
+fn verify_scene(file: &Path, loaded: &crate::scene::Loaded, networks: Option<&Path>) -> bool {
+    let v = match crate::scene::verify::verify(loaded) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error {}: cannot measure the figure: {e}", file.display());
+            return false;
+        }
+    };
+    print!("{}", v.table());
+    let failed = crate::scene::verify::failed_claims(loaded, &v);
+    for f in &failed {
+        eprintln!(
+            "error {}:{}:{}: {}",
+            file.display(),
+            f.at.0,
+            f.at.1,
+            f.message
+        );
+    }
+    if !failed.is_empty() {
+        return false;
+    }
+    if !loaded.scene.claims.is_empty() {
+        println!("  {} claim(s) hold", loaded.scene.claims.len());
+    }
+    let Some(dir) = networks else { return true };
+    let name = file
+        .file_stem()
+        .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
+    let written = loaded
+        .network
+        .save(&dir.join(format!("{name}.ron")))
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            loaded
+                .data
+                .save_csv(&dir.join(format!("{name}.csv")))
+                .map_err(|e| e.to_string())
+        });
+    if let Err(e) = written {
+        eprintln!("error {}: {e}", file.display());
+        return false;
+    }
+    true
 }
 
 fn bench(
@@ -524,7 +591,11 @@ pub fn main() -> ExitCode {
             list_presets();
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { files }) => Ok(check(&files)),
+        Some(Command::Check {
+            files,
+            verify,
+            networks,
+        }) => Ok(check(&files, verify, networks.as_deref())),
         Some(Command::Scenes) => {
             // Written without panicking when the reader goes away (`| head`).
             let mut out = std::io::stdout().lock();

@@ -241,3 +241,111 @@ fn presets_are_listed_and_bad_ones_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("layers"), "{}", stderr(&out));
 }
+
+#[test]
+fn check_verify_measures_the_figure_and_writes_the_trained_network() {
+    let dir = temp_dir("verify");
+    let out = spacefold(&[
+        "check",
+        "--verify",
+        "mixture-square",
+        "--networks",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("accuracy "), "{text}");
+    // The input and both layers' outputs, each with width, spread and separability.
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) || l.contains("input"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(
+        rows[0].contains("input") && rows[2].contains("(output)"),
+        "{text}"
+    );
+    // What it wrote is the network and the points the figure was measured on.
+    let net = dir.join("mixture-square.ron");
+    let csv = dir.join("mixture-square.csv");
+    let trained = spacefold(&[
+        "train",
+        "--load",
+        net.to_str().unwrap(),
+        "--data",
+        csv.to_str().unwrap(),
+        "--test",
+        "0",
+        "--epochs",
+        "0",
+        "--json",
+    ]);
+    assert!(trained.status.success(), "{}", stderr(&trained));
+    let json = String::from_utf8_lossy(&trained.stdout);
+    let report: serde_json::Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
+    let accuracy = report["train_accuracy"].as_f64().unwrap();
+    let shown: f64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("accuracy "))
+        .and_then(|a| a.trim_end_matches('%').parse().ok())
+        .unwrap();
+    assert!(
+        (100.0 * accuracy - shown).abs() < 0.06,
+        "{accuracy} vs {shown}%"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_claim_the_network_does_not_make_true_fails_at_its_line_and_column() {
+    let dir = temp_dir("claims");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/relu-fold.ron"))
+            .unwrap();
+    let at = text.find("    timeline: [").unwrap();
+    let line = text[..at].lines().count() + 1;
+    let claimed = format!(
+        "{}    claims: [Accuracy(0.5), Accuracy(0.999)],\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    let scene = dir.join("overclaimed.ron");
+    std::fs::write(&scene, claimed).unwrap();
+    let out = spacefold(&["check", "--verify", scene.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    // The second claim fails, the first holds.
+    let place = format!("overclaimed.ron:{line}:29: claim Accuracy(0.999) does not hold");
+    assert!(err.contains(&place), "expected {place} in: {err}");
+    assert!(!err.contains("Accuracy(0.5)"), "{err}");
+    // A claim about a boundary the network does not have is refused by plain `check`.
+    let wrong = text.replacen(
+        "    timeline: [",
+        "    claims: [Spread(layer: 3, at_least: 0.1)],\n    timeline: [",
+        1,
+    );
+    std::fs::write(&scene, wrong).unwrap();
+    let out = spacefold(&["check", scene.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("layer 3: the network has 2 layers"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_claims_of_the_shipped_scenes_hold() {
+    let scenes = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes")).unwrap();
+    let claimed: Vec<String> = scenes
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains("claims:"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert!(claimed.len() >= 3, "{claimed:?}");
+    let mut args = vec!["check", "--verify"];
+    args.extend(claimed.iter().map(String::as_str));
+    let out = spacefold(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -6,6 +6,7 @@ mod backprop;
 pub mod data;
 pub mod linalg;
 pub mod loss;
+pub mod measure;
 pub mod network;
 pub mod optim;
 pub mod rows;

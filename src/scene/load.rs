@@ -49,6 +49,8 @@ pub struct Loaded {
     pub snapshots: Vec<(usize, Network)>,
     /// What happens when.
     pub timeline: Timeline,
+    /// Where each of the scene's claims is written (line, column), for `check --verify`.
+    pub claim_at: Vec<(usize, usize)>,
 }
 
 /// Reads, checks and prepares a scene file; training, if any, is done here (`train = false`
@@ -90,6 +92,10 @@ pub fn load_str(
         _ => None,
     };
     let timeline = compile_timeline(&scene, network.layers().len(), train_spec, &at)?;
+    check_claims(&scene, network.layers().len(), &at)?;
+    let claim_at = (0..scene.claims.len())
+        .map(|i| locate(text, &[Seg::Field("claims"), Seg::Index(i)]))
+        .collect();
     let (network, snapshots) = match train_spec {
         Some(t) if train => train_with_snapshots(network, t, &data)
             .map_err(|e| at(&[Seg::Field("network")], e, None))?,
@@ -101,7 +107,33 @@ pub fn load_str(
         network,
         snapshots,
         timeline,
+        claim_at,
     })
+}
+
+/// Claims name a boundary of the network (0 to its layer count) and a bound from 0 to 1.
+fn check_claims(scene: &Scene, layers: usize, at: &Locate<'_>) -> Result<(), SceneError> {
+    for (i, claim) in scene.claims.iter().enumerate() {
+        let here = [Seg::Field("claims"), Seg::Index(i)];
+        if let Some(l) = claim.layer()
+            && l > layers
+        {
+            return Err(at(
+                &here,
+                format!("layer {l}: the network has {layers} layers, so 0 (the input) to {layers}"),
+                None,
+            ));
+        }
+        let b = claim.bound();
+        if !(0.0..=1.0).contains(&b) {
+            return Err(at(
+                &here,
+                format!("{b}: a claim's bound is a fraction from 0 to 1"),
+                Some("0.99 for 99 %".into()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Where errors are placed: a path into the scene's text, what is wrong, and a hint.

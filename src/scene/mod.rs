@@ -14,6 +14,7 @@ pub mod locate;
 mod save;
 mod schema;
 pub mod timeline;
+pub mod verify;
 
 use std::fmt;
 
@@ -21,8 +22,8 @@ pub use crate::setup::View;
 pub use load::{Loaded, load, load_path_or_name, load_str, parse};
 pub use save::{script_for, to_ron};
 pub use schema::{
-    EaseKind, NetworkSource, NeuronsSpec, OptimizerKind, Scene, Shot, StageKind, Step, SurfaceKind,
-    TrainSpec,
+    Claim, EaseKind, NetworkSource, NeuronsSpec, OptimizerKind, Scene, Shot, StageKind, Step,
+    SurfaceKind, TrainSpec,
 };
 pub use timeline::{Frame, Timeline};
 

@@ -51,6 +51,7 @@ pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> S
         view,
         timeline,
         shots: vec![],
+        claims: vec![],
     };
     format!(
         "// Saved from the spacefold explorer.\n{}\n",
@@ -237,6 +238,7 @@ mod tests {
             view: View::default(),
             timeline: values.iter().map(|&v| Step::Wait(v)).collect(),
             shots: vec![],
+            claims: vec![],
         };
         let back = parse(&to_ron(&scene), "floats.ron").unwrap();
         let bits = |s: &Scene| -> Vec<u32> {

@@ -28,6 +28,64 @@ pub struct Scene {
     /// Named shots, each with its own timeline, played one after the other.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shots: Vec<Shot>,
+    /// What the figure shows, stated as data: `spacefold check --verify` trains the network
+    /// as the player does and checks every claim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+}
+
+/// Something a scene's figure shows, checked by `spacefold check --verify`. `layer` names a
+/// layer boundary: 0 is the input, `L` the output of layer `L`. Fractions run from 0 to 1.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Serialize)]
+pub enum Claim {
+    /// The network classifies at least this fraction of the scene's points right.
+    Accuracy(f32),
+    /// A line or plane separates the classes at `layer`: a linear classifier fitted to the
+    /// points there gets at least `at_least` of them right.
+    Separable {
+        /// The boundary.
+        layer: usize,
+        /// The least fraction a linear classifier gets right.
+        at_least: f32,
+    },
+    /// No line or plane separates the classes at `layer` (a figure about making data
+    /// separable starts from data that needed it): a linear classifier gets at most
+    /// `at_most` right.
+    NotSeparable {
+        /// The boundary.
+        layer: usize,
+        /// The most a linear classifier gets right.
+        at_most: f32,
+    },
+    /// The points stay spread in the shown directions at `layer`: the smaller over the
+    /// larger principal spread is at least `at_least` (not collapsed onto a line).
+    Spread {
+        /// The boundary.
+        layer: usize,
+        /// The least ratio.
+        at_least: f32,
+    },
+}
+
+impl Claim {
+    /// The boundary the claim is about, if it is about one.
+    pub fn layer(self) -> Option<usize> {
+        match self {
+            Claim::Accuracy(_) => None,
+            Claim::Separable { layer, .. }
+            | Claim::NotSeparable { layer, .. }
+            | Claim::Spread { layer, .. } => Some(layer),
+        }
+    }
+
+    /// The fraction or ratio it states.
+    pub fn bound(self) -> f32 {
+        match self {
+            Claim::Accuracy(x) => x,
+            Claim::Separable { at_least, .. } | Claim::Spread { at_least, .. } => at_least,
+            Claim::NotSeparable { at_most, .. } => at_most,
+        }
+    }
 }
 
 /// A named part of a scene.
