@@ -503,7 +503,7 @@ fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json
         .env("WGPU_BACKEND", "vulkan")
         .env("SPACEFOLD_REPORT", &report)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).unwrap())
         .spawn()
         .unwrap();
     let xdotool = |args: &[&str]| {
@@ -519,6 +519,8 @@ fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json
         .next()
         .expect("the window opens")
         .to_string();
+    // Keys go to the focused window: with no window manager, nothing focuses it.
+    xdotool(&["windowfocus", "--sync", window.as_str()]);
     // The first frames: the panel laid out, the data framed.
     std::thread::sleep(Duration::from_secs(4));
     for action in actions {

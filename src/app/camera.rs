@@ -121,9 +121,9 @@ fn reset_view_on_key(
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut view: ResMut<View2d>,
-    egui: Res<bevy_egui::input::EguiWantsInput>,
+    typing: super::ViewKeys,
 ) {
-    if keys.just_pressed(KeyCode::KeyR) && !egui.wants_any_keyboard_input() {
+    if keys.just_pressed(KeyCode::KeyR) && !typing.blocked() {
         *view = fit(explorer.bounds, window.size(), *insets);
     }
 }

@@ -74,17 +74,22 @@ fn exit_when_saved(
     state: Res<CaptureState>,
     explorer: Res<super::explorer::Explorer>,
     plane: Res<super::camera::View2d>,
+    view: Res<State<super::View>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if state.saved {
-        write_report(&explorer, &plane);
+        write_report(&explorer, &plane, *view.get());
         exit.write(AppExit::Success);
     }
 }
 
 /// With `SPACEFOLD_REPORT=FILE.json`, what the window ended with, for tests that drive it
-/// with real input: the points the data has, and the plane camera's zoom.
-fn write_report(explorer: &super::explorer::Explorer, plane: &super::camera::View2d) {
+/// with real input: the points the data has, the plane camera's zoom, the view shown.
+fn write_report(
+    explorer: &super::explorer::Explorer,
+    plane: &super::camera::View2d,
+    view: super::View,
+) {
     let Some(path) = std::env::var_os("SPACEFOLD_REPORT") else {
         return;
     };
@@ -93,6 +98,7 @@ fn write_report(explorer: &super::explorer::Explorer, plane: &super::camera::Vie
         "test_points": explorer.test.len(),
         "units_per_px": plane.units_per_px,
         "center": [plane.center.x, plane.center.y],
+        "view": view.name(),
     });
     if let Err(e) =
         crate::io::write_atomic(std::path::Path::new(&path), report.to_string().as_bytes())

@@ -59,8 +59,8 @@ pub struct Explorer {
     pub speed: Option<f64>,
     /// Text of the CSV path box.
     pub csv_path: String,
-    /// A message for the user (a load error, say).
-    pub message: Option<String>,
+    /// A message for the user: what was done (a file saved), or why not (a load error).
+    pub message: Option<Result<String, String>>,
     /// The class a click adds.
     pub brush: u32,
     /// The layer the weight editor shows.
@@ -282,7 +282,7 @@ impl Explorer {
     pub fn restart(&mut self, link: &Link) {
         match self.fresh_network() {
             Ok(network) => self.restart_with(link, network),
-            Err(e) => self.message = Some(e),
+            Err(e) => self.message = Some(Err(e)),
         }
     }
 
@@ -303,7 +303,7 @@ impl Explorer {
     /// Adds a training point of the brush's class at `at` (two-input data only).
     pub fn add_point(&mut self, link: &Link, at: Vec2) {
         if self.train.dim() != 2 {
-            self.message = Some("points can be added to two-feature data only".into());
+            self.message = Some(Err("points can be added to two-feature data only".into()));
             return;
         }
         self.train.push(&[at.x, at.y], self.brush);

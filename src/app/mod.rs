@@ -186,6 +186,32 @@ pub fn pointer_on_view(
     !cover.covers(cursor) && !egui.wants_any_pointer_input()
 }
 
+/// When a text field last had the keyboard (seconds of app time): the views' shortcuts wait
+/// a moment after, so that keys typed for a field a click has just left (or missed) do not
+/// act on the view.
+#[derive(Resource, Debug, Default)]
+pub struct Typing(pub Option<f64>);
+
+/// Seconds after typing into a field before the views' shortcuts act again.
+const TYPING_GRACE: f64 = 1.0;
+
+/// Whether keys belong to the views: no text field has them, nor had them a moment ago.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct ViewKeys<'w> {
+    egui: Res<'w, bevy_egui::input::EguiWantsInput>,
+    typing: Res<'w, Typing>,
+    time: Res<'w, Time<Real>>,
+}
+
+impl ViewKeys<'_> {
+    /// Whether the views' shortcuts must ignore the keys now.
+    pub fn blocked(&self) -> bool {
+        let now = self.time.elapsed_secs_f64();
+        self.egui.wants_any_keyboard_input()
+            || self.typing.0.is_some_and(|t| now - t < TYPING_GRACE)
+    }
+}
+
 /// The window's background: the clear colour of every camera.
 pub const BACKGROUND: Color = {
     let [r, g, b] = crate::palette::BACKGROUND;
@@ -250,6 +276,7 @@ fn configure(app: &mut App, options: AppOptions) {
         .insert_resource(landscape::Split(start.split))
         .init_resource::<CameraRig>()
         .init_resource::<UiCover>()
+        .init_resource::<Typing>()
         .init_resource::<Framed>()
         .add_message::<UserMovedCamera>()
         .configure_sets(

@@ -394,10 +394,10 @@ fn show_view_now(world: &mut World) {
 
 fn player_keys(
     keys: Res<ButtonInput<KeyCode>>,
-    egui: Res<bevy_egui::input::EguiWantsInput>,
+    typing: super::ViewKeys,
     mut player: ResMut<Player>,
 ) {
-    if player.present || egui.wants_any_keyboard_input() {
+    if player.present || typing.blocked() {
         return;
     }
     if keys.just_pressed(KeyCode::Space) {

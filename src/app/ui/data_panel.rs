@@ -112,7 +112,7 @@ fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer) -> bool {
                     changed = true;
                 }
                 // The current data stays; the error says why the file was refused.
-                Err(e) => explorer.message = Some(e.to_string()),
+                Err(e) => explorer.message = Some(Err(e.to_string())),
             }
         }
     });

@@ -228,13 +228,10 @@ pub fn neuron_editor(
         .on_hover_text("Replace the network by these hand-set neurons (training pauses)")
         .clicked()
     {
-        explorer.message = Some(match build(editor) {
-            Ok(net) => match explorer.take_network(link, net) {
-                Ok(()) => "hand-set neurons in place".into(),
-                Err(e) => e,
-            },
-            Err(e) => e,
-        });
+        let placed = build(editor)
+            .and_then(|net| explorer.take_network(link, net))
+            .map(|()| "hand-set neurons in place".to_string());
+        explorer.message = Some(placed);
     }
 }
 

@@ -342,17 +342,18 @@ pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode
             .clicked()
         {
             let path = std::path::PathBuf::from(explorer.scene_path.trim());
-            explorer.message = Some(match explorer.scene_script(epoch, mode) {
-                Ok(text) => match crate::io::write_atomic(&path, text.as_bytes()) {
-                    Ok(()) => format!(
-                        "saved {} (play it: spacefold play {})",
-                        path.display(),
-                        path.display()
-                    ),
-                    Err(e) => format!("cannot save {}: {e}", path.display()),
-                },
-                Err(e) => e,
+            let saved = explorer.scene_script(epoch, mode).and_then(|text| {
+                crate::io::write_atomic(&path, text.as_bytes())
+                    .map(|()| {
+                        format!(
+                            "saved {} (play it: spacefold play {})",
+                            path.display(),
+                            path.display()
+                        )
+                    })
+                    .map_err(|e| format!("cannot save {}: {e}", path.display()))
             });
+            explorer.message = Some(saved);
         }
     });
 }

@@ -24,7 +24,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<landscape_panel::NeuronEditor>()
         .add_systems(
             EguiPrimaryContextPass,
-            (show_control_panel, show_network_diagram),
+            (show_control_panel, show_network_diagram, note_typing).chain(),
         )
         .add_systems(
             Update,
@@ -178,15 +178,21 @@ fn side_panel(
             &mut layers.landscape,
         ) {
             Ok(view) => *mode = view,
-            Err(e) => explorer.message = Some(e),
+            Err(e) => explorer.message = Some(Err(e)),
         }
     }
     let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
     layers_panel::save_scene(ui, explorer, epoch, *mode);
     ui.separator();
     training_panel::status_line(ui, published);
-    if let Some(message) = &explorer.message {
-        ui.colored_label(egui::Color32::from_rgb(240, 120, 100), message);
+    match &explorer.message {
+        Some(Ok(done)) => {
+            ui.colored_label(egui::Color32::from_rgb(120, 200, 130), done);
+        }
+        Some(Err(refused)) => {
+            ui.colored_label(egui::Color32::from_rgb(240, 120, 100), refused);
+        }
+        None => {}
     }
     ui.separator();
     view_settings(ui, *mode, explorer, link, published, layers);
@@ -265,24 +271,24 @@ fn shortcut_hint(mode: View) -> &'static str {
 
 fn switch_view_on_tab(
     keys: Res<ButtonInput<KeyCode>>,
-    egui: Res<bevy_egui::input::EguiWantsInput>,
+    typing: super::ViewKeys,
     mode: Res<State<View>>,
     mut next: ResMut<NextState<View>>,
 ) {
-    if keys.just_pressed(KeyCode::KeyV) && !egui.wants_any_keyboard_input() {
+    if keys.just_pressed(KeyCode::KeyV) && !typing.blocked() {
         next.set(mode.get().next());
     }
 }
 
 fn landscape_shortcuts(
     keys: Res<ButtonInput<KeyCode>>,
-    egui: Res<bevy_egui::input::EguiWantsInput>,
+    typing: super::ViewKeys,
     link: Res<Link>,
     published: Res<Published>,
     mut orbit: ResMut<Orbit>,
     mut split: ResMut<super::landscape::Split>,
 ) {
-    if egui.wants_any_keyboard_input() {
+    if typing.blocked() {
         return;
     }
     if keys.just_pressed(KeyCode::KeyS) {
@@ -309,12 +315,12 @@ fn landscape_shortcuts(
 
 fn layers_shortcuts(
     keys: Res<ButtonInput<KeyCode>>,
-    egui: Res<bevy_egui::input::EguiWantsInput>,
+    typing: super::ViewKeys,
     flow: Res<FlowState>,
     mut view: ResMut<LayerView>,
     mut orbit: ResMut<Orbit>,
 ) {
-    if egui.wants_any_keyboard_input() {
+    if typing.blocked() {
         return;
     }
     let Some(end) = flow.flow.as_ref().map(|f| f.end()) else {
@@ -343,6 +349,18 @@ fn layers_shortcuts(
     if keys.just_pressed(KeyCode::KeyR) {
         layers_panel::reset_camera(&mut view, &mut orbit);
     }
+}
+
+/// Notes when a text field has the keyboard (see [`super::ViewKeys`]).
+fn note_typing(
+    mut contexts: EguiContexts,
+    time: Res<Time<Real>>,
+    mut typing: ResMut<super::Typing>,
+) -> Result {
+    if contexts.ctx_mut()?.egui_wants_keyboard_input() {
+        typing.0 = Some(time.elapsed_secs_f64());
+    }
+    Ok(())
 }
 
 /// An egui rectangle as a Bevy one (both logical pixels, origin top-left).
@@ -390,9 +408,9 @@ fn training_shortcuts(
     keys: Res<ButtonInput<KeyCode>>,
     link: Res<Link>,
     published: Res<Published>,
-    egui: Res<bevy_egui::input::EguiWantsInput>,
+    typing: super::ViewKeys,
 ) {
-    if egui.wants_any_keyboard_input() {
+    if typing.blocked() {
         return;
     }
     let running = published.0.as_ref().is_some_and(|l| l.running);

@@ -217,10 +217,10 @@ fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, publish
         {
             match crate::nn::Network::load(&path) {
                 Ok(network) => match explorer.take_network(link, network) {
-                    Ok(()) => explorer.message = Some(format!("loaded {}", path.display())),
-                    Err(e) => explorer.message = Some(e),
+                    Ok(()) => explorer.message = Some(Ok(format!("loaded {}", path.display()))),
+                    Err(e) => explorer.message = Some(Err(e)),
                 },
-                Err(e) => explorer.message = Some(e.to_string()),
+                Err(e) => explorer.message = Some(Err(e.to_string())),
             }
         }
         if ui
@@ -229,10 +229,13 @@ fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, publish
             .clicked()
             && let Some(latest) = &published.0
         {
-            explorer.message = Some(match latest.network.save(&path) {
-                Ok(()) => format!("saved {}", path.display()),
-                Err(e) => e.to_string(),
-            });
+            explorer.message = Some(
+                latest
+                    .network
+                    .save(&path)
+                    .map(|()| format!("saved {}", path.display()))
+                    .map_err(|e| e.to_string()),
+            );
         }
     });
 }
