@@ -76,18 +76,18 @@ pub const PRESETS: &[Preset] = &[
         name: "mixture-square",
         summary: "2-2-1 sigmoid net on the three-cluster mixture: the hidden layer maps the data \
                   into the unit square, where a line separates it",
-        args: "--data mixture --arch 2-2-1 --activation sigmoid --optimizer lbfgs --seed 0",
+        args: "--data mixture:seed=11 --test 0 --arch 2-2-1 --activation sigmoid --lr 0.05 --seed 3",
         weights: None,
-        epochs: 1000,
+        epochs: 4000,
         view: PLAY,
     },
     Preset {
         name: "rings-cube",
         summary: "2-3-1 sigmoid net on two rings: the plane is lifted into the unit cube, where \
                   a plane separates it (the cube turns)",
-        args: "--data circle --arch 2-3-1 --activation sigmoid --optimizer lbfgs --l2 0.01 --seed 5",
+        args: "--data circle --test 0 --arch 2-3-1 --activation sigmoid --lr 0.05 --seed 5",
         weights: None,
-        epochs: 2000,
+        epochs: 4000,
         view: PresetView {
             rotate: true,
             dims: 3,
@@ -106,7 +106,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals-2wide",
         summary: "two spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: "--data spiral:arms=2,n=400,turns=0.75 --arch 2-2-2-2-2-2-2-2-2 --activation tanh --lr 0.005 --seed 5",
+        args: "--data spiral:arms=2,n=400,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-2 --activation tanh --lr 0.01 --l2 0.001 --seed 1",
         weights: None,
         epochs: 5000,
         view: PLAY,
@@ -114,27 +114,27 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals3-2wide",
         summary: "three spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: "--data spiral:arms=3,n=600,turns=0.75 --arch 2-2-2-2-2-2-2-2-3 --activation tanh --lr 0.005 --seed 5",
+        args: "--data spiral:arms=3,n=600,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-3 --activation tanh --lr 0.01 --l2 0.001 --seed 3",
         weights: None,
         epochs: 5000,
         view: PLAY,
     },
     Preset {
         name: "relu-fold",
-        summary: "2-2-2 ReLU net with a sigmoid output on two moons: ReLU folds whole \
-                  quadrants onto the axes",
-        args: "--data moons --arch 2-2-2 --activation relu --output sigmoid --loss mse --optimizer lbfgs --seed 9",
+        summary: "2-2-2 ReLU net with a sigmoid output on the three-cluster mixture: ReLU \
+                  folds whole quadrants onto the axes, and a line separates what no line did",
+        args: "--data mixture:seed=11,standardize=true --test 0 --arch 2-2-2 --activation relu --output sigmoid --loss mse --lr 0.02 --seed 3",
         weights: None,
         epochs: 2000,
         view: PLAY,
     },
     Preset {
         name: "relu-fold-3d",
-        summary: "2-3-2 ReLU net on two moons: the plane folds like paper in 3D, and the next \
+        summary: "2-3-2 ReLU net on two rings: the plane folds like paper in 3D, and the next \
                   layer flattens it again",
-        args: "--data moons --arch 2-3-2 --activation relu --optimizer lbfgs --seed 13",
+        args: "--data circle:standardize=true --test 0 --arch 2-3-2 --activation relu --lr 0.01 --seed 7",
         weights: None,
-        epochs: 2000,
+        epochs: 3000,
         view: PresetView { dims: 3, ..PLAY },
     },
     Preset {
@@ -368,6 +368,39 @@ mod tests {
             assert!(find(p.name).is_ok());
         }
         assert!(find("nope").unwrap_err().0.contains("mixture-square"));
+    }
+
+    /// A preset of a shipped scene's name trains the scene's network: the same data, the
+    /// same weights, so the scene's checked claims hold for the preset too.
+    #[test]
+    fn presets_train_the_networks_of_their_scenes() {
+        for name in [
+            "mixture-square",
+            "rings-cube",
+            "spirals-2wide",
+            "spirals3-2wide",
+            "relu-fold",
+            "relu-fold-3d",
+        ] {
+            let p = find(name).unwrap();
+            let r = p.resolve().unwrap();
+            let scene = crate::scene::load_path_or_name(std::path::Path::new(name), true)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(r.train.x, scene.data.x, "{name}: the same points");
+            assert!(
+                r.test.is_empty(),
+                "{name}: all points train, as in the scene"
+            );
+            let mut trainer = Trainer::new(r.network.clone(), r.config.clone()).unwrap();
+            for _ in 0..p.epochs {
+                trainer.step_epoch(&r.train).unwrap();
+            }
+            assert_eq!(
+                trainer.network().layers(),
+                scene.network.layers(),
+                "{name}: the same weights"
+            );
+        }
     }
 
     #[test]

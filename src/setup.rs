@@ -139,7 +139,14 @@ pub fn split_and_standardise(
     seed: u64,
     standardize: bool,
 ) -> (Dataset, Dataset) {
-    let (mut train, mut test) = full.split(test_ratio, seed);
+    // Nothing held out: every point in its order, as a scene trains on them, so a preset
+    // and its scene train the same network.
+    let (mut train, mut test) = if test_ratio == 0.0 {
+        let none = Dataset::from_points(full.dim(), vec![], vec![], full.classes);
+        (full.clone(), none)
+    } else {
+        full.split(test_ratio, seed)
+    };
     if standardize {
         let s = train.fit_standardizer();
         s.apply(&mut train);

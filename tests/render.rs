@@ -129,13 +129,13 @@ fn transparent_frames_keep_their_alpha() {
     let alphas: Vec<u8> = pixels.chunks(4).map(|p| p[3]).collect();
     let clear = alphas.iter().filter(|&&a| a == 0).count();
     assert!(clear * 2 > alphas.len(), "the background is transparent");
-    // The moons' points, in both class colours (Tableau blue and orange), opaque.
+    // The points, in both class colours (Tableau blue and orange), opaque.
     for class in [[31, 119, 180], [255, 127, 14]] {
         let drawn = pixels
             .chunks(4)
             .filter(|p| p[3] == 255 && (0..3).all(|c| p[c].abs_diff(class[c]) <= 12))
             .count();
-        assert!(drawn >= 150, "{drawn} pixels of class colour {class:?}");
+        assert!(drawn >= 100, "{drawn} pixels of class colour {class:?}");
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
