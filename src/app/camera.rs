@@ -3,7 +3,7 @@
 //! a drag pans, and R frames the data again.
 
 use super::explorer::Explorer;
-use super::{CameraRig, UserMovedCamera, View, ViewSet};
+use super::{CameraRig, PlaneTarget, UserMovedCamera, View, ViewSet};
 use bevy::camera::ScalingMode;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::AccumulatedMouseScroll;
@@ -20,7 +20,7 @@ pub(super) fn plugin(app: &mut App) {
             (
                 (frame_data_when_it_changes, reset_view_on_key).run_if(in_state(View::Regions)),
                 (zoom_about_cursor, pan_on_drag).run_if(super::pointer_on_view),
-                apply_view.after(ViewSet::Frame),
+                (follow_target, apply_view).chain().after(ViewSet::Frame),
             )
                 .chain()
                 .run_if(resource_equals(CameraRig::Plane)),
@@ -181,6 +181,16 @@ fn pan_on_drag(
         }
     }
     *last = if dragging { cursor } else { None };
+}
+
+/// Looks where the view in charge asks, when it asks.
+fn follow_target(target: Res<PlaneTarget>, mut view: ResMut<View2d>) {
+    if let Some((center, units_per_px)) = target.0
+        && (center != view.center || units_per_px != view.units_per_px)
+    {
+        view.center = center;
+        view.units_per_px = units_per_px;
+    }
 }
 
 fn apply_view(

@@ -6,7 +6,7 @@
 use super::camera::{PanelInsets, View2d};
 use super::explorer::{Explorer, Published};
 use super::points::DataPoint;
-use super::{CameraRig, Framed, UserMovedCamera, View, ViewSet};
+use super::{CameraRig, Framed, PlaneTarget, UserMovedCamera, View, ViewSet};
 use crate::flow::{
     Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, STAGES_PER_LAYER, boundary_lines,
     boundary_triangles, default_selection, stage_at,
@@ -42,7 +42,8 @@ pub(super) fn plugin(app: &mut App) {
             )
                 .run_if(in_state(View::Layers)),
         )
-        .add_systems(OnEnter(View::Regions), put_points_back);
+        .add_systems(OnEnter(View::Regions), put_points_back)
+        .add_systems(OnExit(View::Layers), release_plane);
 }
 
 /// What the user set for the layers view.
@@ -335,12 +336,13 @@ fn frame_flat_flow(
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
     view: Res<LayerView>,
-    mut plane: ResMut<View2d>,
+    mut target: ResMut<PlaneTarget>,
 ) {
     if state.is_3d() || state.flow.is_none() {
         return;
     }
     if !view.auto_frame {
+        target.set_if_neq(PlaneTarget(None));
         return;
     }
     let frame = state.frame();
@@ -357,10 +359,12 @@ fn frame_flat_flow(
     );
     let units_per_px = (size / free).max_element() * 1.12 * view.zoom.max(1e-3);
     let center = (lo + hi) / 2.0 + view.pan + Vec2::new(0.0, CAPTION_PX / 2.0 * units_per_px);
-    if center != plane.center || units_per_px != plane.units_per_px {
-        plane.center = center;
-        plane.units_per_px = units_per_px;
-    }
+    target.set_if_neq(PlaneTarget(Some((center, units_per_px))));
+}
+
+/// The plane camera is the user's again once the layers view closes.
+fn release_plane(mut target: ResMut<PlaneTarget>) {
+    target.set_if_neq(PlaneTarget(None));
 }
 
 /// Logical pixels the caption takes at the top of the view.

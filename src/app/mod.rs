@@ -133,6 +133,12 @@ impl Framed {
     }
 }
 
+/// Where the view in charge asks the plane camera to look, while it frames what it shows by
+/// itself: the world point at the centre of the free area and world units per pixel. `None`
+/// leaves the camera to the user.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+pub struct PlaneTarget(pub Option<(Vec2, f32)>);
+
 /// Sent by a camera when the user zooms, pans or turns it: a view that frames what it shows by
 /// itself stops doing so.
 #[derive(Message, Debug, Clone, Copy)]
@@ -278,6 +284,7 @@ fn configure(app: &mut App, options: AppOptions) {
         .init_resource::<UiCover>()
         .init_resource::<Typing>()
         .init_resource::<Framed>()
+        .init_resource::<PlaneTarget>()
         .add_message::<UserMovedCamera>()
         .configure_sets(
             Update,
