@@ -1,7 +1,6 @@
 //! The set-up that the command line, the presets, the scenes and the window share: a data set,
 //! a network and how to train it ([`Setup`], resolved into [`Resolved`]), the rules every
-//! caller applies the same way (split then standardise, the default head, whether a network
-//! fits its data), the views ([`View`]) and how the window opens ([`Start`]).
+//! caller applies the same way (split then standardise, the default head), the views ([`View`]) and how the window opens ([`Start`]).
 //!
 //! No Bevy here and no command line: the CLI parses into these types, the app is built from
 //! them, and nothing below the CLI imports the CLI.
@@ -10,7 +9,6 @@ use crate::landscape::{SurfaceSettings, Target};
 use crate::nn::data::{DataOptions, Dataset, DatasetSpec};
 use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig};
 use clap::{Args, Parser};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A user error: printed as `error: ...`, exit code 2.
@@ -75,14 +73,9 @@ pub struct Setup {
 /// The help of `--activation`: the names come from [`Activation::ALL`], so a new activation
 /// is listed without anyone remembering to.
 pub fn activation_help() -> String {
-    let names: Vec<&str> = Activation::ALL
-        .iter()
-        .filter(|a| a.is_elementwise())
-        .map(|a| a.name())
-        .collect();
     format!(
         "Hidden activation, one for all or one per hidden layer: `relu` or `tanh,relu`. {}",
-        names.join(", ")
+        Activation::names()
     )
 }
 
@@ -170,57 +163,7 @@ pub fn outputs_for(classes: usize) -> usize {
     if classes == 2 { 1 } else { classes }
 }
 
-/// Why a network does not fit a data set. Each caller words where (a flag, a scene's field).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Misfit {
-    /// The network takes `network` inputs; the data has `data` features.
-    Inputs {
-        /// The network's inputs.
-        network: usize,
-        /// The data's features.
-        data: usize,
-    },
-    /// The data has `data` classes; the network decides between `network`.
-    Classes {
-        /// Classes the network can tell apart.
-        network: usize,
-        /// Classes in the data.
-        data: usize,
-    },
-}
-
-impl fmt::Display for Misfit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Misfit::Inputs { network, data } => write!(
-                f,
-                "the network takes {network} inputs but the data has {data} features"
-            ),
-            Misfit::Classes { network, data } => write!(
-                f,
-                "the data has {data} classes but the network decides between {network}"
-            ),
-        }
-    }
-}
-
-/// Whether `network` can be trained on and decide `data`: its inputs are the data's features
-/// and it tells at least the data's classes apart.
-pub fn check_fit(network: &Network, dim: usize, classes: usize) -> Result<(), Misfit> {
-    if network.input_dim() != dim {
-        return Err(Misfit::Inputs {
-            network: network.input_dim(),
-            data: dim,
-        });
-    }
-    if network.classes() < classes {
-        return Err(Misfit::Classes {
-            network: network.classes(),
-            data: classes,
-        });
-    }
-    Ok(())
-}
+pub use crate::nn::network::Misfit;
 
 impl Setup {
     /// Loads or generates the data, builds the network and the training settings.
@@ -250,7 +193,7 @@ impl Setup {
             Some(path) => Network::load(path)?,
             None => self.fresh_network(full.dim(), full.classes)?,
         };
-        check_fit(&network, full.dim(), full.classes).map_err(|m| match m {
+        network.fits(full.dim(), full.classes).map_err(|m| match m {
             Misfit::Inputs { .. } => UsageError(m.to_string()),
             Misfit::Classes { data, .. } => UsageError(format!(
                 "the data has {data} classes but the network has {} output(s); end --arch with -{data}",
@@ -488,7 +431,7 @@ pub fn parse_surface(text: &str, network: &Network) -> Result<Target, UsageError
 /// A position in layers (`--position`) in stages, snapped to a stage boundary when it is
 /// within a few hundredths of one (so `0.33` is exactly "after W·a").
 pub fn layers_to_stages(layers: f32) -> f32 {
-    let u = layers * 3.0;
+    let u = layers * crate::flow::STAGES_PER_LAYER as f32;
     if (u - u.round()).abs() < 0.03 {
         u.round()
     } else {
@@ -532,17 +475,17 @@ mod tests {
     #[test]
     fn a_network_fits_when_inputs_and_classes_agree() {
         let net = Network::new(&[2, 4, 3], &[Activation::Relu], Activation::Softmax, 0).unwrap();
-        assert_eq!(check_fit(&net, 2, 3), Ok(()));
-        assert_eq!(check_fit(&net, 2, 2), Ok(()));
+        assert_eq!(net.fits(2, 3), Ok(()));
+        assert_eq!(net.fits(2, 2), Ok(()));
         assert_eq!(
-            check_fit(&net, 3, 3),
+            net.fits(3, 3),
             Err(Misfit::Inputs {
                 network: 2,
                 data: 3
             })
         );
         assert_eq!(
-            check_fit(&net, 2, 5),
+            net.fits(2, 5),
             Err(Misfit::Classes {
                 network: 3,
                 data: 5
@@ -584,10 +527,8 @@ mod tests {
             scene_format.contains(&list),
             "docs/scene-format.md should say: {list}"
         );
-        assert!(activation_help().ends_with(&format!(
-            "`tanh,relu`. {}",
-            hidden.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
-        )));
+        let names: Vec<&str> = hidden.iter().map(|a| a.name()).collect();
+        assert!(activation_help().ends_with(&format!("`tanh,relu`. {}", names.join(", "))));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::live::{Command, HeatmapSpec, Latest, LiveTraining};
 use crate::nn::{Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig};
-use crate::setup::{Resolved, check_fit, split_and_standardise};
+use crate::setup::{Resolved, split_and_standardise};
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -266,7 +266,9 @@ impl Explorer {
 
     /// Replaces the live network by `network` (a loaded file), paused, if it fits the data.
     pub fn take_network(&mut self, link: &Link, network: Network) -> Result<(), String> {
-        check_fit(&network, self.train.dim(), self.classes()).map_err(|m| m.to_string())?;
+        network
+            .fits(self.train.dim(), self.classes())
+            .map_err(|m| m.to_string())?;
         let layers = network.layers();
         self.hidden = layers[..layers.len() - 1]
             .iter()

@@ -2,8 +2,8 @@
 //! hyperplane) separates their classes, and how far from flat they lie. Deterministic: the
 //! same points give the same figures every time.
 
-use super::{Activation, Dataset, Mat, Network, Optimizer, TrainConfig, Trainer, evaluate};
-use nalgebra::{DMatrix, SymmetricEigen};
+use super::{Activation, Dataset, Network, Optimizer, TrainConfig, Trainer, evaluate};
+use nalgebra::SymmetricEigen;
 
 /// L-BFGS iterations of the linear fit: plenty for a linear model on a few thousand points.
 const FIT_EPOCHS: usize = 300;
@@ -53,40 +53,20 @@ pub fn linear_separability(data: &Dataset) -> f32 {
     evaluate(trainer.network(), &points, None).map_or(0.0, |e| e.accuracy as f32)
 }
 
-/// How far from flat points (`dims × n`, one column a point) lie in the `shown` directions
-/// of most spread: the spread (standard deviation) along the `shown`-th principal direction
-/// over the spread along the first. 1 for a round cloud, 0 when the points lie on a line
-/// (`shown` = 2) or in a plane (`shown` = 3). `shown` is at most the points' dimension.
-pub fn flatness(points: &Mat, shown: usize) -> f32 {
-    let (d, n) = (points.nrows(), points.ncols());
-    let shown = shown.min(d);
-    if n < 2 || shown < 2 {
+/// How far from flat `points` lie in the `shown` directions of most spread: the spread
+/// (standard deviation) along the `shown`-th principal direction over the spread along the
+/// first. 1 for a round cloud, 0 when the points lie on a line (`shown` = 2) or in a plane
+/// (`shown` = 3). `shown` is at most the points' dimension.
+pub fn flatness(points: &Dataset, shown: usize) -> f32 {
+    let shown = shown.min(points.dim());
+    if points.len() < 2 || shown < 2 {
         return 0.0;
     }
-    let mut mean = vec![0.0f64; d];
-    for j in 0..n {
-        for (i, m) in mean.iter_mut().enumerate() {
-            *m += points[(i, j)] as f64 / n as f64;
-        }
-    }
-    let mut cov = DMatrix::<f64>::zeros(d, d);
-    for j in 0..n {
-        for a in 0..d {
-            let da = points[(a, j)] as f64 - mean[a];
-            for b in 0..=a {
-                cov[(a, b)] += da * (points[(b, j)] as f64 - mean[b]) / n as f64;
-            }
-        }
-    }
-    for a in 0..d {
-        for b in 0..a {
-            cov[(b, a)] = cov[(a, b)];
-        }
-    }
-    if !cov.iter().all(|v| v.is_finite()) {
+    let scatter = points.scatter(&points.fit_standardizer().mean);
+    if !scatter.iter().all(|v| v.is_finite()) {
         return 0.0;
     }
-    let mut values: Vec<f64> = SymmetricEigen::new(cov)
+    let mut values: Vec<f64> = SymmetricEigen::new(scatter)
         .eigenvalues
         .iter()
         .map(|v| v.max(0.0))
@@ -101,6 +81,7 @@ pub fn flatness(points: &Mat, shown: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nn::Mat;
 
     fn points(xy: &[[f32; 2]], labels: &[u32]) -> Dataset {
         let values = xy.iter().flatten().copied().collect();
@@ -135,6 +116,16 @@ mod tests {
         assert_eq!(xor, linear_separability(&points(&xy, &y)));
     }
 
+    /// Unlabelled points, one column each.
+    fn cloud(x: Mat) -> Dataset {
+        let n = x.ncols();
+        Dataset {
+            x,
+            y: vec![0; n],
+            classes: 1,
+        }
+    }
+
     #[test]
     fn flatness_is_one_for_a_round_cloud_and_zero_on_a_line() {
         let n = 360;
@@ -142,20 +133,20 @@ mod tests {
             let a = j as f32 / n as f32 * std::f32::consts::TAU;
             if i == 0 { a.cos() } else { a.sin() }
         });
-        assert!((flatness(&circle, 2) - 1.0).abs() < 1e-3);
+        assert!((flatness(&cloud(circle.clone()), 2) - 1.0).abs() < 1e-3);
         let line = Mat::from_fn(2, n, |i, j| if i == 0 { j as f32 } else { 2.0 * j as f32 });
-        assert!(flatness(&line, 2) < 1e-3);
+        assert!(flatness(&cloud(line.clone()), 2) < 1e-3);
         let ellipse = Mat::from_fn(2, n, |i, j| {
             let a = j as f32 / n as f32 * std::f32::consts::TAU;
             if i == 0 { 4.0 * a.cos() } else { a.sin() }
         });
-        assert!((flatness(&ellipse, 2) - 0.25).abs() < 1e-3);
+        assert!((flatness(&cloud(ellipse.clone()), 2) - 0.25).abs() < 1e-3);
         // A disc in 3D is flat: its third spread is zero.
         let disc = Mat::from_fn(3, n, |i, j| {
             let a = j as f32 / n as f32 * std::f32::consts::TAU;
             [a.cos(), a.sin(), 0.0][i]
         });
-        assert!(flatness(&disc, 3) < 1e-3);
-        assert!((flatness(&disc, 2) - 1.0).abs() < 1e-3);
+        assert!(flatness(&cloud(disc.clone()), 3) < 1e-3);
+        assert!((flatness(&cloud(disc.clone()), 2) - 1.0).abs() < 1e-3);
     }
 }

@@ -378,6 +378,24 @@ impl Network {
         self.output_dim().max(2)
     }
 
+    /// Whether the network can be trained on and decide data of `dim` features and
+    /// `classes` classes: its inputs are the features and it tells the classes apart.
+    pub fn fits(&self, dim: usize, classes: usize) -> Result<(), Misfit> {
+        if self.input_dim() != dim {
+            return Err(Misfit::Inputs {
+                network: self.input_dim(),
+                data: dim,
+            });
+        }
+        if self.classes() < classes {
+            return Err(Misfit::Classes {
+                network: self.classes(),
+                data: classes,
+            });
+        }
+        Ok(())
+    }
+
     /// The output layer's activation: the head (sigmoid, softmax or identity).
     pub fn head(&self) -> Activation {
         self.layers[self.layers.len() - 1].activation
@@ -482,6 +500,41 @@ pub struct LayerMut<'a> {
     pub weights: &'a mut Mat,
     /// One per neuron.
     pub bias: &'a mut DVector<f32>,
+}
+
+/// Why a network does not fit a data set. Each caller words where (a flag, a scene's field,
+/// the trainer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Misfit {
+    /// The network takes `network` inputs; the data has `data` features.
+    Inputs {
+        /// The network's inputs.
+        network: usize,
+        /// The data's features.
+        data: usize,
+    },
+    /// The data has `data` classes; the network decides between `network`.
+    Classes {
+        /// Classes the network can tell apart.
+        network: usize,
+        /// Classes in the data.
+        data: usize,
+    },
+}
+
+impl std::fmt::Display for Misfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Misfit::Inputs { network, data } => write!(
+                f,
+                "the network takes {network} inputs but the data has {data} features"
+            ),
+            Misfit::Classes { network, data } => write!(
+                f,
+                "the data has {data} classes but the network decides between {network}"
+            ),
+        }
+    }
 }
 
 /// Hard decisions from outputs (`k × n`): `output >= 0.5` for one output, argmax otherwise.

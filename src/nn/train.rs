@@ -6,7 +6,7 @@ use super::activation::Activation;
 use super::backprop::{Blocks, Workspace, loss_and_grad, zero_blocks};
 use super::data::Dataset;
 use super::loss::Loss;
-use super::network::{Network, decide};
+use super::network::{Misfit, Network, decide};
 use super::optim::OptState;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -229,23 +229,17 @@ impl Trainer {
         if data.is_empty() {
             return Err(TrainError::Data("there is no training data".into()));
         }
-        if data.dim() != self.net.input_dim() {
-            return Err(TrainError::Data(format!(
-                "the network takes {} inputs, the data has {} features",
-                self.net.input_dim(),
-                data.dim()
-            )));
-        }
-        if data.classes > self.net.classes() {
-            return Err(TrainError::Data(format!(
-                "the data has {} classes but the network's output layer encodes {} \
-                 (give it {} outputs)",
-                data.classes,
-                self.net.classes(),
-                data.classes
-            )));
-        }
-        Ok(())
+        self.net
+            .fits(data.dim(), data.classes)
+            .map_err(|m| match m {
+                Misfit::Inputs { network, data } => TrainError::Data(format!(
+                    "the network takes {network} inputs, the data has {data} features"
+                )),
+                Misfit::Classes { network, data } => TrainError::Data(format!(
+                    "the data has {data} classes but the network's output layer encodes \
+                     {network} (give it {data} outputs)"
+                )),
+            })
     }
 
     /// Runs one epoch over `data` (one pass of mini-batches, or one L-BFGS iteration).

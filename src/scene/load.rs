@@ -8,8 +8,9 @@ use super::schema::ron_options;
 use super::timeline::{self, Timeline};
 use super::{NetworkSource, NeuronsSpec, OptimizerKind, Scene, SceneError, TrainSpec, bundled};
 use crate::landscape::{hand_network, parse_neuron};
+use crate::nn::network::Misfit;
 use crate::nn::{Dataset, DatasetSpec, Layer, Network, Optimizer, TrainConfig};
-use crate::setup::Misfit;
+use crate::setup::split_and_standardise;
 use std::path::{Path, PathBuf};
 
 /// Loads a scene by path, or, when no such file exists, a bundled scene by name
@@ -163,12 +164,8 @@ fn resolve_data(dataset: &str, dir: Option<&Path>, at: &Locate<'_>) -> Result<Da
             Some("a built-in set as --data takes it, e.g. \"spiral:arms=3,n=600\", or a file ending in .csv".into()),
         )
     })?;
-    let mut d = spec.generate();
-    if options.standardize {
-        let s = d.fit_standardizer();
-        s.apply(&mut d);
-    }
-    Ok(d)
+    let (all, _) = split_and_standardise(&spec.generate(), 0.0, 0, options.standardize);
+    Ok(all)
 }
 
 /// The scene's network as its source gives it (untrained when it trains).
@@ -225,7 +222,7 @@ fn build_neurons(n: &NeuronsSpec, at: &Locate<'_>) -> Result<Network, SceneError
 
 /// The network must take the data's features and decide between at least its classes.
 fn check_fits(network: &Network, data: &Dataset, at: &Locate<'_>) -> Result<(), SceneError> {
-    crate::setup::check_fit(network, data.dim(), data.classes).map_err(|m| {
+    network.fits(data.dim(), data.classes).map_err(|m| {
         let hint = match m {
             Misfit::Inputs { .. } => None,
             Misfit::Classes { data, .. } => Some(format!("end the network with {data} outputs")),

@@ -52,7 +52,7 @@ pub fn verify(loaded: &Loaded) -> Result<Verification, String> {
         Boundary {
             boundary,
             width: x.nrows(),
-            spread: flatness(x, shown_dims(x.nrows())),
+            spread: flatness(&points, shown_dims(x.nrows())),
             separability: linear_separability(&points),
         }
     };

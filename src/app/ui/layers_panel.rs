@@ -5,7 +5,7 @@ use super::super::View;
 use super::super::explorer::{Burst, Explorer, Link};
 use super::super::layers::{FlowState, LayerView, describe_position, projection_note};
 use super::super::orbit::Orbit;
-use crate::flow::{Bend, Ease, stage_at};
+use crate::flow::{Bend, Ease, STAGES_PER_LAYER, stage_at};
 use crate::presets::{PRESETS, Preset};
 use bevy_egui::egui;
 
@@ -237,12 +237,12 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
             view.playing = false;
             view.position = end;
         }
-        let mut layers = view.position / 3.0;
+        let mut layers = view.position / STAGES_PER_LAYER as f32;
         let width = (ui.available_width() - 330.0).max(120.0);
         ui.spacing_mut().slider_width = width;
         let slider = ui
             .add(
-                egui::Slider::new(&mut layers, 0.0..=end / 3.0)
+                egui::Slider::new(&mut layers, 0.0..=end / STAGES_PER_LAYER as f32)
                     .step_by(0.0)
                     .fixed_decimals(2)
                     .text("layer"),
@@ -278,9 +278,9 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
     let at = stage_at(view.position, flow.layers());
     ui.horizontal(|ui| {
         ui.small(format!(
-            "stage {} of {} · Space play · Left/Right stage · Home/End · V regions view",
-            (3 * at.layer + crate::flow::stage_index(at.stage)).min(3 * flow.layers() - 1) + 1,
-            3 * flow.layers()
+            "stage {} of {} · Space play · Left/Right stage · Home/End · V next view",
+            at.boundary().min(STAGES_PER_LAYER * flow.layers() - 1) + 1,
+            STAGES_PER_LAYER * flow.layers()
         ));
     });
 }

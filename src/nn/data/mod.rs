@@ -160,6 +160,24 @@ impl Dataset {
         }
     }
 
+    /// The points' scatter about `mean`: the sum of `(p − mean)(p − mean)ᵀ` over the
+    /// points (the covariance times their number), whose eigenvectors are the principal
+    /// directions.
+    pub fn scatter(&self, mean: &[f32]) -> nalgebra::DMatrix<f64> {
+        let d = self.dim();
+        let mut cov = nalgebra::DMatrix::<f64>::zeros(d, d);
+        for i in 0..self.len() {
+            let p = self.point(i);
+            for a in 0..d {
+                let da = (p[a] - mean[a]) as f64;
+                for b in 0..d {
+                    cov[(a, b)] += da * (p[b] - mean[b]) as f64;
+                }
+            }
+        }
+        cov
+    }
+
     /// The plane that shows most of the points' spread: the mean and the two principal axes
     /// (unit vectors, largest variance first). For two features these are just the axes.
     pub fn principal_plane(&self) -> Projection {
@@ -172,17 +190,7 @@ impl Dataset {
                 axes: [axis(0), axis(1)],
             };
         }
-        let mut cov = nalgebra::DMatrix::<f64>::zeros(d, d);
-        for i in 0..self.len() {
-            let p = self.point(i);
-            for a in 0..d {
-                let da = (p[a] - std.mean[a]) as f64;
-                for b in 0..d {
-                    cov[(a, b)] += da * (p[b] - std.mean[b]) as f64;
-                }
-            }
-        }
-        let eigen = nalgebra::SymmetricEigen::new(cov);
+        let eigen = nalgebra::SymmetricEigen::new(self.scatter(&std.mean));
         let mut order: Vec<usize> = (0..d).collect();
         order.sort_by(|&i, &j| eigen.eigenvalues[j].total_cmp(&eigen.eigenvalues[i]));
         let axis = |k: usize| {
