@@ -67,6 +67,24 @@ pub enum Claim {
     },
 }
 
+/// A claim as a scene writes it: `Separable(layer: 1, at_least: 0.98)`.
+impl std::fmt::Display for Claim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Claim::Accuracy(x) => write!(f, "Accuracy({x})"),
+            Claim::Separable { layer, at_least } => {
+                write!(f, "Separable(layer: {layer}, at_least: {at_least})")
+            }
+            Claim::NotSeparable { layer, at_most } => {
+                write!(f, "NotSeparable(layer: {layer}, at_most: {at_most})")
+            }
+            Claim::Spread { layer, at_least } => {
+                write!(f, "Spread(layer: {layer}, at_least: {at_least})")
+            }
+        }
+    }
+}
+
 impl Claim {
     /// The boundary the claim is about, if it is about one.
     pub fn layer(self) -> Option<usize> {

@@ -122,7 +122,7 @@ pub fn failed_claims(loaded: &Loaded, v: &Verification) -> Vec<Failed> {
         if !holds {
             failed.push(Failed {
                 at,
-                message: format!("claim {claim:?} does not hold: {what} measured {measured:.3}"),
+                message: format!("claim {claim} does not hold: {what} measured {measured:.3}"),
             });
         }
     }
