@@ -288,6 +288,10 @@ pub struct RenderArgs {
     /// Render one shot of the scene, by name.
     #[arg(long, value_name = "NAME")]
     shot: Option<String>,
+    /// Render only the frames at these scene times, seconds, comma-separated (stills for
+    /// slides: `--at 2.5,10`).
+    #[arg(long, value_name = "S,S,...", conflicts_with_all = ["shot", "from", "to"])]
+    at: Option<String>,
     /// Edge smoothing: auto (multisampling only while a 3D view shows), msaa (4x
     /// multisampling throughout, as the window) or smooth (lines and points smooth their
     /// own edges, no multisampling: 3D surfaces have jagged edges).
@@ -305,6 +309,36 @@ struct RenderPlan {
     fps: u32,
     from: f32,
     to: f32,
+    /// The scene time of every frame.
+    times: Vec<f32>,
+}
+
+/// At most this many times in `render --at`.
+const MAX_STILLS: usize = 10_000;
+
+/// `render --at`'s times, each inside the scene.
+fn parse_times(list: &str, duration: f32) -> Result<Vec<f32>, UsageError> {
+    let mut times = vec![];
+    for part in list.split(',').map(str::trim) {
+        let t: f32 = part.parse().map_err(|_| {
+            UsageError(format!(
+                "--at {part:.40}: expected seconds (a number), comma-separated"
+            ))
+        })?;
+        if !(t.is_finite() && (0.0..=duration + 1e-4).contains(&t)) {
+            return Err(UsageError(format!(
+                "--at {part}: the scene runs from 0 to {duration:.2} s"
+            )));
+        }
+        times.push(t.min(duration));
+    }
+    if times.len() > MAX_STILLS {
+        return Err(UsageError(format!(
+            "--at: {} times; at most {MAX_STILLS}",
+            times.len()
+        )));
+    }
+    Ok(times)
 }
 
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
@@ -360,22 +394,32 @@ fn plan_render(
              0 <= from <= to <= {duration:.2}"
         )));
     }
+    let to = to.min(duration);
+    let times = match &args.at {
+        Some(list) => parse_times(list, duration)?,
+        None => crate::export::frame_times(from, to, fps),
+    };
+    let (from, to) = (
+        times.iter().copied().fold(f32::INFINITY, f32::min),
+        times.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+    );
     Ok(RenderPlan {
         format,
         size,
         fps,
         from,
-        to: to.min(duration),
+        to,
+        times,
     })
 }
 
 #[cfg(feature = "app")]
 fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
-    use crate::export::{ExportError, frame_times, open_sink};
+    use crate::export::{ExportError, open_sink};
     let loaded =
         crate::scene::load_path_or_name(&args.file, true).map_err(|e| UsageError(e.to_string()))?;
     let plan = plan_render(args, &loaded.timeline)?;
-    let times = frame_times(plan.from, plan.to, plan.fps);
+    let times = plan.times;
     // ffmpeg is looked for, and the output started, before anything renders.
     let sink = match open_sink(
         plan.format,

@@ -536,7 +536,7 @@ pub fn heatmap_pixels(network: &Network, spec: &HeatmapSpec) -> Vec<u8> {
                 } else {
                     0.0
                 };
-        let c = palette::CLASS_COLORS[*class as usize % palette::CLASS_COLORS.len()];
+        let c = palette::class_rgb(*class);
         for ch in 0..3 {
             let v = BACKGROUND[ch] as f32 + strength * (c[ch] as f32 - BACKGROUND[ch] as f32);
             pixels.push(v.round() as u8);

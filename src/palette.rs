@@ -4,18 +4,19 @@
 /// The background: the window's clear colour, and what uncertain regions fade into.
 pub const BACKGROUND: [u8; 3] = [20, 23, 28];
 
-/// Well-separated hues (after the Tableau 10 palette); classes beyond ten cycle.
-pub const CLASS_COLORS: [[u8; 3]; 10] = [
-    [31, 119, 180],
-    [255, 127, 14],
-    [44, 160, 44],
-    [214, 39, 40],
-    [148, 103, 189],
-    [140, 86, 75],
-    [227, 119, 194],
-    [127, 127, 127],
-    [188, 189, 34],
-    [23, 190, 207],
+/// The class colours: Okabe and Ito's colour-blind-safe set ("Color Universal Design",
+/// 2008), in an order that keeps the first classes apart for every kind of colour vision
+/// and on a dark background (their black dropped, their dark blue moved late). Classes
+/// beyond eight cycle.
+pub const CLASS_COLORS: [[u8; 3]; 8] = [
+    [86, 180, 233],  // sky blue
+    [230, 159, 0],   // orange
+    [0, 158, 115],   // bluish green
+    [213, 94, 0],    // vermillion
+    [204, 121, 167], // reddish purple
+    [240, 228, 66],  // yellow
+    [0, 114, 178],   // blue
+    [190, 190, 190], // grey
 ];
 
 /// The colour of class `k` as sRGB bytes.

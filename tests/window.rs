@@ -97,8 +97,12 @@ fn screenshot(x: &Xvfb, name: &str, args: &[&str]) -> PathBuf {
 
 /// The window's background and the palette's first class colours (sRGB), as the app draws
 /// them (unlit, no tone mapping).
-const BACKGROUND: [u8; 3] = [20, 23, 28];
-const CLASSES: [[u8; 3]; 3] = [[31, 119, 180], [255, 127, 14], [44, 160, 44]];
+const BACKGROUND: [u8; 3] = spacefold::palette::BACKGROUND;
+const CLASSES: [[u8; 3]; 3] = [
+    spacefold::palette::CLASS_COLORS[0],
+    spacefold::palette::CLASS_COLORS[1],
+    spacefold::palette::CLASS_COLORS[2],
+];
 
 /// Which class's decision-region colour a pixel shows, if any: a blend of the background
 /// toward that class's colour (the heatmap draws 12% to 45% of the way).

@@ -258,16 +258,11 @@ fn landscape_frame(area: &Area, surfaces: &[BuiltSurface]) -> Bounds {
         .flat_map(|s| s.mesh.positions.iter().map(|p| p[2]))
         .filter(|z| z.is_finite())
         .fold(0.0f32, f32::max);
-    let full = Bounds {
-        min: [area.min[0], area.min[1], 0.0],
-        // The box's height does not depend on the surfaces, so a flat and a tall landscape
-        // are seen from the same place.
-        max: [area.max[0], area.max[1], top.max(extent * 0.35)],
-    };
-    let c = full.center();
+    // At least a third of the plane's extent tall, so that a flat landscape is seen from
+    // about where a tall one is.
     Bounds {
-        min: std::array::from_fn(|k| c[k] + (full.min[k] - c[k]) * 0.72),
-        max: std::array::from_fn(|k| c[k] + (full.max[k] - c[k]) * 0.72),
+        min: [area.min[0], area.min[1], 0.0],
+        max: [area.max[0], area.max[1], top.max(extent * 0.35)],
     }
 }
 

@@ -265,13 +265,12 @@ fn all_points(explorer: &Explorer) -> Mat {
 /// The grid covers the data's box and as much again around it.
 fn grid_over(explorer: &Explorer, view: &LayerView) -> Grid {
     let (lo, hi) = explorer.bounds;
-    let margin = (hi - lo) * 0.25;
-    Grid {
-        lines: view.grid_lines.max(2),
-        samples: view.grid_samples.max(2),
-        min: (lo - margin).to_array(),
-        max: (hi + margin).to_array(),
-    }
+    Grid::over(
+        lo.to_array(),
+        hi.to_array(),
+        view.grid_lines.max(2),
+        view.grid_samples,
+    )
 }
 
 fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<LayerView>) {
@@ -293,20 +292,20 @@ fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<La
 
 fn sample_flow(view: Res<LayerView>, mut state: ResMut<FlowState>, mut framed: ResMut<Framed>) {
     let state = &mut *state;
+    let Some(flow) = &state.flow else { return };
+    let key = (state.flow_generation, view.position, view.ease, view.bend);
+    if state.sampled != Some(key) {
+        flow.sample(view.position, view.ease, view.bend, &mut state.samples);
+        state.frame = Some(flow.bounds(view.position, view.ease));
+        state.sampled = Some(key);
+        state.generation += 1;
+    }
+    // The cameras frame this frame's points, not the last frame's.
     if let Some(frame) = state.frame
         && framed.0 != frame
     {
         framed.0 = frame;
     }
-    let Some(flow) = &state.flow else { return };
-    let key = (state.flow_generation, view.position, view.ease, view.bend);
-    if state.sampled == Some(key) {
-        return;
-    }
-    flow.sample(view.position, view.ease, view.bend, &mut state.samples);
-    state.frame = Some(flow.bounds(view.position, view.ease));
-    state.sampled = Some(key);
-    state.generation += 1;
 }
 
 /// Puts the orbit camera in charge while the flow needs a third dimension, the plane camera
@@ -352,13 +351,15 @@ fn frame_flat_flow(
     );
     // A flat box (a 1-wide layer) still gets some height.
     let size = (hi - lo).max(Vec2::splat(((hi - lo).max_element() * 0.2).max(1e-3)));
-    // Leave room for the caption above the points.
+    // Leave room for the stage heading above the points and a scene's caption below them.
+    let height = (window.height() - insets.bottom).max(50.0);
+    let (top, bottom) = (height * HEADING_BAND, height * CAPTION_BAND);
     let free = Vec2::new(
         (window.width() - insets.left).max(50.0),
-        (window.height() - insets.bottom - CAPTION_PX).max(50.0),
+        (height - top - bottom).max(50.0),
     );
     let units_per_px = (size / free).max_element() * 1.12 * view.zoom.max(1e-3);
-    let center = (lo + hi) / 2.0 + view.pan + Vec2::new(0.0, CAPTION_PX / 2.0 * units_per_px);
+    let center = (lo + hi) / 2.0 + view.pan + Vec2::new(0.0, (top - bottom) / 2.0 * units_per_px);
     target.set_if_neq(PlaneTarget(Some((center, units_per_px))));
 }
 
@@ -367,8 +368,20 @@ fn release_plane(mut target: ResMut<PlaneTarget>) {
     target.set_if_neq(PlaneTarget(None));
 }
 
-/// Logical pixels the caption takes at the top of the view.
-const CAPTION_PX: f32 = 90.0;
+/// A point's radius in the flat layers view, logical pixels: about 1.5 % of a 720-line
+/// frame across, so that the points read from the back of a room; smaller as they get
+/// dense (past 600 points), never under half that.
+pub fn flat_point_px(points: usize) -> f32 {
+    const FULL: f32 = 5.5;
+    let dense = (600.0 / points.max(1) as f32).sqrt();
+    FULL * dense.clamp(0.5, 1.0)
+}
+
+/// The share of the view's height the stage heading takes at its top.
+const HEADING_BAND: f32 = 0.12;
+
+/// The share of the view's height a scene's caption takes at its bottom.
+const CAPTION_BAND: f32 = 0.09;
 
 fn move_points_through_flow(
     explorer: Res<Explorer>,
@@ -386,7 +399,10 @@ fn move_points_through_flow(
         let camera = cameras.iter().next().copied().unwrap_or_default();
         (camera.rotation, state.frame_size().max(1e-4) * 0.012)
     } else {
-        (Quat::IDENTITY, plane.units_per_px * 4.0)
+        (
+            Quat::IDENTITY,
+            plane.units_per_px * flat_point_px(explorer.train.len() + explorer.test.len()),
+        )
     };
     let key = (state.generation, radius, rotation);
     if *written == key {
@@ -436,12 +452,15 @@ fn put_points_back(explorer: Res<Explorer>, mut points: Query<(&DataPoint, &mut 
 
 /// Grid colours: lines of constant x blue-grey, of constant y sand-grey, brighter towards
 /// the top and the right so that orientation survives a fold.
-fn grid_color(vertical: bool, along: f32) -> Color {
+/// A grid line's colour: verticals bluish, horizontals sand, each shading along the grid
+/// so that a turn or a reflection shows; major lines clear, minor ones faint.
+fn grid_color(vertical: bool, along: f32, major: bool) -> Color {
     let t = along.clamp(0.0, 1.0);
+    let alpha = if major { 0.5 } else { 0.2 };
     if vertical {
-        Color::srgba(0.36 + 0.2 * t, 0.48 + 0.2 * t, 0.66 + 0.2 * t, 0.55)
+        Color::srgba(0.36 + 0.2 * t, 0.48 + 0.2 * t, 0.66 + 0.2 * t, alpha)
     } else {
-        Color::srgba(0.62 + 0.2 * t, 0.56 + 0.18 * t, 0.42 + 0.14 * t, 0.55)
+        Color::srgba(0.62 + 0.2 * t, 0.56 + 0.18 * t, 0.42 + 0.14 * t, alpha)
     }
 }
 
@@ -457,7 +476,8 @@ fn draw_flow_grid(state: Res<FlowState>, mut gizmos: Gizmos) {
     for line in 0..grid.polylines() {
         let vertical = line < grid.lines;
         let i = line % grid.lines;
-        let color = grid_color(vertical, i as f32 / (grid.lines - 1).max(1) as f32);
+        let along = i as f32 / (grid.lines - 1).max(1) as f32;
+        let color = grid_color(vertical, along, grid.is_major(vertical, i));
         let points = &samples[start + line * grid.samples..][..grid.samples];
         if points.iter().all(|p| p.iter().all(|v| v.is_finite())) {
             gizmos.linestrip(points.iter().map(|&p| Vec3::from(p)), color);

@@ -47,7 +47,7 @@ impl Default for Orbit {
         Orbit {
             yaw: DEFAULT_YAW_DEG.to_radians(),
             pitch: DEFAULT_PITCH_DEG.to_radians(),
-            zoom: 1.8,
+            zoom: 1.0,
             pan: Vec3::ZERO,
             turn: false,
         }
@@ -132,6 +132,38 @@ fn orbit_direction(orbit: &Orbit) -> Vec3 {
     )
 }
 
+/// How far from the centre of a box of `size` the camera stands so that the box fills the
+/// free area (`free`, pixels, of a window `window_height` tall): the box's upright cylinder (its footprint turned through every
+/// yaw, so that turning the camera never breathes in and out) seen in perspective, within
+/// 78 % of the height (room for a heading and a caption) and 86 % of the width.
+pub fn fitting_distance(
+    size: Vec3,
+    (back, right, up): (Vec3, Vec3, Vec3),
+    free: Vec2,
+    window_height: f32,
+) -> f32 {
+    let radius = Vec2::new(size.x, size.y).length() / 2.0;
+    let half_height = size.z / 2.0;
+    let extent = radius.max(half_height).max(1e-4);
+    // Tangents of the half-angles the free area spans (the field of view is the window's
+    // height).
+    let per_height = (FOV / 2.0).tan() / window_height.max(1.0);
+    let tan_v = per_height * free.y * 0.78;
+    let tan_h = per_height * free.x * 0.86;
+    let mut distance: f32 = extent * 1e-3;
+    for i in 0..32 {
+        let angle = i as f32 / 32.0 * std::f32::consts::TAU;
+        for z in [-half_height, half_height] {
+            let p = Vec3::new(radius * angle.cos(), radius * angle.sin(), z);
+            let depth = p.dot(back);
+            distance = distance
+                .max(depth + p.dot(up).abs() / tan_v)
+                .max(depth + p.dot(right).abs() / tan_h);
+        }
+    }
+    distance
+}
+
 fn apply_orbit(
     orbit: Res<Orbit>,
     frame: Res<Framed>,
@@ -140,16 +172,16 @@ fn apply_orbit(
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
 ) {
     let center = Vec3::from(frame.0.center()) + orbit.pan;
-    // Narrower when the split screen takes half the view: stand back.
-    let narrowed = 1.0 + insets.split / window.width().max(1.0);
-    let distance = frame.size().max(1e-4) * orbit.zoom * narrowed / (FOV / 2.0).tan() / 2.0;
     let back = orbit_direction(&orbit);
     let (right, up) = orbit_axes(&orbit);
+    let height = window.height().max(1.0);
+    let left = insets.left + insets.split;
+    let free = Vec2::new((window.width() - left).max(1.0), height - insets.bottom);
+    let distance =
+        fitting_distance(Vec3::from(frame.0.size()), (back, right, up), free, height) * orbit.zoom;
     // World units per pixel at the target's depth: shift the camera so the target sits in the
     // middle of the area the panels leave free.
-    let height = window.height().max(1.0);
     let per_px = 2.0 * distance * (FOV / 2.0).tan() / height;
-    let left = insets.left + insets.split;
     let shift = right * (left / 2.0) * per_px + up * (-insets.bottom / 2.0) * per_px;
     let eye = center + back * distance - shift;
     for (mut transform, mut projection) in &mut cameras {

@@ -269,7 +269,62 @@ pub struct Grid {
     pub max: [f32; 2],
 }
 
+/// The smallest of 1, 2, 5 times a power of ten at or above `raw` (a step a reader can
+/// count in).
+pub fn nice_step(raw: f32) -> f32 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let power = 10f32.powf(raw.log10().floor());
+    let mantissa = raw / power;
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|&m| m >= mantissa * (1.0 - 1e-5))
+        .unwrap_or(10.0);
+    nice * power
+}
+
 impl Grid {
+    /// A number-plane grid over the box `lo`..`hi` of the input plane: square, its lines
+    /// at whole multiples of a nice step (about `lines` of them each way), covering the box.
+    pub fn over(lo: [f32; 2], hi: [f32; 2], lines: usize, samples: usize) -> Grid {
+        let extent = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(1e-6);
+        let step = nice_step(extent / lines.max(2) as f32);
+        // Each axis from a multiple of the step at or below the box to one at or above it;
+        // the shorter axis widened evenly to as many steps, so that the grid is square.
+        let first = |k: usize| (lo[k] / step + 1e-4).floor() as i64;
+        let steps = |k: usize| (hi[k] / step - 1e-4).ceil() as i64 - first(k);
+        let most = steps(0).max(steps(1)).max(1);
+        let min = [0, 1].map(|k| (first(k) - (most - steps(k)) / 2) as f32 * step);
+        let count = most as usize + 1;
+        Grid {
+            lines: count,
+            samples: samples.max(2),
+            min,
+            max: min.map(|m| m + (count - 1) as f32 * step),
+        }
+    }
+
+    /// The distance between neighbouring lines.
+    pub fn step(&self) -> f32 {
+        (self.max[0] - self.min[0]) / (self.lines.max(2) - 1) as f32
+    }
+
+    /// Whether line `i` (of either direction) is a major line: at a multiple of five steps
+    /// (of two where the step is 5 × 10ᵏ), or an axis.
+    pub fn is_major(&self, vertical: bool, i: usize) -> bool {
+        let step = self.step();
+        let power = 10f32.powf(step.log10().floor());
+        let every = if (step / power - 5.0).abs() < 0.01 {
+            2.0
+        } else {
+            5.0
+        };
+        let k = if vertical { 0 } else { 1 };
+        let value = (self.min[k] + i as f32 * step) / step;
+        (value / every - (value / every).round()).abs() < 1e-3
+    }
+
     /// Number of polylines: `lines` vertical ones, then `lines` horizontal ones.
     pub fn polylines(&self) -> usize {
         2 * self.lines
@@ -539,6 +594,37 @@ impl FlowInput<'_> {
 mod tests {
     use super::*;
     use crate::nn::{Dataset, DatasetSpec};
+
+    #[test]
+    fn steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(0.13), 0.2);
+        assert_eq!(nice_step(0.2), 0.2);
+        assert_eq!(nice_step(3.1), 5.0);
+        assert_eq!(nice_step(7.0), 10.0);
+        assert!((nice_step(0.0004) - 0.0005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_number_plane_grid_covers_the_box_at_whole_steps() {
+        let (lo, hi) = ([-1.7, -0.4], [1.3, 0.9]);
+        let grid = Grid::over(lo, hi, 12, 8);
+        let step = grid.step();
+        assert_eq!(step, 0.5);
+        for k in 0..2 {
+            assert!(grid.min[k] <= lo[k] && grid.max[k] >= hi[k], "{grid:?}");
+            // On multiples of the step, and no more than a step beyond the box.
+            assert!((grid.min[k] / step - (grid.min[k] / step).round()).abs() < 1e-4);
+            assert!(grid.max[k] - grid.min[k] <= (hi[0] - lo[0]) + 2.0 * step + 1e-4);
+        }
+        // Square, so one step serves both directions.
+        assert_eq!(grid.max[0] - grid.min[0], grid.max[1] - grid.min[1]);
+        // The axis and every second line (step 0.5: majors at whole numbers) are major.
+        let majors: Vec<f32> = (0..grid.lines)
+            .filter(|&i| grid.is_major(true, i))
+            .map(|i| grid.min[0] + i as f32 * step)
+            .collect();
+        assert_eq!(majors, vec![-2.0, -1.0, 0.0, 1.0]);
+    }
 
     fn net(sizes: &[usize], hidden: Activation, head: Activation, seed: u64) -> Network {
         Network::new(sizes, &[hidden], head, seed).unwrap()

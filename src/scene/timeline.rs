@@ -67,7 +67,7 @@ impl Track {
 pub struct Text {
     /// What it says.
     pub text: String,
-    /// How opaque it is now (fades in and out over a quarter second).
+    /// How opaque it is now (fading in and out: [`TITLE_FADE`], [`CAPTION_FADE`]).
     pub alpha: f32,
 }
 
@@ -105,7 +105,19 @@ pub struct Frame {
     pub title: Option<Text>,
     /// The caption on screen.
     pub caption: Option<Text>,
+    /// How far the view is faded into the background (0 clear, 1 gone): around a change
+    /// of view the old one fades out and the new one in.
+    pub veil: f32,
 }
+
+/// Seconds a title takes to fade in, and out.
+pub const TITLE_FADE: f32 = 0.5;
+
+/// Seconds a caption takes to fade in, and out.
+pub const CAPTION_FADE: f32 = 0.3;
+
+/// Seconds a view takes to fade out, and the next to fade in, around a change of view.
+pub const VIEW_FADE: f32 = 0.3;
 
 /// What a scene does over time.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -502,15 +514,15 @@ fn last_at<T: Clone>(events: &[(f32, T)], t: f32) -> Option<T> {
         .map(|(_, v)| v.clone())
 }
 
-fn text_at(items: &[(f32, f32, String)], t: f32) -> Option<Text> {
-    const FADE: f32 = 0.25;
+/// A title or caption on screen at `t`, fading in and out over `fade` seconds.
+fn text_at(items: &[(f32, f32, String)], t: f32, fade: f32) -> Option<Text> {
     items
         .iter()
         .rev()
         .find(|(t0, t1, _)| t >= *t0 && t < *t1)
         .map(|(t0, t1, text)| Text {
             text: text.clone(),
-            alpha: ((t - t0) / FADE).min((t1 - t) / FADE).clamp(0.0, 1.0),
+            alpha: ((t - t0) / fade).min((t1 - t) / fade).clamp(0.0, 1.0),
         })
 }
 
@@ -582,9 +594,23 @@ impl Timeline {
             morph: self.morph_set.then(|| value(&self.morph, 1.0)),
             zoom_out: value(&self.zoom_out, 1.0),
             epoch: self.epoch.as_ref().map(|tr| tr.at(t)),
-            title: text_at(&self.titles, t),
-            caption: text_at(&self.captions, t),
+            title: text_at(&self.titles, t, TITLE_FADE),
+            caption: text_at(&self.captions, t, CAPTION_FADE),
+            veil: self.veil(t),
         }
+    }
+
+    /// The view's fade at `t`: 1 at a change of view, clear `VIEW_FADE` seconds away.
+    fn veil(&self, t: f32) -> f32 {
+        let mut before = self.initial_view.unwrap_or_default();
+        let mut veil: f32 = 0.0;
+        for &(at, view) in &self.views {
+            if view != before {
+                veil = veil.max(1.0 - (t - at).abs() / VIEW_FADE);
+            }
+            before = view;
+        }
+        veil.clamp(0.0, 1.0)
     }
 }
 
@@ -623,6 +649,27 @@ mod tests {
         assert_eq!(tl.sample(6.0).position, 6.0);
         assert_eq!(tl.sample(3.5).yaw, (DEFAULT_YAW + 90.0) / 2.0);
         assert_eq!(tl.sample(5.0).yaw, 90.0);
+    }
+
+    #[test]
+    fn a_change_of_view_fades_out_and_in_and_texts_fade() {
+        let tl = timeline(
+            "Title(text: \"t\", secs: 2.0), View(Landscape), Wait(1.0), View(Layers), Wait(1.0), \
+             View(Layers)",
+            1,
+        );
+        // The scene opens on the layers view (the default): Landscape at 2 s is a change,
+        // Layers at 4 s is none.
+        assert_eq!(tl.sample(4.0).veil, 0.0);
+        assert_eq!(tl.sample(2.0).veil, 1.0);
+        assert!((tl.sample(2.0 - VIEW_FADE / 2.0).veil - 0.5).abs() < 1e-4);
+        assert!(tl.sample(2.0 + VIEW_FADE).veil < 1e-5);
+        assert_eq!(tl.sample(3.0).veil, 1.0);
+        assert_eq!(tl.sample(0.5 + VIEW_FADE).veil, 0.0);
+        let title = |t: f32| tl.sample(t).title.map_or(0.0, |x| x.alpha);
+        assert!((title(TITLE_FADE / 2.0) - 0.5).abs() < 1e-4);
+        assert_eq!(title(1.0), 1.0);
+        assert!(title(2.0 - TITLE_FADE / 4.0) < 0.3);
     }
 
     #[test]

@@ -72,13 +72,34 @@ pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
 }
 
 /// The scene's title and caption over the view, and a reload error if there is one.
+///
+/// Sized to the view's height, so that a frame reads the same at any size: captions 3.8 %
+/// of it, titles 7.5 %. A title is a card: centred, over the view dimmed behind it, fading
+/// in and out; around a change of view the view fades through the background.
 pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     let rect = ctx.viewport_rect();
     let cx = left + (rect.width() - left) / 2.0;
     let Some(frame) = &player.frame else { return };
-    let title_at = egui::pos2(cx, rect.height() * 0.22);
-    let caption_at = egui::pos2(cx, rect.height() - bottom - 24.0);
-    let width = rect.width();
+    let view_height = (rect.height() - bottom).max(100.0);
+    let sizes = Sizes {
+        title: (view_height * 0.075).max(24.0),
+        caption: (view_height * 0.038).max(16.0),
+    };
+    let title_at = egui::pos2(cx, view_height * 0.5);
+    let caption_at = egui::pos2(cx, rect.height() - bottom - view_height * 0.035);
+    let width = rect.width() - left;
+    let view = egui::Rect::from_min_max(
+        egui::pos2(left, 0.0),
+        egui::pos2(rect.width(), rect.height() - bottom),
+    );
+    let card = frame.title.as_ref().map_or(0.0, |t| t.alpha * 0.72);
+    let veil = frame.veil.max(card);
+    if veil > 0.0 {
+        let [r, g, b] = crate::palette::BACKGROUND;
+        let colour = egui::Color32::from_rgba_unmultiplied(r, g, b, (veil * 255.0) as u8);
+        ctx.layer_painter(egui::LayerId::new(egui::Order::Middle, "scene-veil".into()))
+            .rect_filled(view, 0.0, colour);
+    }
     if player.warm_text {
         // Every text not on screen, unseen: egui has its glyphs and its size before it
         // first shows (one area per text: drawing the one on screen twice would clash).
@@ -87,19 +108,35 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
             t.as_ref().is_some_and(|t| t.text == text)
         };
         for t in titles.into_iter().filter(|t| !shown(&frame.title, t)) {
-            text_area(ctx, &TITLE, t, 0, title_at, width);
+            text_area(ctx, &TITLE, sizes.title, t, 0, title_at, width);
         }
         for t in captions.into_iter().filter(|t| !shown(&frame.caption, t)) {
-            text_area(ctx, &CAPTION, t, 0, caption_at, width);
+            text_area(ctx, &CAPTION, sizes.caption, t, 0, caption_at, width);
         }
     }
     if let Some(title) = &frame.title {
         let alpha = (title.alpha * 255.0) as u8;
-        text_area(ctx, &TITLE, &title.text, alpha, title_at, width);
+        text_area(
+            ctx,
+            &TITLE,
+            sizes.title,
+            &title.text,
+            alpha,
+            title_at,
+            width,
+        );
     }
     if let Some(caption) = &frame.caption {
         let alpha = (caption.alpha * 255.0) as u8;
-        text_area(ctx, &CAPTION, &caption.text, alpha, caption_at, width);
+        text_area(
+            ctx,
+            &CAPTION,
+            sizes.caption,
+            &caption.text,
+            alpha,
+            caption_at,
+            width,
+        );
     }
     if let Some(error) = &player.error {
         egui::Area::new("scene-error".into())
@@ -124,23 +161,30 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     }
 }
 
+/// Text sizes for this frame, logical pixels.
+struct Sizes {
+    title: f32,
+    caption: f32,
+}
+
 /// How a scene's title or caption looks.
 struct TextStyle {
     /// Names its areas (one per text).
     id: &'static str,
     /// The point of the area placed at its anchor.
     pivot: egui::Align2,
-    size: f32,
+    /// Whether it sits on a dark box (captions, over the data) or on the dimmed view.
+    boxed: bool,
     strong: bool,
     corner_radius: f32,
     margin: (i8, i8),
 }
 
-/// Titles: big, centred on their anchor.
+/// Titles: big, centred on their anchor, on the dimmed view.
 const TITLE: TextStyle = TextStyle {
     id: "scene-title",
     pivot: egui::Align2::CENTER_CENTER,
-    size: 34.0,
+    boxed: false,
     strong: true,
     corner_radius: 8.0,
     margin: (22, 12),
@@ -150,7 +194,7 @@ const TITLE: TextStyle = TextStyle {
 const CAPTION: TextStyle = TextStyle {
     id: "scene-caption",
     pivot: egui::Align2::CENTER_BOTTOM,
-    size: 22.0,
+    boxed: true,
     strong: false,
     corner_radius: 6.0,
     margin: (16, 8),
@@ -161,6 +205,7 @@ const CAPTION: TextStyle = TextStyle {
 fn text_area(
     ctx: &egui::Context,
     style: &TextStyle,
+    size: f32,
     text: &str,
     alpha: u8,
     at: egui::Pos2,
@@ -175,12 +220,16 @@ fn text_area(
         .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::new()
-                .fill(egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8))
+                .fill(if style.boxed {
+                    egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8)
+                } else {
+                    egui::Color32::TRANSPARENT
+                })
                 .corner_radius(style.corner_radius)
                 .inner_margin(egui::Margin::symmetric(style.margin.0, style.margin.1))
                 .show(ui, |ui| {
                     let mut rich = egui::RichText::new(text)
-                        .size(style.size)
+                        .size(size)
                         .color(egui::Color32::from_white_alpha(alpha));
                     if style.strong {
                         rich = rich.strong();
