@@ -378,10 +378,10 @@ pub fn flat_point_px(points: usize) -> f32 {
 }
 
 /// The share of the view's height the stage heading takes at its top.
-const HEADING_BAND: f32 = 0.12;
+const HEADING_BAND: f32 = 0.15;
 
 /// The share of the view's height a scene's caption takes at its bottom.
-const CAPTION_BAND: f32 = 0.09;
+const CAPTION_BAND: f32 = 0.08;
 
 fn move_points_through_flow(
     explorer: Res<Explorer>,
@@ -742,6 +742,72 @@ pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
     (title, what)
 }
 
+/// A piece of a layer's equation, and the stage it belongs to (`None`: the `a = ` and such).
+pub type Term = (String, Option<Stage>);
+
+/// `n` in subscript digits.
+fn subscript(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
+
+/// How an activation is written in an equation (`None`: the identity, not written).
+fn function_symbol(act: crate::nn::Activation) -> Option<&'static str> {
+    use crate::nn::Activation as A;
+    Some(match act {
+        A::Identity => return None,
+        A::Sigmoid => "σ",
+        A::Tanh => "tanh",
+        A::Relu => "ReLU",
+        A::LeakyRelu => "LeakyReLU",
+        A::Step => "step",
+        A::Sine => "sin",
+        A::Softplus => "softplus",
+        A::Softmax => "softmax",
+    })
+}
+
+/// Layer `k`'s equation (counting from 1), term by term: `a₂ = σ(W₂·a₁ + b₂)`; the input is
+/// written `x`.
+pub fn layer_equation(k: usize, act: crate::nn::Activation) -> Vec<Term> {
+    let input = if k <= 1 {
+        "x".to_string()
+    } else {
+        format!("a{}", subscript(k - 1))
+    };
+    let mut terms = vec![(format!("a{} = ", subscript(k)), None)];
+    let function = function_symbol(act);
+    if let Some(f) = function {
+        terms.push((format!("{f}("), Some(Stage::Activation)));
+    }
+    terms.push((format!("W{}·{input}", subscript(k)), Some(Stage::Linear)));
+    terms.push((format!(" + b{}", subscript(k)), Some(Stage::Bias)));
+    if function.is_some() {
+        terms.push((")".into(), Some(Stage::Activation)));
+    }
+    terms
+}
+
+/// The equation on screen at `u` and the stage to highlight: the one moving, or the one
+/// just done at a boundary. `None` at the input.
+pub fn equation_at(flow: &Flow, u: f32) -> Option<(Vec<Term>, Stage)> {
+    if u <= 0.0 {
+        return None;
+    }
+    let at = stage_at(u, flow.layers());
+    let mut i = at.boundary();
+    if at.t == 0.0 {
+        i -= 1;
+    }
+    let (l, stage) = (
+        i / STAGES_PER_LAYER,
+        crate::flow::STAGES[i % STAGES_PER_LAYER],
+    );
+    Some((layer_equation(l + 1, flow.activation(l)), stage))
+}
+
 /// What the shown axes are at `u`, when they are not the whole space.
 pub fn projection_note(flow: &Flow, u: f32) -> Option<String> {
     if u <= 0.0 {
@@ -768,4 +834,37 @@ pub fn projection_note(flow: &Flow, u: f32) -> Option<String> {
             flow.sizes()[l + 1]
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::Activation;
+
+    fn written(terms: &[Term]) -> String {
+        terms.iter().map(|t| t.0.as_str()).collect()
+    }
+
+    #[test]
+    fn a_layer_is_written_as_its_equation() {
+        assert_eq!(
+            written(&layer_equation(2, Activation::Sigmoid)),
+            "a₂ = σ(W₂·a₁ + b₂)"
+        );
+        assert_eq!(
+            written(&layer_equation(1, Activation::Tanh)),
+            "a₁ = tanh(W₁·x + b₁)"
+        );
+        assert_eq!(
+            written(&layer_equation(12, Activation::Identity)),
+            "a₁₂ = W₁₂·a₁₁ + b₁₂"
+        );
+        let terms = layer_equation(3, Activation::Relu);
+        let bias: Vec<&str> = terms
+            .iter()
+            .filter(|t| t.1 == Some(Stage::Bias))
+            .map(|t| t.0.as_str())
+            .collect();
+        assert_eq!(bias, vec![" + b₃"]);
+    }
 }

@@ -285,43 +285,169 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
     });
 }
 
-/// The caption over the view: where in the network, which stage, and whether what is shown
-/// is a projection.
-pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f32, burst: &Burst) {
+/// Text sizes of the stage heading, logical pixels.
+pub struct HeadingSizes {
+    /// "Layer 2 of 6 (2 to 2)".
+    pub title: f32,
+    /// The equation.
+    pub equation: f32,
+    /// What the stage does, and notes.
+    pub note: f32,
+}
+
+impl HeadingSizes {
+    /// The explorer's heading.
+    pub const WINDOW: HeadingSizes = HeadingSizes {
+        title: 18.0,
+        equation: 24.0,
+        note: 14.0,
+    };
+
+    /// A scene's heading, sized to the view's height as its captions are.
+    pub fn for_height(height: f32) -> HeadingSizes {
+        HeadingSizes {
+            title: (height * 0.03).max(13.0),
+            equation: (height * 0.045).max(18.0),
+            note: (height * 0.026).max(11.0),
+        }
+    }
+}
+
+/// The colour of the equation's active term.
+const ACTIVE: egui::Color32 = egui::Color32::from_rgb(250, 205, 110);
+
+/// The stage heading over the view: where in the network, the layer's equation with the
+/// playing stage's term lit, what that stage does, and whether what is shown is a projection.
+pub fn heading(
+    ctx: &egui::Context,
+    view: &LayerView,
+    state: &FlowState,
+    left: f32,
+    sizes: &HeadingSizes,
+    extra: Option<&str>,
+) {
     let Some(flow) = &state.flow else { return };
     let (title, what) = describe_position(flow, view.position);
+    let equation = crate::app::layers::equation_at(flow, view.position);
     let note = projection_note(flow, view.position);
     let rect = ctx.viewport_rect();
     let x = left + (rect.width() - left) / 2.0;
-    egui::Area::new("layers-caption".into())
-        .order(egui::Order::Foreground)
-        .pivot(egui::Align2::CENTER_TOP)
-        .fixed_pos(egui::pos2(x, 10.0))
-        .interactable(false)
-        .show(ctx, |ui| {
-            egui::Frame::new()
-                .fill(egui::Color32::from_black_alpha(150))
-                .corner_radius(6.0)
-                .inner_margin(egui::Margin::symmetric(14, 8))
-                .show(ui, |ui| {
-                    ui.vertical_centered(|ui| {
-                        ui.label(egui::RichText::new(title).size(20.0).strong());
-                        ui.label(egui::RichText::new(what).size(16.0));
-                        if let Some(note) = note {
-                            ui.label(
-                                egui::RichText::new(note)
-                                    .size(13.0)
-                                    .color(egui::Color32::from_rgb(240, 200, 120)),
-                            );
-                        }
-                        if burst.busy() {
-                            ui.label(
-                                egui::RichText::new("training the preset's network…").size(13.0),
-                            );
-                        }
-                    });
-                });
+    // Painted, not placed in an area: an area new to egui spends its first frame unseen,
+    // sizing itself, and a render shows every frame once.
+    let single = |text: String, size: f32, color: egui::Color32| {
+        egui::text::LayoutJob::simple_singleline(text, egui::FontId::proportional(size), color)
+    };
+    let mut jobs = vec![single(title, sizes.title, egui::Color32::WHITE)];
+    if let Some((terms, stage)) = equation {
+        jobs.push(equation_job(&terms, stage, sizes.equation));
+    }
+    jobs.push(single(what, sizes.note, egui::Color32::from_gray(200)));
+    if let Some(note) = note {
+        jobs.push(single(
+            note,
+            sizes.note,
+            egui::Color32::from_rgb(240, 200, 120),
+        ));
+    }
+    if let Some(extra) = extra {
+        jobs.push(single(
+            extra.into(),
+            sizes.note,
+            egui::Color32::from_gray(200),
+        ));
+    }
+    let galleys: Vec<_> = ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect());
+    let gap = 2.0;
+    let margin = egui::vec2(14.0, 6.0);
+    let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
+    let height = galleys.iter().map(|g| g.size().y).sum::<f32>() + gap * (galleys.len() - 1) as f32;
+    let top = rect.height() * 0.012;
+    let card = egui::Rect::from_min_size(
+        egui::pos2(x - width / 2.0 - margin.x, top),
+        egui::vec2(width + 2.0 * margin.x, height + 2.0 * margin.y),
+    );
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        "layers-heading".into(),
+    ));
+    painter.rect_filled(card, 6.0, egui::Color32::from_black_alpha(150));
+    let mut y = top + margin.y;
+    for galley in galleys {
+        let at = egui::pos2(x - galley.size().x / 2.0, y);
+        y += galley.size().y + gap;
+        painter.galley(at, galley, egui::Color32::WHITE);
+    }
+}
+
+/// Lays out every heading the flow can show, unseen, so that egui has its glyphs before
+/// the first shows (a render jumps from stage to stage).
+pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSizes) {
+    let Some(flow) = &state.flow else { return };
+    let steps = (flow.end() * 2.0).round() as usize;
+    for i in 0..=steps {
+        let u = i as f32 / 2.0;
+        let (title, what) = describe_position(flow, u);
+        let mut jobs = vec![
+            egui::text::LayoutJob::simple_singleline(
+                title,
+                egui::FontId::proportional(sizes.title),
+                egui::Color32::WHITE,
+            ),
+            egui::text::LayoutJob::simple_singleline(
+                what,
+                egui::FontId::proportional(sizes.note),
+                egui::Color32::WHITE,
+            ),
+        ];
+        if let Some(note) = projection_note(flow, u) {
+            jobs.push(egui::text::LayoutJob::simple_singleline(
+                note,
+                egui::FontId::proportional(sizes.note),
+                egui::Color32::WHITE,
+            ));
+        }
+        if let Some((terms, stage)) = crate::app::layers::equation_at(flow, u) {
+            jobs.push(equation_job(&terms, stage, sizes.equation));
+        }
+        ctx.fonts_mut(|fonts| {
+            for job in jobs {
+                fonts.layout_job(job);
+            }
         });
+    }
+}
+
+/// The equation set in the math font, the stage's terms lit.
+fn equation_job(
+    terms: &[crate::app::layers::Term],
+    stage: crate::nn::Stage,
+    size: f32,
+) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::default();
+    let font = egui::FontId::new(size, egui::FontFamily::Name(super::MATH_FONT.into()));
+    for (text, of) in terms {
+        let color = if *of == Some(stage) {
+            ACTIVE
+        } else {
+            egui::Color32::from_gray(215)
+        };
+        job.append(
+            text,
+            0.0,
+            egui::TextFormat {
+                font_id: font.clone(),
+                color,
+                ..Default::default()
+            },
+        );
+    }
+    job
+}
+
+/// The explorer's heading over the layers view.
+pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f32, burst: &Burst) {
+    let busy = burst.busy().then_some("training the preset's network…");
+    heading(ctx, view, state, left, &HeadingSizes::WINDOW, busy);
 }
 
 /// Saves the explorer's set-up as a scene script (written atomically).

@@ -24,7 +24,13 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<landscape_panel::NeuronEditor>()
         .add_systems(
             EguiPrimaryContextPass,
-            (show_control_panel, show_network_diagram, note_typing).chain(),
+            (
+                install_fonts,
+                show_control_panel,
+                show_network_diagram,
+                note_typing,
+            )
+                .chain(),
         )
         .add_systems(
             Update,
@@ -35,6 +41,40 @@ pub(super) fn plugin(app: &mut App) {
                 landscape_shortcuts.run_if(in_state(View::Landscape)),
             ),
         );
+}
+
+/// The font family equations are set in.
+pub const MATH_FONT: &str = "math";
+
+/// STIX Two Text Italic (SIL Open Font License 1.1: assets/fonts/OFL.txt), for equations.
+const STIX_ITALIC: &[u8] = include_bytes!("../../../assets/fonts/STIXTwoText-Italic.ttf");
+
+/// Adds the math font to egui's, once: [`MATH_FONT`] is STIX Two Text Italic, falling back
+/// to the usual fonts for what it lacks.
+fn install_fonts(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "stix-two-text-italic".into(),
+        std::sync::Arc::new(egui::FontData::from_static(STIX_ITALIC)),
+    );
+    let mut family = vec!["stix-two-text-italic".to_string()];
+    family.extend(
+        fonts
+            .families
+            .get(&egui::FontFamily::Proportional)
+            .cloned()
+            .unwrap_or_default(),
+    );
+    fonts
+        .families
+        .insert(egui::FontFamily::Name(MATH_FONT.into()), family);
+    ctx.set_fonts(fonts);
+    *done = true;
+    Ok(())
 }
 
 /// The preset last opened, for the picker.
@@ -80,6 +120,15 @@ fn show_control_panel(
         && !player.exploring
     {
         scene_screen(ctx, &mut root, player, &mut insets);
+        let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
+        if *layers.mode.get() == View::Layers && !player.blank && !titled {
+            let height = ctx.viewport_rect().height() - insets.bottom;
+            let sizes = layers_panel::HeadingSizes::for_height(height);
+            if player.warm_text {
+                layers_panel::warm_headings(ctx, &layers.flow, &sizes);
+            }
+            layers_panel::heading(ctx, &layers.view, &layers.flow, 0.0, &sizes, None);
+        }
         let size = ctx.viewport_rect().size();
         cover.set("panel", None);
         cover.set(
