@@ -506,6 +506,8 @@ fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json
         .env("DISPLAY", &x.display)
         .env("WGPU_BACKEND", "vulkan")
         .env("SPACEFOLD_REPORT", &report)
+        // Pictures it saves land here.
+        .current_dir(&dir)
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(dir.join(format!("{name}.log"))).unwrap())
         .spawn()
@@ -584,4 +586,95 @@ fn clicks_and_the_wheel_over_the_panels_never_reach_the_plane() {
     );
     assert_eq!(points(&on_plane), points(&untouched) + 1);
     assert_ne!(on_plane["units_per_px"], untouched["units_per_px"]);
+}
+
+/// Where, from the centre of its low (blue) pixels, a view's high (red) pixels lie, in the
+/// screenshot's columns `x0..x1`: a direction in screen pixels (y down).
+fn high_side(w: u32, pixels: &[[u8; 3]], x0: u32, x1: u32) -> (f32, f32) {
+    let mut sums = [(0.0f32, 0.0f32, 0usize); 2];
+    for (i, p) in pixels.iter().enumerate() {
+        let (x, y) = (i as u32 % w, i as u32 / w);
+        if x < x0 || x >= x1 {
+            continue;
+        }
+        let (h, s, v) = hsv(*p);
+        if s < 0.5 || v < 0.3 {
+            continue;
+        }
+        let side = match h {
+            h if !(15.0..345.0).contains(&h) => 1,
+            h if (200.0..240.0).contains(&h) => 0,
+            _ => continue,
+        };
+        sums[side].0 += x as f32;
+        sums[side].1 += y as f32;
+        sums[side].2 += 1;
+    }
+    assert!(sums.iter().all(|s| s.2 > 500), "too few coloured pixels: {sums:?}");
+    let centre = |s: (f32, f32, usize)| (s.0 / s.2 as f32, s.1 / s.2 as f32);
+    let (low, high) = (centre(sums[0]), centre(sums[1]));
+    (high.0 - low.0, high.1 - low.1)
+}
+
+/// The 3D view looking straight down (T) and the flat top view beside it show a neuron the
+/// same way round: x to the right, y up in both, so its high side is on the same side.
+#[test]
+fn the_top_view_and_the_flat_view_agree_in_orientation() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let path = screenshot(
+        &x,
+        "top-and-flat",
+        &[
+            "--preset",
+            "four-neurons",
+            "--view",
+            "landscape",
+            "--surface",
+            "1:1",
+            "--split",
+            "--top",
+            "--screenshot-after",
+            "2",
+        ],
+    );
+    let (w, _, pixels) = read_png(&path);
+    // The panel ends at 330 px; the flat view fills the left half of the rest.
+    let middle = 330 + (w - 330) / 2;
+    let flat = high_side(w, &pixels, 330, middle);
+    let top = high_side(w, &pixels, middle, w - 10);
+    let cos = (flat.0 * top.0 + flat.1 * top.1)
+        / ((flat.0.hypot(flat.1)) * (top.0.hypot(top.1))).max(1e-6);
+    assert!(
+        cos > 0.8,
+        "the high side lies toward {flat:?} in the flat view and {top:?} from the top ({})",
+        path.display()
+    );
+}
+
+/// Ctrl+S saves a picture of the view (the panel left out) into the working folder, under
+/// a new name each time.
+#[test]
+fn ctrl_s_saves_a_picture_of_the_view() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = dir.join("spacefold-regions-1.png");
+    let second = dir.join("spacefold-regions-2.png");
+    for p in [&first, &second] {
+        let _ = std::fs::remove_file(p);
+    }
+    explorer_after_input(
+        &x,
+        "picture",
+        &[&["700", "400", "key", "ctrl+s"], &["700", "400", "key", "ctrl+s"]],
+    );
+    let (w, h, pixels) = read_png(&first);
+    assert!(second.exists(), "the second picture did not replace the first");
+    // The view only: narrower than the window by the panel, as tall.
+    assert!((600..1200).contains(&w) && h == 800, "{w}x{h}");
+    // It shows the regions and the points (class colours), not an empty frame.
+    let coloured = pixels.iter().filter(|p| region_class(**p).is_some()).count();
+    assert!(coloured * 4 > pixels.len(), "only {coloured} region pixels");
 }

@@ -1,5 +1,7 @@
 //! Screenshots on request: `--screenshot FILE.png` saves the window after a delay and quits.
-//! The file is written atomically, so a test never reads half a PNG.
+//! The file is written atomically, so a test never reads half a PNG. And "Save picture"
+//! (Ctrl+S, or the panel's button): a PNG of the view, the panels left out, beside the
+//! others in the working folder.
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
@@ -7,7 +9,93 @@ use std::path::PathBuf;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CaptureState>()
-        .add_systems(Update, (request_screenshot, exit_when_saved));
+        .init_resource::<PictureWanted>()
+        .add_systems(
+            Update,
+            (
+                request_screenshot.run_if(resource_exists::<CaptureRequest>),
+                exit_when_saved,
+                (want_picture_on_ctrl_s, save_picture).chain(),
+            ),
+        );
+}
+
+/// Set (by the panel's button or Ctrl+S) to save a picture of the view at the next frame.
+#[derive(Resource, Default)]
+pub struct PictureWanted(pub bool);
+
+fn want_picture_on_ctrl_s(
+    keys: Res<ButtonInput<KeyCode>>,
+    typing: super::ViewKeys,
+    mut wanted: ResMut<PictureWanted>,
+) {
+    // Held, or let go within this frame (a slow frame can see the whole chord at once).
+    let ctrls = [KeyCode::ControlLeft, KeyCode::ControlRight];
+    let ctrl = keys.any_pressed(ctrls) || keys.any_just_released(ctrls);
+    if ctrl && keys.just_pressed(KeyCode::KeyS) && !typing.blocked() {
+        wanted.0 = true;
+    }
+}
+
+/// The first `spacefold-VIEW-N.png` in `dir` that does not exist yet, N above `after` (the
+/// last number taken: a picture is written a few frames after it is asked for).
+pub fn picture_path(dir: &std::path::Path, view: super::View, after: u32) -> (PathBuf, u32) {
+    (after + 1..)
+        .map(|n| (dir.join(format!("spacefold-{}-{n}.png", view.name())), n))
+        .find(|(p, _)| std::fs::symlink_metadata(p).is_err())
+        .expect("some number is free")
+}
+
+fn save_picture(
+    mut commands: Commands,
+    mut wanted: ResMut<PictureWanted>,
+    view: Res<State<super::View>>,
+    insets: Res<super::camera::PanelInsets>,
+    window: Single<&Window, With<bevy::window::PrimaryWindow>>,
+    mut taken: Local<std::collections::HashMap<super::View, u32>>,
+) {
+    if !std::mem::take(&mut wanted.0) {
+        return;
+    }
+    let last = taken.entry(*view.get()).or_default();
+    let (path, n) = picture_path(std::path::Path::new("."), *view.get(), *last);
+    *last = n;
+    // The view's rectangle in physical pixels: right of the panel, above the bottom bar.
+    let scale = window.scale_factor();
+    let left = (insets.left * scale).round() as u32;
+    let bottom = (insets.bottom * scale).round() as u32;
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>,
+              mut explorer: ResMut<super::explorer::Explorer>| {
+            let result = crop_and_save(&captured.image, left, bottom, &path)
+                .map(|()| format!("saved the picture to {}", path.display()))
+                .map_err(|e| format!("cannot save the picture to {}: {e}", path.display()));
+            explorer.message = Some(result);
+        },
+    );
+}
+
+/// The image without `left` columns and `bottom` rows, as a PNG written atomically.
+fn crop_and_save(image: &Image, left: u32, bottom: u32, path: &std::path::Path) -> Result<(), String> {
+    let rgba = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| e.to_string())?
+        .to_rgba8();
+    let (w, h) = rgba.dimensions();
+    let (left, bottom) = (left.min(w.saturating_sub(1)), bottom.min(h.saturating_sub(1)));
+    let (cw, ch) = (w - left, h - bottom);
+    let mut cut = Vec::with_capacity((cw * ch * 4) as usize);
+    for row in rgba.as_raw().chunks_exact(w as usize * 4).take(ch as usize) {
+        cut.extend_from_slice(&row[left as usize * 4..]);
+    }
+    let frame = crate::export::Frame {
+        width: cw,
+        height: ch,
+        rgba: &cut,
+    };
+    let bytes = crate::export::encode_png(&frame, false).map_err(|e| e.to_string())?;
+    crate::io::write_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
 /// Where and when to take the screenshot.

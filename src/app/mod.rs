@@ -320,11 +320,11 @@ fn configure(app: &mut App, options: AppOptions) {
         app.insert_resource(startup::StartupProbe { started })
             .add_plugins(startup::plugin);
     }
+    app.add_plugins(capture::plugin);
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::CaptureRequest {
             path,
             after: options.screenshot_after,
-        })
-        .add_plugins(capture::plugin);
+        });
     }
 }

@@ -24,6 +24,9 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
+/// The lowest a drag takes the camera: just above the floor, radians.
+const MIN_PITCH: f32 = 0.03;
+
 /// Vertical field of view of the 3D camera, radians.
 const FOV: f32 = 0.75;
 
@@ -78,6 +81,8 @@ pub fn top_view(orbit: &mut Orbit) {
 fn orbit_with_mouse(
     buttons: Res<ButtonInput<MouseButton>>,
     motion: Res<AccumulatedMouseMotion>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    insets: Res<PanelInsets>,
     frame: Res<Framed>,
     mut orbit: ResMut<Orbit>,
     mut moved: MessageWriter<UserMovedCamera>,
@@ -87,8 +92,12 @@ fn orbit_with_mouse(
         return;
     }
     if buttons.pressed(MouseButton::Left) {
-        orbit.yaw -= d.x * 0.008;
-        orbit.pitch = (orbit.pitch + d.y * 0.008).clamp(-1.5, std::f32::consts::FRAC_PI_2);
+        // Half a turn across the view, and from the horizon to the zenith down it; the
+        // camera never goes under the floor.
+        let across = (window.width() - insets.left - insets.split).max(200.0);
+        let per_px = std::f32::consts::PI / across;
+        orbit.yaw -= d.x * per_px;
+        orbit.pitch = (orbit.pitch + d.y * per_px).clamp(MIN_PITCH, std::f32::consts::FRAC_PI_2);
     } else if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
         // Pan in the camera's plane, scaled to the framed box.
         let size = frame.size().max(1e-6);
@@ -117,9 +126,13 @@ fn turn_slowly(time: Res<Time>, mut orbit: ResMut<Orbit>) {
 }
 
 /// The camera's right and up vectors for these angles (z is up in the layers' spaces).
+///
+/// Right comes from the yaw alone: at the zenith the direction to the camera has no
+/// horizontal part to take it from (and `cos(π/2)` is a hair below zero in floats, which
+/// turned the top view half round).
 fn orbit_axes(orbit: &Orbit) -> (Vec3, Vec3) {
     let back = orbit_direction(orbit);
-    let right = Vec3::Z.cross(back).normalize_or(Vec3::X);
+    let right = Vec3::new(-orbit.yaw.sin(), orbit.yaw.cos(), 0.0);
     (right, back.cross(right))
 }
 

@@ -451,7 +451,13 @@ pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f
 }
 
 /// Saves the explorer's set-up as a scene script (written atomically).
-pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode: View) {
+pub fn save_scene(
+    ui: &mut egui::Ui,
+    explorer: &mut Explorer,
+    epoch: usize,
+    mode: View,
+    picture: &mut bool,
+) {
     ui.horizontal(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut explorer.scene_path)
@@ -480,6 +486,16 @@ pub fn save_scene(ui: &mut egui::Ui, explorer: &mut Explorer, epoch: usize, mode
                     .map_err(|e| format!("cannot save {}: {e}", path.display()))
             });
             explorer.message = Some(saved);
+        }
+        if ui
+            .button("Save picture")
+            .on_hover_text(
+                "A PNG of the view as it is now, at the window's size, without the panels: \
+                 spacefold-VIEW-N.png in the working folder (Ctrl+S)",
+            )
+            .clicked()
+        {
+            *picture = true;
         }
     });
 }

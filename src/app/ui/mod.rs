@@ -96,6 +96,7 @@ struct LayersUi<'w> {
     editor: ResMut<'w, landscape_panel::NeuronEditor>,
     split: ResMut<'w, super::landscape::Split>,
     player: Option<ResMut<'w, super::player::Player>>,
+    picture: ResMut<'w, super::capture::PictureWanted>,
 }
 
 fn show_control_panel(
@@ -231,7 +232,7 @@ fn side_panel(
         }
     }
     let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
-    layers_panel::save_scene(ui, explorer, epoch, *mode);
+    layers_panel::save_scene(ui, explorer, epoch, *mode, &mut layers.picture.0);
     ui.separator();
     training_panel::status_line(ui, published);
     match &explorer.message {
