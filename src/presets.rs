@@ -85,7 +85,7 @@ pub const PRESETS: &[Preset] = &[
         name: "rings-cube",
         summary: "2-3-1 sigmoid net on two rings: the plane is lifted into the unit cube, where \
                   a plane separates it (the cube turns)",
-        args: "--data circle --test 0 --arch 2-3-1 --activation sigmoid --lr 0.05 --seed 5",
+        args: "--data circle --test 0 --arch 2-3-1 --activation sigmoid --lr 0.05 --l2 1 --seed 5",
         weights: None,
         epochs: 4000,
         view: PresetView {
@@ -106,15 +106,15 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals-2wide",
         summary: "two spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: "--data spiral:arms=2,n=400,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-2 --activation tanh --lr 0.01 --l2 0.001 --seed 1",
+        args: "--data spiral:arms=2,n=400,turns=0.85,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-2 --activation tanh --lr 0.01 --batch 32 --l2 0.004 --seed 10",
         weights: None,
-        epochs: 5000,
+        epochs: 4000,
         view: PLAY,
     },
     Preset {
         name: "spirals3-2wide",
         summary: "three spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: "--data spiral:arms=3,n=600,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-3 --activation tanh --lr 0.01 --l2 0.001 --seed 3",
+        args: "--data spiral:arms=3,n=600,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-3 --activation tanh --lr 0.01 --batch 32 --l2 0.001 --seed 4",
         weights: None,
         epochs: 5000,
         view: PLAY,

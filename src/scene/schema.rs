@@ -58,7 +58,8 @@ pub enum Claim {
         at_most: f32,
     },
     /// The points stay spread in the shown directions at `layer`: the smaller over the
-    /// larger principal spread is at least `at_least` (not collapsed onto a line).
+    /// larger principal spread is at least `at_least` (not collapsed onto a line), both
+    /// after the layer's `W·a` and after its activation (the input's at 0).
     Spread {
         /// The boundary.
         layer: usize,
