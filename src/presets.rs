@@ -43,6 +43,9 @@ pub struct PresetView {
     pub rotate: bool,
     /// Play the animation from `position` at once.
     pub play: bool,
+    /// Stop playing and hold at this layer boundary (the one that shows the preset's
+    /// point); Space plays on to the output.
+    pub hold: Option<usize>,
 }
 
 /// A named set-up.
@@ -68,6 +71,7 @@ const PLAY: PresetView = PresetView {
     dims: 2,
     rotate: false,
     play: true,
+    hold: None,
 };
 
 /// Every preset, in the order they are listed.
@@ -91,6 +95,7 @@ pub const PRESETS: &[Preset] = &[
         view: PresetView {
             rotate: true,
             dims: 3,
+            hold: Some(1),
             ..PLAY
         },
     },
@@ -109,7 +114,10 @@ pub const PRESETS: &[Preset] = &[
         args: "--data spiral:arms=2,n=400,turns=0.85,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-2 --activation tanh --lr 0.01 --batch 32 --l2 0.004 --seed 10",
         weights: None,
         epochs: 4000,
-        view: PLAY,
+        view: PresetView {
+            hold: Some(5),
+            ..PLAY
+        },
     },
     Preset {
         name: "spirals3-2wide",
@@ -117,7 +125,10 @@ pub const PRESETS: &[Preset] = &[
         args: "--data spiral:arms=3,n=600,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-3 --activation tanh --lr 0.01 --batch 32 --l2 0.001 --seed 4",
         weights: None,
         epochs: 5000,
-        view: PLAY,
+        view: PresetView {
+            hold: Some(5),
+            ..PLAY
+        },
     },
     Preset {
         name: "relu-fold",
@@ -135,7 +146,11 @@ pub const PRESETS: &[Preset] = &[
         args: "--data circle:standardize=true --test 0 --arch 2-3-2 --activation relu --lr 0.01 --seed 7",
         weights: None,
         epochs: 3000,
-        view: PresetView { dims: 3, ..PLAY },
+        view: PresetView {
+            dims: 3,
+            hold: Some(1),
+            ..PLAY
+        },
     },
     Preset {
         name: "spiral-bottleneck",
@@ -144,7 +159,10 @@ pub const PRESETS: &[Preset] = &[
         args: "--data spiral:arms=5,n=1000 --arch 2-100-2-5 --activation relu,identity --lr 0.01 --seed 0",
         weights: None,
         epochs: 2000,
-        view: PLAY,
+        view: PresetView {
+            hold: Some(2),
+            ..PLAY
+        },
     },
     Preset {
         name: "digits-bottleneck",
@@ -153,7 +171,10 @@ pub const PRESETS: &[Preset] = &[
         args: "--data digits --arch 64-100-2-10 --activation relu,identity --lr 0.01 --seed 0",
         weights: None,
         epochs: 400,
-        view: PLAY,
+        view: PresetView {
+            hold: Some(2),
+            ..PLAY
+        },
     },
     Preset {
         name: "neuron-landscape",
@@ -324,6 +345,7 @@ impl Preset {
             },
             position: v.position,
             play: v.play,
+            hold: v.hold.map(|layers| (3 * layers) as f32),
             dims: v.dims,
             rotate: v.rotate,
             ..Start::default()

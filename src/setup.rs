@@ -354,6 +354,9 @@ pub struct Start {
     pub position: f32,
     /// Layers view: play from there at once.
     pub play: bool,
+    /// Layers view: while playing, stop and hold at this stage position (the one that
+    /// shows the set-up's point); playing on goes to the output.
+    pub hold: Option<f32>,
     /// Layers view: start again from the input at the end.
     pub looping: bool,
     /// Layers view: neurons shown of layers wider than three (2 or 3).
@@ -378,6 +381,7 @@ impl Default for Start {
             view: View::Regions,
             position: 0.0,
             play: false,
+            hold: None,
             looping: false,
             dims: 2,
             rotate: false,

@@ -314,3 +314,132 @@ fn a_shot_renders_only_its_own_span() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+/// Times at which a scene's layers view sits on a stage boundary (input, after `W·a`,
+/// after `+ b`, after σ, ...): for each boundary the first time the position reaches it.
+fn stage_boundary_times(loaded: &spacefold::scene::Loaded) -> Vec<(f32, usize)> {
+    let timeline = &loaded.timeline;
+    let steps = (timeline.duration() * 480.0).ceil() as usize;
+    let mut found: Vec<(f32, usize)> = vec![];
+    for i in 0..=steps {
+        let t = (i as f32 / 480.0).min(timeline.duration());
+        let frame = timeline.sample(t);
+        let k = frame.position.round();
+        if frame.view != spacefold::scene::View::Layers || (frame.position - k).abs() > 2e-3 {
+            continue;
+        }
+        let k = k as usize;
+        if !found.iter().any(|&(_, b)| b == k) {
+            found.push((t, k));
+        }
+    }
+    found
+}
+
+/// What the points of one frame cover: the box of the class-coloured pixels, and how many.
+struct Cover {
+    min: (u32, u32),
+    max: (u32, u32),
+    pixels: usize,
+}
+
+fn class_cover(path: &Path, classes: usize) -> Option<Cover> {
+    let (w, h, _, rgb) = decode_png(path);
+    let colours: Vec<[u8; 3]> = (0..classes as u32)
+        .map(spacefold::palette::class_rgb)
+        .collect();
+    let mut cover: Option<Cover> = None;
+    for (i, p) in rgb.chunks(3).enumerate() {
+        let is_class = colours
+            .iter()
+            .any(|c| (0..3).all(|k| (p[k] as i32 - c[k] as i32).abs() <= 24));
+        if !is_class {
+            continue;
+        }
+        let (x, y) = (i as u32 % w, i as u32 / w);
+        let c = cover.get_or_insert(Cover {
+            min: (x, y),
+            max: (x, y),
+            pixels: 0,
+        });
+        c.min = (c.min.0.min(x), c.min.1.min(y));
+        c.max = (c.max.0.max(x), c.max.1.max(y));
+        c.pixels += 1;
+    }
+    let _ = h;
+    cover
+}
+
+/// The flat layers scenes: a layers view whose every layer shows in a plane.
+fn flat_layers_scenes() -> Vec<(String, spacefold::scene::Loaded)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenes");
+    let mut scenes = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let loaded = spacefold::scene::load_path_or_name(&path, false).unwrap();
+        let network = &loaded.network;
+        let flat = network.input_dim() <= 2 && network.layers().iter().all(|l| l.outputs() != 3);
+        if loaded.scene.view == spacefold::scene::View::Layers && flat {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            scenes.push((name, loaded));
+        }
+    }
+    scenes.sort_by(|a, b| a.0.cmp(&b.0));
+    scenes
+}
+
+/// A 640x360 frame at every stage boundary of every flat layers scene: the points fill at
+/// least half the frame's shorter side, none is cut by the frame's edge, and they cover at
+/// least 0.25 % of the frame (visible from the back of a room).
+#[test]
+fn the_points_are_framed_at_every_stage_boundary() {
+    let dir = temp_dir("framing");
+    let scenes = match std::env::var("SPACEFOLD_FRAMING_SCENES") {
+        Ok(only) => flat_layers_scenes()
+            .into_iter()
+            .filter(|(n, _)| only.split(',').any(|o| o == n))
+            .collect(),
+        Err(_) => flat_layers_scenes(),
+    };
+    assert!(!scenes.is_empty());
+    let (w, h) = (640u32, 360u32);
+    let mut failures = vec![];
+    for (name, loaded) in &scenes {
+        let times = stage_boundary_times(loaded);
+        assert!(!times.is_empty(), "{name}: no stage boundary shows");
+        let at: Vec<String> = times.iter().map(|(t, _)| format!("{t}")).collect();
+        let out = dir.join(name);
+        let result = render(
+            name,
+            &out.join(""),
+            &["--size", "640x360", "--at", &at.join(",")],
+        );
+        assert!(result.status.success(), "{name}: {}", stderr(&result));
+        for (i, (t, boundary)) in times.iter().enumerate() {
+            let frame = out.join(format!("frame-{i:05}.png"));
+            let said = format!("{name} at {t:.2} s (stage boundary {boundary})");
+            let Some(c) = class_cover(&frame, loaded.data.classes) else {
+                failures.push(format!("{said}: no point visible"));
+                continue;
+            };
+            let span = (c.max.0 - c.min.0 + 1).max(c.max.1 - c.min.1 + 1);
+            let share = c.pixels as f64 / (w * h) as f64;
+            if 2 * span < h {
+                failures.push(format!("{said}: the points span {span} px of {h}"));
+            }
+            if c.min.0 == 0 || c.min.1 == 0 || c.max.0 == w - 1 || c.max.1 == h - 1 {
+                failures.push(format!("{said}: the frame's edge cuts the points"));
+            }
+            if share < 0.0025 {
+                failures.push(format!(
+                    "{said}: the points cover {:.2} % of the frame",
+                    100.0 * share
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -610,7 +610,10 @@ fn high_side(w: u32, pixels: &[[u8; 3]], x0: u32, x1: u32) -> (f32, f32) {
         sums[side].1 += y as f32;
         sums[side].2 += 1;
     }
-    assert!(sums.iter().all(|s| s.2 > 500), "too few coloured pixels: {sums:?}");
+    assert!(
+        sums.iter().all(|s| s.2 > 500),
+        "too few coloured pixels: {sums:?}"
+    );
     let centre = |s: (f32, f32, usize)| (s.0 / s.2 as f32, s.1 / s.2 as f32);
     let (low, high) = (centre(sums[0]), centre(sums[1]));
     (high.0 - low.0, high.1 - low.1)
@@ -668,13 +671,22 @@ fn ctrl_s_saves_a_picture_of_the_view() {
     explorer_after_input(
         &x,
         "picture",
-        &[&["700", "400", "key", "ctrl+s"], &["700", "400", "key", "ctrl+s"]],
+        &[
+            &["700", "400", "key", "ctrl+s"],
+            &["700", "400", "key", "ctrl+s"],
+        ],
     );
     let (w, h, pixels) = read_png(&first);
-    assert!(second.exists(), "the second picture did not replace the first");
+    assert!(
+        second.exists(),
+        "the second picture did not replace the first"
+    );
     // The view only: narrower than the window by the panel, as tall.
     assert!((600..1200).contains(&w) && h == 800, "{w}x{h}");
     // It shows the regions and the points (class colours), not an empty frame.
-    let coloured = pixels.iter().filter(|p| region_class(**p).is_some()).count();
+    let coloured = pixels
+        .iter()
+        .filter(|p| region_class(**p).is_some())
+        .count();
     assert!(coloured * 4 > pixels.len(), "only {coloured} region pixels");
 }

@@ -65,8 +65,7 @@ fn save_picture(
     let left = (insets.left * scale).round() as u32;
     let bottom = (insets.bottom * scale).round() as u32;
     commands.spawn(Screenshot::primary_window()).observe(
-        move |captured: On<ScreenshotCaptured>,
-              mut explorer: ResMut<super::explorer::Explorer>| {
+        move |captured: On<ScreenshotCaptured>, mut explorer: ResMut<super::explorer::Explorer>| {
             let result = crop_and_save(&captured.image, left, bottom, &path)
                 .map(|()| format!("saved the picture to {}", path.display()))
                 .map_err(|e| format!("cannot save the picture to {}: {e}", path.display()));
@@ -76,14 +75,22 @@ fn save_picture(
 }
 
 /// The image without `left` columns and `bottom` rows, as a PNG written atomically.
-fn crop_and_save(image: &Image, left: u32, bottom: u32, path: &std::path::Path) -> Result<(), String> {
+fn crop_and_save(
+    image: &Image,
+    left: u32,
+    bottom: u32,
+    path: &std::path::Path,
+) -> Result<(), String> {
     let rgba = image
         .clone()
         .try_into_dynamic()
         .map_err(|e| e.to_string())?
         .to_rgba8();
     let (w, h) = rgba.dimensions();
-    let (left, bottom) = (left.min(w.saturating_sub(1)), bottom.min(h.saturating_sub(1)));
+    let (left, bottom) = (
+        left.min(w.saturating_sub(1)),
+        bottom.min(h.saturating_sub(1)),
+    );
     let (cw, ch) = (w - left, h - bottom);
     let mut cut = Vec::with_capacity((cw * ch * 4) as usize);
     for row in rgba.as_raw().chunks_exact(w as usize * 4).take(ch as usize) {

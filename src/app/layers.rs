@@ -61,6 +61,8 @@ pub struct LayerView {
     pub bend: Bend,
     /// Start again from the input at the end.
     pub looping: bool,
+    /// While playing, stop once at this position (a preset's moment), then forget it.
+    pub hold: Option<f32>,
     /// Grid lines each way (0: no grid).
     pub grid_lines: usize,
     /// Samples along each grid line.
@@ -90,6 +92,7 @@ impl Default for LayerView {
             ease: Ease::CubicInOut,
             bend: Bend::Auto,
             looping: false,
+            hold: None,
             grid_lines: 24,
             grid_samples: 128,
             dims: 2,
@@ -109,6 +112,7 @@ impl LayerView {
             position: start.position,
             playing: start.play,
             looping: start.looping,
+            hold: start.hold,
             dims: start.dims,
             grid_lines: start.grid_lines,
             grid_samples: start.grid_samples,
@@ -279,7 +283,17 @@ fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<La
         return;
     }
     let end = flow.end();
+    let before = view.position;
     view.position += time.delta_secs() * view.speed;
+    if let Some(hold) = view.hold
+        && before < hold
+        && view.position >= hold
+    {
+        view.position = hold.min(end);
+        view.playing = false;
+        view.hold = None;
+        return;
+    }
     if view.position >= end {
         if view.looping {
             view.position = 0.0;
@@ -368,11 +382,11 @@ fn release_plane(mut target: ResMut<PlaneTarget>) {
     target.set_if_neq(PlaneTarget(None));
 }
 
-/// A point's radius in the flat layers view, logical pixels: about 1.5 % of a 720-line
+/// A point's radius in the flat layers view, logical pixels: 2 % of a 720-line
 /// frame across, so that the points read from the back of a room; smaller as they get
 /// dense (past 600 points), never under half that.
 pub fn flat_point_px(points: usize) -> f32 {
-    const FULL: f32 = 5.5;
+    const FULL: f32 = 7.2;
     let dense = (600.0 / points.max(1) as f32).sqrt();
     FULL * dense.clamp(0.5, 1.0)
 }

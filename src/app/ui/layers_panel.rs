@@ -339,7 +339,7 @@ pub fn heading(
     };
     let mut jobs = vec![single(title, sizes.title, egui::Color32::WHITE)];
     if let Some((terms, stage)) = equation {
-        jobs.push(equation_job(&terms, stage, sizes.equation));
+        jobs.push(equation_job(ctx, &terms, stage, sizes.equation));
     }
     jobs.push(single(what, sizes.note, egui::Color32::from_gray(200)));
     if let Some(note) = note {
@@ -407,7 +407,7 @@ pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSize
             ));
         }
         if let Some((terms, stage)) = crate::app::layers::equation_at(flow, u) {
-            jobs.push(equation_job(&terms, stage, sizes.equation));
+            jobs.push(equation_job(ctx, &terms, stage, sizes.equation));
         }
         ctx.fonts_mut(|fonts| {
             for job in jobs {
@@ -419,12 +419,23 @@ pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSize
 
 /// The equation set in the math font, the stage's terms lit.
 fn equation_job(
+    ctx: &egui::Context,
     terms: &[crate::app::layers::Term],
     stage: crate::nn::Stage,
     size: f32,
 ) -> egui::text::LayoutJob {
     let mut job = egui::text::LayoutJob::default();
-    let font = egui::FontId::new(size, egui::FontFamily::Name(super::MATH_FONT.into()));
+    let math = egui::FontFamily::Name(super::MATH_FONT.into());
+    // The math font is in from the frame after start-up; until then, the usual one.
+    let ready = ctx.fonts(|f| f.families().contains(&math));
+    let font = egui::FontId::new(
+        size,
+        if ready {
+            math
+        } else {
+            egui::FontFamily::Proportional
+        },
+    );
     for (text, of) in terms {
         let color = if *of == Some(stage) {
             ACTIVE
