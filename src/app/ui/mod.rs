@@ -21,6 +21,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ChosenPreset>()
+        .init_resource::<HelpOpen>()
         .init_resource::<landscape_panel::NeuronEditor>()
         .add_systems(
             EguiPrimaryContextPass,
@@ -36,6 +37,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 switch_view_on_tab,
+                toggle_help,
                 training_shortcuts.run_if(in_state(View::Regions)),
                 layers_shortcuts.run_if(in_state(View::Layers)),
                 landscape_shortcuts.run_if(in_state(View::Landscape)),
@@ -77,6 +79,95 @@ fn install_fonts(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     Ok(())
 }
 
+/// Whether the overlay of keys and mouse actions shows (H, F1 or ?).
+#[derive(Resource, Default)]
+pub struct HelpOpen(pub bool);
+
+fn toggle_help(
+    keys: Res<ButtonInput<KeyCode>>,
+    typing: super::ViewKeys,
+    mut help: ResMut<HelpOpen>,
+) {
+    if typing.blocked() {
+        return;
+    }
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    if keys.just_pressed(KeyCode::KeyH)
+        || keys.just_pressed(KeyCode::F1)
+        || (shift && keys.just_pressed(KeyCode::Slash))
+    {
+        help.0 = !help.0;
+    } else if keys.just_pressed(KeyCode::Escape) {
+        help.0 = false;
+    }
+}
+
+/// Every key and mouse action of `view`, then those of every view: (keys, what they do).
+pub fn help_rows(view: View) -> Vec<(&'static str, &'static str)> {
+    let mut rows = match view {
+        View::Regions => vec![
+            ("Space", "play / pause training"),
+            ("N", "train one epoch"),
+            ("R", "frame the data again"),
+            ("left click", "add a point of the brush's class"),
+            ("Shift + click", "erase the nearest point"),
+            ("wheel", "zoom about the cursor"),
+            ("right or middle drag", "pan"),
+        ],
+        View::Layers => vec![
+            ("Space", "play / pause the animation"),
+            ("Left / Right, PageUp / PageDown", "previous / next stage"),
+            ("Home / End", "to the input / the output"),
+            ("G", "grid on / off"),
+            ("R", "reset the camera (follow the points again)"),
+            ("left drag (3D)", "turn: half round across the view"),
+            ("right or middle drag", "pan"),
+            ("wheel", "zoom"),
+        ],
+        View::Landscape => vec![
+            ("T", "top view (looks straight down)"),
+            ("R", "back to the side view"),
+            ("S", "split screen on / off"),
+            ("Space", "play / pause training"),
+            ("left drag", "turn: half round across the view"),
+            ("right or middle drag", "pan"),
+            ("wheel", "zoom"),
+        ],
+    };
+    rows.extend([
+        ("V", "next view: regions, layers, landscape, regions"),
+        ("Ctrl+S", "save a picture of the view (PNG)"),
+        ("H, F1 or ?", "this help on / off (Esc closes it)"),
+    ]);
+    rows
+}
+
+/// The overlay of keys and mouse actions of the view shown; returns where it lies.
+fn help_overlay(ctx: &egui::Context, view: View, open: &mut bool) -> Option<egui::Rect> {
+    let mut still_open = *open;
+    let shown = egui::Window::new(format!("Keys and mouse: {} view", view.label()))
+        .id("help".into())
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .open(&mut still_open)
+        .show(ctx, |ui| {
+            egui::Grid::new("help-grid")
+                .num_columns(2)
+                .spacing([24.0, 6.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for (keys, does) in help_rows(view) {
+                        ui.strong(keys);
+                        ui.label(does);
+                        ui.end_row();
+                    }
+                });
+        });
+    *open = still_open;
+    shown.map(|r| r.response.rect)
+}
+
 /// The preset last opened, for the picker.
 #[derive(Resource, Default)]
 pub struct ChosenPreset(pub Option<&'static str>);
@@ -97,6 +188,7 @@ struct LayersUi<'w> {
     split: ResMut<'w, super::landscape::Split>,
     player: Option<ResMut<'w, super::player::Player>>,
     picture: ResMut<'w, super::capture::PictureWanted>,
+    help: ResMut<'w, HelpOpen>,
 }
 
 fn show_control_panel(
@@ -171,6 +263,12 @@ fn show_control_panel(
         layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
     }
     cover.set("bar", bar_rect);
+    let help = if layers.help.0 {
+        help_overlay(ctx, mode, &mut layers.help.0)
+    } else {
+        None
+    };
+    cover.set("help", help.map(rect_of));
     if mode == View::Landscape {
         landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
     }
