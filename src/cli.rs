@@ -34,8 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Write a built-in data set as CSV (x1,...,xd,label).
     ///
-    /// Data sets: circle, xor, blobs, spiral, moons, checkerboard, mixture, lines, digits.
-    /// Parameters: n, noise, seed; blobs: classes; spiral: arms, turns; checkerboard: cells.
+    /// Data sets: circle, xor, blobs, spiral, moons, checkerboard, mixture, wedge, lines, digits.
+    /// Parameters: n, noise, seed; blobs: classes; spiral: arms, turns; checkerboard: cells;
+    /// wedge: angle.
     Data {
         /// The data set's name, optionally with parameters: `spiral:arms=3`.
         name: String,

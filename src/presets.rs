@@ -78,9 +78,9 @@ const PLAY: PresetView = PresetView {
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "mixture-square",
-        summary: "2-2-1 sigmoid net on the three-cluster mixture: the hidden layer maps the data \
-                  into the unit square, where a line separates it",
-        args: "--data mixture:seed=11 --test 0 --arch 2-2-1 --activation sigmoid --lr 0.05 --seed 3",
+        summary: "2-2-1 sigmoid net on the wedge: the hidden layer maps the data into the unit \
+                  square, where a line separates it",
+        args: "--data wedge --test 0 --arch 2-2-1 --activation sigmoid --lr 0.05 --l2 0.5 --seed 3",
         weights: None,
         epochs: 4000,
         view: PLAY,
@@ -132,9 +132,9 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "relu-fold",
-        summary: "2-2-2 ReLU net with a sigmoid output on the three-cluster mixture: ReLU \
-                  folds whole quadrants onto the axes, and a line separates what no line did",
-        args: "--data mixture:seed=11,standardize=true --test 0 --arch 2-2-2 --activation relu --output sigmoid --loss mse --lr 0.02 --seed 3",
+        summary: "2-2-2 ReLU net with a sigmoid output on the wedge: ReLU folds whole quadrants \
+                  onto the axes, and a line separates what no line did",
+        args: "--data wedge:standardize=true --test 0 --arch 2-2-2 --activation relu --output sigmoid --loss mse --lr 0.02 --seed 3",
         weights: None,
         epochs: 2000,
         view: PLAY,

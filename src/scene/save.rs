@@ -177,7 +177,7 @@ mod tests {
             .unwrap();
         let written = to_ron(&parse(text, "relu-fold").unwrap());
         assert!(
-            written.starts_with("Scene(\n    title: \"ReLU folds the plane\",\n    dataset: \"mixture:seed=11,standardize=true\",\n    network: Train(\n        arch: [2, 2, 2],\n"),
+            written.starts_with("Scene(\n    title: \"ReLU folds the plane\",\n    dataset: \"wedge:standardize=true\",\n    network: Train(\n        arch: [2, 2, 2],\n"),
             "{written}"
         );
         assert!(

@@ -24,6 +24,7 @@ pub(super) fn dataset(spec: &DatasetSpec) -> Dataset {
         DatasetKind::Moons => moons(&mut g, n),
         DatasetKind::Checkerboard { cells } => checkerboard(&mut g, n, cells),
         DatasetKind::Mixture => mixture(&mut g, n),
+        DatasetKind::Wedge { angle } => wedge(&mut g, n, angle),
         DatasetKind::Lines => lines(&mut g, n),
         DatasetKind::Digits => return digits(&mut g, n),
     }
@@ -111,6 +112,47 @@ fn mixture(g: &mut Generator, n: usize) {
         let x = cx + sx * g.normal();
         let y = 0.5 + 0.2 * g.normal();
         g.point(x, y, class);
+    }
+}
+
+/// The shape of [`wedge`], before it is scaled into [−1, 1]²: the wedge's length from its
+/// tip along its axis, and, at right angles to its sides, the band's width and the gap
+/// between band and wedge (half on either side of each cut).
+const WEDGE_LENGTH: f32 = 1.5;
+const WEDGE_BAND: f32 = 0.5;
+const WEDGE_GAP: f32 = 0.15;
+
+/// Class 0 (the first half) uniform in the band wrapping the wedge, class 1 uniform in the
+/// wedge: a V with its tip at the origin, opening upwards `angle` degrees wide, cut off
+/// `WEDGE_LENGTH` above its tip; then scaled and shifted so that the bounding box of both
+/// fits [−1, 1]², centred.
+fn wedge(g: &mut Generator, n: usize, angle: f32) {
+    let half = (angle / 2.0).to_radians();
+    let (s, c) = half.sin_cos();
+    let outer = WEDGE_GAP / 2.0 + WEDGE_BAND;
+    // The bounding box: x within ±x_max (the band's outer corners at the top), y from
+    // below the tip (the band round it) to the top.
+    let x_max = (WEDGE_LENGTH * s + outer) / c;
+    let y_min = -outer / s;
+    let (y_mid, y_half) = ((WEDGE_LENGTH + y_min) / 2.0, (WEDGE_LENGTH - y_min) / 2.0);
+    let scale = 1.0 / x_max.max(y_half);
+    let n0 = n / 2;
+    for i in 0..n {
+        let class = u32::from(i >= n0);
+        loop {
+            let (x, y) = (g.uniform(-x_max, x_max), g.uniform(y_min, WEDGE_LENGTH));
+            // How far inside both sides: the smaller signed distance to the two cuts.
+            let inside = (x * c + y * s).min(-x * c + y * s);
+            let fits = if class == 1 {
+                inside > WEDGE_GAP / 2.0
+            } else {
+                inside < -WEDGE_GAP / 2.0 && inside > -outer
+            };
+            if fits {
+                g.point(x * scale, (y - y_mid) * scale, class);
+                break;
+            }
+        }
     }
 }
 
@@ -235,6 +277,61 @@ mod tests {
     }
 
     #[test]
+    fn wedge_classes_are_balanced_apart_and_need_both_coordinates() {
+        use crate::nn::measure::linear_separability;
+        for angle in [45.0, 60.0, 90.0, 120.0] {
+            let (spec, _) = DatasetSpec::parse(&format!("wedge:angle={angle},n=401")).unwrap();
+            let data = spec.generate();
+            assert_eq!(
+                counts(&data),
+                vec![200, 201],
+                "{angle}°: class 0 is the first half"
+            );
+            assert!(data.y[..200].iter().all(|&y| y == 0));
+            assert!(
+                data.x.iter().all(|v| v.abs() <= 1.0),
+                "{angle}°: inside [−1, 1]²"
+            );
+            // Class 1 lies inside the V: above both its sides, which rise at `angle / 2`
+            // from the vertical through the lowest point of class 1.
+            let cot = (angle / 2.0_f32).to_radians().tan().recip();
+            let tip = (0..data.len())
+                .filter(|&i| data.y[i] == 1)
+                .map(|i| data.point(i)[1] - data.point(i)[0].abs() * cot)
+                .fold(f32::INFINITY, f32::min);
+            for i in 0..data.len() {
+                let p = data.point(i);
+                let above = p[1] - p[0].abs() * cot >= tip;
+                assert_eq!(above, data.y[i] == 1, "{angle}°: {p:?}");
+            }
+            // No point of one class comes near one of the other: the gap.
+            let gap = (0..200)
+                .flat_map(|i| (200..401).map(move |j| (i, j)))
+                .map(|(i, j)| {
+                    let (p, q) = (data.point(i), data.point(j));
+                    (p[0] - q[0]).hypot(p[1] - q[1])
+                })
+                .fold(f32::INFINITY, f32::min);
+            // 0.15 before scaling; 0.098 at 60°, less at wider angles, scaled down more.
+            let least = if angle == 60.0 { 0.09 } else { 0.03 };
+            assert!(gap > least, "{angle}°: gap {gap}");
+            let separable = linear_separability(&data);
+            assert!(separable < 0.8, "{angle}°: a line gets {separable}");
+        }
+        let points = |s: &str| DatasetSpec::parse(s).unwrap().0.generate();
+        assert_eq!(
+            points("wedge:seed=4"),
+            points("corner:seed=4"),
+            "same seed, same points"
+        );
+        assert_ne!(
+            points("wedge:seed=4"),
+            points("wedge:seed=5"),
+            "another seed, others"
+        );
+    }
+
+    #[test]
     fn lines_label_the_inside_of_the_four_lines() {
         let data = DatasetSpec::default_for("lines").unwrap().generate();
         for i in 0..data.len() {
@@ -291,7 +388,7 @@ mod tests {
         ignore = "checksums recorded with glibc's libm on x86_64"
     )]
     fn generate_gives_the_bits_of_the_pre_refactor_generators() {
-        const RECORDED: [(&str, u64); 18] = [
+        const RECORDED: [(&str, u64); 20] = [
             ("circle", 0xb45764a3251dad32),
             ("xor", 0x3ba519dac868e986),
             ("blobs", 0x7d7f735b742a8def),
@@ -316,6 +413,9 @@ mod tests {
             ("mixture:n=31,noise=0.01,seed=0", 0xa7f043fa2343fe33),
             ("lines:n=77,noise=0.3,seed=6", 0xccd09c913d3387c3),
             ("digits:n=50,noise=0.1,seed=3", 0x0b1ab981cd17efc4),
+            // Added with the wedge, not from before the refactor: keeps it as it is.
+            ("wedge", 0xf15aa5c820ef0d84),
+            ("wedge:angle=90,n=51,noise=0.05,seed=7", 0x67df16f527727f21),
         ];
         for (text, recorded) in RECORDED {
             let (spec, _) = DatasetSpec::parse(text).unwrap();

@@ -41,6 +41,10 @@ pub enum DatasetKind {
     /// The three-cluster mixture of the hidden-layer article: class 0 around (0.5, 0.5),
     /// class 1 in two clusters around x = 0.2 and x = 0.8.
     Mixture,
+    /// Class 1 fills a wedge (a V opening upwards, `angle` degrees wide), class 0 the band
+    /// wrapping both its sides and its tip, a gap away. No line separates them, but two cuts
+    /// along the wedge's two sides do, so a network needs both coordinates.
+    Wedge { angle: f32 },
     /// Uniform in [−5, 5]²; class 1 inside the square bounded by the four lines
     /// x−y−3 = 0, −x+y−3 = 0, x+y−3 = 0 and x+y+3 = 0.
     Lines,
@@ -63,6 +67,7 @@ impl DatasetKind {
             "moons" => DatasetKind::Moons,
             "checkerboard" | "checker" => DatasetKind::Checkerboard { cells: 4 },
             "mixture" | "clusters" => DatasetKind::Mixture,
+            "wedge" | "corner" => DatasetKind::Wedge { angle: 60.0 },
             "lines" | "region" | "four-lines" => DatasetKind::Lines,
             "digits" => DatasetKind::Digits,
             _ => return None,
@@ -80,6 +85,7 @@ impl DatasetKind {
             DatasetKind::Moons => "moons",
             DatasetKind::Checkerboard { .. } => "checkerboard",
             DatasetKind::Mixture => "mixture",
+            DatasetKind::Wedge { .. } => "wedge",
             DatasetKind::Lines => "lines",
             DatasetKind::Digits => "digits",
         }
@@ -95,6 +101,7 @@ impl DatasetKind {
             DatasetKind::Moons => (400, 0.1, 0),
             DatasetKind::Checkerboard { .. } => (800, 0.0, 0),
             DatasetKind::Mixture => (200, 0.0, 1),
+            DatasetKind::Wedge { .. } => (400, 0.0, 0),
             DatasetKind::Lines => (400, 0.0, 0),
             DatasetKind::Digits => (DIGITS_COUNT, 0.0, 0),
         }
@@ -106,6 +113,7 @@ impl DatasetKind {
             DatasetKind::Blobs { .. } => &["n", "classes", "noise", "seed"],
             DatasetKind::Spiral { .. } => &["n", "arms", "turns", "noise", "seed"],
             DatasetKind::Checkerboard { .. } => &["n", "cells", "noise", "seed"],
+            DatasetKind::Wedge { .. } => &["n", "angle", "noise", "seed"],
             DatasetKind::Circle
             | DatasetKind::Xor
             | DatasetKind::Moons
@@ -121,6 +129,7 @@ impl DatasetKind {
             DatasetKind::Blobs { classes } => format!("classes={classes},"),
             DatasetKind::Spiral { arms, turns } => format!("arms={arms},turns={turns},"),
             DatasetKind::Checkerboard { cells } => format!("cells={cells},"),
+            DatasetKind::Wedge { angle } => format!("angle={angle},"),
             DatasetKind::Circle
             | DatasetKind::Xor
             | DatasetKind::Moons
@@ -144,6 +153,7 @@ impl DatasetKind {
             (DatasetKind::Spiral { arms, .. }, "arms" | "classes" | "k") => *arms = count(1, 64)?,
             (DatasetKind::Spiral { turns, .. }, "turns") => *turns = real(0.0, 20.0)?,
             (DatasetKind::Checkerboard { cells }, "cells") => *cells = count(1, 64)?,
+            (DatasetKind::Wedge { angle }, "angle") => *angle = real(20.0, 140.0)?,
             (_, key) => {
                 return Err(DataError::UnknownKey {
                     dataset: name.to_string(),
@@ -166,6 +176,7 @@ impl DatasetKind {
             | DatasetKind::Moons
             | DatasetKind::Checkerboard { .. }
             | DatasetKind::Mixture
+            | DatasetKind::Wedge { .. }
             | DatasetKind::Lines => 1_000_000,
         }
     }
@@ -181,6 +192,7 @@ impl DatasetKind {
             | DatasetKind::Moons
             | DatasetKind::Checkerboard { .. }
             | DatasetKind::Mixture
+            | DatasetKind::Wedge { .. }
             | DatasetKind::Lines => 2,
         }
     }
@@ -196,6 +208,7 @@ impl DatasetKind {
             | DatasetKind::Moons
             | DatasetKind::Checkerboard { .. }
             | DatasetKind::Mixture
+            | DatasetKind::Wedge { .. }
             | DatasetKind::Lines => 2,
         }
     }
@@ -203,7 +216,7 @@ impl DatasetKind {
 
 impl DatasetSpec {
     /// Names of the built-in data sets.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "circle",
         "xor",
         "blobs",
@@ -211,6 +224,7 @@ impl DatasetSpec {
         "moons",
         "checkerboard",
         "mixture",
+        "wedge",
         "lines",
         "digits",
     ];
@@ -372,6 +386,10 @@ mod tests {
         assert!(e.contains("n=abc") && e.contains("whole number"), "{e}");
         let e = DatasetSpec::parse("spiral:arms=0").unwrap_err().to_string();
         assert!(e.contains("between 1 and 64"), "{e}");
+        let e = DatasetSpec::parse("wedge:angle=180")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("between 20 and 140"), "{e}");
         let e = DatasetSpec::parse("digits:n=1798").unwrap_err().to_string();
         assert!(e.contains("between 1 and 1797"), "{e}");
         let (_, opts) = DatasetSpec::parse("moons:test=0.3,standardize=true").unwrap();
@@ -396,5 +414,10 @@ mod tests {
         );
         assert_eq!(arg("clusters"), "mixture:n=200,noise=0,seed=1");
         assert_eq!(arg("digits:n=5"), "digits:n=5,noise=0,seed=0");
+        assert_eq!(arg("corner"), "wedge:n=400,angle=60,noise=0,seed=0");
+        assert_eq!(
+            arg("wedge:angle=90,seed=3"),
+            "wedge:n=400,angle=90,noise=0,seed=3"
+        );
     }
 }
