@@ -137,7 +137,10 @@ pub const PRESETS: &[Preset] = &[
         args: "--data wedge:standardize=true --test 0 --arch 2-2-2 --activation relu --output sigmoid --loss mse --lr 0.02 --seed 3",
         weights: None,
         epochs: 2000,
-        view: PLAY,
+        view: PresetView {
+            hold: Some(1),
+            ..PLAY
+        },
     },
     Preset {
         name: "relu-fold-3d",

@@ -279,7 +279,7 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
 
     let total = times.len();
     let (send, writer) = spawn_writer(sink, total, (w, h), transparent);
-    let interrupted = render_times(&mut app, &image, &captured, &times, &send);
+    let interrupted = render_times(&mut app, &image, &captured, (&times, fps), &send);
     drop(send);
     let (seconds, frames) = writer
         .join()
@@ -396,7 +396,7 @@ fn render_times(
     app: &mut App,
     image: &Handle<Image>,
     captured: &Captured,
-    times: &[f32],
+    (times, fps): (&[f32], u32),
     send: &std::sync::mpsc::SyncSender<Vec<u8>>,
 ) -> bool {
     let total = times.len();
@@ -413,8 +413,17 @@ fn render_times(
     };
     let mut writing = true;
     let mut interrupted = false;
+    let mut last: Option<f32> = None;
     for (i, &t) in times.iter().enumerate() {
         set_time(app, t);
+        // A jump in time (stills, `--at`): one update first, so that what follows the
+        // frame's state by a frame (the camera framing the points, egui's text) is there.
+        let step_of = |a: f32| (t - a) * fps as f32;
+        if last.is_some_and(|a| (step_of(a) - 1.0).abs() > 0.01) {
+            step(app);
+            set_time(app, t);
+        }
+        last = Some(t);
         step_and_capture(app, image, i, captured);
         if !send_ready(&mut next) {
             writing = false;
