@@ -85,9 +85,10 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Also train each network exactly as the player does and print what its figure
-        /// shows: the accuracy, and at every layer boundary the width, the spread (smaller
-        /// over larger principal spread of the shown directions) and the linear
-        /// separability (accuracy of a linear classifier fitted there).
+        /// shows: the accuracy, and at every layer boundary the width, the spread after W·a
+        /// and after the activation (smaller over larger principal spread of the shown
+        /// directions) and the linear separability (accuracy of a linear classifier fitted
+        /// there).
         #[arg(long)]
         verify: bool,
         /// With --verify: write each scene's trained network as DIR/NAME.ron and the points

@@ -83,7 +83,10 @@ pub const PRESETS: &[Preset] = &[
         args: "--data wedge --test 0 --arch 2-2-1 --activation sigmoid --lr 0.05 --l2 0.5 --seed 3",
         weights: None,
         epochs: 4000,
-        view: PLAY,
+        view: PresetView {
+            hold: Some(1),
+            ..PLAY
+        },
     },
     Preset {
         name: "rings-cube",
