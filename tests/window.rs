@@ -690,3 +690,46 @@ fn ctrl_s_saves_a_picture_of_the_view() {
         .count();
     assert!(coloured * 4 > pixels.len(), "only {coloured} region pixels");
 }
+
+/// Ctrl+Z undoes point edits one by one and restores the data exactly; Ctrl+Shift+Z redoes.
+#[test]
+fn undo_after_adding_and_erasing_points_restores_the_data_exactly() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let untouched = explorer_after_input(&x, "undo-none", &[]);
+    // Add two points, erase the second (Shift + click where it is), then undo all three.
+    let undone = explorer_after_input(
+        &x,
+        "undo-all",
+        &[
+            &["700", "600", "click", "1"],
+            &["760", "560", "click", "1"],
+            &[
+                "760", "560", "keydown", "shift", "click", "1", "keyup", "shift",
+            ],
+            &["700", "400", "key", "ctrl+z"],
+            &["700", "400", "key", "ctrl+z"],
+            &["700", "400", "key", "ctrl+z"],
+        ],
+    );
+    assert_eq!(
+        undone["data_hash"], untouched["data_hash"],
+        "undone: the data as it was"
+    );
+    // Add one, undo, redo: the point is back.
+    let added = explorer_after_input(&x, "undo-added", &[&["700", "600", "click", "1"]]);
+    assert_ne!(added["data_hash"], untouched["data_hash"]);
+    let redone = explorer_after_input(
+        &x,
+        "undo-redo",
+        &[
+            &["700", "600", "click", "1"],
+            &["700", "400", "key", "ctrl+z"],
+            &["700", "400", "key", "ctrl+shift+z"],
+        ],
+    );
+    assert_eq!(
+        redone["data_hash"], added["data_hash"],
+        "redone: the point back"
+    );
+}

@@ -178,6 +178,24 @@ fn exit_when_saved(
     }
 }
 
+/// A fingerprint of every point (coordinates to the bit, and classes), train then test.
+fn data_hash(explorer: &super::explorer::Explorer) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: u32| {
+        for b in v.to_le_bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for data in [&explorer.train, &explorer.test] {
+        eat(data.len() as u32);
+        for i in 0..data.len() {
+            data.point(i).iter().for_each(|v| eat(v.to_bits()));
+            eat(data.y[i]);
+        }
+    }
+    format!("{h:016x}")
+}
+
 /// With `SPACEFOLD_REPORT=FILE.json`, what the window ended with, for tests that drive it
 /// with real input: the points the data has, the plane camera's zoom, the view shown.
 fn write_report(
@@ -190,6 +208,7 @@ fn write_report(
     };
     let report = serde_json::json!({
         "train_points": explorer.train.len(),
+        "data_hash": data_hash(explorer),
         "test_points": explorer.test.len(),
         "units_per_px": plane.units_per_px,
         "center": [plane.center.x, plane.center.y],

@@ -71,6 +71,44 @@ pub struct Explorer {
     pub network_path: String,
     /// Text of the scene file box.
     pub scene_path: String,
+    /// Point edits to undo and redo.
+    pub history: PointHistory,
+}
+
+/// The points before each edit (Ctrl+Z) and after each undone one (Ctrl+Shift+Z), newest
+/// last; at most [`PointHistory::MOST_POINTS`] points kept in all, oldest forgotten first.
+#[derive(Default)]
+pub struct PointHistory {
+    undo: Vec<(Dataset, Dataset)>,
+    redo: Vec<(Dataset, Dataset)>,
+}
+
+impl PointHistory {
+    /// Points kept over all the saved states.
+    pub const MOST_POINTS: usize = 2_000_000;
+
+    fn kept(states: &[(Dataset, Dataset)]) -> usize {
+        states.iter().map(|(a, b)| a.len() + b.len()).sum()
+    }
+
+    /// Remembers `before` as the state an edit leaves; a new edit forgets what was undone.
+    fn record(&mut self, before: (Dataset, Dataset)) {
+        self.redo.clear();
+        self.undo.push(before);
+        while self.undo.len() > 1 && Self::kept(&self.undo) > Self::MOST_POINTS {
+            self.undo.remove(0);
+        }
+    }
+
+    /// Whether there is an edit to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is an undone edit to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
 }
 
 impl Explorer {
@@ -120,6 +158,7 @@ impl Explorer {
             weights_offset: (0, 0),
             network_path: String::new(),
             scene_path: String::new(),
+            history: PointHistory::default(),
         };
         explorer.bounds = explorer.data_bounds();
         explorer
@@ -175,6 +214,8 @@ impl Explorer {
         self.test = test;
         self.data_version += 1;
         self.layout_version += 1;
+        // Edits of the old points do not apply to new ones.
+        self.history = PointHistory::default();
         self.plane = self.train.principal_plane();
         self.bounds = self.data_bounds();
         self.brush = self.brush.min(self.classes() as u32 - 1);
@@ -308,6 +349,7 @@ impl Explorer {
             self.message = Some(Err("points can be added to two-feature data only".into()));
             return;
         }
+        self.history.record((self.train.clone(), self.test.clone()));
         self.train.push(&[at.x, at.y], self.brush);
         self.points_changed(link);
     }
@@ -324,6 +366,10 @@ impl Explorer {
             }
         }
         if let Some((_, test, i)) = best {
+            if !test && self.train.len() <= 1 {
+                return;
+            }
+            self.history.record((self.train.clone(), self.test.clone()));
             if test {
                 self.test.remove(i);
             } else if self.train.len() > 1 {
@@ -331,6 +377,31 @@ impl Explorer {
             }
             self.points_changed(link);
         }
+    }
+
+    /// Undoes the last point edit (`redo`: redoes the last undone one); says so, or that
+    /// there is none.
+    pub fn undo_points(&mut self, link: &Link, redo: bool) {
+        let now = (self.train.clone(), self.test.clone());
+        let (from, to) = if redo {
+            (&mut self.history.redo, &mut self.history.undo)
+        } else {
+            (&mut self.history.undo, &mut self.history.redo)
+        };
+        let Some((train, test)) = from.pop() else {
+            let what = if redo { "redo" } else { "undo" };
+            self.message = Some(Err(format!("nothing to {what}: no point edit")));
+            return;
+        };
+        to.push(now);
+        self.train = train;
+        self.test = test;
+        self.message = Some(Ok(if redo {
+            "redid a point edit".into()
+        } else {
+            "undid a point edit (Ctrl+Shift+Z redoes it)".into()
+        }));
+        self.points_changed(link);
     }
 
     fn points_changed(&mut self, link: &Link) {

@@ -111,6 +111,7 @@ pub fn help_rows(view: View) -> Vec<(&'static str, &'static str)> {
             ("R", "frame the data again"),
             ("left click", "add a point of the brush's class"),
             ("Shift + click", "erase the nearest point"),
+            ("Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)", "undo / redo a point edit"),
             ("wheel", "zoom about the cursor"),
             ("right or middle drag", "pan"),
         ],
@@ -557,8 +558,20 @@ fn training_shortcuts(
     link: Res<Link>,
     published: Res<Published>,
     typing: super::ViewKeys,
+    mut explorer: ResMut<Explorer>,
 ) {
     if typing.blocked() {
+        return;
+    }
+    // Held, or let go within this frame (a slow frame can see the whole chord at once).
+    let held = |pair: [KeyCode; 2]| keys.any_pressed(pair) || keys.any_just_released(pair);
+    if held([KeyCode::ControlLeft, KeyCode::ControlRight]) {
+        let shift = held([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+        if keys.just_pressed(KeyCode::KeyZ) {
+            explorer.undo_points(&link, shift);
+        } else if keys.just_pressed(KeyCode::KeyY) {
+            explorer.undo_points(&link, true);
+        }
         return;
     }
     let running = published.0.as_ref().is_some_and(|l| l.running);
