@@ -656,10 +656,13 @@ fn output_surfaces(
                 colors,
                 alpha: 1.0,
                 info: SurfaceInfo {
-                    label: if single {
-                        format!("output ({})", mode.name())
-                    } else {
-                        format!("class {k} ({})", mode.name())
+                    // The head's own name where its values show (a one-output net's
+                    // sigmoid is no softmax).
+                    label: match (single, mode) {
+                        (true, OutputMode::Softmax) => format!("output ({})", head.name()),
+                        (true, _) => format!("output ({})", mode.name()),
+                        (false, OutputMode::Softmax) => format!("class {k} ({})", head.name()),
+                        (false, _) => format!("class {k} ({})", mode.name()),
                     },
                     class: (!single).then_some(k as u32),
                     range,

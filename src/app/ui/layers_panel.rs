@@ -473,7 +473,7 @@ pub fn save_scene(
         ui.add(
             egui::TextEdit::singleline(&mut explorer.scene_path)
                 .hint_text("scene.ron")
-                .desired_width(150.0),
+                .desired_width(96.0),
         );
         let named = !explorer.scene_path.trim().is_empty();
         if ui

@@ -13,23 +13,44 @@ const MAX_WIDTH: usize = 128;
 /// Draws the panel; any change restarts training from fresh weights.
 pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
     let mut changed = hidden_layers(ui, explorer);
+    // What the live network's output layer is: a preset or a file may have one the two
+    // choices below do not name (two sigmoid outputs, say), and then neither is marked.
+    let live = published.0.as_ref().and_then(|l| {
+        let last = l.network.layers().last()?;
+        Some((last.outputs(), last.activation))
+    });
     if explorer.classes() == 2 {
+        let (sigmoid_one, softmax_two) = match live {
+            Some((n, a)) => (
+                n == 1 && a == Activation::Sigmoid,
+                n == 2 && a == Activation::Softmax,
+            ),
+            None => (
+                explorer.head == Activation::Sigmoid,
+                explorer.head == Activation::Softmax,
+            ),
+        };
         ui.horizontal(|ui| {
             ui.label("output");
-            changed |= ui
-                .radio_value(
-                    &mut explorer.head,
-                    Activation::Sigmoid,
-                    "sigmoid (1 neuron)",
-                )
-                .changed();
-            changed |= ui
-                .radio_value(&mut explorer.head, Activation::Softmax, "softmax (2)")
-                .changed();
+            if ui.radio(sigmoid_one, "sigmoid (1 neuron)").clicked() && !sigmoid_one {
+                explorer.head = Activation::Sigmoid;
+                changed = true;
+            }
+            if ui.radio(softmax_two, "softmax (2)").clicked() && !softmax_two {
+                explorer.head = Activation::Softmax;
+                changed = true;
+            }
         });
+        if let (Some((n, a)), false, false) = (live, sigmoid_one, softmax_two) {
+            ui.label(format!(
+                "now: {n} {} output neurons (from the preset or file)",
+                a.name()
+            ));
+        }
     } else {
+        let head = live.map_or("softmax", |(_, a)| a.name());
         ui.label(format!(
-            "output: softmax over {} classes",
+            "output: {head} over {} classes",
             explorer.classes()
         ));
     }
