@@ -45,8 +45,8 @@ pub enum DatasetKind {
     /// wrapping both its sides and its tip, a gap away. No line separates them, but two cuts
     /// along the wedge's two sides do, so a network needs both coordinates.
     Wedge { angle: f32 },
-    /// Uniform in [−5, 5]²; class 1 inside the square bounded by the four lines
-    /// x−y−3 = 0, −x+y−3 = 0, x+y−3 = 0 and x+y+3 = 0.
+    /// Uniform in [−5, 5]²; class 0 inside the square bounded by the four lines
+    /// x−y−3 = 0, −x+y−3 = 0, x+y−3 = 0 and x+y+3 = 0, class 1 outside.
     Lines,
     /// The 8×8 handwritten digits (64 inputs scaled to [0, 1], 10 classes); `n` of the
     /// 1,797 images (all by default), chosen by `seed`.
