@@ -554,9 +554,9 @@ fn clicks_and_the_wheel_over_the_panels_never_reach_the_plane() {
         "input-panel-clicks",
         &[
             &["290", "590", "click", "1"],
-            &["50", "427", "click", "1"],
-            &["50", "427", "click", "1"],
-            &["98", "719", "click", "1"],
+            &["50", "463", "click", "1"],
+            &["50", "463", "click", "1"],
+            &["98", "755", "click", "1"],
             &["947", "27", "click", "1"],
             &["947", "27", "click", "1"],
             &["1100", "300", "click", "1"],

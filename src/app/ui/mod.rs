@@ -334,15 +334,15 @@ fn side_panel(
     layers_panel::save_scene(ui, explorer, epoch, *mode, &mut layers.picture.0);
     ui.separator();
     training_panel::status_line(ui, published);
-    match &explorer.message {
-        Some(Ok(done)) => {
-            ui.colored_label(egui::Color32::from_rgb(120, 200, 130), done);
-        }
-        Some(Err(refused)) => {
-            ui.colored_label(egui::Color32::from_rgb(240, 120, 100), refused);
-        }
-        None => {}
-    }
+    // One line, always there, so the panel below never moves: a long message is cut
+    // (the whole of it on hover).
+    let (text, colour) = match &explorer.message {
+        Some(Ok(done)) => (done.as_str(), egui::Color32::from_rgb(120, 200, 130)),
+        Some(Err(refused)) => (refused.as_str(), egui::Color32::from_rgb(240, 120, 100)),
+        None => (" ", egui::Color32::GRAY),
+    };
+    ui.add(egui::Label::new(egui::RichText::new(text).color(colour)).truncate())
+        .on_hover_text(text);
     ui.separator();
     view_settings(ui, *mode, explorer, link, published, layers);
     egui::CollapsingHeader::new("Data")

@@ -8,8 +8,10 @@ use egui_plot::{Legend, Line, Plot};
 
 /// One line under the title: epoch, losses, accuracy, and any error.
 pub fn status_line(ui: &mut egui::Ui, published: &Published) {
+    // Two lines whatever the state, so that the panel never jumps.
     let Some(latest) = &published.0 else {
         ui.label("starting…");
+        ui.label(" ");
         return;
     };
     let last = latest.history.last();
@@ -20,14 +22,33 @@ pub fn status_line(ui: &mut egui::Ui, published: &Published) {
         }
         _ => String::new(),
     };
-    ui.label(format!(
-        "epoch {}  ·  train acc {:.1}%{test}  ·  {}",
-        latest.epoch,
-        100.0 * last.map_or(0.0, |h| h.train_accuracy),
-        if latest.running { "training" } else { "paused" }
-    ));
-    if let Some(error) = &latest.error {
-        ui.colored_label(egui::Color32::from_rgb(240, 120, 100), error);
+    ui.add(
+        egui::Label::new(format!(
+            "epoch {}  ·  {}",
+            latest.epoch,
+            if latest.running { "training" } else { "paused" }
+        ))
+        .truncate(),
+    );
+    match &latest.error {
+        Some(error) => {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(error).color(egui::Color32::from_rgb(240, 120, 100)),
+                )
+                .truncate(),
+            )
+            .on_hover_text(error);
+        }
+        None => {
+            ui.add(
+                egui::Label::new(format!(
+                    "train acc {:.1}%{test}",
+                    100.0 * last.map_or(0.0, |h| h.train_accuracy)
+                ))
+                .truncate(),
+            );
+        }
     }
 }
 
