@@ -138,6 +138,17 @@ pub fn window_to_world(view: &View2d, insets: PanelInsets, window: Vec2, pos: Ve
     view.center + Vec2::new(d.x, -d.y) * view.units_per_px
 }
 
+/// Where a world point shows in the window (logical pixels): the inverse of
+/// [`window_to_world`].
+pub fn world_to_window(view: &View2d, insets: PanelInsets, window: Vec2, world: Vec2) -> Vec2 {
+    let free_center = Vec2::new(
+        insets.left + (window.x - insets.left) / 2.0,
+        (window.y - insets.bottom) / 2.0,
+    );
+    let d = (world - view.center) / view.units_per_px.max(1e-12);
+    free_center + Vec2::new(d.x, -d.y)
+}
+
 fn zoom_about_cursor(
     scroll: Res<AccumulatedMouseScroll>,
     insets: Res<PanelInsets>,
@@ -244,6 +255,10 @@ mod tests {
             window_to_world(&view, insets, window, Vec2::new(800.0, 400.0)),
             Vec2::ZERO
         );
+        // And back again.
+        let p = Vec2::new(1.5, -0.5);
+        let there = world_to_window(&view, insets, window, p);
+        assert!((window_to_world(&view, insets, window, there) - p).length() < 1e-5);
         // The data fits: its corners are inside the free area.
         let left_edge = window_to_world(&view, insets, window, Vec2::new(300.0, 400.0));
         let top = window_to_world(&view, insets, window, Vec2::new(800.0, 0.0));

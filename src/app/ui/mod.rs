@@ -6,6 +6,7 @@ mod landscape_panel;
 mod layers_panel;
 mod network_panel;
 mod player_panel;
+mod ticks;
 mod training_panel;
 
 use super::camera::PanelInsets;
@@ -190,6 +191,38 @@ struct LayersUi<'w> {
     player: Option<ResMut<'w, super::player::Player>>,
     picture: ResMut<'w, super::capture::PictureWanted>,
     help: ResMut<'w, HelpOpen>,
+    plane: Res<'w, super::camera::View2d>,
+}
+
+/// The tick labels of the flat view shown (none in 3D or the landscape).
+fn paint_ticks(
+    ctx: &egui::Context,
+    mode: View,
+    (flow, plane): (&FlowState, &super::camera::View2d),
+    explorer: &Explorer,
+    insets: &PanelInsets,
+) {
+    let ticks = match mode {
+        View::Regions => ticks::Ticks::Box {
+            lo: explorer.bounds.0,
+            hi: explorer.bounds.1,
+        },
+        View::Layers if flow.flow.is_some() && !flow.is_3d() => {
+            // Over the span the axes are drawn (see the layers view's axes).
+            let frame = flow.frame();
+            let (min, max) = (
+                Vec2::new(frame.min[0], frame.min[1]),
+                Vec2::new(frame.max[0], frame.max[1]),
+            );
+            let reach = (max - min).max_element().max(1e-3) * 0.7;
+            ticks::Ticks::Axes {
+                lo: min.min(Vec2::ZERO) - Vec2::splat(reach * 0.2),
+                hi: max.max(Vec2::ZERO) + Vec2::splat(reach * 0.2),
+            }
+        }
+        _ => return,
+    };
+    ticks::paint(ctx, plane, insets, ticks);
 }
 
 fn show_control_panel(
@@ -215,6 +248,10 @@ fn show_control_panel(
     {
         scene_screen(ctx, &mut root, player, &mut insets);
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
+        if !player.blank {
+            let shown = (&*layers.flow, &*layers.plane);
+            paint_ticks(ctx, *layers.mode.get(), shown, &explorer, &insets);
+        }
         if *layers.mode.get() == View::Layers && !player.blank && !titled {
             let height = ctx.viewport_rect().height() - insets.bottom;
             let sizes = layers_panel::HeadingSizes::for_height(height);
@@ -264,6 +301,7 @@ fn show_control_panel(
         layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
     }
     cover.set("bar", bar_rect);
+    paint_ticks(ctx, mode, (&layers.flow, &layers.plane), &explorer, &insets);
     let help = if layers.help.0 {
         help_overlay(ctx, mode, &mut layers.help.0)
     } else {

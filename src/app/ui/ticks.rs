@@ -1,0 +1,120 @@
+//! Tick labels of the flat views, so that a frame says where it is: numbers along the axes
+//! through the origin (the layers view), or along the bottom and left of the data's box
+//! (the regions view), at a round step that suits the zoom.
+
+use crate::app::camera::{PanelInsets, View2d, world_to_window};
+use crate::flow::nice_step;
+use bevy::math::Vec2;
+use bevy_egui::egui;
+
+/// Where the ticks go.
+pub enum Ticks {
+    /// Along the axes through the origin, over this span of each.
+    Axes { lo: Vec2, hi: Vec2 },
+    /// Along the bottom and left edges of this box.
+    Box { lo: Vec2, hi: Vec2 },
+}
+
+/// A value written with as many decimals as the step needs.
+pub fn tick_label(value: f32, step: f32) -> String {
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let v = if value.abs() < step * 1e-3 {
+        0.0
+    } else {
+        value
+    };
+    format!("{v:.decimals$}")
+}
+
+/// The multiples of `step` from `lo` to `hi`.
+fn multiples(lo: f32, hi: f32, step: f32) -> impl Iterator<Item = f32> {
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last.min(first + 200)).map(move |k| k as f32 * step)
+}
+
+/// Paints the tick labels for the plane camera's view.
+pub fn paint(ctx: &egui::Context, view: &View2d, insets: &PanelInsets, ticks: Ticks) {
+    let rect = ctx.viewport_rect();
+    let window = Vec2::new(rect.width(), rect.height());
+    let height = (window.y - insets.bottom).max(100.0);
+    let (lo, hi, x_at, y_at, inner) = match ticks {
+        Ticks::Axes { lo, hi } => (lo, hi, 0.0, 0.0, false),
+        Ticks::Box { lo, hi } => (lo, hi, lo.y, lo.x, true),
+    };
+    // About eight labels along the longer side of what is shown.
+    let step = nice_step((hi - lo).max_element().max(1e-6) / 8.0);
+    let size = (height * 0.026).max(11.0);
+    let font = egui::FontId::proportional(size);
+    let colour = egui::Color32::from_rgb(215, 219, 228);
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Background,
+        "tick-labels".into(),
+    ));
+    let at = |p: Vec2| {
+        let w = world_to_window(view, *insets, window, p);
+        egui::pos2(w.x, w.y)
+    };
+    let inside = |r: egui::Rect| {
+        r.min.x > insets.left && r.max.x < window.x && r.min.y > 0.0 && r.max.y < height
+    };
+    // A label on a dark plate, so that it reads over the grid and the regions.
+    let label = |anchor: egui::Pos2, align: egui::Align2, text: String| {
+        let galley = painter.layout_no_wrap(text, font.clone(), colour);
+        let rect = align.anchor_size(anchor, galley.size());
+        if inside(rect.expand(2.0)) {
+            painter.rect_filled(rect.expand(2.0), 3.0, egui::Color32::from_black_alpha(150));
+            painter.galley(rect.min, galley, colour);
+        }
+    };
+    let gap = size * 0.35;
+    for x in multiples(lo.x, hi.x, step) {
+        if x == 0.0 && !inner {
+            continue;
+        }
+        let (anchor, align) = if inner {
+            (
+                at(Vec2::new(x, x_at)) - egui::vec2(0.0, gap),
+                egui::Align2::CENTER_BOTTOM,
+            )
+        } else {
+            (
+                at(Vec2::new(x, x_at)) + egui::vec2(0.0, gap),
+                egui::Align2::CENTER_TOP,
+            )
+        };
+        label(anchor, align, tick_label(x, step));
+    }
+    for y in multiples(lo.y, hi.y, step) {
+        if inner && (y - lo.y).abs() < step * 0.5 {
+            continue;
+        }
+        let (anchor, align) = if inner {
+            (
+                at(Vec2::new(y_at, y)) + egui::vec2(gap, 0.0),
+                egui::Align2::LEFT_CENTER,
+            )
+        } else {
+            (
+                at(Vec2::new(y_at, y)) - egui::vec2(gap, 0.0),
+                egui::Align2::RIGHT_CENTER,
+            )
+        };
+        label(anchor, align, tick_label(y, step));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_carry_the_decimals_their_step_needs() {
+        assert_eq!(tick_label(1.0, 0.5), "1.0");
+        assert_eq!(tick_label(-0.25, 0.05), "-0.25");
+        assert_eq!(tick_label(20.0, 10.0), "20");
+        assert_eq!(tick_label(-1e-9, 0.2), "0.0");
+        let xs: Vec<f32> = multiples(-1.1, 1.1, 0.5).collect();
+        assert_eq!(xs, vec![-1.0, -0.5, 0.0, 0.5, 1.0]);
+    }
+}
