@@ -200,7 +200,7 @@ fn paint_ticks(
     mode: View,
     (flow, plane): (&FlowState, &super::camera::View2d),
     explorer: &Explorer,
-    insets: &PanelInsets,
+    (insets, size): (&PanelInsets, Option<f32>),
 ) {
     let ticks = match mode {
         View::Regions => ticks::Ticks::Box {
@@ -222,7 +222,7 @@ fn paint_ticks(
         }
         _ => return,
     };
-    ticks::paint(ctx, plane, insets, ticks);
+    ticks::paint(ctx, plane, insets, ticks, size);
 }
 
 fn show_control_panel(
@@ -250,7 +250,7 @@ fn show_control_panel(
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
         if !player.blank {
             let shown = (&*layers.flow, &*layers.plane);
-            paint_ticks(ctx, *layers.mode.get(), shown, &explorer, &insets);
+            paint_ticks(ctx, *layers.mode.get(), shown, &explorer, (&insets, None));
         }
         if *layers.mode.get() == View::Layers && !player.blank && !titled {
             let height = ctx.viewport_rect().height() - insets.bottom;
@@ -301,7 +301,8 @@ fn show_control_panel(
         layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
     }
     cover.set("bar", bar_rect);
-    paint_ticks(ctx, mode, (&layers.flow, &layers.plane), &explorer, &insets);
+    let shown = (&*layers.flow, &*layers.plane);
+    paint_ticks(ctx, mode, shown, &explorer, (&insets, Some(13.0)));
     let help = if layers.help.0 {
         help_overlay(ctx, mode, &mut layers.help.0)
     } else {

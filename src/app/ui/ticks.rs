@@ -33,8 +33,15 @@ fn multiples(lo: f32, hi: f32, step: f32) -> impl Iterator<Item = f32> {
     (first..=last.min(first + 200)).map(move |k| k as f32 * step)
 }
 
-/// Paints the tick labels for the plane camera's view.
-pub fn paint(ctx: &egui::Context, view: &View2d, insets: &PanelInsets, ticks: Ticks) {
+/// Paints the tick labels for the plane camera's view, `size` logical pixels tall (`None`:
+/// sized to the view, as a scene's frame is).
+pub fn paint(
+    ctx: &egui::Context,
+    view: &View2d,
+    insets: &PanelInsets,
+    ticks: Ticks,
+    size: Option<f32>,
+) {
     let rect = ctx.viewport_rect();
     let window = Vec2::new(rect.width(), rect.height());
     let height = (window.y - insets.bottom).max(100.0);
@@ -44,7 +51,7 @@ pub fn paint(ctx: &egui::Context, view: &View2d, insets: &PanelInsets, ticks: Ti
     };
     // About eight labels along the longer side of what is shown.
     let step = nice_step((hi - lo).max_element().max(1e-6) / 8.0);
-    let size = (height * 0.026).max(11.0);
+    let size = size.unwrap_or((height * 0.026).max(11.0));
     let font = egui::FontId::proportional(size);
     let colour = egui::Color32::from_rgb(215, 219, 228);
     let painter = ctx.layer_painter(egui::LayerId::new(
