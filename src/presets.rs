@@ -351,7 +351,9 @@ impl Preset {
             },
             position: v.position,
             play: v.play,
-            hold: v.hold.map(|layers| (3 * layers) as f32),
+            hold: v
+                .hold
+                .map(|layers| crate::setup::layers_to_stages(layers as f32)),
             dims: v.dims,
             rotate: v.rotate,
             ..Start::default()

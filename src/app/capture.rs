@@ -29,9 +29,7 @@ fn want_picture_on_ctrl_s(
     typing: super::ViewKeys,
     mut wanted: ResMut<PictureWanted>,
 ) {
-    // Held, or let go within this frame (a slow frame can see the whole chord at once).
-    let ctrls = [KeyCode::ControlLeft, KeyCode::ControlRight];
-    let ctrl = keys.any_pressed(ctrls) || keys.any_just_released(ctrls);
+    let ctrl = super::held(&keys, [KeyCode::ControlLeft, KeyCode::ControlRight]);
     if ctrl && keys.just_pressed(KeyCode::KeyS) && !typing.blocked() {
         wanted.0 = true;
     }
@@ -74,7 +72,8 @@ fn save_picture(
     );
 }
 
-/// The image without `left` columns and `bottom` rows, as a PNG written atomically.
+/// The image without `left` columns and `bottom` rows, as a PNG written atomically (window
+/// surfaces may be BGRA: converted, then encoded as the offline render does).
 fn crop_and_save(
     image: &Image,
     left: u32,
@@ -140,29 +139,13 @@ fn request_screenshot(
     let path = request.path.clone();
     commands.spawn(Screenshot::primary_window()).observe(
         move |captured: On<ScreenshotCaptured>, mut state: ResMut<CaptureState>| {
-            match save_png(&captured.image, &path) {
+            match crop_and_save(&captured.image, 0, 0, &path) {
                 Ok(()) => info!("screenshot saved to {}", path.display()),
                 Err(e) => error!("cannot save the screenshot to {}: {e}", path.display()),
             }
             state.saved = true;
         },
     );
-}
-
-fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
-    // Window surfaces may be BGRA: converted, then encoded as the offline render does.
-    let rgba = image
-        .clone()
-        .try_into_dynamic()
-        .map_err(|e| e.to_string())?
-        .to_rgba8();
-    let frame = crate::export::Frame {
-        width: rgba.width(),
-        height: rgba.height(),
-        rgba: rgba.as_raw(),
-    };
-    let bytes = crate::export::encode_png(&frame, false).map_err(|e| e.to_string())?;
-    crate::io::write_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
 fn exit_when_saved(

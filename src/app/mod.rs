@@ -218,6 +218,12 @@ impl ViewKeys<'_> {
     }
 }
 
+/// Whether a modifier (either of `pair`) is down for a chord: held, or let go within this
+/// frame (a slow frame can see a whole chord, press and release, at once).
+pub fn held(keys: &ButtonInput<KeyCode>, pair: [KeyCode; 2]) -> bool {
+    keys.any_pressed(pair) || keys.any_just_released(pair)
+}
+
 /// The window's background: the clear colour of every camera.
 pub const BACKGROUND: Color = {
     let [r, g, b] = crate::palette::BACKGROUND;

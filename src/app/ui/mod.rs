@@ -602,10 +602,8 @@ fn training_shortcuts(
     if typing.blocked() {
         return;
     }
-    // Held, or let go within this frame (a slow frame can see the whole chord at once).
-    let held = |pair: [KeyCode; 2]| keys.any_pressed(pair) || keys.any_just_released(pair);
-    if held([KeyCode::ControlLeft, KeyCode::ControlRight]) {
-        let shift = held([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    if super::held(&keys, [KeyCode::ControlLeft, KeyCode::ControlRight]) {
+        let shift = super::held(&keys, [KeyCode::ShiftLeft, KeyCode::ShiftRight]);
         if keys.just_pressed(KeyCode::KeyZ) {
             explorer.undo_points(&link, shift);
         } else if keys.just_pressed(KeyCode::KeyY) {
