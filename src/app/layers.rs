@@ -513,9 +513,7 @@ fn draw_flow_axes(state: Res<FlowState>, view: Res<LayerView>, mut gizmos: Gizmo
     let Some(flow) = &state.flow else { return };
     let frame = state.frame();
     let three_d = flow.is_3d();
-    let reach = Vec3::from(frame.size()).max_element().max(1e-3) * 0.7;
-    let lo = Vec3::from(frame.min).min(Vec3::ZERO) - Vec3::splat(reach * 0.2);
-    let hi = Vec3::from(frame.max).max(Vec3::ZERO) + Vec3::splat(reach * 0.2);
+    let (lo, hi) = axes_span(&frame);
     let axis = Color::srgba(0.85, 0.85, 0.9, 0.45);
     gizmos.line(Vec3::new(lo.x, 0.0, 0.0), Vec3::new(hi.x, 0.0, 0.0), axis);
     gizmos.line(Vec3::new(0.0, lo.y, 0.0), Vec3::new(0.0, hi.y, 0.0), axis);
@@ -725,15 +723,8 @@ pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
         );
     }
     let at = stage_at(u, layers);
-    let mut i = at.boundary();
     let done = at.t == 0.0 || at.t == 1.0;
-    if at.t == 0.0 {
-        i -= 1;
-    }
-    let (l, stage) = (
-        i / STAGES_PER_LAYER,
-        crate::flow::STAGES[i % STAGES_PER_LAYER],
-    );
+    let (l, stage) = shown_stage(flow, u);
     let act = flow.activation(l);
     let title = if u >= flow.end() {
         format!("Output: {} values", sizes[layers])
@@ -810,16 +801,32 @@ pub fn equation_at(flow: &Flow, u: f32) -> Option<(Vec<Term>, Stage)> {
     if u <= 0.0 {
         return None;
     }
+    let (l, stage) = shown_stage(flow, u);
+    Some((layer_equation(l + 1, flow.activation(l)), stage))
+}
+
+/// The layer (from 0) and stage on screen at `u > 0`: the one moving, or at a boundary the
+/// one just done.
+fn shown_stage(flow: &Flow, u: f32) -> (usize, Stage) {
     let at = stage_at(u, flow.layers());
     let mut i = at.boundary();
     if at.t == 0.0 {
         i -= 1;
     }
-    let (l, stage) = (
+    (
         i / STAGES_PER_LAYER,
         crate::flow::STAGES[i % STAGES_PER_LAYER],
-    );
-    Some((layer_equation(l + 1, flow.activation(l)), stage))
+    )
+}
+
+/// Where the axes through the origin are drawn for points framed by `frame`: over the frame
+/// and the origin, a little beyond both.
+pub fn axes_span(frame: &Bounds) -> (Vec3, Vec3) {
+    let reach = Vec3::from(frame.size()).max_element().max(1e-3) * 0.7;
+    (
+        Vec3::from(frame.min).min(Vec3::ZERO) - Vec3::splat(reach * 0.2),
+        Vec3::from(frame.max).max(Vec3::ZERO) + Vec3::splat(reach * 0.2),
+    )
 }
 
 /// What the shown axes are at `u`, when they are not the whole space.

@@ -327,35 +327,11 @@ pub fn heading(
     extra: Option<&str>,
 ) {
     let Some(flow) = &state.flow else { return };
-    let (title, what) = describe_position(flow, view.position);
-    let equation = crate::app::layers::equation_at(flow, view.position);
-    let note = projection_note(flow, view.position);
     let rect = ctx.viewport_rect();
     let x = left + (rect.width() - left) / 2.0;
     // Painted, not placed in an area: an area new to egui spends its first frame unseen,
     // sizing itself, and a render shows every frame once.
-    let single = |text: String, size: f32, color: egui::Color32| {
-        egui::text::LayoutJob::simple_singleline(text, egui::FontId::proportional(size), color)
-    };
-    let mut jobs = vec![single(title, sizes.title, egui::Color32::WHITE)];
-    if let Some((terms, stage)) = equation {
-        jobs.push(equation_job(ctx, &terms, stage, sizes.equation));
-    }
-    jobs.push(single(what, sizes.note, egui::Color32::from_gray(200)));
-    if let Some(note) = note {
-        jobs.push(single(
-            note,
-            sizes.note,
-            egui::Color32::from_rgb(240, 200, 120),
-        ));
-    }
-    if let Some(extra) = extra {
-        jobs.push(single(
-            extra.into(),
-            sizes.note,
-            egui::Color32::from_gray(200),
-        ));
-    }
+    let jobs = heading_lines(ctx, flow, view.position, sizes, extra);
     let galleys: Vec<_> = ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect());
     let gap = 2.0;
     let margin = egui::vec2(14.0, 6.0);
@@ -385,36 +361,48 @@ pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSize
     let Some(flow) = &state.flow else { return };
     let steps = (flow.end() * 2.0).round() as usize;
     for i in 0..=steps {
-        let u = i as f32 / 2.0;
-        let (title, what) = describe_position(flow, u);
-        let mut jobs = vec![
-            egui::text::LayoutJob::simple_singleline(
-                title,
-                egui::FontId::proportional(sizes.title),
-                egui::Color32::WHITE,
-            ),
-            egui::text::LayoutJob::simple_singleline(
-                what,
-                egui::FontId::proportional(sizes.note),
-                egui::Color32::WHITE,
-            ),
-        ];
-        if let Some(note) = projection_note(flow, u) {
-            jobs.push(egui::text::LayoutJob::simple_singleline(
-                note,
-                egui::FontId::proportional(sizes.note),
-                egui::Color32::WHITE,
-            ));
-        }
-        if let Some((terms, stage)) = crate::app::layers::equation_at(flow, u) {
-            jobs.push(equation_job(ctx, &terms, stage, sizes.equation));
-        }
+        let jobs = heading_lines(ctx, flow, i as f32 / 2.0, sizes, None);
         ctx.fonts_mut(|fonts| {
             for job in jobs {
                 fonts.layout_job(job);
             }
         });
     }
+}
+
+/// The heading's lines at `u`, laid out: where in the network, the equation, what the
+/// stage does, whether it is a projection, and `extra`.
+fn heading_lines(
+    ctx: &egui::Context,
+    flow: &crate::flow::Flow,
+    u: f32,
+    sizes: &HeadingSizes,
+    extra: Option<&str>,
+) -> Vec<egui::text::LayoutJob> {
+    let single = |text: String, size: f32, color: egui::Color32| {
+        egui::text::LayoutJob::simple_singleline(text, egui::FontId::proportional(size), color)
+    };
+    let (title, what) = describe_position(flow, u);
+    let mut jobs = vec![single(title, sizes.title, egui::Color32::WHITE)];
+    if let Some((terms, stage)) = crate::app::layers::equation_at(flow, u) {
+        jobs.push(equation_job(ctx, &terms, stage, sizes.equation));
+    }
+    jobs.push(single(what, sizes.note, egui::Color32::from_gray(200)));
+    if let Some(note) = projection_note(flow, u) {
+        jobs.push(single(
+            note,
+            sizes.note,
+            egui::Color32::from_rgb(240, 200, 120),
+        ));
+    }
+    if let Some(extra) = extra {
+        jobs.push(single(
+            extra.into(),
+            sizes.note,
+            egui::Color32::from_gray(200),
+        ));
+    }
+    jobs
 }
 
 /// The equation set in the math font, the stage's terms lit.

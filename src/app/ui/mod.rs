@@ -208,16 +208,11 @@ fn paint_ticks(
             hi: explorer.bounds.1,
         },
         View::Layers if flow.flow.is_some() && !flow.is_3d() => {
-            // Over the span the axes are drawn (see the layers view's axes).
-            let frame = flow.frame();
-            let (min, max) = (
-                Vec2::new(frame.min[0], frame.min[1]),
-                Vec2::new(frame.max[0], frame.max[1]),
-            );
-            let reach = (max - min).max_element().max(1e-3) * 0.7;
+            // Over the span the axes are drawn.
+            let (lo, hi) = super::layers::axes_span(&flow.frame());
             ticks::Ticks::Axes {
-                lo: min.min(Vec2::ZERO) - Vec2::splat(reach * 0.2),
-                hi: max.max(Vec2::ZERO) + Vec2::splat(reach * 0.2),
+                lo: lo.truncate(),
+                hi: hi.truncate(),
             }
         }
         _ => return,
