@@ -758,22 +758,6 @@ fn subscript(n: usize) -> String {
         .collect()
 }
 
-/// How an activation is written in an equation (`None`: the identity, not written).
-fn function_symbol(act: crate::nn::Activation) -> Option<&'static str> {
-    use crate::nn::Activation as A;
-    Some(match act {
-        A::Identity => return None,
-        A::Sigmoid => "σ",
-        A::Tanh => "tanh",
-        A::Relu => "ReLU",
-        A::LeakyRelu => "LeakyReLU",
-        A::Step => "step",
-        A::Sine => "sin",
-        A::Softplus => "softplus",
-        A::Softmax => "softmax",
-    })
-}
-
 /// Layer `k`'s equation (counting from 1), term by term: `a₂ = σ(W₂·a₁ + b₂)`; the input is
 /// written `x`.
 pub fn layer_equation(k: usize, act: crate::nn::Activation) -> Vec<Term> {
@@ -783,7 +767,7 @@ pub fn layer_equation(k: usize, act: crate::nn::Activation) -> Vec<Term> {
         format!("a{}", subscript(k - 1))
     };
     let mut terms = vec![(format!("a{} = ", subscript(k)), None)];
-    let function = function_symbol(act);
+    let function = act.symbol();
     if let Some(f) = function {
         terms.push((format!("{f}("), Some(Stage::Activation)));
     }

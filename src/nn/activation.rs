@@ -132,6 +132,22 @@ impl Activation {
         }
     }
 
+    /// How the activation is written in an equation: `σ(…)`, `tanh(…)`; `None` for the
+    /// identity, which is not written.
+    pub fn symbol(self) -> Option<&'static str> {
+        Some(match self {
+            Activation::Identity => return None,
+            Activation::Sigmoid => "σ",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "ReLU",
+            Activation::LeakyRelu => "LeakyReLU",
+            Activation::Step => "step",
+            Activation::Sine => "sin",
+            Activation::Softplus => "softplus",
+            Activation::Softmax => "softmax",
+        })
+    }
+
     /// What the activation does to space, in a few words: "fold", "squash into (0, 1)", ...
     pub fn verb(self) -> &'static str {
         match self {
