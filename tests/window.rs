@@ -41,7 +41,13 @@ impl Xvfb {
             .expect(
                 "Xvfb runs (apt-get install xvfb mesa-vulkan-drivers libvulkan1, as .ci/run does)",
             );
-        std::thread::sleep(Duration::from_millis(800));
+        // Ready once its socket is there (a fixed wait lost the race on a busy machine).
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let started = std::time::Instant::now();
+        while !Path::new(&socket).exists() && started.elapsed() < Duration::from_secs(15) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
         Xvfb { child, display }
     }
 }
