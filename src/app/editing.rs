@@ -35,12 +35,8 @@ fn edit_points_with_mouse(
         return;
     };
     let at = window_to_world(&view, *insets, window.size(), cursor);
-    let erase = keys.any_pressed([
-        KeyCode::ShiftLeft,
-        KeyCode::ShiftRight,
-        KeyCode::ControlLeft,
-        KeyCode::ControlRight,
-    ]);
+    let erase = super::held(&keys, [KeyCode::ShiftLeft, KeyCode::ShiftRight])
+        || super::held(&keys, [KeyCode::ControlLeft, KeyCode::ControlRight]);
     if erase {
         explorer.erase_point(&link, at, ERASE_RADIUS_PX * view.units_per_px);
     } else {
