@@ -3,7 +3,7 @@
 //! Dependencies run one way: `cli` → `app` → the engine. The engine is Bevy-free: `nn` (networks,
 //! data, training), `flow` and `landscape` (the views' geometry), `live` (the training
 //! worker), `scene` (scripts and their timelines), `setup` (what the command line, presets,
-//! scenes and the window share), `presets`, `export`. `app` is the window; `cli` the command
+//! scenes and the window share), `limits` (the bounds every loader applies), `presets`, `export`. `app` is the window; `cli` the command
 //! line on top of everything.
 
 pub mod cli;
@@ -11,6 +11,7 @@ pub mod export;
 pub mod flow;
 pub mod io;
 pub mod landscape;
+pub mod limits;
 pub mod live;
 pub mod nn;
 pub mod palette;

@@ -116,11 +116,52 @@ pub fn parse_arch(text: &str) -> Result<Vec<usize>, UsageError> {
         .map(|s| s.trim().parse())
         .collect();
     match sizes {
-        Ok(s) if s.len() >= 2 && !s.contains(&0) => Ok(s),
+        Ok(s) if s.len() >= 2 && !s.contains(&0) => {
+            crate::limits::check_sizes(&s).map_err(|e| {
+                UsageError(format!("--arch `{}`: {e}", crate::limits::echo(text, 60)))
+            })?;
+            Ok(s)
+        }
         _ => Err(UsageError(format!(
-            "--arch `{text}`: expected layer sizes like 2-16-16-3 (input first, at least two, none zero)"
+            "--arch `{}`: expected layer sizes like 2-16-16-3 (input first, at least two, none zero)",
+            crate::limits::echo(text, 60)
         ))),
     }
+}
+
+/// Checks the numbers of the training options, before anything is made: each finite and
+/// in range, named as the option the user typed.
+fn check_numbers(setup: &Setup) -> Result<(), UsageError> {
+    use crate::limits::{MAX_L2, MAX_LEARNING_RATE, check_range};
+    let bad = |flag: &str, why: String, expect: &str| {
+        UsageError(format!("{flag} {why}; expected {expect}"))
+    };
+    if setup.lr <= 0.0 || check_range(setup.lr, 0.0, MAX_LEARNING_RATE).is_err() {
+        return Err(UsageError(format!(
+            "--lr {}: must be a positive number (at most {MAX_LEARNING_RATE})",
+            setup.lr
+        )));
+    }
+    // Momentum 1 never forgets a step: only [0, 1) converges.
+    if setup.momentum.is_nan() || !(0.0..1.0).contains(&setup.momentum) {
+        return Err(bad(
+            "--momentum",
+            format!("{}", setup.momentum),
+            "a number from 0 up to (not including) 1",
+        ));
+    }
+    check_range(setup.l2, 0.0, MAX_L2)
+        .map_err(|e| bad("--l2", e, &format!("a number from 0 to {MAX_L2}")))?;
+    if let Some(t) = setup.test {
+        check_range(t, 0.0, 0.95).map_err(|e| bad("--test", e, "a fraction from 0 to 0.95"))?;
+    }
+    if setup.load.is_some() && setup.arch.is_some() {
+        return Err(UsageError(
+            "--arch and --load: the loaded network has its own layers; give one or the other"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Splits the points into training and held-out sets, then (when asked) standardises both
@@ -168,6 +209,7 @@ pub use crate::nn::network::Misfit;
 impl Setup {
     /// Loads or generates the data, builds the network and the training settings.
     pub fn resolve(&self) -> Result<Resolved, UsageError> {
+        check_numbers(self)?;
         let text = self.data.as_deref().unwrap_or("spiral");
         let looks_like_file = text.ends_with(".csv") || Path::new(text).is_file();
         let (full, spec, options) = if looks_like_file {
@@ -189,6 +231,8 @@ impl Setup {
                 "{text}: no training points left after the split"
             )));
         }
+        crate::limits::check_training(self.epochs, train.len())
+            .map_err(|e| UsageError(format!("--epochs {}: {e}", self.epochs)))?;
         let network = match &self.load {
             Some(path) => Network::load(path)?,
             None => self.fresh_network(full.dim(), full.classes)?,
@@ -474,6 +518,20 @@ mod tests {
         assert!(err(&["--optimizer", "rmsprop"]).contains("unknown optimizer"));
         assert!(err(&["--data", "nope.csv"]).contains("nope.csv"));
         assert!(err(&["--lr=-1"]).contains("--lr"));
+        // Hostile arguments (issue 15): errors, not a panic, an abort or a diverged run.
+        assert!(
+            err(&["--arch", "2-18446744073709551615-2"])
+                .contains("layer width 18446744073709551615 is over the limit of 4096")
+        );
+        assert!(err(&["--arch", "2-10000000-2"]).contains("over the limit"));
+        assert!(err(&["--momentum", "nan"]).contains("--momentum NaN"));
+        assert!(err(&["--momentum", "1"]).contains("up to (not including) 1"));
+        assert!(err(&["--momentum=-0.5"]).contains("--momentum"));
+        assert!(err(&["--l2", "nan"]).contains("--l2 NaN is not a number"));
+        assert!(err(&["--l2=-1"]).contains("--l2 -1 is outside 0"));
+        assert!(err(&["--epochs", "1000000000000"]).contains("epoch count"));
+        assert!(err(&["--epochs", "5000000"]).contains("training work"));
+        assert!(err(&["--arch", "2-4-3", "--load", "n.ron"]).contains("--arch and --load"));
     }
 
     #[test]

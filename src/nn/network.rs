@@ -35,14 +35,14 @@ pub enum NetworkError {
         given: usize,
     },
     /// A bias vector whose length is not the layer's width.
-    #[error("layer {layer} has {rows} weight rows but {bias} biases")]
+    #[error("{} has {rows} weight rows but {bias} biases", which_layer(*.layer))]
     BiasLength {
         layer: usize,
         rows: usize,
         bias: usize,
     },
     /// Weight rows of different lengths.
-    #[error("layer {layer}: weight row {row} has {len} entries, row 0 has {first}")]
+    #[error("{}: weight row {row} has {len} entries, row 0 has {first}", which_layer(*.layer))]
     Ragged {
         layer: usize,
         row: usize,
@@ -54,9 +54,15 @@ pub enum NetworkError {
         "softmax couples a layer's neurons and is only allowed on the output layer (found on layer {0})"
     )]
     SoftmaxHidden(usize),
-    /// A weight or bias that is NaN or infinite.
-    #[error("layer {0} holds a NaN or infinite weight")]
+    /// A weight or bias that is NaN or infinite (layer from 1; 0 when not known).
+    #[error("{} holds a NaN or infinite weight", which_layer(*.0))]
     NotFinite(usize),
+    /// A weight or bias beyond what an `f32` holds (about ±3.4e38).
+    #[error("{}: the weight {:e} is out of range (an f32 holds at most ±3.4e38)", which_layer(*.0), .1)]
+    OutOfRange(usize, f64),
+    /// A network bigger than spacefold handles.
+    #[error("{0}")]
+    TooBig(crate::limits::OverLimit),
     /// The input batch does not have the network's input width.
     #[error("the network takes {expected} inputs, the data has {given}")]
     InputWidth { expected: usize, given: usize },
@@ -65,9 +71,19 @@ pub enum NetworkError {
     File { path: String, message: String },
 }
 
+/// "layer 3", or "this layer" when the layer's place is not known (0): a layer read on its
+/// own, whose place the file's line and column give.
+fn which_layer(layer: usize) -> String {
+    if layer == 0 {
+        "this layer".into()
+    } else {
+        format!("layer {layer}")
+    }
+}
+
 /// One dense layer: `σ(W·a + b)` with `W` of shape `outputs × inputs`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "LayerDef", into = "LayerDef")]
+#[serde(try_from = "LayerIn", into = "LayerDef")]
 pub struct Layer {
     /// `outputs × inputs`: row `i` holds neuron `i`'s incoming weights.
     pub weights: Mat,
@@ -87,11 +103,48 @@ struct LayerDef {
     activation: Activation,
 }
 
-impl TryFrom<LayerDef> for Layer {
+/// A layer as read: numbers as `f64`, so that one beyond an `f32` (`1e39`) is told apart
+/// from NaN and infinity.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename = "Layer")]
+struct LayerIn {
+    weights: Vec<Vec<f64>>,
+    bias: Vec<f64>,
+    activation: Activation,
+}
+
+impl LayerIn {
+    /// The layer, `index` (from 1; 0 when not known) naming it in errors.
+    fn into_layer(self, index: usize) -> Result<Layer, NetworkError> {
+        let narrow = |v: &f64| -> Result<f32, NetworkError> {
+            if !v.is_finite() {
+                Err(NetworkError::NotFinite(index))
+            } else if v.abs() > f32::MAX as f64 {
+                Err(NetworkError::OutOfRange(index, *v))
+            } else {
+                Ok(*v as f32)
+            }
+        };
+        let rows = self
+            .weights
+            .iter()
+            .map(|r| r.iter().map(narrow).collect::<Result<Vec<f32>, _>>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let bias = self
+            .bias
+            .iter()
+            .map(narrow)
+            .collect::<Result<Vec<_>, _>>()?;
+        Layer::from_rows(&rows, &bias, self.activation, index)
+    }
+}
+
+impl TryFrom<LayerIn> for Layer {
     type Error = NetworkError;
 
-    fn try_from(def: LayerDef) -> Result<Self, Self::Error> {
-        Layer::from_rows(&def.weights, &def.bias, def.activation, 0)
+    fn try_from(def: LayerIn) -> Result<Self, Self::Error> {
+        def.into_layer(0)
     }
 }
 
@@ -122,6 +175,7 @@ impl Layer {
         if outputs == 0 || inputs == 0 {
             return Err(NetworkError::ZeroWidth(vec![inputs, outputs]));
         }
+        crate::limits::check_sizes(&[inputs, outputs]).map_err(NetworkError::TooBig)?;
         if let Some((row, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != inputs) {
             return Err(NetworkError::Ragged {
                 layer: index,
@@ -220,21 +274,34 @@ pub enum Stage {
 
 /// A multi-layer perceptron. Layer `l` maps the output of layer `l - 1` (or the input).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "NetworkDef", into = "NetworkDef")]
+#[serde(try_from = "NetworkIn", into = "NetworkDef")]
 pub struct Network {
     layers: Vec<Layer>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(rename = "Network", deny_unknown_fields)]
 struct NetworkDef {
     layers: Vec<Layer>,
 }
 
-impl TryFrom<NetworkDef> for Network {
+/// A network as read: its layers checked one by one, so that errors count them from 1.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Network", deny_unknown_fields)]
+struct NetworkIn {
+    layers: Vec<LayerIn>,
+}
+
+impl TryFrom<NetworkIn> for Network {
     type Error = NetworkError;
-    fn try_from(def: NetworkDef) -> Result<Self, Self::Error> {
-        Network::from_layers(def.layers)
+    fn try_from(def: NetworkIn) -> Result<Self, Self::Error> {
+        let layers = def
+            .layers
+            .into_iter()
+            .enumerate()
+            .map(|(l, layer)| layer.into_layer(l + 1))
+            .collect::<Result<Vec<_>, _>>()?;
+        Network::from_layers(layers)
     }
 }
 
@@ -260,6 +327,7 @@ impl Network {
         if sizes.contains(&0) {
             return Err(NetworkError::ZeroWidth(sizes.to_vec()));
         }
+        crate::limits::check_sizes(sizes).map_err(NetworkError::TooBig)?;
         let n_hidden = sizes.len() - 2;
         let acts: Vec<Activation> = match hidden.len() {
             _ if n_hidden == 0 => vec![],
@@ -299,6 +367,9 @@ impl Network {
         if layers.is_empty() {
             return Err(NetworkError::TooFewSizes(vec![]));
         }
+        let mut sizes = vec![layers[0].inputs()];
+        sizes.extend(layers.iter().map(Layer::outputs));
+        crate::limits::check_sizes(&sizes).map_err(NetworkError::TooBig)?;
         for (l, pair) in layers.windows(2).enumerate() {
             if pair[1].inputs() != pair[0].outputs() {
                 return Err(NetworkError::Chain {
@@ -472,7 +543,13 @@ impl Network {
 
     /// Parses a network from RON text.
     pub fn from_ron(text: &str) -> Result<Network, String> {
-        ron::from_str(text).map_err(|e| e.to_string())
+        ron::from_str(crate::io::strip_bom(text)).map_err(|e| match e.code {
+            ron::Error::ExceededRecursionLimit => format!(
+                "{}: the file nests brackets too deeply to be a network",
+                e.span.start
+            ),
+            _ => e.to_string(),
+        })
     }
 
     /// Writes the network as RON, atomically (a temporary file, then a rename).
@@ -489,7 +566,7 @@ impl Network {
             path: path.display().to_string(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| file_err(e.to_string()))?;
+        let text = crate::io::read_text(path).map_err(file_err)?;
         Network::from_ron(&text).map_err(file_err)
     }
 }
@@ -667,6 +744,42 @@ mod tests {
             assert_eq!(a.bias.as_slice(), b.bias.as_slice());
         }
         assert_eq!(net, back);
+    }
+
+    /// Hostile network files (issue 15): layers counted from 1, 1e39 out of range rather than
+    /// "NaN", a byte order mark read past, deep nesting and sizes over the limits refused.
+    #[test]
+    fn hostile_network_text_is_refused_in_words() {
+        let layer = |w: &str| format!("(weights: [[{w}, 1.0]], bias: [0.0], activation: Relu)");
+        let net = |a: &str, b: &str| format!("(layers: [{}, {}])", layer(a), layer(b));
+        let e = Network::from_ron(&net("1.0", "NaN")).unwrap_err();
+        assert!(e.contains("layer 2 holds a NaN"), "{e}");
+        let e = Network::from_ron(&net("1e39", "1.0")).unwrap_err();
+        assert!(
+            e.contains("layer 1: the weight 1e39 is out of range"),
+            "{e}"
+        );
+        let e = Network::from_ron(&net("inf", "1.0")).unwrap_err();
+        assert!(e.contains("layer 1 holds a NaN or infinite weight"), "{e}");
+        let one = "(layers: [(weights: [[1.0, 1.0]], bias: [0.0], activation: Relu)])";
+        assert!(Network::from_ron(&format!("\u{feff}{one}")).is_ok());
+        let wide = format!(
+            "(layers: [(weights: [[{}]], bias: [0.0], activation: Relu)])",
+            vec!["1.0"; 5000].join(",")
+        );
+        let e = Network::from_ron(&wide).unwrap_err();
+        assert!(
+            e.contains("layer width 5000 is over the limit of 4096"),
+            "{e}"
+        );
+        let e = Network::new(
+            &[2, 10_000_000, 2],
+            &[Activation::Relu],
+            Activation::Softmax,
+            0,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("over the limit"), "{e}");
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub struct Loaded {
 /// Reads, checks and prepares a scene file; training, if any, is done here (`train = false`
 /// checks everything but the training itself, as `spacefold check` does).
 pub fn load(path: &Path, train: bool) -> Result<Loaded, SceneError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SceneError {
+    let text = crate::io::read_text(path).map_err(|e| SceneError {
         file: path.display().to_string(),
         line: 1,
         col: 1,
@@ -74,6 +74,7 @@ pub fn load_str(
     dir: Option<&Path>,
     train: bool,
 ) -> Result<Loaded, SceneError> {
+    let text = crate::io::strip_bom(text);
     let scene = parse(text, file)?;
     let at = |path: &[Seg], message: String, hint: Option<String>| {
         let (line, col) = locate(text, path);
@@ -85,6 +86,7 @@ pub fn load_str(
             hint,
         }
     };
+    check_texts(&scene, &at)?;
     let data = resolve_data(&scene.dataset, dir, &at)?;
     let network = build_network(&scene.network, &data, dir, &at)?;
     check_fits(&network, &data, &at)?;
@@ -92,7 +94,7 @@ pub fn load_str(
         NetworkSource::Train(t) => Some(t),
         _ => None,
     };
-    let timeline = compile_timeline(&scene, network.layers().len(), train_spec, &at)?;
+    let timeline = compile_timeline(&scene, &network, train_spec, &at)?;
     check_claims(&scene, network.layers().len(), &at)?;
     let claim_at = (0..scene.claims.len())
         .map(|i| locate(text, &[Seg::Field("claims"), Seg::Index(i)]))
@@ -110,6 +112,41 @@ pub fn load_str(
         timeline,
         claim_at,
     })
+}
+
+/// The scene's own texts (its title, shot names, data set and equations) within
+/// [`crate::limits::MAX_TEXT_CHARS`]; titles and captions are checked with the timeline.
+fn check_texts(scene: &Scene, at: &Locate<'_>) -> Result<(), SceneError> {
+    let mut texts = vec![
+        (vec![Seg::Field("title")], "title", scene.title.as_str()),
+        (
+            vec![Seg::Field("dataset")],
+            "dataset",
+            scene.dataset.as_str(),
+        ),
+    ];
+    for (i, shot) in scene.shots.iter().enumerate() {
+        let here = vec![Seg::Field("shots"), Seg::Index(i), Seg::Field("name")];
+        texts.push((here, "shot name", shot.name.as_str()));
+    }
+    match &scene.network {
+        NetworkSource::File(p) => texts.push((vec![Seg::Field("network")], "path", p)),
+        NetworkSource::Neurons(n) => {
+            for (i, eq) in n.equations.iter().enumerate() {
+                let here = vec![
+                    Seg::Field("network"),
+                    Seg::Field("equations"),
+                    Seg::Index(i),
+                ];
+                texts.push((here, "equation", eq.as_str()));
+            }
+        }
+        NetworkSource::Train(_) | NetworkSource::Layers(_) => {}
+    }
+    for (path, what, text) in texts {
+        crate::limits::check_text(what, text).map_err(|e| at(&path, e.to_string(), None))?;
+    }
+    Ok(())
 }
 
 /// Claims name a boundary of the network (0 to its layer count) and a bound from 0 to 1.
@@ -235,11 +272,12 @@ fn check_fits(network: &Network, data: &Dataset, at: &Locate<'_>) -> Result<(), 
 /// epochs the network trains (`train_spec`, when it trains at all).
 fn compile_timeline(
     scene: &Scene,
-    layers: usize,
+    network: &Network,
     train_spec: Option<&TrainSpec>,
     at: &Locate<'_>,
 ) -> Result<Timeline, SceneError> {
-    let (timeline, steps_ok) = timeline::compile(scene, layers);
+    let widths: Vec<usize> = network.layers().iter().map(Layer::outputs).collect();
+    let (timeline, steps_ok) = timeline::compile_for(scene, &widths);
     if let Err((path, message, hint)) = steps_ok {
         return Err(at(&path, message, hint));
     }
@@ -272,13 +310,21 @@ fn compile_timeline(
 /// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
 /// scene errors with a hint.
 pub fn parse(text: &str, file: &str) -> Result<Scene, SceneError> {
+    let text = crate::io::strip_bom(text);
     ron_options().from_str::<Scene>(text).map_err(|e| {
         let hint = hint_for(&e.code);
+        let message = match e.code {
+            ron::Error::ExceededRecursionLimit => {
+                "brackets nest too deeply here for a scene (Together inside Together...)"
+                    .to_string()
+            }
+            code => code.to_string(),
+        };
         SceneError {
             file: file.into(),
             line: e.span.start.line,
             col: e.span.start.col,
-            message: e.code.to_string(),
+            message,
             hint,
         }
     })
@@ -325,6 +371,14 @@ fn build_trained(t: &TrainSpec, data: &Dataset, at: &Locate<'_>) -> Result<Netwo
             )),
         ));
     }
+    crate::limits::check_sizes(&t.arch).map_err(|e| match e.index {
+        Some(i) => at(&arch(i), e.to_string(), None),
+        None => at(
+            &[Seg::Field("network"), Seg::Field("arch")],
+            e.to_string(),
+            None,
+        ),
+    })?;
     let hidden = t.arch.len() - 2;
     if t.activation.len() != 1 && t.activation.len() != hidden {
         return Err(at(
@@ -343,9 +397,49 @@ fn build_trained(t: &TrainSpec, data: &Dataset, at: &Locate<'_>) -> Result<Netwo
             None,
         ));
     }
+    check_training_spec(t, data.len(), at)?;
     let head = t.output.unwrap_or(crate::setup::default_head(outputs));
     Network::new(&t.arch, &t.activation, head, t.seed)
         .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None))
+}
+
+/// The training a scene asks for within the limits: epochs × points, snapshots, and its
+/// rates finite and in range.
+fn check_training_spec(t: &TrainSpec, points: usize, at: &Locate<'_>) -> Result<(), SceneError> {
+    use crate::limits::{
+        MAX_L2, MAX_LEARNING_RATE, MAX_SNAPSHOT_VALUES, MAX_SNAPSHOTS, at_most, check_range,
+        parameter_count,
+    };
+    let field = |f: &'static str| [Seg::Field("network"), Seg::Field(f)];
+    crate::limits::check_training(t.epochs, points)
+        .map_err(|e| at(&field("epochs"), e.to_string(), None))?;
+    check_range(t.lr, 0.0, MAX_LEARNING_RATE)
+        .map_err(|e| at(&field("lr"), format!("learning rate {e}"), None))?;
+    check_range(t.l2, 0.0, MAX_L2).map_err(|e| at(&field("l2"), format!("l2 {e}"), None))?;
+    let every = snapshot_interval(t);
+    let snapshots = t.epochs / every + 2;
+    let where_ = field(if t.snapshot_every.is_some() {
+        "snapshot_every"
+    } else {
+        "epochs"
+    });
+    at_most("snapshot count", snapshots, MAX_SNAPSHOTS)
+        .and_then(|()| {
+            let values = snapshots as u128 * parameter_count(&t.arch);
+            at_most("weights kept in snapshots", values, MAX_SNAPSHOT_VALUES)
+        })
+        .map_err(|e| {
+            at(
+                &where_,
+                e.to_string(),
+                Some("keep fewer: raise snapshot_every".into()),
+            )
+        })
+}
+
+/// Epochs between two snapshots: the scene's, or about 200 over the run.
+fn snapshot_interval(t: &TrainSpec) -> usize {
+    t.snapshot_every.unwrap_or((t.epochs / 200).max(1)).max(1)
 }
 
 fn config(t: &TrainSpec) -> TrainConfig {
@@ -370,7 +464,7 @@ fn train_with_snapshots(
     t: &TrainSpec,
     data: &Dataset,
 ) -> Result<(Network, Vec<(usize, Network)>), String> {
-    let every = t.snapshot_every.unwrap_or((t.epochs / 200).max(1)).max(1);
+    let every = snapshot_interval(t);
     let mut trainer =
         crate::nn::Trainer::new(network.clone(), config(t)).map_err(|e| e.to_string())?;
     let mut snapshots = vec![(0, network)];
@@ -446,6 +540,75 @@ mod tests {
         let e = error(&GOOD.replace("secs: 2.0, ease", "secs: \"two\", ease"));
         assert_eq!(e.line, 8, "{e}");
         assert!(e.to_string().starts_with("s.ron:8:"), "{e}");
+    }
+
+    /// Hostile scenes (issue 15): each refused by `check` with the value, the limit and its
+    /// place, never a panic or an allocation beyond the limits.
+    #[test]
+    fn scenes_over_the_limits_are_refused_where_they_go_over() {
+        let huge = GOOD.replace("arch: [2, 2, 2]", "arch: [2, 18446744073709551615, 2]");
+        let e = error(&huge);
+        assert_eq!((e.line, e.col), (4, 30), "{e}");
+        assert!(
+            e.message
+                .contains("layer width 18446744073709551615 is over the limit of 4096"),
+            "{e}"
+        );
+        let e = error(&GOOD.replace("arch: [2, 2, 2]", "arch: [2, 2, 4294967296]"));
+        assert!(e.message.contains("over the limit"), "{e}");
+        let e = error(&GOOD.replace("Cue,", "Wait(1e30),"));
+        assert!(e.message.contains("over the limit of 3600"), "{e}");
+        assert_eq!(e.line, 10, "{e}");
+        let e = error(&GOOD.replace("secs: 4.0", "secs: 1e30"));
+        assert_eq!(e.line, 11, "{e}");
+        let many = "Wait(1000.0), ".repeat(4);
+        let e = error(&GOOD.replace("Cue,", &many));
+        assert!(e.message.contains("over the limit of 3600 s"), "{e}");
+        let e = error(&GOOD.replace("epochs: 50", "epochs: 1000000000000"));
+        assert!(e.message.contains("epoch count"), "{e}");
+        assert_eq!(e.line, 4, "{e}");
+        let e = error(
+            &GOOD
+                .replace("seed: 3", "seed: 3, snapshot_every: 1")
+                .replace("epochs: 50", "epochs: 1000000"),
+        );
+        assert!(e.message.contains("snapshot"), "{e}");
+        let caption = format!("Caption(text: \"{}\"", "x".repeat(20_000));
+        let e = error(&GOOD.replace("Caption(text: \"The input plane\"", &caption));
+        assert!(e.message.contains("caption length"), "{e}");
+        assert_eq!((e.line, e.col), (7, 23), "{e}");
+    }
+
+    #[test]
+    fn numbers_must_be_finite_and_in_range_where_they_are_written() {
+        let e = error(&GOOD.replace("Camera(yaw: 30.0)", "Camera(yaw: NaN)"));
+        assert!(e.message.contains("yaw NaN"), "{e}");
+        assert_eq!((e.line, e.col), (9, 67), "{e}");
+        let e = error(&GOOD.replace("Camera(yaw: 30.0)", "Camera(zoom: 1e30)"));
+        assert!(
+            e.message
+                .contains("zoom 1000000000000000000000000000000 is outside"),
+            "{e}"
+        );
+        let e = error(&GOOD.replace("Camera(yaw: 30.0)", "Camera(pan: (0.0, inf, 0.0))"));
+        assert_eq!((e.line, e.col), (9, 73), "{e}");
+        let e = error(&GOOD.replace("Cue,", "Surface(Neuron(1, 3)),"));
+        assert!(e.message.contains("layer 1 has 2 neurons"), "{e}");
+        let e = error(&GOOD.replace("seed: 3", "seed: 3, l2: -1.0"));
+        assert!(e.message.contains("l2 -1 is outside"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_past_and_deep_nesting_is_said_plainly() {
+        let with_bom = format!("\u{feff}{GOOD}");
+        assert!(load_str(&with_bom, "s.ron", None, false).is_ok());
+        let deep = GOOD.replace(
+            "Cue,",
+            &format!("{}Cue{},", "Together([".repeat(200), "])".repeat(200)),
+        );
+        let e = error(&deep);
+        assert!(e.message.contains("nest too deeply"), "{e}");
+        assert!(!e.to_string().contains("recursion_limit"), "{e}");
     }
 
     #[test]

@@ -5,6 +5,10 @@
 use super::locate::Seg;
 use super::{EaseKind, Scene, StageKind, Step, SurfaceKind, View};
 use crate::flow::Ease;
+use crate::limits::{
+    MAX_ANGLE_DEG, MAX_DURATION_SECS, MAX_PAN, MAX_STEPS, MAX_ZOOM, MAX_ZOOM_OUT, check_range,
+    check_text,
+};
 
 /// A value moving from `from` to `to` between two times.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,12 +159,20 @@ pub type StepError = (Vec<Seg>, String, Option<String>);
 /// Compiles a scene's steps for a network of `layers` layers. The timeline is returned even
 /// when a step is wrong (with the first error), so a player can keep what it can.
 pub fn compile(scene: &Scene, layers: usize) -> (Timeline, Result<(), StepError>) {
+    compile_for(scene, &vec![usize::MAX; layers])
+}
+
+/// As [`compile`], for a network whose layers have these widths (outputs), so that a
+/// `Surface(Neuron(..))` is checked to name a neuron that exists.
+pub fn compile_for(scene: &Scene, widths: &[usize]) -> (Timeline, Result<(), StepError>) {
     let mut c = Compiler {
         tl: Timeline {
             initial_view: Some(scene.view),
             ..Timeline::default()
         },
-        layers,
+        layers: widths.len(),
+        widths: widths.to_vec(),
+        steps: 0,
         error: None,
     };
     let mut t = 0.0;
@@ -187,6 +199,10 @@ pub fn compile(scene: &Scene, layers: usize) -> (Timeline, Result<(), StepError>
 struct Compiler {
     tl: Timeline,
     layers: usize,
+    /// Each layer's outputs.
+    widths: Vec<usize>,
+    /// Steps compiled so far, `Together`'s inner ones included.
+    steps: usize,
     error: Option<StepError>,
 }
 
@@ -205,26 +221,66 @@ impl Compiler {
                 self.tl.starts.push(t);
             }
             t += self.step(step, t, &p);
+            if t > MAX_DURATION_SECS {
+                self.fail(
+                    p,
+                    format!(
+                        "the scene runs {t} s by the end of this step, over the limit of \
+                         {MAX_DURATION_SECS} s (an hour)"
+                    ),
+                    Some("shorten the steps, or split the scene".into()),
+                );
+                // Nothing past the limit is compiled: a player or a renderer never sees it.
+                return MAX_DURATION_SECS;
+            }
         }
         t
     }
 
-    /// Checks a duration: finite and not negative.
+    /// Checks a duration: finite, not negative, and at most the timeline's limit.
     fn secs(&mut self, secs: f32, path: &[Seg], field: bool) -> f32 {
-        if !secs.is_finite() || secs < 0.0 {
+        if !secs.is_finite() || !(0.0..=MAX_DURATION_SECS).contains(&secs) {
             let at = if field {
                 Seg::Field("secs")
             } else {
                 Seg::Index(0)
             };
+            let message = if secs.is_finite() && secs > 0.0 {
+                format!("a duration of {secs} seconds is over the limit of {MAX_DURATION_SECS} s")
+            } else {
+                format!("a negative (or not finite) duration: {secs} seconds")
+            };
             self.fail(
                 child(path, at),
-                format!("a negative (or not finite) duration: {secs} seconds"),
+                message,
                 Some("durations are seconds, 0 or more".into()),
             );
             return 0.0;
         }
         secs
+    }
+
+    /// Checks a number given to a step: finite and in `[min, max]`; out of range it is an
+    /// error, and `fallback` plays in its place.
+    fn number(&mut self, value: f32, (min, max): (f32, f32), what: &str, at: Vec<Seg>) -> f32 {
+        match check_range(value, min, max) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(at, format!("{what} {e}"), None);
+                if value.is_nan() {
+                    min
+                } else {
+                    value.clamp(min, max)
+                }
+            }
+        }
+    }
+
+    /// Checks a text's length.
+    fn text(&mut self, text: &str, what: &str, path: &[Seg]) {
+        if let Err(e) = check_text(what, text) {
+            self.fail(child(path, Seg::Field("text")), e.to_string(), None);
+        }
     }
 
     fn track(slot: &mut Option<Track>, initial: f32) -> &mut Track {
@@ -242,13 +298,24 @@ impl Compiler {
 
     /// Adds one step starting at `t`; returns how long it lasts.
     fn step(&mut self, step: &Step, t: f32, path: &[Seg]) -> f32 {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            self.fail(
+                path.to_vec(),
+                format!("step {} is over the limit of {MAX_STEPS} steps", self.steps),
+                None,
+            );
+            return 0.0;
+        }
         match step {
             Step::Title { text, secs } => {
+                self.text(text, "title", path);
                 let secs = self.secs(*secs, path, true);
                 self.tl.titles.push((t, t + secs, text.clone()));
                 secs
             }
             Step::Caption { text, secs } => {
+                self.text(text, "caption", path);
                 let secs = self.secs(*secs, path, true);
                 self.tl.captions.push((t, t + secs, text.clone()));
                 secs
@@ -377,6 +444,8 @@ impl Compiler {
     ) {
         let (t0, t1, ease) = (span.t0, span.t1(), span.ease);
         if let Some(y) = yaw {
+            let range = (-MAX_ANGLE_DEG, MAX_ANGLE_DEG);
+            let y = self.number(y, range, "yaw", child(path, Seg::Field("yaw")));
             Self::track(&mut self.tl.yaw, DEFAULT_YAW).push(t0, t1, y, ease);
         }
         if let Some(p) = pitch {
@@ -387,9 +456,19 @@ impl Compiler {
                     None,
                 );
             }
-            Self::track(&mut self.tl.pitch, DEFAULT_PITCH).push(t0, t1, p.clamp(-90.0, 90.0), ease);
+            let p = if p.is_nan() {
+                0.0
+            } else {
+                p.clamp(-90.0, 90.0)
+            };
+            Self::track(&mut self.tl.pitch, DEFAULT_PITCH).push(t0, t1, p, ease);
         }
         if let Some((x, y, z)) = pan {
+            let at = |i| child(&child(path, Seg::Field("pan")), Seg::Index(i));
+            let range = (-MAX_PAN, MAX_PAN);
+            let x = self.number(x, range, "pan", at(0));
+            let y = self.number(y, range, "pan", at(1));
+            let z = self.number(z, range, "pan", at(2));
             for (track, v) in [
                 (&mut self.tl.pan_x, x),
                 (&mut self.tl.pan_y, y),
@@ -406,21 +485,28 @@ impl Compiler {
                     None,
                 );
             }
-            Self::track(&mut self.tl.zoom, 1.0).push(t0, t1, z.max(0.01), ease);
+            let range = (1.0 / MAX_ZOOM, MAX_ZOOM);
+            let z = self.number(z, range, "zoom", child(path, Seg::Field("zoom")));
+            Self::track(&mut self.tl.zoom, 1.0).push(t0, t1, z, ease);
         }
     }
 
     /// `Surface`: what the landscape shows from `t`; a neuron must exist.
     fn surface(&mut self, s: SurfaceKind, t: f32, path: &[Seg]) {
         if let SurfaceKind::Neuron(l, n) = s
-            && (l < 1 || l > self.layers || n < 1)
+            && (l < 1 || l > self.layers || n < 1 || n > self.widths[l - 1])
         {
             self.fail(
                 child(path, Seg::Index(0)),
-                format!(
-                    "there is no neuron {n} of layer {l}: the network has {} layers",
-                    self.layers
-                ),
+                match self.widths.get(l.wrapping_sub(1)) {
+                    Some(&w) if l >= 1 && w != usize::MAX => {
+                        format!("there is no neuron {n} of layer {l}: layer {l} has {w} neurons")
+                    }
+                    _ => format!(
+                        "there is no neuron {n} of layer {l}: the network has {} layers",
+                        self.layers
+                    ),
+                },
                 Some("layers and neurons count from 1".into()),
             );
         }
@@ -437,24 +523,28 @@ impl Compiler {
             );
         }
         self.tl.morph_set = true;
-        Self::track(&mut self.tl.morph, 1.0).push(
-            span.t0,
-            span.t1(),
-            to.clamp(0.0, 2.0),
-            span.ease,
-        );
+        let to = if to.is_nan() { 1.0 } else { to.clamp(0.0, 2.0) };
+        Self::track(&mut self.tl.morph, 1.0).push(span.t0, span.t1(), to, span.ease);
     }
 
     /// `ZoomOut`: the landscape's plane, in times the data's extent.
     fn zoom_out(&mut self, to: f32, span: Span, path: &[Seg]) {
-        if to < 1.0 || to.is_nan() {
+        if !(1.0..=MAX_ZOOM_OUT).contains(&to) {
             self.fail(
                 child(path, Seg::Field("to")),
-                format!("zoom out to {to}: 1 is the data's extent, more is wider"),
+                format!(
+                    "zoom out to {to}: 1 is the data's extent, more is wider, at most \
+                     {MAX_ZOOM_OUT}"
+                ),
                 None,
             );
         }
-        Self::track(&mut self.tl.zoom_out, 1.0).push(span.t0, span.t1(), to.max(1.0), span.ease);
+        let to = if to.is_nan() {
+            1.0
+        } else {
+            to.clamp(1.0, MAX_ZOOM_OUT)
+        };
+        Self::track(&mut self.tl.zoom_out, 1.0).push(span.t0, span.t1(), to, span.ease);
     }
 
     /// `Train`: replays the recorded epochs `from` to `to` (checked against the training

@@ -3,6 +3,7 @@
 //! generators (each from a size, a noise level and a seed) in `generate`.
 
 use super::network::Mat;
+use crate::limits::{MAX_CLASSES, MAX_POINTS, MAX_WIDTH, echo};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -234,9 +235,9 @@ impl Dataset {
 
     /// Reads a CSV file: a header, then rows of `d` numbers and an integer label.
     pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
-        let text = std::fs::read_to_string(path).map_err(|e| DataError::Io {
+        let text = crate::io::read_text(path).map_err(|message| DataError::Io {
             path: path.display().to_string(),
-            message: e.to_string(),
+            message,
         })?;
         Dataset::parse_csv(&text, &path.display().to_string())
     }
@@ -273,9 +274,17 @@ impl Dataset {
             ));
         }
         let dim = columns - 1;
+        crate::limits::at_most("feature count", dim, MAX_WIDTH)
+            .map_err(|e| err(header_line, e.to_string()))?;
         let mut values = Vec::new();
         let mut labels = Vec::new();
         for (line, row) in lines {
+            if labels.len() == MAX_POINTS {
+                return Err(err(
+                    line,
+                    format!("more than {MAX_POINTS} points, the limit of a data set"),
+                ));
+            }
             let cells: Vec<&str> = row.split(',').map(str::trim).collect();
             if cells.len() != columns {
                 return Err(err(
@@ -284,37 +293,54 @@ impl Dataset {
                 ));
             }
             for (c, cell) in cells[..dim].iter().enumerate() {
-                let v: f32 = cell.parse().map_err(|_| {
-                    err(line, format!("column {}: `{cell}` is not a number", c + 1))
-                })?;
-                if !v.is_finite() {
-                    return Err(err(
+                values.push(parse_feature(cell).map_err(|why| {
+                    err(
                         line,
-                        format!("column {}: `{cell}` is not finite", c + 1),
-                    ));
-                }
-                values.push(v);
+                        format!("column {}: `{}` {why}", c + 1, echo(cell, 40)),
+                    )
+                })?);
             }
-            let label = cells[dim];
-            let parsed: f64 = label.parse().map_err(|_| {
-                err(
-                    line,
-                    format!("label `{label}` is not a class number 0, 1, 2, ..."),
-                )
-            })?;
-            if parsed < 0.0 || parsed.fract() != 0.0 || parsed > 1e6 {
-                return Err(err(
-                    line,
-                    format!("label `{label}` is not a class number 0, 1, 2, ..."),
-                ));
-            }
-            labels.push(parsed as u32);
+            labels.push(parse_label(cells[dim]).map_err(|m| err(line, m))?);
         }
         if labels.is_empty() {
             return Err(err(header_line, "no data rows after the header".into()));
         }
         Ok(Dataset::from_points(dim, values, labels, 0))
     }
+}
+
+/// A CSV feature: a finite number that an `f32` holds.
+fn parse_feature(cell: &str) -> Result<f32, &'static str> {
+    let v: f64 = cell.parse().map_err(|_| "is not a number")?;
+    if !v.is_finite() {
+        return Err("is not finite");
+    }
+    if v.abs() > f32::MAX as f64 {
+        return Err("is out of range (an f32 holds at most ±3.4e38)");
+    }
+    Ok(v as f32)
+}
+
+/// A CSV label: a whole number from 0, under [`MAX_CLASSES`].
+fn parse_label(label: &str) -> Result<u32, String> {
+    let not_a_class = || {
+        format!(
+            "label `{}` is not a class number 0, 1, 2, ...",
+            echo(label, 40)
+        )
+    };
+    let parsed: f64 = label.parse().map_err(|_| not_a_class())?;
+    if !parsed.is_finite() || parsed < 0.0 || parsed.fract() != 0.0 {
+        return Err(not_a_class());
+    }
+    if parsed >= MAX_CLASSES as f64 {
+        return Err(format!(
+            "label {label} is over the limit of {} (at most {MAX_CLASSES} classes, 0 to {})",
+            MAX_CLASSES - 1,
+            MAX_CLASSES - 1
+        ));
+    }
+    Ok(parsed as u32)
 }
 
 /// A linear map from the feature space onto a plane, for drawing.
@@ -411,6 +437,16 @@ mod tests {
             ),
             ("x1,x2,label\n1,2,0.5\n", "2: label `0.5`"),
             ("x1,x2,label\n", "1: no data rows"),
+            // Hostile ones (issue 15): a million classes, a number beyond an f32.
+            (
+                "x1,x2,label\n1,2,1000000\n",
+                "2: label 1000000 is over the limit of 999",
+            ),
+            (
+                "x1,x2,label\n1,1e39,0\n",
+                "2: column 2: `1e39` is out of range",
+            ),
+            ("x1,x2,label\n1,2,inf\n", "2: label `inf` is not a class"),
         ];
         for (text, expected) in cases {
             let e = Dataset::parse_csv(text, "f.csv").unwrap_err().to_string();
@@ -419,6 +455,15 @@ mod tests {
                 "{e:?} vs {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_huge_field_is_not_echoed_whole() {
+        let field = "y".repeat(50_000_000);
+        let text = format!("x1,x2,label\n1,{field},0\n");
+        let e = Dataset::parse_csv(&text, "f.csv").unwrap_err().to_string();
+        assert!(e.len() < 200, "{} bytes", e.len());
+        assert!(e.contains("… (50000000 bytes)` is not a number"), "{e}");
     }
 
     #[test]
