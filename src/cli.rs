@@ -350,6 +350,7 @@ fn plan_render(
 ) -> Result<RenderPlan, UsageError> {
     use crate::export::{Format, GIF_MAX_FPS};
     let format = Format::for_path(&args.out).map_err(UsageError)?;
+    crate::export::check_out(format, &args.out).map_err(UsageError)?;
     let size = parse_pair(&args.size, "--size", false)?;
     if size.0 > 8192 || size.1 > 8192 {
         return Err(UsageError(format!(
@@ -692,10 +693,23 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Checks before any work that `path` (given as `flag`) can be written.
+fn check_output(flag: &str, path: &Path) -> Result<(), UsageError> {
+    crate::io::check_output(path).map_err(|e| {
+        UsageError(format!(
+            "{flag} {}: cannot write there: {e}",
+            path.display()
+        ))
+    })
+}
+
 fn write_data(name: &str, params: &[String], csv: Option<&Path>) -> Result<ExitCode, UsageError> {
     let (mut spec, mut options) = DatasetSpec::parse(name)?;
     for pair in params {
         spec.set_pair(pair, &mut options)?;
+    }
+    if let Some(path) = csv {
+        check_output("--csv", path)?;
     }
     let data = spec.generate();
     match csv {
@@ -719,6 +733,12 @@ fn write_data(name: &str, params: &[String], csv: Option<&Path>) -> Result<ExitC
 }
 
 fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, UsageError> {
+    // Ctrl-C, SIGTERM and SIGHUP from here on stop the run cleanly, saving nothing.
+    crate::interrupt::watch();
+    // A typo in --save must not cost the run: checked before anything trains.
+    if let Some(path) = save {
+        check_output("--save", path)?;
+    }
     let r = setup.resolve()?;
     eprintln!(
         "training {} on {} ({} train, {} test points) with {}, {}",
@@ -736,7 +756,7 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
     let mut trainer = Trainer::new(r.network.clone(), r.config.clone())?;
     let mut progress = crate::progress::Progress::new(r.epochs);
     let start = Instant::now();
-    let outcome = trainer.run(&r.train, r.epochs, |s| {
+    let outcome = trainer.run_while(&r.train, r.epochs, |s| {
         progress.update(s.epoch, |on_terminal, _| {
             let said = format!("epoch {}/{} loss {:.5}", s.epoch, r.epochs, s.loss);
             if on_terminal {
@@ -745,12 +765,24 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
             } else {
                 said
             }
-        })
+        });
+        !crate::interrupt::interrupted()
     });
     let seconds = start.elapsed().as_secs_f64();
     if let Err(e) = outcome {
         eprintln!("\nerror: {e}");
+        if save.is_some() {
+            eprintln!("nothing was saved");
+        }
         return Ok(ExitCode::from(1));
+    }
+    if crate::interrupt::interrupted() {
+        eprintln!(
+            "\ninterrupted at epoch {} of {}; nothing was saved",
+            trainer.epoch(),
+            r.epochs
+        );
+        return Ok(ExitCode::from(crate::interrupt::EXIT_CODE));
     }
     let loss = trainer.loss();
     let train_eval = evaluate(trainer.network(), &r.train, Some(loss))?;

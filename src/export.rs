@@ -122,12 +122,16 @@ struct Staged {
 }
 
 impl Staged {
-    fn beside(out: &Path) -> Staged {
-        Staged {
-            out: out.to_path_buf(),
-            tmp: crate::io::temporary_beside(out),
+    /// Staged beside where `out` really is: a link's target gets the output, the link stays.
+    /// What earlier killed renders left there is removed first.
+    fn beside(out: &Path) -> Result<Staged, ExportError> {
+        let out = crate::io::follow_links(out)?;
+        crate::io::remove_stale_partials(&out);
+        Ok(Staged {
+            tmp: crate::io::temporary_beside(&out),
+            out,
             committed: false,
-        }
+        })
     }
 
     fn commit(&mut self) -> std::io::Result<()> {
@@ -229,7 +233,7 @@ impl PngFolder {
             }
         }
         let out = PathBuf::from(out.to_string_lossy().trim_end_matches(['/', '\\']));
-        let staged = Staged::beside(&out);
+        let staged = Staged::beside(&out)?;
         std::fs::create_dir_all(&staged.tmp).map_err(|e| {
             ExportError::Other(format!("cannot create {}: {e}", staged.tmp.display()))
         })?;
@@ -327,7 +331,7 @@ impl GifFile {
                 u16::MAX
             )));
         }
-        let staged = Staged::beside(out);
+        let staged = Staged::beside(out)?;
         let file = std::fs::File::create(&staged.tmp)
             .map_err(|e| ExportError::Other(format!("cannot write {}: {e}", out.display())))?;
         let gif_error = |e: gif::EncodingError| ExportError::Other(e.to_string());
@@ -423,6 +427,47 @@ impl Sink for GifFile {
     }
 }
 
+/// What to say when ffmpeg fails: what it said, or, when it said nothing, how it ended.
+fn ffmpeg_failure(what: &str, status: Option<std::process::ExitStatus>, said: &str) -> String {
+    let said = said.trim();
+    if !said.is_empty() {
+        return format!("ffmpeg {what}: {}", crate::limits::echo(said, 2000));
+    }
+    let how = match status {
+        Some(s) => format!("it ended ({s}) without a word"),
+        None => "it could not be waited for".into(),
+    };
+    format!("ffmpeg {what}: {how}; run it by hand to see why (SPACEFOLD_FFMPEG picks which)")
+}
+
+/// Checks, before anything renders, that `out` can take a render of `format`: a PNG render
+/// needs a folder (or nothing) there, a GIF or video a regular file (or nothing) whose
+/// folder exists; a device or FIFO is refused, as the output is renamed into place.
+pub fn check_out(format: Format, out: &Path) -> Result<(), String> {
+    let text = out.to_string_lossy();
+    let trimmed = PathBuf::from(text.trim_end_matches(['/', '\\']));
+    let bad = |why: String| Err(format!("--out {}: {why}", out.display()));
+    let real = match crate::io::follow_links(&trimmed) {
+        Ok(p) => p,
+        Err(e) => return bad(e.to_string()),
+    };
+    let meta = std::fs::metadata(&real).ok();
+    match (format, meta) {
+        (Format::Pngs, Some(m)) if !m.is_dir() => bad(format!(
+            "{} is a file, not a folder; a PNG render writes a folder of frames: name a new \
+             folder, or end the name in .gif, .mp4 or .webm",
+            trimmed.display()
+        )),
+        (Format::Pngs, _) => Ok(()),
+        (_, Some(m)) if !m.is_file() => bad(format!(
+            "{} is not a regular file; a render is written beside it and renamed into place, \
+             so it writes only files",
+            real.display()
+        )),
+        (_, _) => crate::io::check_output(&real).or_else(|e| bad(e.to_string())),
+    }
+}
+
 /// Frames piped to ffmpeg as raw RGBA.
 pub struct Video {
     child: Option<Child>,
@@ -511,7 +556,7 @@ impl Video {
         fps: u32,
         transparent: bool,
     ) -> Result<Video, ExportError> {
-        let staged = Staged::beside(out);
+        let staged = Staged::beside(out)?;
         let mut child = Command::new(ffmpeg)
             .args(ffmpeg_args(format, size, fps, transparent, &staged.tmp))
             .stdin(Stdio::piped())
@@ -536,15 +581,13 @@ impl Video {
 
     fn failure(&mut self, what: &str) -> ExportError {
         self.stdin = None;
-        if let Some(mut c) = self.child.take() {
-            let _ = c.wait();
-        }
+        let status = self.child.take().and_then(|mut c| c.wait().ok());
         let said = self
             .errors
             .take()
             .and_then(|h| h.join().ok())
             .unwrap_or_default();
-        ExportError::Other(format!("ffmpeg {what}: {}", said.trim()))
+        ExportError::Other(ffmpeg_failure(what, status, &said))
     }
 }
 
@@ -638,6 +681,55 @@ mod tests {
         let e = Format::for_path(Path::new("a.avi")).unwrap_err();
         assert!(e.contains(".avi") && e.contains(".gif"), "{e}");
         assert!(Format::Mp4.needs_ffmpeg() && !Format::Gif.needs_ffmpeg());
+    }
+
+    /// `render --out FILE/` onto a file, or onto a device, is refused before anything renders
+    /// (issue 15: it said only "Not a directory (os error 20)"); a link's target gets the GIF
+    /// and the link stays; a render killed earlier leaves nothing the next one keeps.
+    #[test]
+    fn outputs_are_checked_first_and_links_kept() {
+        let dir = scratch("check-out");
+        let file = dir.join("taken");
+        std::fs::write(&file, b"x").unwrap();
+        let slash = PathBuf::from(format!("{}/", file.display()));
+        let e = check_out(Format::Pngs, &slash).unwrap_err();
+        assert!(e.contains("is a file, not a folder"), "{e}");
+        assert!(check_out(Format::Pngs, &dir.join("new/")).is_ok());
+        assert!(check_out(Format::Gif, &dir.join("a.gif")).is_ok());
+        let e = check_out(Format::Gif, &dir.join("no/such/a.gif")).unwrap_err();
+        assert!(e.contains("does not exist"), "{e}");
+        #[cfg(unix)]
+        {
+            let e = check_out(Format::Gif, Path::new("/dev/null")).unwrap_err();
+            assert!(e.contains("not a regular file"), "{e}");
+            let real = dir.join("real.gif");
+            let link = dir.join("link.gif");
+            std::os::unix::fs::symlink("real.gif", &link).unwrap();
+            let stale = dir.join(".real.partial-4000000000.gif");
+            std::fs::write(&stale, b"").unwrap();
+            let mut gif = Box::new(GifFile::create(&link, (8, 8), 10, false).unwrap());
+            let pixels = frame(8, 8, 1, 255);
+            gif.frame(Frame {
+                width: 8,
+                height: 8,
+                rgba: &pixels,
+            })
+            .unwrap();
+            gif.finish().unwrap();
+            assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+            assert!(std::fs::read(&real).unwrap().starts_with(b"GIF89a"));
+            assert!(!stale.exists() || !Path::new("/proc/self").exists());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn ffmpeg_that_says_nothing_is_still_explained() {
+        let e = ffmpeg_failure("stopped taking frames", None, "  ");
+        assert!(!e.ends_with(": "), "{e}");
+        assert!(e.contains("run it by hand"), "{e}");
+        let e = ffmpeg_failure("stopped taking frames", None, "Unknown encoder");
+        assert_eq!(e, "ffmpeg stopped taking frames: Unknown encoder");
     }
 
     #[test]

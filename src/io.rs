@@ -109,41 +109,48 @@ pub enum Output {
 /// never writes over (a folder, a block device, a socket) or a path that names no file.
 pub fn resolve_output(path: &Path) -> std::io::Result<Output> {
     let refuse = |why: String| Err(std::io::Error::other(why));
+    let p = follow_links(path)?;
+    if p.file_name().is_none() {
+        return refuse("the path names no file".into());
+    }
+    let kind = match std::fs::symlink_metadata(&p) {
+        Ok(m) => m.file_type(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Output::File(p)),
+        Err(e) => return Err(e),
+    };
+    if kind.is_file() {
+        return Ok(Output::File(p));
+    }
+    if kind.is_dir() {
+        return refuse(format!("{} is a folder", p.display()));
+    }
+    if is_stream(&kind) {
+        return Ok(Output::Stream(p));
+    }
+    refuse(format!(
+        "{} is not a regular file (a block device or a socket); spacefold writes only \
+         files, character devices such as /dev/null, and FIFOs",
+        p.display()
+    ))
+}
+
+/// The path a chain of symbolic links ends at (`path` itself when it is none, or when
+/// nothing is there yet); a link's relative target is read from the link's folder.
+pub fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
     let mut p = path.to_path_buf();
     for _ in 0..40 {
-        if p.file_name().is_none() {
-            return refuse("the path names no file".into());
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(p),
         }
-        let meta = match std::fs::symlink_metadata(&p) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Output::File(p)),
-            Err(e) => return Err(e),
-        };
-        let kind = meta.file_type();
-        if kind.is_symlink() {
-            let target = std::fs::read_link(&p)?;
-            p = match p.parent() {
-                Some(dir) if target.is_relative() => dir.join(target),
-                _ => target,
-            };
-            continue;
-        }
-        if kind.is_file() {
-            return Ok(Output::File(p));
-        }
-        if kind.is_dir() {
-            return refuse(format!("{} is a folder", p.display()));
-        }
-        if is_stream(&kind) {
-            return Ok(Output::Stream(p));
-        }
-        return refuse(format!(
-            "{} is not a regular file (a block device or a socket); spacefold writes only \
-             files, character devices such as /dev/null, and FIFOs",
-            p.display()
-        ));
     }
-    refuse("too many levels of symbolic links".into())
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 #[cfg(unix)]

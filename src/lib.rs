@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod export;
 pub mod flow;
+pub mod interrupt;
 pub mod io;
 pub mod landscape;
 pub mod limits;

@@ -153,6 +153,15 @@ pub fn check_text(what: &str, text: &str) -> Result<(), OverLimit> {
     )
 }
 
+/// A number as a message shows it: `1e30` rather than thirty-one digits.
+pub fn show(value: f32) -> String {
+    if value.is_finite() && value.abs() >= 1e7 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 /// A float that is finite and within `[min, max]`, or what is wrong with it, as a sentence
 /// starting with the value: "NaN is not a number", "1e30 is outside -3600 to 3600".
 pub fn check_range(value: f32, min: f32, max: f32) -> Result<f32, String> {
@@ -163,7 +172,12 @@ pub fn check_range(value: f32, min: f32, max: f32) -> Result<f32, String> {
         return Err(format!("{value} is not finite"));
     }
     if !(min..=max).contains(&value) {
-        return Err(format!("{value} is outside {min} to {max}"));
+        return Err(format!(
+            "{} is outside {} to {}",
+            show(value),
+            show(min),
+            show(max)
+        ));
     }
     Ok(value)
 }
@@ -220,10 +234,9 @@ mod tests {
                 .unwrap_err()
                 .contains("not finite")
         );
-        assert!(
-            check_range(1e30, 0.0, 2.0)
-                .unwrap_err()
-                .contains("outside 0 to 2")
+        assert_eq!(
+            check_range(1e30, 0.0, 2.0).unwrap_err(),
+            "1e30 is outside 0 to 2"
         );
     }
 

@@ -1,8 +1,12 @@
 //! Progress on standard error, for long work (training, rendering): on a terminal one line
-//! rewritten in place, at most ten times a second; on a pipe a line every tenth of the run.
+//! rewritten in place, at most ten times a second; on a pipe a line every tenth of the run,
+//! and at least every [`PIPE_EVERY_SECS`] seconds, so a long run is never silent.
 
 use std::io::IsTerminal;
 use std::time::Instant;
+
+/// On a pipe, the longest silence between two lines of progress, seconds.
+pub const PIPE_EVERY_SECS: u64 = 10;
 
 /// Progress through `total` steps.
 pub struct Progress {
@@ -41,8 +45,11 @@ impl Progress {
             }
         } else {
             let tenth = 10 * done / self.total.max(1);
-            if tenth > self.last_tenth || done == self.total {
+            let quiet =
+                self.last_print.unwrap_or(self.started).elapsed().as_secs() >= PIPE_EVERY_SECS;
+            if tenth > self.last_tenth || done == self.total || quiet {
                 self.last_tenth = tenth;
+                self.last_print = Some(Instant::now());
                 eprintln!("{}", line(false, elapsed));
             }
         }

@@ -1,6 +1,6 @@
 //! The command line, driven as a user drives it: real processes, real files, exit codes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn spacefold(args: &[&str]) -> Output {
@@ -353,4 +353,245 @@ fn the_claims_of_the_shipped_scenes_hold() {
     args.extend(claimed.iter().map(String::as_str));
     let out = spacefold(&args);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Hostile input (issue 15): each class of the reproductions gives a clear error and an
+/// exit code, never a panic, an abort or a silent hang.
+fn refused(args: &[&str], code: i32, expected: &str) {
+    let out = spacefold(args);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {said}");
+    assert!(said.contains(expected), "{args:?}: {said}");
+    assert!(!said.contains("panicked"), "{args:?}: {said}");
+}
+
+#[test]
+fn hostile_arguments_are_refused_in_words() {
+    refused(
+        &["train", "--arch", "2-18446744073709551615-2"],
+        2,
+        "layer width 18446744073709551615 is over the limit of 4096",
+    );
+    refused(&["train", "--arch", "2-10000000-2"], 2, "is over the limit");
+    refused(&["train", "--momentum", "nan"], 2, "--momentum NaN");
+    refused(&["train", "--l2", "nan"], 2, "--l2 NaN is not a number");
+    refused(&["train", "--l2=-0.1"], 2, "--l2 -0.1 is outside 0");
+    refused(&["train", "--momentum", "1"], 2, "--momentum 1");
+    refused(
+        &["train", "--epochs", "1000000000000"],
+        2,
+        "epoch count 1000000000000 is over the limit",
+    );
+    refused(
+        &["train", "--load", "/dev/zero"],
+        2,
+        "the file is over the limit of 64 MiB",
+    );
+    let dir = temp_dir("labels");
+    let csv = dir.join("labels.csv");
+    std::fs::write(&csv, "x1,x2,label\n0,0,0\n1,1,1000000\n").unwrap();
+    refused(
+        &["train", "--data", csv.to_str().unwrap()],
+        2,
+        "labels.csv:3: label 1000000 is over the limit of 999",
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn check_refuses_hostile_scenes_where_they_are_wrong_and_checks_the_rest() {
+    let dir = temp_dir("hostile-scenes");
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/relu-fold.ron"),
+    )
+    .unwrap();
+    let huge = dir.join("huge.ron");
+    std::fs::write(
+        &huge,
+        "Scene(dataset: \"moons\", network: Train(arch: [2, 2, 4294967296], epochs: 5))",
+    )
+    .unwrap();
+    let long = dir.join("long.ron");
+    std::fs::write(
+        &long,
+        "Scene(dataset: \"moons\", network: Train(arch: [2, 2, 1], epochs: 5),\n  timeline: [Wait(1e30)])",
+    )
+    .unwrap();
+    let bom = dir.join("bom.ron");
+    std::fs::write(&bom, format!("\u{feff}{good}")).unwrap();
+    let files = [
+        huge.as_path(),
+        Path::new("/dev/zero"),
+        long.as_path(),
+        bom.as_path(),
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .arg("check")
+        .args(files)
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{}:1:53: layer width 4294967296 is over the limit of 4096",
+            huge.display()
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("/dev/zero:1:1: cannot read the scene: the file is over the limit"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "{}:2:19: a duration of 1e30 seconds is over the limit",
+            long.display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("3 of 4 scene(s) failed"), "{said}");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains(&format!("ok    {}", bom.display())),
+        "{listed}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn save_follows_links_writes_into_devices_and_is_checked_before_training() {
+    let dir = temp_dir("save-targets");
+    let real = dir.join("real.ron");
+    let link = dir.join("link.ron");
+    std::os::unix::fs::symlink("real.ron", &link).unwrap();
+    let train = |save: &Path| {
+        spacefold(&[
+            "train",
+            "--data",
+            "xor",
+            "--epochs",
+            "3",
+            "--save",
+            save.to_str().unwrap(),
+        ])
+    };
+    let out = train(&link);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().is_symlink(),
+        "the link stays"
+    );
+    assert!(std::fs::read_to_string(&real).unwrap().contains("layers"));
+    let out = train(Path::new("/dev/null"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // A folder that does not exist: refused before a single epoch (a million would take
+    // minutes).
+    let out = spacefold(&[
+        "train",
+        "--epochs",
+        "1000000",
+        "--save",
+        dir.join("no/such/folder/net.ron").to_str().unwrap(),
+    ]);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("--save") && said.contains("does not exist"),
+        "{said}"
+    );
+    assert!(!said.contains("training "), "{said}");
+    let out = spacefold(&["train", "--save", dir.to_str().unwrap()]);
+    assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
+    let out = spacefold(&[
+        "data",
+        "xor",
+        "--csv",
+        dir.join("no/x.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_diverged_run_never_overwrites_the_saved_network() {
+    let dir = temp_dir("diverged-save");
+    let net = dir.join("net.ron");
+    let out = spacefold(&[
+        "train",
+        "--data",
+        "moons",
+        "--epochs",
+        "5",
+        "--save",
+        net.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = std::fs::read(&net).unwrap();
+    let out = spacefold(&[
+        "train",
+        "--data",
+        "moons",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "1e6",
+        "--epochs",
+        "200",
+        "--save",
+        net.to_str().unwrap(),
+    ]);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("training diverged at epoch"), "{said}");
+    assert!(said.contains("nothing was saved"), "{said}");
+    assert_eq!(
+        std::fs::read(&net).unwrap(),
+        before,
+        "the saved network is untouched"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_training_like_ctrl_c_and_leaves_nothing() {
+    use std::io::{BufRead, BufReader};
+    let dir = temp_dir("sigterm");
+    let net = dir.join("net.ron");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["train", "--epochs", "2000000", "--arch", "2-64-64-2"])
+        .args(["--data", "moons:n=400", "--save", net.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("training "), "{first}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("interrupted at epoch")),
+        "{rest:?}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "nothing saved, nothing half-written: {left:?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
 }

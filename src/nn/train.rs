@@ -65,17 +65,26 @@ pub enum TrainError {
     /// The data does not fit the network.
     #[error("{0}")]
     Data(String),
-    /// The loss became NaN or infinite; the weights are those of the last finite epoch.
+    /// The loss became NaN or infinite, grew far beyond where it started, or a weight grew
+    /// beyond [`crate::limits::MAX_WEIGHT`]; the weights are those of the last good epoch.
     #[error(
-        "training diverged at epoch {epoch}: the loss is {loss}. The weights were reset to \
-         epoch {last_good}; try a smaller learning rate"
+        "training diverged at epoch {epoch}: {reason}. The weights were reset to epoch \
+         {last_good}; try a smaller learning rate"
     )]
     Diverged {
         epoch: usize,
         loss: f64,
         last_good: usize,
+        /// What gave it away, in words: "the loss is NaN".
+        reason: String,
     },
 }
+
+/// A loss this many times the first epoch's...
+pub const LOSS_GROWTH: f64 = 1e3;
+/// ... and above this is a run that blew up, not one still learning (classification losses
+/// start near ln(classes) and only fall).
+pub const LOSS_CEILING: f64 = 100.0;
 
 /// What one epoch did.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -151,6 +160,8 @@ pub struct Trainer {
     last_good: (usize, Network),
     spare: Network,
     snapshots: Vec<Snapshot>,
+    /// The first epoch's loss, which later ones are compared with.
+    first_loss: Option<f64>,
 }
 
 impl Trainer {
@@ -192,6 +203,7 @@ impl Trainer {
             grads,
             order: vec![],
             snapshots,
+            first_loss: None,
         })
     }
 
@@ -286,7 +298,7 @@ impl Trainer {
             weighted / n as f64
         };
         self.epoch += 1;
-        if !loss.is_finite() || !self.net_is_finite() {
+        if let Some(reason) = self.divergence(loss) {
             // Back to the last weights whose loss was finite.
             self.net.clone_from(&self.last_good.1);
             self.state.reset();
@@ -294,7 +306,11 @@ impl Trainer {
                 epoch: self.epoch,
                 loss,
                 last_good: self.last_good.0,
+                reason,
             });
+        }
+        if loss.is_finite() {
+            self.first_loss.get_or_insert(loss);
         }
         // The epoch's loss was measured at the weights it started from: those are good.
         std::mem::swap(&mut self.last_good.1, &mut self.spare);
@@ -318,12 +334,27 @@ impl Trainer {
         epochs: usize,
         mut progress: impl FnMut(&EpochStats) + Send,
     ) -> Result<Option<EpochStats>, TrainError> {
+        self.run_while(data, epochs, |s| {
+            progress(s);
+            true
+        })
+    }
+
+    /// As [`Trainer::run`], stopping early (without an error) once `go_on` returns false.
+    pub fn run_while(
+        &mut self,
+        data: &Dataset,
+        epochs: usize,
+        mut go_on: impl FnMut(&EpochStats) -> bool + Send,
+    ) -> Result<Option<EpochStats>, TrainError> {
         let mut epochs_loop = || {
             let mut last = None;
             for _ in 0..epochs {
                 let stats = self.step_epoch(data)?;
-                progress(&stats);
                 last = Some(stats);
+                if !go_on(&stats) {
+                    break;
+                }
             }
             Ok(last)
         };
@@ -336,11 +367,40 @@ impl Trainer {
         }
     }
 
-    fn net_is_finite(&self) -> bool {
-        self.net
+    /// Why the run has blown up after an epoch of mean loss `loss`, if it has: a loss or a
+    /// weight that is not finite, a weight beyond [`crate::limits::MAX_WEIGHT`], or a loss
+    /// [`LOSS_GROWTH`] times the first epoch's and above [`LOSS_CEILING`].
+    fn divergence(&self, loss: f64) -> Option<String> {
+        if !loss.is_finite() {
+            return Some(format!("the loss is {loss}"));
+        }
+        let largest = self
+            .net
             .layers()
             .iter()
-            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|v| v.is_finite()))
+            .flat_map(|l| l.weights.iter().chain(l.bias.iter()))
+            .fold(0.0f32, |m, v| {
+                if m.is_nan() || v.is_nan() {
+                    f32::NAN
+                } else {
+                    m.max(v.abs())
+                }
+            });
+        if !largest.is_finite() {
+            return Some("a weight is NaN or infinite".into());
+        }
+        if largest > crate::limits::MAX_WEIGHT {
+            return Some(format!(
+                "a weight reached {largest:.3e}, beyond {:e}",
+                crate::limits::MAX_WEIGHT
+            ));
+        }
+        match self.first_loss {
+            Some(first) if loss > LOSS_GROWTH * first && loss > LOSS_CEILING => {
+                Some(format!("the loss grew from {first:.4} to {loss:.4e}"))
+            }
+            _ => None,
+        }
     }
 
     /// One gradient step of SGD or Adam on a batch; returns the batch's mean loss.
@@ -518,6 +578,39 @@ mod tests {
             eval.loss.is_finite(),
             "the weights were reset to finite ones"
         );
+    }
+
+    /// A finite blow-up (issue 15: SGD at a rate of 1e6 drove the loss to 2.6e5 and the
+    /// weights to 1e14 and exited 0) stops as a divergence, on the last good weights.
+    #[test]
+    fn a_finite_blow_up_is_a_divergence() {
+        let data = DatasetSpec::default_for("moons").unwrap().generate();
+        let net =
+            Network::new(&[2, 16, 16, 1], &[Activation::Relu], Activation::Sigmoid, 0).unwrap();
+        let config = TrainConfig {
+            optimizer: Optimizer::Sgd {
+                lr: 1e6,
+                momentum: 0.9,
+            },
+            ..TrainConfig::default()
+        };
+        let mut trainer = Trainer::new(net.clone(), config).unwrap();
+        let err = trainer.run(&data, 50, |_| {}).unwrap_err();
+        let TrainError::Diverged {
+            last_good, reason, ..
+        } = &err
+        else {
+            panic!("expected divergence, got {err}")
+        };
+        assert!(
+            reason.contains("a weight reached") || reason.contains("the loss grew"),
+            "{err}"
+        );
+        assert_eq!(*last_good, 0, "{err}");
+        assert_eq!(trainer.network(), &net, "back to the last good weights");
+        // A sane rate on the same data does not trip it.
+        let mut calm = Trainer::new(net, TrainConfig::default()).unwrap();
+        calm.run(&data, 300, |_| {}).unwrap();
     }
 
     #[test]

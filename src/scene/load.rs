@@ -585,11 +585,7 @@ mod tests {
         assert!(e.message.contains("yaw NaN"), "{e}");
         assert_eq!((e.line, e.col), (9, 67), "{e}");
         let e = error(&GOOD.replace("Camera(yaw: 30.0)", "Camera(zoom: 1e30)"));
-        assert!(
-            e.message
-                .contains("zoom 1000000000000000000000000000000 is outside"),
-            "{e}"
-        );
+        assert!(e.message.contains("zoom 1e30 is outside"), "{e}");
         let e = error(&GOOD.replace("Camera(yaw: 30.0)", "Camera(pan: (0.0, inf, 0.0))"));
         assert_eq!((e.line, e.col), (9, 73), "{e}");
         let e = error(&GOOD.replace("Cue,", "Surface(Neuron(1, 3)),"));

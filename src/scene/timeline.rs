@@ -7,7 +7,7 @@ use super::{EaseKind, Scene, StageKind, Step, SurfaceKind, View};
 use crate::flow::Ease;
 use crate::limits::{
     MAX_ANGLE_DEG, MAX_DURATION_SECS, MAX_PAN, MAX_STEPS, MAX_ZOOM, MAX_ZOOM_OUT, check_range,
-    check_text,
+    check_text, show,
 };
 
 /// A value moving from `from` to `to` between two times.
@@ -225,8 +225,9 @@ impl Compiler {
                 self.fail(
                     p,
                     format!(
-                        "the scene runs {t} s by the end of this step, over the limit of \
-                         {MAX_DURATION_SECS} s (an hour)"
+                        "the scene runs {} s by the end of this step, over the limit of \
+                         {MAX_DURATION_SECS} s (an hour)",
+                        show(t)
                     ),
                     Some("shorten the steps, or split the scene".into()),
                 );
@@ -246,7 +247,10 @@ impl Compiler {
                 Seg::Index(0)
             };
             let message = if secs.is_finite() && secs > 0.0 {
-                format!("a duration of {secs} seconds is over the limit of {MAX_DURATION_SECS} s")
+                format!(
+                    "a duration of {} seconds is over the limit of {MAX_DURATION_SECS} s",
+                    show(secs)
+                )
             } else {
                 format!("a negative (or not finite) duration: {secs} seconds")
             };
