@@ -294,6 +294,10 @@ pub struct RenderArgs {
     /// slides: `--at 2.5,10`).
     #[arg(long, value_name = "S,S,...", conflicts_with_all = ["shot", "from", "to"])]
     at: Option<String>,
+    /// Go ahead with a render of more than 100,000 frames (without it, such a render is
+    /// refused with its size, before anything starts).
+    #[arg(long)]
+    yes: bool,
     /// Edge smoothing: auto (multisampling only while a 3D view shows), msaa (4x
     /// multisampling throughout, as the window) or smooth (lines and points smooth their
     /// own edges, no multisampling: 3D surfaces have jagged edges).
@@ -400,7 +404,11 @@ fn plan_render(
     let to = to.min(duration);
     let times = match &args.at {
         Some(list) => parse_times(list, duration)?,
-        None => crate::export::frame_times(from, to, fps),
+        None => {
+            let count = crate::export::frame_count(from, to, fps);
+            crate::export::check_frame_count(count, to - from, args.yes).map_err(UsageError)?;
+            crate::export::frame_times(from, to, fps)
+        }
     };
     let (from, to) = (
         times.iter().copied().fold(f32::INFINITY, f32::min),

@@ -55,11 +55,40 @@ impl Format {
 /// adding), so frame `i` is at the same time however long the render.
 pub fn frame_times(from: f32, to: f32, fps: u32) -> Vec<f32> {
     let fps = fps.max(1) as f64;
-    let span = (to as f64 - from as f64).max(0.0);
-    let last = (span * fps + 1e-6).floor() as usize;
-    (0..=last)
+    (0..frame_count(from, to, fps as u32))
         .map(|i| (from as f64 + i as f64 / fps) as f32)
         .collect()
+}
+
+/// How many frames [`frame_times`] gives, without making them.
+pub fn frame_count(from: f32, to: f32, fps: u32) -> usize {
+    let span = (to as f64 - from as f64).max(0.0);
+    let last = (span * fps.max(1) as f64 + 1e-6).floor();
+    if last.is_finite() {
+        (last as usize).saturating_add(1)
+    } else {
+        usize::MAX
+    }
+}
+
+/// Checks a render's size before it starts: at most [`crate::limits::MAX_FRAMES`] frames,
+/// and more than [`crate::limits::CONFIRM_FRAMES`] only when `confirmed` (`--yes`), so a
+/// mistyped scene time does not start hours of rendering without a word.
+pub fn check_frame_count(frames: usize, seconds: f32, confirmed: bool) -> Result<(), String> {
+    use crate::limits::{CONFIRM_FRAMES, MAX_FRAMES};
+    let less = "--from/--to, --shot or a lower --fps render less";
+    if frames > MAX_FRAMES {
+        return Err(format!(
+            "{frames} frames ({seconds:.1} s of scene) is over the limit of {MAX_FRAMES}; {less}"
+        ));
+    }
+    if frames > CONFIRM_FRAMES && !confirmed {
+        return Err(format!(
+            "{frames} frames ({seconds:.1} s of scene) is more than {CONFIRM_FRAMES}, hours of \
+             rendering and gigabytes of output; pass --yes to go ahead, or {less}"
+        ));
+    }
+    Ok(())
 }
 
 /// Why a render could not be written.
@@ -721,6 +750,18 @@ mod tests {
             assert!(!stale.exists() || !Path::new("/proc/self").exists());
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn long_renders_ask_first_and_huge_ones_are_refused() {
+        assert_eq!(frame_count(0.0, 10.0, 60), 601);
+        assert_eq!(frame_count(0.0, 1e30, 60), usize::MAX);
+        assert!(check_frame_count(601, 10.0, false).is_ok());
+        let e = check_frame_count(216_001, 3600.0, false).unwrap_err();
+        assert!(e.contains("216001 frames") && e.contains("--yes"), "{e}");
+        assert!(check_frame_count(216_001, 3600.0, true).is_ok());
+        let e = check_frame_count(usize::MAX, 1e30, true).unwrap_err();
+        assert!(e.contains("over the limit of 1000000"), "{e}");
     }
 
     #[test]

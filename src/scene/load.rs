@@ -458,6 +458,9 @@ fn config(t: &TrainSpec) -> TrainConfig {
     }
 }
 
+/// Epochs × points below which a scene's network trains without a word.
+const QUIET_TRAINING_WORK: u128 = 10_000_000;
+
 /// Trains `network` as the spec says, keeping snapshots; the last one is the final network.
 fn train_with_snapshots(
     network: Network,
@@ -468,10 +471,21 @@ fn train_with_snapshots(
     let mut trainer =
         crate::nn::Trainer::new(network.clone(), config(t)).map_err(|e| e.to_string())?;
     let mut snapshots = vec![(0, network)];
+    // A long training says how far it is (the shipped scenes are far below this).
+    let mut progress = (t.epochs as u128 * data.len() as u128 >= QUIET_TRAINING_WORK)
+        .then(|| crate::progress::Progress::new(t.epochs));
     for epoch in 1..=t.epochs {
         trainer
             .step_epoch(data)
             .map_err(|e| format!("training stopped at epoch {epoch}: {e}"))?;
+        if let Some(p) = &mut progress {
+            p.update(epoch, |_, secs| {
+                format!(
+                    "training the scene's network: epoch {epoch}/{} ({secs:.0} s)",
+                    t.epochs
+                )
+            });
+        }
         if epoch % every == 0 || epoch == t.epochs {
             snapshots.push((epoch, trainer.network().clone()));
         }
