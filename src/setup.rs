@@ -244,6 +244,15 @@ impl Setup {
                 network.output_dim()
             )),
         })?;
+        let outputs = network.output_dim();
+        if network.head() == Activation::Sigmoid && outputs > 1 && outputs > full.classes {
+            // Outputs past the classes are trained towards 0 for ever and decide nothing.
+            return Err(UsageError(format!(
+                "the network has {outputs} sigmoid outputs but the data has {} classes; end \
+                 --arch with -{} (or -1 for two classes)",
+                full.classes, full.classes
+            )));
+        }
         let optimizer = match self.optimizer.to_ascii_lowercase().as_str() {
             "sgd" => Optimizer::Sgd {
                 lr: self.lr,
@@ -532,6 +541,11 @@ mod tests {
         assert!(err(&["--epochs", "1000000000000"]).contains("epoch count"));
         assert!(err(&["--epochs", "5000000"]).contains("training work"));
         assert!(err(&["--arch", "2-4-3", "--load", "n.ron"]).contains("--arch and --load"));
+        let e = err(&["--data", "moons", "--arch", "2-8-3", "--output", "sigmoid"]);
+        assert!(
+            e.contains("3 sigmoid outputs but the data has 2 classes"),
+            "{e}"
+        );
     }
 
     #[test]
