@@ -24,6 +24,9 @@ pub const MAX_EPOCHS: usize = 10_000_000;
 /// Epochs × points of one training run: each point seen this many times at most in all
 /// (10,000 epochs of 100,000 points), about an hour for the largest networks.
 pub const MAX_TRAINING_WORK: u128 = 1_000_000_000;
+/// Epochs × points × weights of one training run: a bound on its arithmetic (each point
+/// costs about six operations per weight an epoch), about an hour on two cores.
+pub const MAX_TRAINING_COST: u128 = 10_000_000_000_000;
 /// Weight snapshots a scene keeps for its `Train` steps.
 pub const MAX_SNAPSHOTS: usize = 10_000;
 /// Parameters kept over all of a scene's snapshots: 50 million (200 MB of `f32`).
@@ -124,17 +127,26 @@ pub fn check_sizes(sizes: &[usize]) -> Result<(), OverLimit> {
     )
 }
 
-/// Checks a training run: its epochs, and epochs × points against the training budget.
-pub fn check_training(epochs: usize, points: usize) -> Result<(), OverLimit> {
+/// Checks a training run of a network with `parameters` weights and biases: its epochs,
+/// epochs × points against the training budget, and that times the weights against the
+/// budget of arithmetic.
+pub fn check_training(epochs: usize, points: usize, parameters: u128) -> Result<(), OverLimit> {
     at_most("epoch count", epochs, MAX_EPOCHS)?;
-    at_most(
-        "training work (epochs × points)",
-        epochs as u128 * points as u128,
-        MAX_TRAINING_WORK,
-    )
-    .map_err(|e| OverLimit {
+    let work = epochs as u128 * points as u128;
+    at_most("training work (epochs × points)", work, MAX_TRAINING_WORK).map_err(|e| OverLimit {
         value: format!("{epochs} × {points}"),
         limit: format!("{MAX_TRAINING_WORK} point-epochs"),
+        ..e
+    })?;
+    let cost = work.saturating_mul(parameters);
+    at_most(
+        "training cost (epochs × points × weights)",
+        cost,
+        MAX_TRAINING_COST,
+    )
+    .map_err(|e| OverLimit {
+        value: format!("{epochs} × {points} × {parameters}"),
+        limit: format!("{MAX_TRAINING_COST:.0e}"),
         ..e
     })
 }
@@ -217,10 +229,16 @@ mod tests {
 
     #[test]
     fn training_work_and_texts_are_bounded() {
-        assert_eq!(check_training(1000, 400), Ok(()));
-        let e = check_training(1_000_000, 400_000).unwrap_err();
+        assert_eq!(check_training(1000, 400, 500), Ok(()));
+        let e = check_training(1_000_000, 400_000, 500).unwrap_err();
         assert!(e.to_string().contains("1000000 × 400000"), "{e}");
-        assert!(check_training(usize::MAX, 1).is_err());
+        assert!(check_training(usize::MAX, 1, 1).is_err());
+        let e = check_training(10_000, 10_000, 1_000_000).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "training cost (epochs × points × weights) 10000 × 10000 × 1000000 is over the \
+             limit of 1e13"
+        );
         assert!(check_text("caption", &"é".repeat(MAX_TEXT_CHARS)).is_ok());
         assert!(check_text("caption", &"x".repeat(MAX_TEXT_CHARS + 1)).is_err());
     }

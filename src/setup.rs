@@ -231,8 +231,7 @@ impl Setup {
                 "{text}: no training points left after the split"
             )));
         }
-        crate::limits::check_training(self.epochs, train.len())
-            .map_err(|e| UsageError(format!("--epochs {}: {e}", self.epochs)))?;
+
         let network = match &self.load {
             Some(path) => Network::load(path)?,
             None => self.fresh_network(full.dim(), full.classes)?,
@@ -244,6 +243,9 @@ impl Setup {
                 network.output_dim()
             )),
         })?;
+        let parameters = network.parameter_count() as u128;
+        crate::limits::check_training(self.epochs, train.len(), parameters)
+            .map_err(|e| UsageError(format!("--epochs {}: {e}", self.epochs)))?;
         let outputs = network.output_dim();
         if network.head() == Activation::Sigmoid && outputs > 1 && outputs > full.classes {
             // Outputs past the classes are trained towards 0 for ever and decide nothing.

@@ -411,7 +411,7 @@ fn check_training_spec(t: &TrainSpec, points: usize, at: &Locate<'_>) -> Result<
         parameter_count,
     };
     let field = |f: &'static str| [Seg::Field("network"), Seg::Field(f)];
-    crate::limits::check_training(t.epochs, points)
+    crate::limits::check_training(t.epochs, points, parameter_count(&t.arch))
         .map_err(|e| at(&field("epochs"), e.to_string(), None))?;
     check_range(t.lr, 0.0, MAX_LEARNING_RATE)
         .map_err(|e| at(&field("lr"), format!("learning rate {e}"), None))?;

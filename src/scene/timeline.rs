@@ -35,21 +35,20 @@ impl Track {
         }
     }
 
-    /// The value at `t`: inside a segment, eased between its ends; after it, its end.
+    /// The value at `t`: inside a segment, eased between its ends; after it, its end. The
+    /// last segment started by `t` decides (each holds where it starts from), found by a
+    /// binary search, so a long timeline samples as fast as a short one.
     fn at(&self, t: f32) -> f32 {
-        let mut value = self.initial;
-        for s in &self.segments {
-            if t < s.t0 {
-                break;
-            }
-            value = if t >= s.t1 {
-                s.to
-            } else {
-                let f = s.ease.apply((t - s.t0) / (s.t1 - s.t0));
-                (1.0 - f) * s.from + f * s.to
-            };
+        let started = self.segments.partition_point(|s| s.t0 <= t);
+        let Some(s) = started.checked_sub(1).map(|i| &self.segments[i]) else {
+            return self.initial;
+        };
+        if t >= s.t1 {
+            s.to
+        } else {
+            let f = s.ease.apply((t - s.t0) / (s.t1 - s.t0));
+            (1.0 - f) * s.from + f * s.to
         }
-        value
     }
 
     fn push(&mut self, t0: f32, t1: f32, to: f32, ease: Ease) {
