@@ -632,6 +632,21 @@ fn parse_pair(text: &str, what: &str, allow_zero: bool) -> Result<(u32, u32), Us
         .ok_or_else(|| UsageError(format!("{what} `{text}`: expected two numbers like 24x128")))
 }
 
+/// The numbers of the window's and `play`'s options that nothing else checks: finite and in
+/// range (a NaN delay would never take the screenshot).
+fn check_arguments(cli: &Cli) -> Result<(), UsageError> {
+    let after = match &cli.command {
+        Some(Command::Play {
+            screenshot_after, ..
+        }) => *screenshot_after,
+        None => cli.window.screenshot_after,
+        Some(_) => return Ok(()),
+    };
+    crate::limits::check_range(after, 0.0, crate::limits::MAX_DURATION_SECS)
+        .map(|_| ())
+        .map_err(|e| UsageError(format!("--screenshot-after {e} (seconds)")))
+}
+
 /// When `main` started: `bench startup` measures from here.
 static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
@@ -639,6 +654,10 @@ static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 pub fn main() -> ExitCode {
     STARTED.get_or_init(Instant::now);
     let cli = Cli::parse();
+    if let Err(UsageError(message)) = check_arguments(&cli) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Some(Command::Data { name, params, csv }) => write_data(&name, &params, csv.as_deref()),
         Some(Command::Train { setup, save, json }) => train(&setup, save.as_deref(), json),

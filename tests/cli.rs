@@ -378,6 +378,11 @@ fn hostile_arguments_are_refused_in_words() {
     refused(&["train", "--l2=-0.1"], 2, "--l2 -0.1 is outside 0");
     refused(&["train", "--momentum", "1"], 2, "--momentum 1");
     refused(
+        &["--screenshot-after", "NaN"],
+        2,
+        "--screenshot-after NaN is not a number",
+    );
+    refused(
         &["train", "--epochs", "1000000000000"],
         2,
         "epoch count 1000000000000 is over the limit",

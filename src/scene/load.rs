@@ -594,6 +594,30 @@ mod tests {
     }
 
     #[test]
+    fn deep_and_wide_networks_are_refused_before_they_are_built() {
+        let sizes = vec!["2"; 100_000].join(", ");
+        let e = error(&GOOD.replace("arch: [2, 2, 2]", &format!("arch: [{sizes}]")));
+        assert!(
+            e.message
+                .contains("depth (layers) 99999 is over the limit of 256"),
+            "{e}"
+        );
+        let rows = vec!["[1.0, 1.0]"; 5000].join(", ");
+        let text = format!(
+            "Scene(dataset: \"xor\", network: Layers([(weights: [{rows}], bias: [{}], \
+             activation: Relu)]))",
+            vec!["0.0"; 5000].join(", ")
+        );
+        let e = error(&text);
+        assert!(
+            e.message
+                .contains("layer width 5000 is over the limit of 4096"),
+            "{e}"
+        );
+        assert_eq!(e.line, 1, "{e}");
+    }
+
+    #[test]
     fn numbers_must_be_finite_and_in_range_where_they_are_written() {
         let e = error(&GOOD.replace("Camera(yaw: 30.0)", "Camera(yaw: NaN)"));
         assert!(e.message.contains("yaw NaN"), "{e}");
