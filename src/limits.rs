@@ -21,8 +21,8 @@ pub const MAX_POINTS: usize = 1_000_000;
 pub const MAX_CLASSES: usize = 1000;
 /// Epochs of one training run.
 pub const MAX_EPOCHS: usize = 10_000_000;
-/// Epochs × points of one training run: each point seen this many times at most in all
-/// (10,000 epochs of 100,000 points), about an hour for the largest networks.
+/// Epochs × points of one training run: points seen this many times at most in all
+/// (10,000 epochs of 100,000 points); [`MAX_TRAINING_COST`] bounds it by the network's size.
 pub const MAX_TRAINING_WORK: u128 = 1_000_000_000;
 /// Epochs × points × weights of one training run: a bound on its arithmetic (each point
 /// costs about six operations per weight an epoch), about an hour on two cores.
