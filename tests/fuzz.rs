@@ -1,5 +1,6 @@
 //! A fuzz test of everything spacefold reads (issue 15): mutants of every shipped scene, of
-//! CSVs and of network files, seeded and deterministic, a fixed number of cases, no timings.
+//! CSVs and of network files, and hostile training arguments, seeded and deterministic, a
+//! fixed number of cases, no timings.
 //! Scenes load in-process through the code `spacefold check` runs; the accepted ones are
 //! compiled and sampled as `render` samples them (the timeline at several times, the layers
 //! view's points at each). Each case must not panic (each runs under `catch_unwind`), must
@@ -338,6 +339,52 @@ fn network_case(text: &str) -> Result<bool, String> {
     }
 }
 
+/// A set-up from hostile command-line arguments, resolved as `train` and the window resolve
+/// one (data made, network built; nothing trained).
+fn setup_case(rng: &mut Rng) -> (String, Box<dyn FnOnce() -> Result<bool, String>>) {
+    let special = |rng: &mut Rng| rng.pick(SPECIAL).to_string();
+    let mut args: Vec<String> = vec![];
+    for _ in 0..1 + rng.below(4) {
+        let (flag, value) = match rng.below(8) {
+            0 => ("--arch", format!("2-{}-{}", special(rng), special(rng))),
+            1 => ("--lr", special(rng)),
+            2 => ("--momentum", special(rng)),
+            3 => ("--l2", special(rng)),
+            4 => ("--epochs", special(rng)),
+            5 => ("--test", special(rng)),
+            6 => (
+                "--data",
+                format!(
+                    "{}:n={},noise={}",
+                    rng.pick(&["spiral", "blobs", "moons", "xor", "digits"]),
+                    special(rng),
+                    special(rng)
+                ),
+            ),
+            _ => ("--batch", special(rng)),
+        };
+        args.push(flag.into());
+        args.push(value);
+    }
+    let shown = args.join(" ");
+    let run = move || {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let said = match spacefold::setup::parse_setup(&refs) {
+            Ok(setup) => match setup.resolve() {
+                Ok(_) => return Ok(true),
+                Err(e) => e.0,
+            },
+            Err(e) => e.0,
+        };
+        if said.trim().is_empty() {
+            Err(format!("an empty error for {refs:?}"))
+        } else {
+            Ok(false)
+        }
+    };
+    (shown, Box::new(run))
+}
+
 /// The shipped scenes, the bases of the CSV and network mutants.
 struct Bases {
     scenes: Vec<String>,
@@ -430,6 +477,11 @@ fn hostile_mutants_of_scenes_csvs_and_networks_give_located_errors_and_never_pan
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     for i in 0..cases {
+        if i % 50 == 49 {
+            let (shown, run) = setup_case(&mut rng);
+            run_case(&mut tally, &shown, "arguments", run);
+            continue;
+        }
         match i % 5 {
             0..=2 => {
                 let base = &bases.scenes[(i / 5 * 3 + i % 5) % bases.scenes.len()];
