@@ -11,6 +11,10 @@
 //! Layers wider than three are shown through two or three of their neurons (a projection);
 //! inputs wider than three through their principal plane.
 //!
+//! A layer's `W·a` may also play as its singular value decomposition, `Vᵀ`, `Σ`, `U`, one
+//! move after the other ([`Split::Svd`], in `svd`), where its input and output are shown
+//! whole and are at most three wide.
+//!
 //! The output layer's decision boundaries are in `boundary`, the easing of a stage's
 //! progress in `ease`; both are re-exported here.
 
@@ -18,9 +22,11 @@ use crate::nn::{Activation, Mat, Network, Projection, Stage};
 
 mod boundary;
 mod ease;
+mod svd;
 
 pub use boundary::{BoundaryPlane, boundary_lines, boundary_planes, boundary_triangles};
 pub use ease::Ease;
+pub use svd::{Split, SvdMove, SvdSplit, svd_move};
 
 /// Columns pushed through the network at a time, to bound memory for wide layers.
 const CHUNK: usize = 4096;
@@ -403,6 +409,8 @@ pub struct Flow {
     dims: Vec<usize>,
     /// Bounds of the data points at each boundary.
     bounds: Vec<Bounds>,
+    /// Each layer's `W·a` as `Vᵀ`, `Σ`, `U`, where it can play so.
+    splits: Vec<Option<LayerSplit>>,
     points: usize,
     grid: Option<Grid>,
 }
@@ -463,6 +471,7 @@ impl Flow {
             dims.extend([s.len(); STAGES_PER_LAYER]);
         }
         let bounds = keys.iter().map(|k| Bounds::of(&k[..points])).collect();
+        let splits = layer_splits(&input, &keys, points);
         Ok(Flow {
             activations: layers.iter().map(|l| l.activation).collect(),
             sizes: network.sizes(),
@@ -470,6 +479,7 @@ impl Flow {
             keys,
             dims,
             bounds,
+            splits,
             points,
             grid,
         })
@@ -548,13 +558,22 @@ impl Flow {
         }
     }
 
-    /// Every column's coordinates at position `u`, written into `out` (resized to fit).
-    pub fn sample(&self, u: f32, ease: Ease, bend: Bend, out: &mut Vec<[f32; 3]>) {
+    /// Every column's coordinates at position `u`, written into `out` (resized to fit). With
+    /// [`Split::Svd`], a `W·a` stage of a layer that has an [`SvdSplit`] plays as its three
+    /// moves, exact at `t = 0, 1/3, 2/3, 1`; elsewhere `split` changes nothing.
+    pub fn sample(&self, u: f32, ease: Ease, bend: Bend, split: Split, out: &mut Vec<[f32; 3]>) {
         let at = stage_at(u, self.layers());
         let k = at.boundary();
-        let t = self.progress(at, ease, bend);
         let (from, to) = (&self.keys[k], &self.keys[k + 1]);
         out.resize(from.len(), [0.0; 3]);
+        if let Some(svd) = self.split_at(at, split) {
+            let motion = svd.svd.motion(at.t, ease);
+            for ((o, a), b) in out.iter_mut().zip(from).zip(to) {
+                *o = svd.svd.place(&motion, *a, *b);
+            }
+            return;
+        }
+        let t = self.progress(at, ease, bend);
         for ((o, a), b) in out.iter_mut().zip(from).zip(to) {
             *o = [
                 mix(a[0], b[0], t[0]),
@@ -564,15 +583,55 @@ impl Flow {
         }
     }
 
-    /// The data points' bounds at position `u`.
-    pub fn bounds(&self, u: f32, ease: Ease) -> Bounds {
+    /// The data points' bounds at position `u`: mixed between the bounds at the stage's ends
+    /// (and, while `W·a` plays as its moves, at the moves' ends).
+    pub fn bounds(&self, u: f32, ease: Ease, split: Split) -> Bounds {
         let at = stage_at(u, self.layers());
         let k = at.boundary();
+        if let Some(svd) = self.split_at(at, split) {
+            let (mv, s) = svd_move(at.t);
+            let ends = [
+                &self.bounds[k],
+                &svd.bounds[0],
+                &svd.bounds[1],
+                &self.bounds[k + 1],
+            ];
+            let j = mv.index();
+            return Bounds::mix(ends[j], ends[j + 1], ease.apply(s));
+        }
         Bounds::mix(&self.bounds[k], &self.bounds[k + 1], ease.apply(at.t))
     }
 
+    /// Layer `l`'s `W·a` as `Vᵀ`, `Σ`, `U`, if it can play so: its input and output shown
+    /// whole, at most three wide (and, for the first layer, the input in its own
+    /// coordinates).
+    pub fn svd(&self, layer: usize) -> Option<&SvdSplit> {
+        self.splits.get(layer)?.as_ref().map(|s| &s.svd)
+    }
+
+    /// The move of `W·a` playing at position `u` under `split`, if `W·a` is playing as its
+    /// moves there: the layer's split, the move, and the linear progress within the move
+    /// (for a heading: [`SvdSplit::describe`], [`SvdMove::symbol`]).
+    pub fn svd_at(&self, u: f32, split: Split) -> Option<(&SvdSplit, SvdMove, f32)> {
+        let at = stage_at(u, self.layers());
+        let svd = self.split_at(at, split)?;
+        let (mv, s) = svd_move(at.t);
+        Some((&svd.svd, mv, s))
+    }
+
+    /// The split that plays at `at`, if `split` asks for one and the stage is a `W·a` that
+    /// has one.
+    fn split_at(&self, at: StageAt, split: Split) -> Option<&LayerSplit> {
+        match (split, at.stage) {
+            (Split::Svd, Stage::Linear) => self.splits[at.layer].as_ref(),
+            (Split::Whole, _) | (Split::Svd, Stage::Bias | Stage::Activation) => None,
+        }
+    }
+
     /// Shown dimensions at position `u`: the larger of the two ends of its stage while it
-    /// plays, so a plane lifting into 3D is drawn in 3D from the start.
+    /// plays, so a plane lifting into 3D is drawn in 3D from the start. This covers `W·a`
+    /// played as its moves too: only a layer with a 3-wide end leaves the plane (a plane
+    /// turned over, or lifted), and such a stage is 3D throughout.
     pub fn dims(&self, u: f32) -> usize {
         let at = stage_at(u, self.layers());
         let k = at.boundary();
@@ -582,6 +641,45 @@ impl Flow {
             _ => self.dims[k].max(self.dims[k + 1]),
         }
     }
+}
+
+/// A layer's split, with the data points' bounds at `Vᵀa` and `ΣVᵀa`.
+#[derive(Clone, Debug)]
+struct LayerSplit {
+    svd: SvdSplit,
+    bounds: [Bounds; 2],
+}
+
+/// Each layer's split where one applies: its input and output shown whole (all neurons, in
+/// order) and at most three wide, the first layer's input in its own coordinates.
+fn layer_splits(
+    input: &FlowInput<'_>,
+    keys: &[Vec<[f32; 3]>],
+    points: usize,
+) -> Vec<Option<LayerSplit>> {
+    let whole = |s: &[usize], width: usize| width <= 3 && s.iter().copied().eq(0..width);
+    let layers = input.network.layers();
+    (0..layers.len())
+        .map(|l| {
+            let layer = &layers[l];
+            let input_whole = match l {
+                0 => input.input_view == InputView::Raw,
+                _ => whole(&input.selection[l - 1], layer.inputs()),
+            };
+            if !(input_whole && whole(&input.selection[l], layer.outputs())) {
+                return None;
+            }
+            let svd = SvdSplit::new(&layer.weights)?;
+            let start = &keys[STAGES_PER_LAYER * l][..points];
+            let bounds = [1, 2].map(|j| {
+                let motion = svd.boundary(j);
+                let moved: Vec<[f32; 3]> =
+                    start.iter().map(|&a| svd.place(&motion, a, a)).collect();
+                Bounds::of(&moved)
+            });
+            Some(LayerSplit { svd, bounds })
+        })
+        .collect()
 }
 
 impl FlowInput<'_> {
@@ -660,10 +758,13 @@ mod tests {
             let f = flow(&network, &d, None, 3);
             let stages = network.forward_stages(&d.x).unwrap();
             let mut out = vec![];
-            for ease in Ease::ALL {
+            for (ease, split) in Ease::ALL
+                .into_iter()
+                .flat_map(|e| [(e, Split::Whole), (e, Split::Svd)])
+            {
                 for bend in Bend::ALL {
                     // Start of every stage, and the very end.
-                    f.sample(0.0, ease, bend, &mut out);
+                    f.sample(0.0, ease, bend, split, &mut out);
                     for (c, p) in out.iter().enumerate().take(d.len()) {
                         assert_eq!(&p[..2], d.point(c));
                         assert_eq!(p[2], 0.0);
@@ -671,7 +772,7 @@ mod tests {
                     for (l, s) in stages.iter().enumerate() {
                         for (k, m) in [&s.linear, &s.biased, &s.activated].into_iter().enumerate() {
                             let u = (STAGES_PER_LAYER * l + k + 1) as f32;
-                            f.sample(u, ease, bend, &mut out);
+                            f.sample(u, ease, bend, split, &mut out);
                             for c in 0..d.len() {
                                 for r in 0..3 {
                                     let want = if r < m.nrows() { m[(r, c)] } else { 0.0 };
@@ -727,15 +828,15 @@ mod tests {
         let mut forward = vec![];
         let mut out = vec![];
         for &u in &steps {
-            f.sample(u, Ease::CubicInOut, Bend::Auto, &mut out);
+            f.sample(u, Ease::CubicInOut, Bend::Auto, Split::Whole, &mut out);
             forward.push(out.clone());
         }
         for (i, &u) in steps.iter().enumerate().rev() {
-            f.sample(u, Ease::CubicInOut, Bend::Auto, &mut out);
+            f.sample(u, Ease::CubicInOut, Bend::Auto, Split::Whole, &mut out);
             assert_eq!(out, forward[i], "u = {u}");
         }
         // And the positions really move: the middle of the activation stage is neither end.
-        f.sample(2.5, Ease::Linear, Bend::Together, &mut out);
+        f.sample(2.5, Ease::Linear, Bend::Together, Split::Whole, &mut out);
         assert_ne!(out, f.key(2));
         assert_ne!(out, f.key(3));
     }
@@ -748,13 +849,13 @@ mod tests {
         let (z, a) = (f.key(2), f.key(3));
         let mut out = vec![];
         // Half-way through σ: the first neuron is folded, the second not yet.
-        f.sample(2.5, Ease::CubicInOut, Bend::Auto, &mut out);
+        f.sample(2.5, Ease::CubicInOut, Bend::Auto, Split::Whole, &mut out);
         for c in 0..d.len() {
             assert_eq!(out[c][0], a[c][0]);
             assert_eq!(out[c][1], z[c][1]);
         }
         // Together, both are half-way.
-        f.sample(2.5, Ease::Linear, Bend::Together, &mut out);
+        f.sample(2.5, Ease::Linear, Bend::Together, Split::Whole, &mut out);
         assert!((0..d.len()).any(|c| out[c][0] != a[c][0] && out[c][0] != z[c][0]));
     }
 
@@ -770,7 +871,7 @@ mod tests {
         let network = net(&[2, 2, 2], Activation::Tanh, Activation::Softmax, 5);
         let f = flow(&network, &d, Some(grid), 2);
         let mut out = vec![];
-        f.sample(0.4, Ease::Linear, Bend::Auto, &mut out);
+        f.sample(0.4, Ease::Linear, Bend::Auto, Split::Whole, &mut out);
         for line in 0..grid.polylines() {
             let p = &out[d.len() + line * grid.samples..][..grid.samples];
             let (a, b) = (p[0], p[grid.samples - 1]);
@@ -780,7 +881,7 @@ mod tests {
             }
         }
         // Under σ = tanh, they bend.
-        f.sample(3.0, Ease::Linear, Bend::Auto, &mut out);
+        f.sample(3.0, Ease::Linear, Bend::Auto, Split::Whole, &mut out);
         let bent = (0..grid.polylines()).any(|line| {
             let p = &out[d.len() + line * grid.samples..][..grid.samples];
             let (a, b) = (p[0], p[grid.samples - 1]);
