@@ -296,7 +296,7 @@ fn scene_case(text: &str, dir: &Path) -> Result<bool, String> {
                 f.position,
                 spacefold::flow::Ease::Linear,
                 Bend::Auto,
-                spacefold::flow::Split::Whole,
+                f.split,
                 &mut out,
             );
         }

@@ -97,7 +97,7 @@ fn positions(loaded: &scene::Loaded, frame: &Frame) -> Vec<[f32; 3]> {
         frame.position,
         spacefold::flow::Ease::Linear,
         Bend::Auto,
-        spacefold::flow::Split::Whole,
+        frame.split,
         &mut out,
     );
     out

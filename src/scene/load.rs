@@ -95,6 +95,7 @@ pub fn load_str(
         _ => None,
     };
     let timeline = compile_timeline(&scene, &network, train_spec, &at)?;
+    check_splits(&timeline, &network, &at)?;
     check_claims(&scene, network.layers().len(), &at)?;
     let claim_at = (0..scene.claims.len())
         .map(|i| locate(text, &[Seg::Field("claims"), Seg::Index(i)]))
@@ -305,6 +306,30 @@ fn compile_timeline(
         ));
     }
     Ok(timeline)
+}
+
+/// `split: Svd` plays `W·a` as rotations and a stretch of a space at most three wide: the
+/// layer's input and output must both be (so that both are shown whole).
+fn check_splits(timeline: &Timeline, network: &Network, at: &Locate<'_>) -> Result<(), SceneError> {
+    for (path, layer) in timeline.svd_layers() {
+        // A layer that does not exist was reported when the timeline compiled.
+        let Some(l) = network.layers().get(layer.wrapping_sub(1)) else {
+            continue;
+        };
+        if l.inputs() > 3 || l.outputs() > 3 {
+            return Err(at(
+                path,
+                format!(
+                    "layer {layer} maps {} dimensions to {}: split: Svd needs both at most 3, \
+                     where the view shows the whole space",
+                    l.inputs(),
+                    l.outputs()
+                ),
+                Some("leave split out for this layer".into()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
@@ -643,6 +668,33 @@ mod tests {
         let e = error(&deep);
         assert!(e.message.contains("nest too deeply"), "{e}");
         assert!(!e.to_string().contains("recursion_limit"), "{e}");
+    }
+
+    #[test]
+    fn split_svd_is_only_for_w_a_of_layers_at_most_three_wide() {
+        let scene = |arch: &str, stage: &str| {
+            format!(
+                "Scene(\n    dataset: \"moons:n=50\",\n    network: Train(arch: {arch}, epochs: 1),\n    \
+                 timeline: [\n        Cue,\n        Stage(layer: 1, stage: {stage}, split: Svd),\n    ],\n)"
+            )
+        };
+        for stage in ["Linear", "All"] {
+            let loaded = load_str(&scene("[2, 3, 2]", stage), "s.ron", None, false).unwrap();
+            assert_eq!(loaded.timeline.sample(0.5).split, crate::flow::Split::Svd);
+        }
+        for (stage, words) in [("Bias", "Bias (+ b)"), ("Activation", "Activation (σ)")] {
+            let e = error(&scene("[2, 3, 2]", stage));
+            assert_eq!((e.line, e.col), (6, 41 + stage.len()), "{e}");
+            assert!(
+                e.message.contains(words) && e.message.contains("W·a"),
+                "{e}"
+            );
+            assert!(e.hint.as_deref().unwrap().contains("Linear or All"), "{e}");
+        }
+        let e = error(&scene("[2, 4, 2]", "Linear"));
+        assert_eq!((e.line, e.col), (6, 47), "{e}");
+        assert!(e.message.contains("layer 1 maps 2 dimensions to 4"), "{e}");
+        assert!(e.to_string().starts_with("s.ron:6:47: "), "{e}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::schema::ron_options;
 use super::{EaseKind, NetworkSource, Scene, StageKind, Step, TrainSpec, View};
+use crate::flow::Split;
 use ron::ser::PrettyConfig;
 
 /// The scene as RON text that [`parse`](super::parse) reads back as the same scene: named
@@ -38,6 +39,7 @@ pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> S
             stage: StageKind::All,
             secs: 3.0,
             ease: EaseKind::default(),
+            split: Split::Whole,
         });
     }
     let scene = Scene {
@@ -128,6 +130,7 @@ mod tests {
         Shot(name: "a", timeline: [
             Title(text: "x \"quoted\"", secs: 1.0), Caption(text: "y", secs: 2.0),
             Stage(layer: 1, stage: Bias, secs: 0.5, ease: Linear),
+            Stage(layer: 1, stage: Linear, secs: 0.5, ease: Linear, split: Svd),
             Position(to: 1.5, secs: 2.0, ease: SineInOut),
             Camera(yaw: 1.0, pitch: -2.0, zoom: 3.0, pan: (1.0, 2.0, 3.0), secs: 0.0, ease: Linear),
             View(Landscape), Grid(false), Surface(Neuron(1, 2)), Surface(Outputs(Logits)),

@@ -2,6 +2,7 @@
 //! what is at its default), with its defaults. The spelling of every type and field here is
 //! the format (`docs/scene-format.md`).
 
+use crate::flow::Split;
 use crate::landscape::OutputMode;
 use crate::nn::{Activation, Layer, Loss};
 use crate::setup::View;
@@ -274,7 +275,8 @@ pub enum Step {
         #[serde(default = "default_secs", skip_serializing_if = "is_default_secs")]
         secs: f32,
     },
-    /// Plays one stage (or all three) of a layer, from 1.
+    /// Plays one stage (or all three) of a layer, from 1; `split: Svd` plays its `W·a` as
+    /// `Vᵀ`, `Σ`, `U`.
     Stage {
         layer: usize,
         #[serde(default = "default_stage", skip_serializing_if = "is_default_stage")]
@@ -283,6 +285,8 @@ pub enum Step {
         secs: f32,
         #[serde(default, skip_serializing_if = "is_default")]
         ease: EaseKind,
+        #[serde(default, skip_serializing_if = "is_default")]
+        split: Split,
     },
     /// Moves to a position in the network (0 = input, L = output).
     Position {

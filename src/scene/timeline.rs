@@ -4,7 +4,7 @@
 
 use super::locate::Seg;
 use super::{EaseKind, Scene, StageKind, Step, SurfaceKind, View};
-use crate::flow::Ease;
+use crate::flow::{Ease, Split};
 use crate::limits::{
     MAX_ANGLE_DEG, MAX_DURATION_SECS, MAX_PAN, MAX_STEPS, MAX_ZOOM, MAX_ZOOM_OUT, check_range,
     check_text, show,
@@ -111,6 +111,8 @@ pub struct Frame {
     /// How far the view is faded into the background (0 clear, 1 gone): around a change
     /// of view the old one fades out and the new one in.
     pub veil: f32,
+    /// How `W·a` plays: [`Split::Svd`] while a `Stage` step with `split: Svd` plays.
+    pub split: Split,
 }
 
 /// Seconds a title takes to fade in, and out.
@@ -145,6 +147,10 @@ pub struct Timeline {
     cues: Vec<f32>,
     shots: Vec<(f32, String)>,
     trains: Vec<(Vec<Seg>, usize)>,
+    /// When a `Stage` step with `split: Svd` plays: from, to.
+    splits: Vec<(f32, f32)>,
+    /// Where each `split: Svd` is written, and the layer (from 1) it splits.
+    svd_layers: Vec<(Vec<Seg>, usize)>,
     initial_view: Option<View>,
     starts: Vec<f32>,
 }
@@ -328,9 +334,13 @@ impl Compiler {
                 stage,
                 secs,
                 ease,
+                split,
             } => {
                 let span = self.span(t, *secs, *ease, path);
                 self.stage(*layer, *stage, span, path);
+                if *split == Split::Svd {
+                    self.svd(*layer, *stage, span, path);
+                }
                 span.secs
             }
             Step::Position { to, secs, ease } => {
@@ -414,6 +424,30 @@ impl Compiler {
         let track = Self::track(&mut self.tl.position, 0.0);
         track.push(span.t0, span.t0, from, Ease::Linear);
         track.push(span.t0, span.t1(), to, span.ease);
+    }
+
+    /// `split: Svd` on a `Stage`: it splits `W·a`, so the stage must play it (`Linear` or
+    /// `All`); the layer's widths are checked when the scene loads
+    /// ([`Timeline::svd_layers`]).
+    fn svd(&mut self, layer: usize, stage: StageKind, span: Span, path: &[Seg]) {
+        let at = child(path, Seg::Field("split"));
+        match stage {
+            StageKind::Linear | StageKind::All => {}
+            StageKind::Bias | StageKind::Activation => {
+                let name = if stage == StageKind::Bias {
+                    "Bias (+ b)"
+                } else {
+                    "Activation (σ)"
+                };
+                self.fail(
+                    at.clone(),
+                    format!("split: Svd splits W·a, which stage {name} does not play"),
+                    Some("use it with stage: Linear or All, or leave split out".into()),
+                );
+            }
+        }
+        self.tl.splits.push((span.t0, span.t1()));
+        self.tl.svd_layers.push((at, layer));
     }
 
     /// `Position`: moves to a position in the network, in layers.
@@ -653,6 +687,21 @@ impl Timeline {
         self.trains.clone()
     }
 
+    /// Where each `split: Svd` is written, and the layer (from 1) whose `W·a` it splits.
+    pub fn svd_layers(&self) -> &[(Vec<Seg>, usize)] {
+        &self.svd_layers
+    }
+
+    /// How `W·a` plays at `t`: split while a `Stage` step with `split: Svd` plays (from its
+    /// start, up to but not including its end, where the stage is over).
+    fn split(&self, t: f32) -> Split {
+        if self.splits.iter().any(|&(t0, t1)| t0 <= t && t < t1) {
+            Split::Svd
+        } else {
+            Split::Whole
+        }
+    }
+
     /// Everything on screen at time `t` (clamped to the timeline).
     pub fn sample(&self, t: f32) -> Frame {
         let t = if t.is_finite() {
@@ -690,6 +739,7 @@ impl Timeline {
             title: text_at(&self.titles, t, TITLE_FADE),
             caption: text_at(&self.captions, t, CAPTION_FADE),
             veil: self.veil(t),
+            split: self.split(t),
         }
     }
 
@@ -742,6 +792,31 @@ mod tests {
         assert_eq!(tl.sample(6.0).position, 6.0);
         assert_eq!(tl.sample(3.5).yaw, (DEFAULT_YAW + 90.0) / 2.0);
         assert_eq!(tl.sample(5.0).yaw, 90.0);
+    }
+
+    #[test]
+    fn a_split_stage_plays_split_and_only_while_it_plays() {
+        let tl = timeline(
+            "Title(text: \"t\", secs: 1.0), Stage(layer: 1, stage: Linear, secs: 3.0, split: Svd), \
+             Stage(layer: 1, stage: Bias, secs: 1.0), \
+             Together([Stage(layer: 2, secs: 3.0, split: Svd), Wait(4.0)])",
+            2,
+        );
+        let split = |t: f32| tl.sample(t).split;
+        assert_eq!(split(0.5), Split::Whole, "before");
+        assert_eq!(split(1.0), Split::Svd, "from its start");
+        assert_eq!(split(2.5), Split::Svd);
+        assert_eq!(split(4.0), Split::Whole, "after");
+        assert_eq!(
+            tl.sample(4.0).position,
+            1.0,
+            "W·a is over when the step ends"
+        );
+        assert_eq!(split(5.5), Split::Svd, "in a Together, All");
+        assert_eq!(split(8.5), Split::Whole, "the rest of the Together");
+        let svd: Vec<usize> = tl.svd_layers().iter().map(|(_, l)| *l).collect();
+        assert_eq!(svd, vec![1, 2]);
+        assert_eq!(Timeline::default().sample(0.0).split, Split::Whole);
     }
 
     #[test]
