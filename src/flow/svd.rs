@@ -25,6 +25,19 @@ pub enum Split {
     Svd,
 }
 
+impl Split {
+    /// Every way, for menus.
+    pub const ALL: [Split; 2] = [Split::Whole, Split::Svd];
+
+    /// The name shown in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Whole => "in one move",
+            Split::Svd => "rotate · stretch · rotate (SVD)",
+        }
+    }
+}
+
 /// One move of `W = U Σ Vᵀ`, in the order the moves act on `a`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SvdMove {
