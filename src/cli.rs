@@ -132,7 +132,8 @@ pub struct WindowArgs {
     /// Save a screenshot of the window to this PNG, then quit (for tests and the README).
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<PathBuf>,
-    /// Seconds to wait before the screenshot.
+    /// Seconds to wait before the screenshot, at least (a preset's network is trained first,
+    /// and a preset that plays to its moment is shot once it holds there).
     #[arg(long, default_value_t = 2.0, value_name = "SECS")]
     pub screenshot_after: f32,
     /// Window size, WIDTHxHEIGHT.

@@ -37,6 +37,9 @@ pub enum Command {
         config: TrainConfig,
         train: Dataset,
         test: Dataset,
+        /// The epoch the network has reached (0 for fresh weights; a scene's network explored
+        /// live goes on from the epoch it was shown at).
+        epoch: usize,
     },
     /// Replace the points (added or erased by hand), keeping the weights and the history.
     SetData { train: Dataset, test: Dataset },
@@ -263,12 +266,13 @@ impl Worker {
                         config,
                         train,
                         test,
+                        epoch,
                     } => {
                         self.network = network;
                         self.config = config;
                         self.train = train;
                         self.test = test;
-                        self.epoch = 0;
+                        self.epoch = epoch;
                         self.burst = 0;
                         self.history.clear();
                         self.error = None;
@@ -657,6 +661,17 @@ mod tests {
             paused.epoch,
             "paused means paused"
         );
+        // Set up with a network that has trained 300 epochs: it goes on from there.
+        let (train, test) = data.split(0.2, 0);
+        live.send(Command::Setup {
+            network: trained.network.clone(),
+            config: TrainConfig::default(),
+            train,
+            test,
+            epoch: 300,
+        });
+        live.send(Command::Step);
+        wait_for(&|l| l.epoch == 301);
     }
 
     #[test]

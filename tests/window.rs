@@ -553,8 +553,8 @@ fn clicks_and_the_wheel_over_the_panels_never_reach_the_plane() {
     let points = |r: &serde_json::Value| {
         r["train_points"].as_u64().unwrap() + r["test_points"].as_u64().unwrap()
     };
-    // Empty panel space, a section header (twice: it folds and opens), a button, the Network
-    // window's title bar (it folds and opens) and its body, the timeline-free bottom corner.
+    // Empty panel space, a section header (twice: it folds and opens), a button, the right
+    // panel's Network header (it folds and opens) and the diagram, the bottom corner.
     let clicked = explorer_after_input(
         &x,
         "input-panel-clicks",
@@ -563,8 +563,8 @@ fn clicks_and_the_wheel_over_the_panels_never_reach_the_plane() {
             &["50", "463", "click", "1"],
             &["50", "463", "click", "1"],
             &["98", "755", "click", "1"],
-            &["947", "27", "click", "1"],
-            &["947", "27", "click", "1"],
+            &["1030", "75", "click", "1"],
+            &["1030", "75", "click", "1"],
             &["1100", "300", "click", "1"],
             &["8", "795", "click", "1"],
         ],
@@ -737,5 +737,232 @@ fn undo_after_adding_and_erasing_points_restores_the_data_exactly() {
     assert_eq!(
         redone["data_hash"], added["data_hash"],
         "redone: the point back"
+    );
+}
+
+/// Runs `args` until the app's own screenshot, with a report; returns both.
+fn shot_and_report(x: &Xvfb, name: &str, args: &[&str]) -> (PathBuf, serde_json::Value) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join(format!("{name}.json"));
+    let _ = std::fs::remove_file(&report);
+    let path = dir.join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&path);
+    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(args)
+        .args(["--screenshot", path.to_str().unwrap(), "--size", "1280x800"])
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("SPACEFOLD_REPORT", &report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && path.exists(),
+        "the app failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("screenshot: {}", path.display());
+    (path, read_report(&report))
+}
+
+/// Every preset opens on (or plays to and holds at) the stage that shows its point, with its
+/// data on screen: the layers presets at their hold, their classes' points in view; the
+/// landscape presets with their surfaces filling a good part of the view.
+#[test]
+fn every_preset_shows_its_point() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    for preset in spacefold::presets::PRESETS {
+        let (path, report) = shot_and_report(
+            &x,
+            &format!("preset-{}", preset.name),
+            &["--preset", preset.name],
+        );
+        let (w, _, pixels) = read_png(&path);
+        let left = report["insets"][0].as_f64().unwrap() as u32;
+        let view: Vec<[u8; 3]> = pixels
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i as u32 % w >= left)
+            .map(|(_, p)| *p)
+            .collect();
+        let share = |keep: &dyn Fn([u8; 3]) -> bool| {
+            view.iter().filter(|p| keep(**p)).count() as f64 / view.len() as f64
+        };
+        if preset.view.landscape.is_some() {
+            assert_eq!(report["view"], "landscape", "{}", preset.name);
+            let drawn = share(&|p| !near(p, BACKGROUND, 12));
+            assert!(
+                drawn > 0.08,
+                "{}: {:.1} % drawn",
+                preset.name,
+                drawn * 100.0
+            );
+            continue;
+        }
+        assert_eq!(report["view"], "layers", "{}", preset.name);
+        if let Some(hold) = preset.view.hold {
+            let at = (hold * spacefold::flow::STAGES_PER_LAYER) as f64;
+            assert_eq!(
+                report["position"].as_f64(),
+                Some(at),
+                "{} holds",
+                preset.name
+            );
+            assert_eq!(report["playing"], false, "{} stopped there", preset.name);
+        }
+        let points = share(&|p| CLASSES[..2].iter().any(|c| near(p, *c, 10)));
+        assert!(
+            points > 0.0025,
+            "{}: class points cover {:.2} % of the view ({})",
+            preset.name,
+            points * 100.0,
+            path.display()
+        );
+    }
+}
+
+/// The regions view's right panel (classes and the network diagram) is docked beside the
+/// plane: the data's box is framed between the panels, never under the right one.
+#[test]
+fn the_network_diagram_is_docked_beside_the_plane() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let (path, report) = shot_and_report(
+        &x,
+        "docked",
+        &[
+            "--data",
+            "spiral:arms=3,n=300",
+            "--arch",
+            "2-8-8-8-3",
+            "--screenshot-after",
+            "3",
+        ],
+    );
+    let (w, h, pixels) = read_png(&path);
+    let insets: Vec<u32> = (0..3)
+        .map(|i| report["insets"][i].as_f64().unwrap() as u32)
+        .collect();
+    let right = w - insets[1];
+    assert!(
+        (150..600).contains(&insets[1]),
+        "the right panel is {} px wide",
+        insets[1]
+    );
+    let regions_in = |x0: u32, x1: u32, y0: u32| {
+        (y0..h)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .filter(|(x, y)| region_class(pixels[(y * w + x) as usize]).is_some())
+            .count()
+    };
+    let free = regions_in(insets[0], right, 0);
+    assert!(
+        free > ((right - insets[0]) * h / 4) as usize,
+        "only {free} region pixels between the panels ({})",
+        path.display()
+    );
+    // The panels are opaque, so what matters is that the plane is framed between them: the
+    // regions (the data's box) stop short of both panels' edges, none cut off by them.
+    let at_edges = regions_in(insets[0], insets[0] + 6, 0) + regions_in(right - 6, right, 0);
+    assert!(
+        at_edges < 50,
+        "{at_edges} region pixels run into the panels' edges ({})",
+        path.display()
+    );
+}
+
+/// Ctrl+Z undoes a network change (a layer added with the panel's button), and the network
+/// trains on with the architecture it had.
+#[test]
+fn undo_takes_back_a_layer_added() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let untouched = explorer_after_input(&x, "undo-net-none", &[]);
+    let (add_x, add_y) = ADD_LAYER_BUTTON;
+    let (ax, ay) = (add_x.to_string(), add_y.to_string());
+    let added = explorer_after_input(&x, "undo-net-added", &[&[&ax, &ay, "click", "1"]]);
+    let sizes = |r: &serde_json::Value| r["sizes"].as_array().unwrap().len();
+    assert_eq!(
+        sizes(&added),
+        sizes(&untouched) + 1,
+        "the button adds a layer"
+    );
+    let undone = explorer_after_input(
+        &x,
+        "undo-net-undone",
+        &[&[&ax, &ay, "click", "1"], &["700", "400", "key", "ctrl+z"]],
+    );
+    assert_eq!(undone["sizes"], untouched["sizes"], "{undone}");
+}
+
+/// Where the Network section's "+ layer" button is in the explorer as it opens (1280x800,
+/// paused, sections open).
+const ADD_LAYER_BUTTON: (u32, u32) = (47, 526);
+
+/// The first left drag in the 3D view turns it, in proportion (about half a turn across).
+#[test]
+fn the_first_orbit_drag_turns_the_view() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("orbit-drag.json");
+    let _ = std::fs::remove_file(&report);
+    let shot = dir.join("orbit-drag.png");
+    let mut app = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["--preset", "four-neurons", "--size", "1280x800"])
+        .args([
+            "--screenshot-after",
+            "10",
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ])
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("SPACEFOLD_REPORT", &report)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let xdotool = |args: &[&str]| {
+        Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .output()
+            .expect("xdotool runs")
+    };
+    let found = xdotool(&["search", "--sync", "--name", "^spacefold$"]);
+    let window = String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .next()
+        .expect("the window opens")
+        .to_string();
+    std::thread::sleep(Duration::from_secs(5));
+    // One drag of a quarter of the view's width, in small steps as a hand moves.
+    let (x0, y) = (700, 450);
+    xdotool(&[
+        "mousemove",
+        "--window",
+        &window,
+        &x0.to_string(),
+        &y.to_string(),
+    ]);
+    xdotool(&["mousedown", "1"]);
+    for step in 1..=20 {
+        let at = (x0 + step * 12).to_string();
+        xdotool(&["mousemove", "--window", &window, &at, &y.to_string()]);
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    xdotool(&["mouseup", "1"]);
+    assert!(app.wait().unwrap().success(), "the app exits cleanly");
+    let r = read_report(&report);
+    let yaw = r["orbit_degrees"][0].as_f64().unwrap();
+    let default_yaw = spacefold::setup::DEFAULT_YAW_DEG as f64;
+    let turned = (yaw - default_yaw).abs();
+    // 240 px of a ~950 px wide view: about 45°.
+    assert!(
+        (20.0..90.0).contains(&turned),
+        "the first drag turned the view by {turned:.1}° ({r})"
     );
 }

@@ -51,6 +51,8 @@ impl Default for View2d {
 pub struct PanelInsets {
     /// Width of the left panel.
     pub left: f32,
+    /// Width of the right panel (the regions view's network diagram and class legend).
+    pub right: f32,
     /// Height of the bottom bar.
     pub bottom: f32,
     /// Width of the landscape's split-screen top view, left of the 3D view.
@@ -79,7 +81,7 @@ fn spawn_plane_camera(mut commands: Commands) {
 /// The view that shows `bounds` whole in the free area of a `window` (logical size).
 pub fn fit(bounds: (Vec2, Vec2), window: Vec2, insets: PanelInsets) -> View2d {
     let free = Vec2::new(
-        (window.x - insets.left).max(50.0),
+        (window.x - insets.left - insets.right).max(50.0),
         (window.y - insets.bottom).max(50.0),
     );
     let size = (bounds.1 - bounds.0).max(Vec2::splat(1e-6));
@@ -107,7 +109,10 @@ fn frame_data_when_it_changes(
     mut framed: Local<(u64, f32)>,
 ) {
     // Frame again when the data changes, and once the panel has its width.
-    let key = (explorer.layout_version, insets.left + insets.bottom * 1e4);
+    let key = (
+        explorer.layout_version,
+        insets.left + insets.right * 1e-4 + insets.bottom * 1e4,
+    );
     if *framed == key {
         return;
     }
@@ -128,25 +133,28 @@ fn reset_view_on_key(
     }
 }
 
+impl PanelInsets {
+    /// The middle of the area the panels leave free in a `window` (logical pixels, origin
+    /// top-left).
+    pub fn free_center(&self, window: Vec2) -> Vec2 {
+        Vec2::new(
+            self.left + (window.x - self.left - self.right) / 2.0,
+            (window.y - self.bottom) / 2.0,
+        )
+    }
+}
+
 /// The world point under a window position (logical pixels, origin top-left).
 pub fn window_to_world(view: &View2d, insets: PanelInsets, window: Vec2, pos: Vec2) -> Vec2 {
-    let free_center = Vec2::new(
-        insets.left + (window.x - insets.left) / 2.0,
-        (window.y - insets.bottom) / 2.0,
-    );
-    let d = pos - free_center;
+    let d = pos - insets.free_center(window);
     view.center + Vec2::new(d.x, -d.y) * view.units_per_px
 }
 
 /// Where a world point shows in the window (logical pixels): the inverse of
 /// [`window_to_world`].
 pub fn world_to_window(view: &View2d, insets: PanelInsets, window: Vec2, world: Vec2) -> Vec2 {
-    let free_center = Vec2::new(
-        insets.left + (window.x - insets.left) / 2.0,
-        (window.y - insets.bottom) / 2.0,
-    );
     let d = (world - view.center) / view.units_per_px.max(1e-12);
-    free_center + Vec2::new(d.x, -d.y)
+    insets.free_center(window) + Vec2::new(d.x, -d.y)
 }
 
 fn zoom_about_cursor(
@@ -210,9 +218,9 @@ fn apply_view(
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
 ) {
     for (mut transform, mut projection) in &mut cameras {
-        // The camera sits left of `center` by half the panel (and below it by half the bottom
-        // bar), so `center` lands in the middle of the free area.
-        let x = view.center.x - insets.left / 2.0 * view.units_per_px;
+        // The camera sits left of `center` by half the panels' difference (and below it by
+        // half the bottom bar), so `center` lands in the middle of the free area.
+        let x = view.center.x - (insets.left - insets.right) / 2.0 * view.units_per_px;
         let y = view.center.y - insets.bottom / 2.0 * view.units_per_px;
         let wanted = Transform::from_xyz(x, y, 10.0);
         if *transform != wanted {
@@ -244,13 +252,14 @@ mod tests {
     fn fit_then_map_corners_back() {
         let insets = PanelInsets {
             left: 300.0,
+            right: 200.0,
             bottom: 0.0,
             split: 0.0,
         };
-        let window = Vec2::new(1300.0, 800.0);
+        let window = Vec2::new(1500.0, 800.0);
         let bounds = (Vec2::new(-2.0, -1.0), Vec2::new(2.0, 1.0));
         let view = fit(bounds, window, insets);
-        // The free area's centre shows the data's centre.
+        // The free area's centre (between the panels) shows the data's centre.
         assert_eq!(
             window_to_world(&view, insets, window, Vec2::new(800.0, 400.0)),
             Vec2::ZERO
@@ -261,7 +270,8 @@ mod tests {
         assert!((window_to_world(&view, insets, window, there) - p).length() < 1e-5);
         // The data fits: its corners are inside the free area.
         let left_edge = window_to_world(&view, insets, window, Vec2::new(300.0, 400.0));
+        let right_edge = window_to_world(&view, insets, window, Vec2::new(1300.0, 400.0));
         let top = window_to_world(&view, insets, window, Vec2::new(800.0, 0.0));
-        assert!(left_edge.x <= -2.0 && top.y >= 1.0);
+        assert!(left_edge.x <= -2.0 && right_edge.x >= 2.0 && top.y >= 1.0);
     }
 }

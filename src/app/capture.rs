@@ -58,13 +58,17 @@ fn save_picture(
     let last = taken.entry(*view.get()).or_default();
     let (path, n) = picture_path(std::path::Path::new("."), *view.get(), *last);
     *last = n;
-    // The view's rectangle in physical pixels: right of the panel, above the bottom bar.
+    // The view's rectangle in physical pixels: between the panels, above the bottom bar.
     let scale = window.scale_factor();
-    let left = (insets.left * scale).round() as u32;
-    let bottom = (insets.bottom * scale).round() as u32;
+    let px = |v: f32| (v * scale).round() as u32;
+    let cut = Cut {
+        left: px(insets.left),
+        right: px(insets.right),
+        bottom: px(insets.bottom),
+    };
     commands.spawn(Screenshot::primary_window()).observe(
         move |captured: On<ScreenshotCaptured>, mut explorer: ResMut<super::explorer::Explorer>| {
-            let result = crop_and_save(&captured.image, left, bottom, &path)
+            let result = crop_and_save(&captured.image, cut, &path)
                 .map(|()| format!("saved the picture to {}", path.display()))
                 .map_err(|e| format!("cannot save the picture to {}: {e}", path.display()));
             explorer.message = Some(result);
@@ -72,29 +76,32 @@ fn save_picture(
     );
 }
 
-/// The image without `left` columns and `bottom` rows, as a PNG written atomically (window
-/// surfaces may be BGRA: converted, then encoded as the offline render does).
-fn crop_and_save(
-    image: &Image,
+/// Columns and rows of the window the panels cover (physical pixels).
+#[derive(Clone, Copy)]
+struct Cut {
     left: u32,
+    right: u32,
     bottom: u32,
-    path: &std::path::Path,
-) -> Result<(), String> {
+}
+
+/// The image without the panels' columns and rows, as a PNG written atomically (window
+/// surfaces may be BGRA: converted, then encoded as the offline render does).
+fn crop_and_save(image: &Image, cut: Cut, path: &std::path::Path) -> Result<(), String> {
     let rgba = image
         .clone()
         .try_into_dynamic()
         .map_err(|e| e.to_string())?
         .to_rgba8();
     let (w, h) = rgba.dimensions();
-    let (left, bottom) = (
-        left.min(w.saturating_sub(1)),
-        bottom.min(h.saturating_sub(1)),
-    );
-    let (cw, ch) = (w - left, h - bottom);
-    let mut cut = Vec::with_capacity((cw * ch * 4) as usize);
+    let left = cut.left.min(w.saturating_sub(1));
+    let right = cut.right.min(w - 1 - left);
+    let bottom = cut.bottom.min(h.saturating_sub(1));
+    let (cw, ch) = (w - left - right, h - bottom);
+    let mut kept = Vec::with_capacity((cw * ch * 4) as usize);
     for row in rgba.as_raw().chunks_exact(w as usize * 4).take(ch as usize) {
-        cut.extend_from_slice(&row[left as usize * 4..]);
+        kept.extend_from_slice(&row[left as usize * 4..(left + cw) as usize * 4]);
     }
+    let cut = kept;
     let frame = crate::export::Frame {
         width: cw,
         height: ch,
@@ -126,12 +133,15 @@ fn request_screenshot(
     time: Res<Time>,
     request: Res<CaptureRequest>,
     burst: Res<super::explorer::Burst>,
+    layers: Res<super::layers::LayerView>,
     mut state: ResMut<CaptureState>,
 ) {
-    // Wait for a preset's network to be trained, and a moment more for the views to follow.
+    // Wait for a preset's network to be trained, and a moment more for the views to follow;
+    // and for a preset that plays to its moment, to be holding there.
     let ready = burst
         .done_at
-        .is_some_and(|t| time.elapsed_secs() >= t + 0.6);
+        .is_some_and(|t| time.elapsed_secs() >= t + 0.6)
+        && (layers.hold.is_none() || !layers.playing);
     if state.requested || time.elapsed_secs() < request.after || !ready {
         return;
     }
@@ -139,7 +149,15 @@ fn request_screenshot(
     let path = request.path.clone();
     commands.spawn(Screenshot::primary_window()).observe(
         move |captured: On<ScreenshotCaptured>, mut state: ResMut<CaptureState>| {
-            match crop_and_save(&captured.image, 0, 0, &path) {
+            match crop_and_save(
+                &captured.image,
+                Cut {
+                    left: 0,
+                    right: 0,
+                    bottom: 0,
+                },
+                &path,
+            ) {
                 Ok(()) => info!("screenshot saved to {}", path.display()),
                 Err(e) => error!("cannot save the screenshot to {}: {e}", path.display()),
             }
@@ -148,17 +166,23 @@ fn request_screenshot(
     );
 }
 
-fn exit_when_saved(
-    state: Res<CaptureState>,
-    explorer: Res<super::explorer::Explorer>,
-    plane: Res<super::camera::View2d>,
-    view: Res<State<super::View>>,
-    mut exit: MessageWriter<AppExit>,
-) {
+fn exit_when_saved(state: Res<CaptureState>, shown: Shown, mut exit: MessageWriter<AppExit>) {
     if state.saved {
-        write_report(&explorer, &plane, *view.get());
+        write_report(&shown);
         exit.write(AppExit::Success);
     }
+}
+
+/// What the window shows, for [`write_report`].
+#[derive(bevy::ecs::system::SystemParam)]
+struct Shown<'w> {
+    explorer: Res<'w, super::explorer::Explorer>,
+    published: Res<'w, super::explorer::Published>,
+    plane: Res<'w, super::camera::View2d>,
+    view: Res<'w, State<super::View>>,
+    layers: Res<'w, super::layers::LayerView>,
+    orbit: Res<'w, super::orbit::Orbit>,
+    insets: Res<'w, super::camera::PanelInsets>,
 }
 
 /// A fingerprint of every point (coordinates to the bit, and classes), train then test.
@@ -180,22 +204,31 @@ fn data_hash(explorer: &super::explorer::Explorer) -> String {
 }
 
 /// With `SPACEFOLD_REPORT=FILE.json`, what the window ended with, for tests that drive it
-/// with real input: the points the data has, the plane camera's zoom, the view shown.
-fn write_report(
-    explorer: &super::explorer::Explorer,
-    plane: &super::camera::View2d,
-    view: super::View,
-) {
+/// with real input: the points the data has, the plane camera's zoom and the orbit's angles,
+/// the view shown and the layers view's position, the live network and its training.
+fn write_report(shown: &Shown) {
     let Some(path) = std::env::var_os("SPACEFOLD_REPORT") else {
         return;
     };
+    let (explorer, plane) = (&*shown.explorer, &*shown.plane);
+    let latest = shown.published.0.as_ref();
     let report = serde_json::json!({
         "train_points": explorer.train.len(),
         "data_hash": data_hash(explorer),
         "test_points": explorer.test.len(),
         "units_per_px": plane.units_per_px,
         "center": [plane.center.x, plane.center.y],
-        "view": view.name(),
+        "view": shown.view.get().name(),
+        "insets": [shown.insets.left, shown.insets.right, shown.insets.bottom],
+        "position": shown.layers.position,
+        "playing": shown.layers.playing,
+        "orbit_degrees": [shown.orbit.yaw.to_degrees(), shown.orbit.pitch.to_degrees()],
+        "sizes": latest.map(|l| l.network.sizes()),
+        "epoch": latest.map(|l| l.epoch),
+        "optimizer": explorer.config.optimizer.name(),
+        "message": explorer.message.as_ref().map(|m| match m {
+            Ok(t) | Err(t) => t.clone(),
+        }),
     });
     if let Err(e) =
         crate::io::write_atomic(std::path::Path::new(&path), report.to_string().as_bytes())

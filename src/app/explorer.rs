@@ -71,32 +71,84 @@ pub struct Explorer {
     pub network_path: String,
     /// Text of the scene file box.
     pub scene_path: String,
-    /// Point edits to undo and redo.
-    pub history: PointHistory,
+    /// Point, weight and network edits to undo and redo.
+    pub history: EditHistory,
 }
 
-/// The points before each edit (Ctrl+Z) and after each undone one (Ctrl+Shift+Z), newest
-/// last; at most [`PointHistory::MOST_POINTS`] points kept in all, oldest forgotten first.
+/// What an edit changed, and what undoing it restores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditKind {
+    /// Points added or erased: the data comes back, the weights stay.
+    Points,
+    /// A weight or bias dragged or typed: the weights come back.
+    Weights,
+    /// A layer added, removed or resized, an activation or the output changed, fresh weights:
+    /// the architecture and the weights come back.
+    Network,
+}
+
+impl EditKind {
+    fn name(self) -> &'static str {
+        match self {
+            EditKind::Points => "point edit",
+            EditKind::Weights => "weight edit",
+            EditKind::Network => "network change",
+        }
+    }
+}
+
+/// A state an edit can go back to.
+#[derive(Clone)]
+struct Snapshot {
+    kind: EditKind,
+    train: Dataset,
+    test: Dataset,
+    /// Hidden layers, output head and weights (for weight and network edits).
+    network: Option<(Vec<(usize, Activation)>, Activation, Network)>,
+}
+
+impl Snapshot {
+    /// Points and weights it keeps.
+    fn size(&self) -> usize {
+        self.train.len()
+            + self.test.len()
+            + self.network.as_ref().map_or(0, |n| n.2.parameter_count())
+    }
+}
+
+/// The states before each edit (Ctrl+Z) and after each undone one (Ctrl+Shift+Z), newest
+/// last; at most [`EditHistory::MOST_KEPT`] points and weights kept in all, oldest forgotten
+/// first. A drag that changes a value every frame is one edit.
 #[derive(Default)]
-pub struct PointHistory {
-    undo: Vec<(Dataset, Dataset)>,
-    redo: Vec<(Dataset, Dataset)>,
+pub struct EditHistory {
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
+    /// A gesture (a drag, typing in a field) already recorded its state before.
+    in_gesture: bool,
 }
 
-impl PointHistory {
-    /// Points kept over all the saved states.
-    pub const MOST_POINTS: usize = 2_000_000;
+impl EditHistory {
+    /// Points and weights kept over all the saved states.
+    pub const MOST_KEPT: usize = 2_000_000;
 
-    fn kept(states: &[(Dataset, Dataset)]) -> usize {
-        states.iter().map(|(a, b)| a.len() + b.len()).sum()
+    fn kept(states: &[Snapshot]) -> usize {
+        states.iter().map(Snapshot::size).sum()
     }
 
     /// Remembers `before` as the state an edit leaves; a new edit forgets what was undone.
-    fn record(&mut self, before: (Dataset, Dataset)) {
+    fn record(&mut self, before: Snapshot) {
         self.redo.clear();
         self.undo.push(before);
-        while self.undo.len() > 1 && Self::kept(&self.undo) > Self::MOST_POINTS {
+        while self.undo.len() > 1 && Self::kept(&self.undo) > Self::MOST_KEPT {
             self.undo.remove(0);
+        }
+    }
+
+    /// Marks the end of a panel gesture when the pointer is up and no field has the keyboard:
+    /// the next change is a new edit.
+    pub fn gesture(&mut self, ongoing: bool) {
+        if !ongoing {
+            self.in_gesture = false;
         }
     }
 
@@ -158,7 +210,7 @@ impl Explorer {
             weights_offset: (0, 0),
             network_path: String::new(),
             scene_path: String::new(),
-            history: PointHistory::default(),
+            history: EditHistory::default(),
         };
         explorer.bounds = explorer.data_bounds();
         explorer
@@ -167,6 +219,11 @@ impl Explorer {
     /// Number of classes in the data.
     pub fn classes(&self) -> usize {
         self.train.classes.max(self.test.classes).max(2)
+    }
+
+    /// The name of class `k`, as the legend and the panels show it.
+    pub fn class_name(&self, k: u32) -> String {
+        format!("class {k}")
     }
 
     /// Layer sizes of the architecture, input first.
@@ -215,7 +272,7 @@ impl Explorer {
         self.data_version += 1;
         self.layout_version += 1;
         // Edits of the old points do not apply to new ones.
-        self.history = PointHistory::default();
+        self.history = EditHistory::default();
         self.plane = self.train.principal_plane();
         self.bounds = self.data_bounds();
         self.brush = self.brush.min(self.classes() as u32 - 1);
@@ -331,6 +388,11 @@ impl Explorer {
 
     /// Restarts training from the given weights on the current data.
     pub fn restart_with(&mut self, link: &Link, network: Network) {
+        self.restart_at(link, network, 0);
+    }
+
+    /// Goes on training from `network`, which has trained `epoch` epochs, on the current data.
+    pub fn restart_at(&mut self, link: &Link, network: Network, epoch: usize) {
         self.message = None;
         link.0.send(Command::SetHeatmap(self.heatmap_spec()));
         link.0.send(Command::Setup {
@@ -338,6 +400,7 @@ impl Explorer {
             config: self.config.clone(),
             train: self.train.clone(),
             test: self.test.clone(),
+            epoch,
         });
     }
 }
@@ -349,7 +412,7 @@ impl Explorer {
             self.message = Some(Err("points can be added to two-feature data only".into()));
             return;
         }
-        self.history.record((self.train.clone(), self.test.clone()));
+        self.record(EditKind::Points, None);
         self.train.push(&[at.x, at.y], self.brush);
         self.points_changed(link);
     }
@@ -369,7 +432,7 @@ impl Explorer {
             if !test && self.train.len() <= 1 {
                 return;
             }
-            self.history.record((self.train.clone(), self.test.clone()));
+            self.record(EditKind::Points, None);
             if test {
                 self.test.remove(i);
             } else if self.train.len() > 1 {
@@ -379,29 +442,94 @@ impl Explorer {
         }
     }
 
-    /// Undoes the last point edit (`redo`: redoes the last undone one); says so, or that
-    /// there is none.
-    pub fn undo_points(&mut self, link: &Link, redo: bool) {
-        let now = (self.train.clone(), self.test.clone());
-        let (from, to) = if redo {
-            (&mut self.history.redo, &mut self.history.undo)
-        } else {
-            (&mut self.history.undo, &mut self.history.redo)
+    /// Remembers the state before an edit of `kind`; for weight and network edits, with
+    /// the architecture and `live` weights as they were (`hidden` and `head` before the
+    /// change). Within one gesture (`ongoing` since the last call) only its first change
+    /// is recorded.
+    pub fn record(
+        &mut self,
+        kind: EditKind,
+        live: Option<(Vec<(usize, Activation)>, Activation, &Network)>,
+    ) {
+        self.record_gesture(kind, live, false);
+    }
+
+    /// [`Explorer::record`] for a change made by a panel gesture that may go on over
+    /// several frames (see [`EditHistory::gesture`]).
+    pub fn record_gesture(
+        &mut self,
+        kind: EditKind,
+        live: Option<(Vec<(usize, Activation)>, Activation, &Network)>,
+        ongoing: bool,
+    ) {
+        if ongoing && self.history.in_gesture {
+            return;
+        }
+        self.history.in_gesture = ongoing;
+        let snapshot = Snapshot {
+            kind,
+            train: self.train.clone(),
+            test: self.test.clone(),
+            network: live.map(|(hidden, head, n)| (hidden, head, n.clone())),
         };
-        let Some((train, test)) = from.pop() else {
-            let what = if redo { "redo" } else { "undo" };
-            self.message = Some(Err(format!("nothing to {what}: no point edit")));
+        self.history.record(snapshot);
+    }
+
+    /// Undoes the last edit (`redo`: redoes the last undone one): points, weights or the
+    /// network as they were before it (`live`: the network training now). Says so, or that
+    /// there is none.
+    pub fn undo(&mut self, link: &Link, redo: bool, live: Option<&Network>) {
+        let what = if redo { "redo" } else { "undo" };
+        let from = if redo {
+            &mut self.history.redo
+        } else {
+            &mut self.history.undo
+        };
+        let Some(back) = from.pop() else {
+            self.message = Some(Err(format!("nothing to {what}")));
             return;
         };
-        to.push(now);
-        self.train = train;
-        self.test = test;
-        self.message = Some(Ok(if redo {
-            "redid a point edit".into()
+        let network = match (&back.network, live) {
+            (Some(_), Some(live)) => Some((self.hidden.clone(), self.head, live.clone())),
+            (Some(_), None) => {
+                // No live network to come back to: the edit stays undone-able.
+                from.push(back);
+                self.message = Some(Err(format!("cannot {what} yet: no network is training")));
+                return;
+            }
+            (None, _) => None,
+        };
+        let now = Snapshot {
+            kind: back.kind,
+            train: std::mem::replace(&mut self.train, back.train),
+            test: std::mem::replace(&mut self.test, back.test),
+            network,
+        };
+        if redo {
+            self.history.undo.push(now);
         } else {
-            "undid a point edit (Ctrl+Shift+Z redoes it)".into()
+            self.history.redo.push(now);
+        }
+        self.history.in_gesture = false;
+        match back.network {
+            Some((hidden, head, network)) => {
+                self.hidden = hidden;
+                self.head = head;
+                self.data_version += 1;
+                if back.kind == EditKind::Weights {
+                    // Hand edits keep the run: its epoch and curves go on.
+                    link.0.send(Command::SetNetwork(network));
+                } else {
+                    self.restart_with(link, network);
+                }
+            }
+            None => self.points_changed(link),
+        }
+        self.message = Some(Ok(if redo {
+            format!("redid a {}", back.kind.name())
+        } else {
+            format!("undid a {} (Ctrl+Shift+Z redoes it)", back.kind.name())
         }));
-        self.points_changed(link);
     }
 
     fn points_changed(&mut self, link: &Link) {
@@ -523,6 +651,56 @@ mod tests {
         e.erase_point(&link, Vec2::new(5.1, 5.0), 0.5);
         assert_eq!((e.train.len(), e.test.len()), (train, test));
         assert!(!e.train.x.as_slice().chunks(2).any(|p| p == [5.0, 5.0]));
+    }
+
+    /// The worker's first publication that `keep` accepts (within ten seconds).
+    fn published(link: &Link, keep: impl Fn(&Latest) -> bool) -> Latest {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(l) = link.0.latest_since(0).filter(|l| keep(l)) {
+                return l;
+            }
+            assert!(start.elapsed().as_secs() < 10, "no such publication");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn undo_brings_back_the_architecture_and_the_weights() {
+        let (mut e, link) = explorer(&["--data", "moons:n=60", "--arch", "2-4-1"]);
+        let first = published(&link, |_| true).network;
+        // A layer added: the architecture and the weights before it are kept.
+        let before = (e.hidden.clone(), e.head);
+        e.hidden.push((3, Activation::Tanh));
+        e.record(EditKind::Network, Some((before.0, before.1, &first)));
+        e.restart(&link);
+        let grown = published(&link, |l| l.network.sizes() == [2, 4, 3, 1]).network;
+        e.undo(&link, false, Some(&grown));
+        assert_eq!(e.sizes(), vec![2, 4, 1]);
+        let back = published(&link, |l| l.network.sizes() == [2, 4, 1]).network;
+        assert_eq!(back, first, "the very weights come back");
+        e.undo(&link, true, Some(&back));
+        assert_eq!(e.sizes(), vec![2, 4, 3, 1]);
+        assert_eq!(
+            published(&link, |l| l.network.sizes() == [2, 4, 3, 1]).network,
+            grown
+        );
+        // A drag changes a weight every frame: one edit, undone at once.
+        let mut edited = grown.clone();
+        for _ in 0..5 {
+            let live = Some((e.hidden.clone(), e.head, &edited));
+            e.record_gesture(EditKind::Weights, live, true);
+            edited.layer_mut(0).weights[(0, 0)] += 0.5;
+            link.0.send(Command::SetNetwork(edited.clone()));
+        }
+        e.history.gesture(false);
+        e.undo(&link, false, Some(&edited));
+        assert_eq!(published(&link, |l| l.network == grown).network, grown);
+        assert!(
+            e.history.can_undo(),
+            "the layer added is still there to undo"
+        );
+        assert!(e.history.can_redo());
     }
 
     #[test]

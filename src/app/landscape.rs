@@ -22,7 +22,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 rebuild_surfaces.in_set(ViewSet::Animate),
-                (place_points_on_floor, draw_floor).in_set(ViewSet::Draw),
+                (place_points_on_floor, draw_floor, fade_surfaces_from_above).in_set(ViewSet::Draw),
             )
                 .run_if(in_state(View::Landscape)),
         )
@@ -143,6 +143,36 @@ pub struct LandscapeState {
 #[derive(Component)]
 struct Surface {
     slot: usize,
+    /// Its opacity seen from the side.
+    alpha: f32,
+}
+
+/// How opaque the surfaces are seen from `pitch` (radians above the floor), as a share of
+/// their own opacity: whole from the side, fading to 55 % from straight above, where a
+/// raised surface would otherwise hide the data on the floor under it.
+pub fn see_through(pitch: f32) -> f32 {
+    let (from, to) = (55f32.to_radians(), 80f32.to_radians());
+    let t = ((pitch - from) / (to - from)).clamp(0.0, 1.0);
+    1.0 - 0.45 * t * t * (3.0 - 2.0 * t)
+}
+
+/// Fades the surfaces as the camera rises (see [`see_through`]); only what changed is
+/// touched, so the meshes' materials are not re-sent every frame.
+fn fade_surfaces_from_above(
+    orbit: Res<super::orbit::Orbit>,
+    surfaces: Query<(&Surface, &MeshMaterial3d<StandardMaterial>)>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let share = see_through(orbit.pitch);
+    for (surface, material) in &surfaces {
+        let alpha = surface.alpha * share;
+        let differs = materials
+            .get(&material.0)
+            .is_some_and(|m| (m.base_color.alpha() - alpha).abs() > 1e-4);
+        if differs && let Some(mut m) = materials.get_mut(&material.0) {
+            set_material(&mut m, alpha);
+        }
+    }
 }
 
 /// Rebuilds at most this often while the network trains.
@@ -171,7 +201,7 @@ fn rebuild_surfaces(
     mut frame: ResMut<Framed>,
     mut surfaces: Query<(
         Entity,
-        &Surface,
+        &mut Surface,
         &Mesh3d,
         &MeshMaterial3d<StandardMaterial>,
         &mut Visibility,
@@ -215,12 +245,13 @@ fn rebuild_surfaces(
     frame.0 = landscape_frame(&area, &wanted);
     // Reuse the surface entities by slot; spawn what is missing, hide what is left over.
     let mut have = vec![false; wanted.len()];
-    for (entity, surface, mesh, material, mut visibility) in &mut surfaces {
+    for (entity, mut surface, mesh, material, mut visibility) in &mut surfaces {
         let Some(built) = wanted.get(surface.slot) else {
             *visibility = Visibility::Hidden;
             continue;
         };
         have[surface.slot] = true;
+        surface.alpha = built.alpha;
         if let Some(mut m) = meshes.get_mut(&mesh.0) {
             *m = to_mesh(built);
         }
@@ -238,7 +269,10 @@ fn rebuild_surfaces(
         set_material(&mut material, built.alpha);
         commands.spawn((
             Name::new(format!("Surface {slot}")),
-            Surface { slot },
+            Surface {
+                slot,
+                alpha: built.alpha,
+            },
             Mesh3d(meshes.add(to_mesh(built))),
             MeshMaterial3d(materials.add(material)),
             Transform::default(),
@@ -374,5 +408,26 @@ fn draw_floor(state: Res<LandscapeState>, mut gizmos: Gizmos) {
     let zero = Color::srgb(1.0, 0.35, 0.3);
     for [a, b] in &state.zero_line {
         gizmos.line(Vec3::new(a[0], a[1], 0.0), Vec3::new(b[0], b[1], 0.0), zero);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::see_through;
+
+    #[test]
+    fn surfaces_are_whole_from_the_side_and_see_through_from_above() {
+        assert_eq!(
+            see_through(crate::setup::DEFAULT_PITCH_DEG.to_radians()),
+            1.0
+        );
+        assert_eq!(see_through(50f32.to_radians()), 1.0);
+        let above = see_through(std::f32::consts::FRAC_PI_2);
+        assert!((above - 0.55).abs() < 1e-6, "{above}");
+        // Rising, they only ever fade.
+        let shares: Vec<f32> = (0..=90)
+            .map(|d| see_through((d as f32).to_radians()))
+            .collect();
+        assert!(shares.windows(2).all(|w| w[1] <= w[0]));
     }
 }

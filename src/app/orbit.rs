@@ -6,7 +6,7 @@
 use super::camera::{PanelInsets, PlaneCamera};
 use super::{CameraRig, Framed, UserMovedCamera, ViewSet};
 use crate::setup::{DEFAULT_PITCH_DEG, DEFAULT_YAW_DEG, Start};
-use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
+use bevy::input::mouse::{AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
@@ -78,27 +78,37 @@ pub fn top_view(orbit: &mut Orbit) {
     orbit.pan = Vec3::ZERO;
 }
 
+/// Turns and pans with the mouse. The motion is the cursor's own, from frame to frame while
+/// a button is held (as the plane's pan does): raw device motion is not sent by every X
+/// server or remote desktop, and a drag must turn the view from its very first frame.
 fn orbit_with_mouse(
     buttons: Res<ButtonInput<MouseButton>>,
-    motion: Res<AccumulatedMouseMotion>,
     window: Single<&Window, With<PrimaryWindow>>,
     insets: Res<PanelInsets>,
     frame: Res<Framed>,
     mut orbit: ResMut<Orbit>,
     mut moved: MessageWriter<UserMovedCamera>,
+    mut last: Local<Option<Vec2>>,
 ) {
-    let d = motion.delta;
+    let turning = buttons.pressed(MouseButton::Left);
+    let panning = buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle);
+    let cursor = window.cursor_position();
+    let d = match (cursor, *last) {
+        (Some(now), Some(before)) if turning || panning => now - before,
+        _ => Vec2::ZERO,
+    };
+    *last = if turning || panning { cursor } else { None };
     if d == Vec2::ZERO {
         return;
     }
-    if buttons.pressed(MouseButton::Left) {
+    if turning {
         // Half a turn across the view, and from the horizon to the zenith down it; the
         // camera never goes under the floor.
-        let across = (window.width() - insets.left - insets.split).max(200.0);
+        let across = (window.width() - insets.left - insets.right - insets.split).max(200.0);
         let per_px = std::f32::consts::PI / across;
         orbit.yaw -= d.x * per_px;
         orbit.pitch = (orbit.pitch + d.y * per_px).clamp(MIN_PITCH, std::f32::consts::FRAC_PI_2);
-    } else if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
+    } else {
         // Pan in the camera's plane, scaled to the framed box.
         let size = frame.size().max(1e-6);
         let (right, up) = orbit_axes(&orbit);

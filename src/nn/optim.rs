@@ -46,6 +46,15 @@ impl Optimizer {
         Optimizer::Lbfgs { memory: 10 }
     }
 
+    /// Its command-line name, as [`Optimizer::parse`] reads it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Optimizer::Sgd { .. } => "sgd",
+            Optimizer::Adam { .. } => "adam",
+            Optimizer::Lbfgs { .. } => "lbfgs",
+        }
+    }
+
     /// Builds an optimizer from its command-line name and a learning rate (ignored by L-BFGS).
     pub fn parse(name: &str, lr: f32) -> Result<Optimizer, String> {
         match name.trim().to_ascii_lowercase().as_str() {

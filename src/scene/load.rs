@@ -467,19 +467,22 @@ fn snapshot_interval(t: &TrainSpec) -> usize {
     t.snapshot_every.unwrap_or((t.epochs / 200).max(1)).max(1)
 }
 
-fn config(t: &TrainSpec) -> TrainConfig {
-    let optimizer = match t.optimizer {
-        OptimizerKind::Adam => Optimizer::adam(t.lr),
-        OptimizerKind::Sgd => Optimizer::sgd(t.lr),
-        OptimizerKind::Lbfgs => Optimizer::Lbfgs { memory: 10 },
-    };
-    TrainConfig {
-        optimizer,
-        loss: t.loss,
-        batch_size: t.batch,
-        l2: t.l2,
-        seed: t.seed,
-        snapshot_every: 0,
+impl TrainSpec {
+    /// The training settings the player trains with (and the explorer goes on with).
+    pub fn config(&self) -> TrainConfig {
+        let optimizer = match self.optimizer {
+            OptimizerKind::Adam => Optimizer::adam(self.lr),
+            OptimizerKind::Sgd => Optimizer::sgd(self.lr),
+            OptimizerKind::Lbfgs => Optimizer::Lbfgs { memory: 10 },
+        };
+        TrainConfig {
+            optimizer,
+            loss: self.loss,
+            batch_size: self.batch,
+            l2: self.l2,
+            seed: self.seed,
+            snapshot_every: 0,
+        }
     }
 }
 
@@ -494,7 +497,7 @@ fn train_with_snapshots(
 ) -> Result<(Network, Vec<(usize, Network)>), String> {
     let every = snapshot_interval(t);
     let mut trainer =
-        crate::nn::Trainer::new(network.clone(), config(t)).map_err(|e| e.to_string())?;
+        crate::nn::Trainer::new(network.clone(), t.config()).map_err(|e| e.to_string())?;
     let mut snapshots = vec![(0, network)];
     // A long training says how far it is (the shipped scenes are far below this).
     let mut progress = (t.epochs as u128 * data.len() as u128 >= QUIET_TRAINING_WORK)

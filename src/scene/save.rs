@@ -25,22 +25,49 @@ pub fn to_ron(scene: &Scene) -> String {
 }
 
 /// A scene script for a set-up made in the explorer: its data, its network trained as it
-/// was, and a timeline that plays every layer, with a cue before each.
+/// was, and a timeline that shows what the view showed: in the layers view every layer, with
+/// a cue before each; in the regions and landscape views the recorded training replayed, so
+/// the boundary (or the surfaces) form on screen.
 pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> String {
     let mut timeline = vec![Step::Title {
         text: title.into(),
         secs: 2.5,
     }];
     let layers = spec.arch.len() - 1;
-    for layer in 1..=layers {
-        timeline.push(Step::Cue);
-        timeline.push(Step::Stage {
-            layer,
-            stage: StageKind::All,
-            secs: 3.0,
-            ease: EaseKind::default(),
-            split: Split::Whole,
-        });
+    let sizes: Vec<String> = spec.arch.iter().map(ToString::to_string).collect();
+    match view {
+        View::Layers => {
+            for layer in 1..=layers {
+                timeline.push(Step::Cue);
+                timeline.push(Step::Stage {
+                    layer,
+                    stage: StageKind::All,
+                    secs: 3.0,
+                    ease: EaseKind::default(),
+                    split: Split::Whole,
+                });
+            }
+        }
+        View::Regions | View::Landscape => {
+            let secs = 10.0;
+            timeline.push(Step::Cue);
+            timeline.push(Step::Together(vec![
+                Step::Train {
+                    from: 0,
+                    to: spec.epochs,
+                    secs,
+                    ease: EaseKind::Linear,
+                },
+                Step::Caption {
+                    text: format!(
+                        "a {} network training: epoch 0 to {}",
+                        sizes.join("-"),
+                        spec.epochs
+                    ),
+                    secs,
+                },
+            ]));
+        }
     }
     let scene = Scene {
         title: title.into(),
@@ -84,9 +111,18 @@ mod tests {
         };
         let text = script_for("My \"set-up\"", "spiral:arms=3,n=90", &spec, View::Regions);
         let loaded = load_str(&text, "saved.ron", None, false).unwrap();
-        assert_eq!(loaded.scene.network, NetworkSource::Train(spec));
+        assert_eq!(loaded.scene.network, NetworkSource::Train(spec.clone()));
         assert_eq!(loaded.scene.title, "My \"set-up\"");
         assert_eq!(loaded.scene.view, View::Regions);
+        // From the regions view: the training replayed, epoch 0 to the last, not a still.
+        assert_eq!(loaded.timeline.cues().len(), 1);
+        let epochs = |t: f32| loaded.timeline.sample(t).epoch;
+        let (start, end) = (epochs(2.51), epochs(loaded.timeline.duration()));
+        assert!(start.is_some_and(|e| e < 1.0), "{start:?}");
+        assert_eq!(end, Some(120.0));
+        // From the layers view: every layer, a cue before each.
+        let layers = script_for("layers", "spiral:arms=3,n=90", &spec, View::Layers);
+        let loaded = load_str(&layers, "layers.ron", None, false).unwrap();
         assert_eq!(loaded.timeline.cues().len(), 2);
         assert!(
             text.starts_with("// Saved from the spacefold explorer.\nScene(\n"),

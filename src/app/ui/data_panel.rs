@@ -56,11 +56,12 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         .changed();
     changed |= csv_row(ui, explorer);
     if explorer.train.dim() == 2 {
-        ui.horizontal(|ui| {
+        // Wrapped, so that many classes make the row taller, never the panel wider.
+        ui.horizontal_wrapped(|ui| {
             ui.label("click adds");
             for k in 0..explorer.classes() as u32 {
                 let [r, g, b] = crate::palette::class_rgb(k);
-                let text = egui::RichText::new(format!("class {k}"))
+                let text = egui::RichText::new(explorer.class_name(k))
                     .color(egui::Color32::from_rgb(r, g, b));
                 ui.selectable_value(&mut explorer.brush, k, text);
             }

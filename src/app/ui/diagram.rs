@@ -28,25 +28,26 @@ fn thumbnail_mesh(pixels: &[u8], rect: egui::Rect, step: usize) -> egui::Mesh {
 const NODE: f32 = 30.0;
 /// Vertical step between neurons.
 const STEP: f32 = 34.0;
-/// Horizontal step between layers.
+/// Horizontal step between layers: the most, and the least before the diagram scrolls.
 const GAP: f32 = 78.0;
+const MIN_GAP: f32 = 44.0;
 
-/// Draws the diagram of the latest network.
+/// Draws the diagram of the latest network, its layers spread over the width available
+/// (scrolling sideways only when even close together they do not fit).
 pub fn show(ui: &mut egui::Ui, latest: &Latest) {
     let net = &latest.network;
     let sizes = net.sizes();
     let shown: Vec<usize> = sizes.iter().map(|&s| s.min(THUMBNAILS_PER_LAYER)).collect();
     let tallest = shown.iter().copied().max().unwrap_or(1) as f32;
-    let desired = egui::vec2(
-        GAP * (sizes.len() - 1) as f32 + NODE + 8.0,
-        STEP * tallest + 24.0,
-    );
+    let gaps = (sizes.len() - 1).max(1) as f32;
+    let gap = ((ui.available_width() - NODE - 8.0) / gaps).clamp(MIN_GAP, GAP);
+    let desired = egui::vec2(gap * gaps + NODE + 8.0, STEP * tallest + 24.0);
     let (rect, _) = ui.allocate_exact_size(desired, egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let center = |layer: usize, i: usize| {
         let top = rect.top() + (tallest - shown[layer] as f32) * STEP / 2.0 + NODE / 2.0 + 4.0;
         egui::pos2(
-            rect.left() + 4.0 + NODE / 2.0 + layer as f32 * GAP,
+            rect.left() + 4.0 + NODE / 2.0 + layer as f32 * gap,
             top + i as f32 * STEP,
         )
     };

@@ -26,13 +26,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<landscape_panel::NeuronEditor>()
         .add_systems(
             EguiPrimaryContextPass,
-            (
-                install_fonts,
-                show_control_panel,
-                show_network_diagram,
-                note_typing,
-            )
-                .chain(),
+            (install_fonts, show_control_panel, note_typing).chain(),
         )
         .add_systems(
             Update,
@@ -112,7 +106,10 @@ pub fn help_rows(view: View) -> Vec<(&'static str, &'static str)> {
             ("R", "frame the data again"),
             ("left click", "add a point of the brush's class"),
             ("Shift + click", "erase the nearest point"),
-            ("Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)", "undo / redo a point edit"),
+            (
+                "Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)",
+                "undo / redo a point, weight or network edit",
+            ),
             ("wheel", "zoom about the cursor"),
             ("right or middle drag", "pan"),
         ],
@@ -257,6 +254,7 @@ fn show_control_panel(
         }
         let size = ctx.viewport_rect().size();
         cover.set("panel", None);
+        cover.set("network", None);
         cover.set(
             "bar",
             (insets.bottom > 0.0).then(|| Rect::new(0.0, size.y - insets.bottom, size.x, size.y)),
@@ -281,6 +279,12 @@ fn show_control_panel(
     if mode != *layers.mode.get() {
         layers.next_view.set(mode);
     }
+    let right = (mode == View::Regions).then(|| right_panel(&mut root, &explorer, &published));
+    cover.set(
+        "network",
+        right.map(|r| rect_of(r.expand2(egui::vec2(6.0, 0.0)))),
+    );
+    let right = right.map_or(0.0, |r| r.width());
     let mut bottom = 0.0;
     let mut bar_rect = None;
     if mode == View::Layers {
@@ -307,8 +311,12 @@ fn show_control_panel(
     if mode == View::Landscape {
         landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
     }
-    if (insets.left - width).abs() > 0.5 || (insets.bottom - bottom).abs() > 0.5 {
+    if (insets.left - width).abs() > 0.5
+        || (insets.right - right).abs() > 0.5
+        || (insets.bottom - bottom).abs() > 0.5
+    {
         insets.left = width;
+        insets.right = right;
         insets.bottom = bottom;
     }
     Ok(())
@@ -330,8 +338,9 @@ fn scene_screen(
     if player.blank {
         player_panel::blank(ctx);
     }
-    if insets.left != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
+    if insets.left != 0.0 || insets.right != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
         insets.left = 0.0;
+        insets.right = 0.0;
         insets.bottom = bottom;
     }
 }
@@ -379,9 +388,14 @@ fn side_panel(
         .on_hover_text(text);
     ui.separator();
     view_settings(ui, *mode, explorer, link, published, layers);
+    let layout = explorer.layout_version;
     egui::CollapsingHeader::new("Data")
         .default_open(true)
         .show(ui, |ui| data_panel::show(ui, explorer, link));
+    if explorer.layout_version != layout {
+        // Other data: no preset is shown any more.
+        layers.chosen.0 = None;
+    }
     egui::CollapsingHeader::new("Network")
         .default_open(true)
         .show(ui, |ui| network_panel::show(ui, explorer, link, published));
@@ -551,40 +565,55 @@ fn rect_of(r: egui::Rect) -> Rect {
     Rect::new(r.min.x, r.min.y, r.max.x, r.max.y)
 }
 
-fn show_network_diagram(
-    mut contexts: EguiContexts,
-    published: Res<Published>,
-    mode: Res<State<View>>,
-    player: Option<Res<super::player::Player>>,
-    mut cover: ResMut<UiCover>,
-) -> Result {
-    // Not over a scene (unless the presenter is exploring live).
-    let shown = *mode.get() == View::Regions && player.is_none_or(|p| p.exploring);
-    let rect = match &published.0 {
-        Some(latest) if shown && latest.network.input_dim() == 2 => {
-            network_window(contexts.ctx_mut()?, latest)
-        }
-        _ => None,
-    };
-    cover.set("network", rect);
-    Ok(())
+/// The regions view's right panel: the class legend, then the network diagram (two-input
+/// data), docked beside the plane so that it never covers the data; resizable, and scrolling
+/// where the diagram is taller or wider than the panel. Returns its width.
+fn right_panel(root: &mut egui::Ui, explorer: &Explorer, published: &Published) -> egui::Rect {
+    egui::Panel::right("network")
+        .resizable(true)
+        .default_size(300.0)
+        .size_range(180.0..=640.0)
+        .show(root, |ui| {
+            egui::ScrollArea::both().show(ui, |ui| {
+                egui::CollapsingHeader::new("Classes")
+                    .default_open(true)
+                    .show(ui, |ui| class_legend(ui, explorer));
+                if let Some(latest) = &published.0
+                    && latest.network.input_dim() == 2
+                {
+                    egui::CollapsingHeader::new("Network")
+                        .default_open(true)
+                        .show(ui, |ui| diagram::show(ui, latest));
+                }
+            });
+        })
+        .response
+        .rect
 }
 
-/// The floating Network window; where it lies.
-fn network_window(ctx: &egui::Context, latest: &crate::live::Latest) -> Option<Rect> {
-    egui::Window::new("Network")
-        .anchor(egui::Align2::RIGHT_TOP, [-10.0, 10.0])
-        .default_open(true)
-        .resizable(false)
-        .show(ctx, |ui| {
-            egui::ScrollArea::both()
-                .max_height(560.0)
-                .max_width(640.0)
-                .show(ui, |ui| {
-                    diagram::show(ui, latest);
-                });
-        })
-        .map(|w| rect_of(w.response.rect))
+/// Each class's colour (as its points and regions show it), name and point count.
+fn class_legend(ui: &mut egui::Ui, explorer: &Explorer) {
+    let count = |data: &crate::nn::Dataset, k: u32| data.y.iter().filter(|&&y| y == k).count();
+    egui::Grid::new("class-legend")
+        .num_columns(3)
+        .min_col_width(14.0)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            for k in 0..explorer.classes() as u32 {
+                let [r, g, b] = crate::palette::class_rgb(k);
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                ui.painter()
+                    .circle_filled(rect.center(), 6.0, egui::Color32::from_rgb(r, g, b));
+                ui.label(explorer.class_name(k));
+                ui.weak(format!(
+                    "{} + {} test",
+                    count(&explorer.train, k),
+                    count(&explorer.test, k)
+                ));
+                ui.end_row();
+            }
+        });
 }
 
 fn training_shortcuts(
@@ -599,10 +628,11 @@ fn training_shortcuts(
     }
     if super::held(&keys, [KeyCode::ControlLeft, KeyCode::ControlRight]) {
         let shift = super::held(&keys, [KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+        let live = published.0.as_ref().map(|l| &l.network);
         if keys.just_pressed(KeyCode::KeyZ) {
-            explorer.undo_points(&link, shift);
+            explorer.undo(&link, shift, live);
         } else if keys.just_pressed(KeyCode::KeyY) {
-            explorer.undo_points(&link, true);
+            explorer.undo(&link, true, live);
         }
         return;
     }

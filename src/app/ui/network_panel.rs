@@ -1,6 +1,6 @@
 //! The network panel: hidden layers (width, activation), the output head, fresh weights.
 
-use crate::app::explorer::{Explorer, Link, Published};
+use crate::app::explorer::{EditKind, Explorer, Link, Published};
 use crate::live::Command;
 use crate::nn::Activation;
 use bevy_egui::egui;
@@ -12,6 +12,10 @@ const MAX_WIDTH: usize = 128;
 
 /// Draws the panel; any change restarts training from fresh weights.
 pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+    // A drag or typing that goes on over frames is one edit (Ctrl+Z undoes it whole).
+    let ongoing = ui.input(|i| i.pointer.any_down()) || ui.ctx().egui_wants_keyboard_input();
+    explorer.history.gesture(ongoing);
+    let before = (explorer.hidden.clone(), explorer.head);
     let mut changed = hidden_layers(ui, explorer);
     // What the live network's output layer is: a preset or a file may have one the two
     // choices below do not name (two sigmoid outputs, say), and then neither is marked.
@@ -72,13 +76,19 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
         sizes.join("-")
     ));
     if changed {
+        if let Some(latest) = &published.0 {
+            let live = Some((before.0, before.1, &latest.network));
+            explorer.record_gesture(EditKind::Network, live, ongoing);
+        }
         explorer.restart(link);
     }
     network_file(ui, explorer, link, published);
     if let Some(latest) = &published.0 {
         egui::CollapsingHeader::new("Weights")
             .default_open(false)
-            .show(ui, |ui| edit_weights(ui, explorer, link, &latest.network));
+            .show(ui, |ui| {
+                edit_weights(ui, explorer, link, &latest.network, ongoing)
+            });
     }
 }
 
@@ -153,6 +163,7 @@ fn edit_weights(
     explorer: &mut Explorer,
     link: &Link,
     network: &crate::nn::Network,
+    ongoing: bool,
 ) {
     let layers = network.layers().len();
     explorer.weights_layer = explorer.weights_layer.min(layers - 1);
@@ -211,6 +222,8 @@ fn edit_weights(
         }
     }
     if changed {
+        let live = Some((explorer.hidden.clone(), explorer.head, network));
+        explorer.record_gesture(EditKind::Weights, live, ongoing);
         link.0.send(Command::Pause);
         link.0.send(Command::SetNetwork(edited));
     }

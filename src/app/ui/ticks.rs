@@ -63,7 +63,10 @@ pub fn paint(
         egui::pos2(w.x, w.y)
     };
     let inside = |r: egui::Rect| {
-        r.min.x > insets.left && r.max.x < window.x && r.min.y > 0.0 && r.max.y < height
+        r.min.x > insets.left
+            && r.max.x < window.x - insets.right
+            && r.min.y > 0.0
+            && r.max.y < height
     };
     // A label on a dark plate, so that it reads over the grid and the regions.
     let label = |anchor: egui::Pos2, align: egui::Align2, text: String| {

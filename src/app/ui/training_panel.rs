@@ -55,10 +55,10 @@ pub fn status_line(ui: &mut egui::Ui, published: &Published) {
 /// Draws the panel.
 pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
     let mut config = explorer.config.clone();
-    let (mut kind, mut lr) = match config.optimizer {
-        Optimizer::Sgd { lr, .. } => ("sgd", lr),
-        Optimizer::Adam { lr, .. } => ("adam", lr),
-        Optimizer::Lbfgs { .. } => ("lbfgs", 0.01),
+    let mut kind = config.optimizer.name();
+    let mut lr = match config.optimizer {
+        Optimizer::Sgd { lr, .. } | Optimizer::Adam { lr, .. } => lr,
+        Optimizer::Lbfgs { .. } => 0.01,
     };
     egui::ComboBox::from_label("optimizer")
         .selected_text(kind)
