@@ -63,6 +63,12 @@ pub struct LayerView {
     pub looping: bool,
     /// While playing, stop once at this position (a preset's moment), then forget it.
     pub hold: Option<f32>,
+    /// How `W·a` plays: in one go, or as its singular value decomposition (rotate, stretch,
+    /// rotate) where the layer is shown whole.
+    pub split: crate::flow::Split,
+    /// The farthest position this showing goes (a scene's, a preset's moment), if it stops
+    /// short of the output: the view is drawn in 3D only if a layer up to there needs it.
+    pub reach: Option<f32>,
     /// Grid lines each way (0: no grid).
     pub grid_lines: usize,
     /// Samples along each grid line.
@@ -93,6 +99,8 @@ impl Default for LayerView {
             bend: Bend::Auto,
             looping: false,
             hold: None,
+            split: crate::flow::Split::Whole,
+            reach: None,
             grid_lines: 24,
             grid_samples: 128,
             dims: 2,
@@ -113,6 +121,7 @@ impl LayerView {
             playing: start.play,
             looping: start.looping,
             hold: start.hold,
+            reach: start.hold,
             dims: start.dims,
             grid_lines: start.grid_lines,
             grid_samples: start.grid_samples,
@@ -154,15 +163,21 @@ pub struct FlowState {
     pub generation: u64,
     built: Option<BuildKey>,
     built_at: f64,
-    sampled: Option<(u64, f32, Ease, Bend)>,
+    sampled: Option<(u64, f32, Ease, Bend, crate::flow::Split)>,
     flow_generation: u64,
     frame: Option<Bounds>,
+    /// The farthest position shown so far of a showing that stops short (see
+    /// [`LayerView::reach`]).
+    reach: Option<f32>,
 }
 
 impl FlowState {
-    /// Whether the flow needs a third dimension anywhere.
+    /// Whether the flow needs a third dimension anywhere this showing goes.
     pub fn is_3d(&self) -> bool {
-        self.flow.as_ref().is_some_and(Flow::is_3d)
+        self.flow.as_ref().is_some_and(|f| match self.reach {
+            Some(reach) => f.is_3d_until(reach),
+            None => f.is_3d(),
+        })
     }
 
     /// The box that frames the points at the current position.
@@ -306,11 +321,29 @@ fn advance_animation(time: Res<Time>, state: Res<FlowState>, mut view: ResMut<La
 
 fn sample_flow(view: Res<LayerView>, mut state: ResMut<FlowState>, mut framed: ResMut<Framed>) {
     let state = &mut *state;
+    // Played on past a showing's end (Space after a preset's moment): that far now.
+    let reach = view.reach.map(|r| r.max(view.position));
+    if state.reach != reach {
+        state.reach = reach;
+    }
     let Some(flow) = &state.flow else { return };
-    let key = (state.flow_generation, view.position, view.ease, view.bend);
+    let key = (
+        state.flow_generation,
+        view.position,
+        view.ease,
+        view.bend,
+        view.split,
+    );
     if state.sampled != Some(key) {
-        flow.sample(view.position, view.ease, view.bend, &mut state.samples);
-        state.frame = Some(flow.bounds(view.position, view.ease));
+        let split = view.split;
+        flow.sample(
+            view.position,
+            view.ease,
+            view.bend,
+            split,
+            &mut state.samples,
+        );
+        state.frame = Some(flow.bounds(view.position, view.ease, split));
         state.sampled = Some(key);
         state.generation += 1;
     }
@@ -369,7 +402,7 @@ fn frame_flat_flow(
     let height = (window.height() - insets.bottom).max(50.0);
     let (top, bottom) = (height * HEADING_BAND, height * CAPTION_BAND);
     let free = Vec2::new(
-        (window.width() - insets.left).max(50.0),
+        (window.width() - insets.left - insets.right).max(50.0),
         (height - top - bottom).max(50.0),
     );
     let units_per_px = (size / free).max_element() * 1.12 * view.zoom.max(1e-3);
@@ -751,7 +784,7 @@ pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
 pub type Term = (String, Option<Stage>);
 
 /// `n` in subscript digits.
-fn subscript(n: usize) -> String {
+pub fn subscript(n: usize) -> String {
     n.to_string()
         .chars()
         .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
@@ -791,7 +824,7 @@ pub fn equation_at(flow: &Flow, u: f32) -> Option<(Vec<Term>, Stage)> {
 
 /// The layer (from 0) and stage on screen at `u > 0`: the one moving, or at a boundary the
 /// one just done.
-fn shown_stage(flow: &Flow, u: f32) -> (usize, Stage) {
+pub fn shown_stage(flow: &Flow, u: f32) -> (usize, Stage) {
     let at = stage_at(u, flow.layers());
     let mut i = at.boundary();
     if at.t == 0.0 {

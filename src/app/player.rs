@@ -219,7 +219,11 @@ pub fn resolved_for(loaded: &Loaded) -> crate::setup::Resolved {
             loaded.data.classes,
         ),
         network: loaded.network.clone(),
-        config: crate::nn::TrainConfig::default(),
+        // As the scene trains it, so exploring it live goes on the same way.
+        config: match &loaded.scene.network {
+            crate::scene::NetworkSource::Train(t) => t.config(),
+            _ => crate::nn::TrainConfig::default(),
+        },
         epochs: 0,
     }
 }
@@ -279,7 +283,7 @@ fn apply_scene_frame(
     if *mode.get() != view {
         next_view.set(view);
     }
-    frame_layers(&frame, &mut layers);
+    frame_layers(&frame, &mut layers, player.loaded.timeline.reach());
     if frame.view == View::Regions
         && let Ok(window) = window.single()
     {
@@ -298,10 +302,17 @@ fn apply_scene_frame(
     player.frame = Some(frame);
 }
 
-/// The layers view at the frame: its position, grid, zoom and pan, following the points.
-fn frame_layers(frame: &Frame, layers: &mut LayerView) {
+/// The layers view at the frame: its position, grid, zoom and pan, following the points;
+/// drawn in 3D only if the scene goes as far as a layer that needs it (`reach`).
+fn frame_layers(frame: &Frame, layers: &mut LayerView, reach: f32) {
     let lines = if frame.grid { 24 } else { 0 };
     let pan2 = Vec2::new(frame.pan[0], frame.pan[1]);
+    if layers.reach != Some(reach) {
+        layers.reach = Some(reach);
+    }
+    if layers.split != frame.split {
+        layers.split = frame.split;
+    }
     if layers.position != frame.position
         || layers.playing
         || layers.grid_lines != lines
@@ -444,9 +455,10 @@ fn presenter_keys(
             player.exploring = true;
             player.playing = false;
             let epoch = player.frame.as_ref().and_then(|f| f.epoch);
-            let network = player.network_at(epoch).1.clone();
+            let (index, network) = player.network_at(epoch);
+            let (reached, network) = (player.loaded.snapshots[index].0, network.clone());
             explorer.replace_with(explorer_for(&player.loaded));
-            explorer.restart_with(&link, network);
+            explorer.restart_at(&link, network, reached);
             // Take the worker's publications again (the player's outnumber them).
             published.0 = None;
             next_view.set(View::Regions);
@@ -535,6 +547,22 @@ mod tests {
             *w.resource::<State<View>>().get(),
             epoch,
         )
+    }
+
+    /// Exploring a scene live (Esc in presenter mode) goes on as the scene trains: its
+    /// optimizer and settings, from the epoch shown.
+    #[test]
+    fn exploring_a_scene_goes_on_with_its_own_training() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/boundary-3class.ron");
+        let loaded = crate::scene::load(&path, true).unwrap();
+        let explorer = explorer_for(&loaded);
+        assert_eq!(explorer.config.optimizer.name(), "lbfgs");
+        let crate::scene::NetworkSource::Train(spec) = &loaded.scene.network else {
+            panic!("the scene trains its network");
+        };
+        assert_eq!(explorer.config, spec.config());
+        assert_ne!(explorer.config, crate::nn::TrainConfig::default());
     }
 
     #[test]

@@ -530,6 +530,18 @@ impl Flow {
         self.dims.iter().any(|&d| d >= 3)
     }
 
+    /// Whether any position up to `u` needs a third dimension: a showing that stops before
+    /// a 3-wide layer (a scene ending on the last hidden layer of a 3-class network) stays
+    /// flat.
+    pub fn is_3d_until(&self, u: f32) -> bool {
+        let last = if u.is_finite() {
+            (u.max(0.0).ceil() as usize).min(self.dims.len() - 1)
+        } else {
+            self.dims.len() - 1
+        };
+        self.dims[..=last].iter().any(|&d| d >= 3)
+    }
+
     /// Whether layer `l` is shown through some of its neurons only.
     pub fn is_projection(&self, l: usize) -> bool {
         self.selection[l].len() < self.sizes[l + 1]
@@ -960,6 +972,26 @@ mod tests {
             assert!((q[0] - p[0]).abs() < 1e-3 && (q[1] - p[1]).abs() < 1e-3);
         }
         assert!(!f.is_3d());
+        assert!(!f.is_3d_until(f.end()));
+    }
+
+    #[test]
+    fn a_showing_that_stops_before_a_wide_layer_stays_flat() {
+        let network =
+            Network::new(&[2, 2, 3], &[Activation::Tanh], Activation::Softmax, 1).unwrap();
+        let x = Mat::from_column_slice(2, 3, &[0.0, 1.0, 1.0, 0.0, -1.0, 0.5]);
+        let f = Flow::new(FlowInput {
+            network: &network,
+            points: &x,
+            grid: None,
+            input_view: InputView::Raw,
+            selection: default_selection(&network, &x, 3),
+        })
+        .unwrap();
+        assert!(f.is_3d());
+        // Up to the hidden layer's output (position 3) the points stay in the plane.
+        assert!(!f.is_3d_until(0.0) && !f.is_3d_until(3.0));
+        assert!(f.is_3d_until(3.2) && f.is_3d_until(f.end()) && f.is_3d_until(f32::NAN));
     }
 
     #[test]

@@ -336,7 +336,14 @@ impl Compiler {
                 ease,
                 split,
             } => {
-                let span = self.span(t, *secs, *ease, path);
+                // Split, the moves ease in and out each on its own (the layers view eases
+                // them): the stage keeps an even pace, so that the middle move, the stretch,
+                // is not rushed between two slow ends.
+                let ease = match split {
+                    Split::Svd => EaseKind::Linear,
+                    Split::Whole => *ease,
+                };
+                let span = self.span(t, *secs, ease, path);
                 self.stage(*layer, *stage, span, path);
                 if *split == Split::Svd {
                     self.svd(*layer, *stage, span, path);
@@ -682,6 +689,18 @@ impl Timeline {
         &self.shots
     }
 
+    /// The farthest position in the network the layers view reaches (eased moves run
+    /// between their ends, so the farthest is one of them).
+    pub fn reach(&self) -> f32 {
+        self.position.as_ref().map_or(0.0, |track| {
+            track
+                .segments
+                .iter()
+                .flat_map(|s| [s.from, s.to])
+                .fold(track.initial, f32::max)
+        })
+    }
+
     /// Where each `Train` step's end epoch is written, and that epoch.
     pub fn train_ranges(&self) -> Vec<(Vec<Seg>, usize)> {
         self.trains.clone()
@@ -792,6 +811,14 @@ mod tests {
         assert_eq!(tl.sample(6.0).position, 6.0);
         assert_eq!(tl.sample(3.5).yaw, (DEFAULT_YAW + 90.0) / 2.0);
         assert_eq!(tl.sample(5.0).yaw, 90.0);
+        assert_eq!(tl.reach(), 6.0);
+        // A scene that goes out and back reaches its farthest point, not its last.
+        let back = timeline(
+            "Stage(layer: 2, secs: 2.0), Position(to: 1.0, secs: 1.0), Wait(1.0)",
+            3,
+        );
+        assert_eq!(back.reach(), 6.0);
+        assert_eq!(back.sample(back.duration()).position, 3.0);
     }
 
     #[test]
@@ -812,6 +839,9 @@ mod tests {
             1.0,
             "W·a is over when the step ends"
         );
+        // An even pace: a third of the time, a third of the stage (each move eases itself).
+        assert!((tl.sample(2.0).position - 1.0 / 3.0).abs() < 1e-5);
+        assert!((tl.sample(3.0).position - 2.0 / 3.0).abs() < 1e-5);
         assert_eq!(split(5.5), Split::Svd, "in a Together, All");
         assert_eq!(split(8.5), Split::Whole, "the rest of the Together");
         let svd: Vec<usize> = tl.svd_layers().iter().map(|(_, l)| *l).collect();

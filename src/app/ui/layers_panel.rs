@@ -5,7 +5,7 @@ use super::super::View;
 use super::super::explorer::{Burst, Explorer, Link};
 use super::super::layers::{FlowState, LayerView, describe_position, projection_note};
 use super::super::orbit::Orbit;
-use crate::flow::{Bend, Ease, STAGES_PER_LAYER, stage_at};
+use crate::flow::{Bend, Ease, STAGES_PER_LAYER, Split, SvdMove, stage_at};
 use crate::presets::{PRESETS, Preset};
 use bevy_egui::egui;
 
@@ -115,6 +115,18 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
                 }
             });
     });
+    let mut svd = view.split == Split::Svd;
+    if ui
+        .checkbox(&mut svd, "W·a as rotate · stretch · rotate (SVD)")
+        .on_hover_text(
+            "Play W·a as its singular value decomposition U·Σ·V (V transposed first): a rotation (or the plane \
+             turned over), a stretch along the axes, a rotation into the layer's space. \
+             Layers up to three wide",
+        )
+        .changed()
+    {
+        view.split = if svd { Split::Svd } else { Split::Whole };
+    }
     ui.checkbox(
         &mut view.boundary,
         "Decision boundary at the last hidden layer",
@@ -331,12 +343,15 @@ pub fn heading(
     let x = left + (rect.width() - left) / 2.0;
     // Painted, not placed in an area: an area new to egui spends its first frame unseen,
     // sizing itself, and a render shows every frame once.
-    let jobs = heading_lines(ctx, flow, view.position, sizes, extra);
+    let jobs = heading_lines(ctx, flow, (view.position, view.split), sizes, extra);
     let galleys: Vec<_> = ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect());
     let gap = 2.0;
     let margin = egui::vec2(14.0, 6.0);
-    let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
+    let text_width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
     let height = galleys.iter().map(|g| g.size().y).sum::<f32>() + gap * (galleys.len() - 1) as f32;
+    // The network beside the text, as tall as it, its playing layer lit.
+    let sketch = sketch_size(flow.sizes().len(), height);
+    let width = text_width + margin.x + sketch.x;
     let top = rect.height() * 0.012;
     let card = egui::Rect::from_min_size(
         egui::pos2(x - width / 2.0 - margin.x, top),
@@ -347,11 +362,92 @@ pub fn heading(
         "layers-heading".into(),
     ));
     painter.rect_filled(card, 6.0, egui::Color32::from_black_alpha(150));
+    let text_x = card.min.x + margin.x + text_width / 2.0;
     let mut y = top + margin.y;
     for galley in galleys {
-        let at = egui::pos2(x - galley.size().x / 2.0, y);
+        let at = egui::pos2(text_x - galley.size().x / 2.0, y);
         y += galley.size().y + gap;
         painter.galley(at, galley, egui::Color32::WHITE);
+    }
+    // The layer on screen: the one moving, or at a boundary the one just done; none at the
+    // input.
+    let shown =
+        (view.position > 0.0).then(|| crate::app::layers::shown_stage(flow, view.position).0);
+    let sketch_rect = egui::Rect::from_min_size(
+        egui::pos2(card.max.x - margin.x - sketch.x, top + margin.y),
+        sketch,
+    );
+    network_sketch(&painter, sketch_rect, flow.sizes(), shown);
+}
+
+/// Neurons drawn in a column of the sketch, at most.
+const SKETCH_NEURONS: usize = 6;
+
+/// The size of the network sketch for `columns` layers (input first), `height` tall.
+fn sketch_size(columns: usize, height: f32) -> egui::Vec2 {
+    egui::vec2(
+        height * 0.42 * (columns.max(2) - 1) as f32 + height * 0.12,
+        height,
+    )
+}
+
+/// The network in small: a column of neurons a layer (at most [`SKETCH_NEURONS`], three dots
+/// for the rest), every link faint but those of layer `active` (0-based), which are lit with
+/// the neurons they feed.
+fn network_sketch(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    sizes: &[usize],
+    active: Option<usize>,
+) {
+    let columns = sizes.len();
+    let radius = rect.height() * 0.045;
+    let gap = (rect.width() - 2.0 * radius) / (columns.max(2) - 1) as f32;
+    let step = (rect.height() - 2.0 * radius) / (SKETCH_NEURONS - 1) as f32;
+    // A wide layer's last slot holds the dots.
+    let shown = |c: usize| {
+        if sizes[c] > SKETCH_NEURONS {
+            SKETCH_NEURONS - 1
+        } else {
+            sizes[c]
+        }
+    };
+    let spots = |c: usize| -> Vec<egui::Pos2> {
+        let slots = sizes[c].min(SKETCH_NEURONS);
+        let x = rect.min.x + radius + c as f32 * gap;
+        let y0 = rect.center().y - step * (slots as f32 - 1.0) / 2.0;
+        (0..shown(c))
+            .map(|i| egui::pos2(x, y0 + i as f32 * step))
+            .collect()
+    };
+    let all: Vec<Vec<egui::Pos2>> = (0..columns).map(spots).collect();
+    let faint = egui::Stroke::new(1.0, egui::Color32::from_white_alpha(40));
+    let lit = egui::Stroke::new(1.5, ACTIVE.gamma_multiply(0.8));
+    for c in 0..columns.saturating_sub(1) {
+        let stroke = if Some(c) == active { lit } else { faint };
+        for a in &all[c] {
+            for b in &all[c + 1] {
+                painter.line_segment([*a, *b], stroke);
+            }
+        }
+    }
+    for (c, spots) in all.iter().enumerate() {
+        let fill = if active.is_some_and(|a| c == a + 1) {
+            ACTIVE
+        } else {
+            egui::Color32::from_gray(200)
+        };
+        for p in spots {
+            painter.circle_filled(*p, radius, fill);
+        }
+        if sizes[c] > SKETCH_NEURONS
+            && let Some(last) = spots.last()
+        {
+            for k in [-1.0, 0.0, 1.0] {
+                let dot = *last + egui::vec2(0.0, step * (1.0 + 0.25 * k));
+                painter.circle_filled(dot, radius * 0.4, fill);
+            }
+        }
     }
 }
 
@@ -359,9 +455,10 @@ pub fn heading(
 /// the first shows (a render jumps from stage to stage).
 pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSizes) {
     let Some(flow) = &state.flow else { return };
-    let steps = (flow.end() * 2.0).round() as usize;
-    for i in 0..=steps {
-        let jobs = heading_lines(ctx, flow, i as f32 / 2.0, sizes, None);
+    // Sixths: every stage's middle, and every move of a W·a played as its SVD.
+    let steps = (flow.end() * 6.0).round() as usize;
+    for (i, split) in (0..=steps).flat_map(|i| Split::ALL.map(|s| (i, s))) {
+        let jobs = heading_lines(ctx, flow, (i as f32 / 6.0, split), sizes, None);
         ctx.fonts_mut(|fonts| {
             for job in jobs {
                 fonts.layout_job(job);
@@ -375,17 +472,30 @@ pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSize
 fn heading_lines(
     ctx: &egui::Context,
     flow: &crate::flow::Flow,
-    u: f32,
+    (u, split): (f32, Split),
     sizes: &HeadingSizes,
     extra: Option<&str>,
 ) -> Vec<egui::text::LayoutJob> {
     let single = |text: String, size: f32, color: egui::Color32| {
         egui::text::LayoutJob::simple_singleline(text, egui::FontId::proportional(size), color)
     };
-    let (title, what) = describe_position(flow, u);
+    let (title, mut what) = describe_position(flow, u);
+    // Once W·a has begun: at its start the layer before is still what is shown.
+    let moves = flow
+        .svd_at(u, split)
+        .filter(|_| stage_at(u, flow.layers()).t > 0.0);
+    if let Some((svd, mv, _)) = moves {
+        what = format!("W·a in three moves; now: {}", svd.action(mv));
+    }
     let mut jobs = vec![single(title, sizes.title, egui::Color32::WHITE)];
     if let Some((terms, stage)) = crate::app::layers::equation_at(flow, u) {
-        jobs.push(equation_job(ctx, &terms, stage, sizes.equation));
+        let mut job = equation_job(ctx, &terms, stage, sizes.equation);
+        // Beside it (not under: the heading keeps its height), W as its three factors.
+        if let Some((_, mv, _)) = moves {
+            let layer = stage_at(u, flow.layers()).layer + 1;
+            append_factors(ctx, &mut job, layer, mv, sizes.equation);
+        }
+        jobs.push(job);
     }
     jobs.push(single(what, sizes.note, egui::Color32::from_gray(200)));
     if let Some(note) = projection_note(flow, u) {
@@ -441,6 +551,49 @@ fn equation_job(
         );
     }
     job
+}
+
+/// `,  W = U Σ Vᵀ` for layer `layer` in the math font after `job`, the playing factor lit;
+/// the `ᵀ` raised by hand (no bundled font has the glyph).
+fn append_factors(
+    ctx: &egui::Context,
+    job: &mut egui::text::LayoutJob,
+    layer: usize,
+    playing: SvdMove,
+    size: f32,
+) {
+    let math = egui::FontFamily::Name(super::MATH_FONT.into());
+    let family = if ctx.fonts(|f| f.families().contains(&math)) {
+        math
+    } else {
+        egui::FontFamily::Proportional
+    };
+    let plain = egui::Color32::from_gray(215);
+    let format = |size: f32, color: egui::Color32, raised: bool| egui::TextFormat {
+        font_id: egui::FontId::new(size, family.clone()),
+        color,
+        valign: if raised {
+            egui::Align::TOP
+        } else {
+            egui::Align::BOTTOM
+        },
+        ..Default::default()
+    };
+    let w = format!(",  W{} = ", crate::app::layers::subscript(layer));
+    job.append(&w, 0.0, format(size, plain, false));
+    // U Σ Vᵀ reads right to left: Vᵀ acts first.
+    for (i, mv) in [SvdMove::RotateOut, SvdMove::Stretch, SvdMove::RotateIn]
+        .into_iter()
+        .enumerate()
+    {
+        let color = if mv == playing { ACTIVE } else { plain };
+        let (base, raised) = mv.symbol_parts();
+        let gap = if i == 0 { 0.0 } else { size * 0.2 };
+        job.append(base, gap, format(size, color, false));
+        if !raised.is_empty() {
+            job.append(raised, 0.0, format(size * 0.6, color, true));
+        }
+    }
 }
 
 /// The explorer's heading over the layers view.
