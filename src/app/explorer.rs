@@ -97,6 +97,9 @@ impl EditKind {
     }
 }
 
+/// Hidden layers (width, activation) and the output head: the architecture the panel edits.
+pub type Architecture = (Vec<(usize, Activation)>, Activation);
+
 /// A state an edit can go back to.
 #[derive(Clone)]
 struct Snapshot {
@@ -104,7 +107,7 @@ struct Snapshot {
     train: Dataset,
     test: Dataset,
     /// Hidden layers, output head and weights (for weight and network edits).
-    network: Option<(Vec<(usize, Activation)>, Activation, Network)>,
+    network: Option<(Architecture, Network)>,
 }
 
 impl Snapshot {
@@ -112,7 +115,7 @@ impl Snapshot {
     fn size(&self) -> usize {
         self.train.len()
             + self.test.len()
-            + self.network.as_ref().map_or(0, |n| n.2.parameter_count())
+            + self.network.as_ref().map_or(0, |n| n.1.parameter_count())
     }
 }
 
@@ -446,11 +449,7 @@ impl Explorer {
     /// the architecture and `live` weights as they were (`hidden` and `head` before the
     /// change). Within one gesture (`ongoing` since the last call) only its first change
     /// is recorded.
-    pub fn record(
-        &mut self,
-        kind: EditKind,
-        live: Option<(Vec<(usize, Activation)>, Activation, &Network)>,
-    ) {
+    pub fn record(&mut self, kind: EditKind, live: Option<(Architecture, &Network)>) {
         self.record_gesture(kind, live, false);
     }
 
@@ -459,7 +458,7 @@ impl Explorer {
     pub fn record_gesture(
         &mut self,
         kind: EditKind,
-        live: Option<(Vec<(usize, Activation)>, Activation, &Network)>,
+        live: Option<(Architecture, &Network)>,
         ongoing: bool,
     ) {
         if ongoing && self.history.in_gesture {
@@ -470,7 +469,7 @@ impl Explorer {
             kind,
             train: self.train.clone(),
             test: self.test.clone(),
-            network: live.map(|(hidden, head, n)| (hidden, head, n.clone())),
+            network: live.map(|(arch, n)| (arch, n.clone())),
         };
         self.history.record(snapshot);
     }
@@ -490,7 +489,7 @@ impl Explorer {
             return;
         };
         let network = match (&back.network, live) {
-            (Some(_), Some(live)) => Some((self.hidden.clone(), self.head, live.clone())),
+            (Some(_), Some(live)) => Some(((self.hidden.clone(), self.head), live.clone())),
             (Some(_), None) => {
                 // No live network to come back to: the edit stays undone-able.
                 from.push(back);
@@ -512,7 +511,7 @@ impl Explorer {
         }
         self.history.in_gesture = false;
         match back.network {
-            Some((hidden, head, network)) => {
+            Some(((hidden, head), network)) => {
                 self.hidden = hidden;
                 self.head = head;
                 self.data_version += 1;
@@ -672,7 +671,7 @@ mod tests {
         // A layer added: the architecture and the weights before it are kept.
         let before = (e.hidden.clone(), e.head);
         e.hidden.push((3, Activation::Tanh));
-        e.record(EditKind::Network, Some((before.0, before.1, &first)));
+        e.record(EditKind::Network, Some((before, &first)));
         e.restart(&link);
         let grown = published(&link, |l| l.network.sizes() == [2, 4, 3, 1]).network;
         e.undo(&link, false, Some(&grown));
@@ -688,7 +687,7 @@ mod tests {
         // A drag changes a weight every frame: one edit, undone at once.
         let mut edited = grown.clone();
         for _ in 0..5 {
-            let live = Some((e.hidden.clone(), e.head, &edited));
+            let live = Some(((e.hidden.clone(), e.head), &edited));
             e.record_gesture(EditKind::Weights, live, true);
             edited.layer_mut(0).weights[(0, 0)] += 0.5;
             link.0.send(Command::SetNetwork(edited.clone()));

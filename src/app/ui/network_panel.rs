@@ -77,7 +77,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
     ));
     if changed {
         if let Some(latest) = &published.0 {
-            let live = Some((before.0, before.1, &latest.network));
+            let live = Some((before, &latest.network));
             explorer.record_gesture(EditKind::Network, live, ongoing);
         }
         explorer.restart(link);
@@ -222,7 +222,7 @@ fn edit_weights(
         }
     }
     if changed {
-        let live = Some((explorer.hidden.clone(), explorer.head, network));
+        let live = Some(((explorer.hidden.clone(), explorer.head), network));
         explorer.record_gesture(EditKind::Weights, live, ongoing);
         link.0.send(Command::Pause);
         link.0.send(Command::SetNetwork(edited));
