@@ -297,6 +297,24 @@ impl Compiler {
     }
 
     /// A timed step's span: from `t`, for `secs` (checked), eased.
+    /// A `Stage` step over `span`; returns how long it lasts. Split, it plays at an even pace
+    /// (`span` is linear): the moves ease in and out each on its own (the layers view eases
+    /// them), so that the middle one, the stretch, is not rushed between two slow ends.
+    fn stage_step(
+        &mut self,
+        layer: usize,
+        stage: StageKind,
+        split: Split,
+        span: Span,
+        path: &[Seg],
+    ) -> f32 {
+        self.stage(layer, stage, span, path);
+        if split == Split::Svd {
+            self.svd(layer, stage, span, path);
+        }
+        span.secs
+    }
+
     fn span(&mut self, t: f32, secs: f32, ease: EaseKind, path: &[Seg]) -> Span {
         Span {
             t0: t,
@@ -336,19 +354,12 @@ impl Compiler {
                 ease,
                 split,
             } => {
-                // Split, the moves ease in and out each on its own (the layers view eases
-                // them): the stage keeps an even pace, so that the middle move, the stretch,
-                // is not rushed between two slow ends.
                 let ease = match split {
                     Split::Svd => EaseKind::Linear,
                     Split::Whole => *ease,
                 };
                 let span = self.span(t, *secs, ease, path);
-                self.stage(*layer, *stage, span, path);
-                if *split == Split::Svd {
-                    self.svd(*layer, *stage, span, path);
-                }
-                span.secs
+                self.stage_step(*layer, *stage, *split, span, path)
             }
             Step::Position { to, secs, ease } => {
                 let span = self.span(t, *secs, *ease, path);

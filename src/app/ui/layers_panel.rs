@@ -105,28 +105,7 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
             .on_hover_text("Samples along each line: more bend more smoothly");
         }
     });
-    ui.horizontal(|ui| {
-        ui.label("σ bends");
-        egui::ComboBox::from_id_salt("bend")
-            .selected_text(view.bend.name())
-            .show_ui(ui, |ui| {
-                for b in Bend::ALL {
-                    ui.selectable_value(&mut view.bend, b, b.name());
-                }
-            });
-    });
-    let mut svd = view.split == Split::Svd;
-    if ui
-        .checkbox(&mut svd, "W·a as rotate · stretch · rotate (SVD)")
-        .on_hover_text(
-            "Play W·a as its singular value decomposition U·Σ·V (V transposed first): a rotation (or the plane \
-             turned over), a stretch along the axes, a rotation into the layer's space. \
-             Layers up to three wide",
-        )
-        .changed()
-    {
-        view.split = if svd { Split::Svd } else { Split::Whole };
-    }
+    motion_settings(ui, view);
     ui.checkbox(
         &mut view.boundary,
         "Decision boundary at the last hidden layer",
@@ -183,6 +162,33 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
         .clicked()
     {
         view.selection.clear();
+    }
+}
+
+/// How the stages move: σ bending one neuron at a time or all together, and `W·a` whole
+/// or as its three SVD moves.
+fn motion_settings(ui: &mut egui::Ui, view: &mut LayerView) {
+    ui.horizontal(|ui| {
+        ui.label("σ bends");
+        egui::ComboBox::from_id_salt("bend")
+            .selected_text(view.bend.name())
+            .show_ui(ui, |ui| {
+                for b in Bend::ALL {
+                    ui.selectable_value(&mut view.bend, b, b.name());
+                }
+            });
+    });
+    let mut svd = view.split == Split::Svd;
+    if ui
+        .checkbox(&mut svd, "W·a as rotate · stretch · rotate (SVD)")
+        .on_hover_text(
+            "Play W·a as its singular value decomposition U·Σ·V (V transposed first): a rotation (or the plane \
+             turned over), a stretch along the axes, a rotation into the layer's space. \
+             Layers up to three wide",
+        )
+        .changed()
+    {
+        view.split = if svd { Split::Svd } else { Split::Whole };
     }
 }
 

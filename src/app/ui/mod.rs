@@ -285,21 +285,9 @@ fn show_control_panel(
         right.map(|r| rect_of(r.expand2(egui::vec2(6.0, 0.0)))),
     );
     let right = right.map_or(0.0, |r| r.width());
-    let mut bottom = 0.0;
-    let mut bar_rect = None;
-    if mode == View::Layers {
-        let bar = egui::Panel::bottom("timeline")
-            .resizable(false)
-            .show(&mut root, |ui| {
-                layers_panel::timeline(ui, &mut layers.view, &layers.flow)
-            })
-            .response
-            .rect;
-        bottom = bar.height();
-        bar_rect = Some(rect_of(bar));
-        layers_panel::caption(ctx, &layers.view, &layers.flow, width, &layers.burst);
-    }
-    cover.set("bar", bar_rect);
+    let bar = (mode == View::Layers).then(|| layers_bar(ctx, &mut root, &mut layers, width));
+    cover.set("bar", bar);
+    let bottom = bar.map_or(0.0, |b| b.height());
     let shown = (&*layers.flow, &*layers.plane);
     paint_ticks(ctx, mode, shown, &explorer, (&insets, Some(13.0)));
     let help = if layers.help.0 {
@@ -320,6 +308,20 @@ fn show_control_panel(
         insets.bottom = bottom;
     }
     Ok(())
+}
+
+/// The layers view's timeline bar under the plane, and its heading over it (`left`: the
+/// side panel's width); where the bar lies.
+fn layers_bar(ctx: &egui::Context, root: &mut egui::Ui, layers: &mut LayersUi, left: f32) -> Rect {
+    let bar = egui::Panel::bottom("timeline")
+        .resizable(false)
+        .show(root, |ui| {
+            layers_panel::timeline(ui, &mut layers.view, &layers.flow)
+        })
+        .response
+        .rect;
+    layers_panel::caption(ctx, &layers.view, &layers.flow, left, &layers.burst);
+    rect_of(bar)
 }
 
 /// A playing scene's screen: its timeline bar (unless presenting), titles and captions.
