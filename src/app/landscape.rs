@@ -157,12 +157,18 @@ pub fn see_through(pitch: f32) -> f32 {
 }
 
 /// Fades the surfaces as the camera rises (see [`see_through`]); only what changed is
-/// touched, so the meshes' materials are not re-sent every frame.
+/// touched, so the meshes' materials are not re-sent every frame. In the window only: an
+/// offline render of a surface seen from above then never drew the same frame twice (left
+/// to find out why), so scenes keep their surfaces whole.
 fn fade_surfaces_from_above(
     orbit: Res<super::orbit::Orbit>,
+    exact: Option<Res<super::ExactFrames>>,
     surfaces: Query<(&Surface, &MeshMaterial3d<StandardMaterial>)>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
+    if exact.is_some() {
+        return;
+    }
     let share = see_through(orbit.pitch);
     for (surface, material) in &surfaces {
         let alpha = surface.alpha * share;
