@@ -282,7 +282,10 @@ pub struct RenderArgs {
     /// Scene time of the first frame, seconds.
     #[arg(long, value_name = "S", conflicts_with = "shot")]
     from: Option<f32>,
-    /// Scene time of the last frame, seconds (default: the end).
+    /// Scene time where the frames stop, seconds (default: the end): round((to − from) · fps)
+    /// frames at from + k/fps, so ranges that meet join without a repeated frame (--from 0
+    /// --to 10 and --from 10 --to 20 at 30 fps are 300 frames each: a long render can be
+    /// split across machines); --from S --to S, the one frame at S.
     #[arg(long, value_name = "S", conflicts_with = "shot")]
     to: Option<f32>,
     /// A transparent background (PNGs with alpha; GIF transparency; WebM with alpha).

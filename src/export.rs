@@ -50,9 +50,12 @@ impl Format {
     }
 }
 
-/// The times of the frames from `from` to `to` at `fps`: `from`, `from + 1/fps`, ... up to
-/// and including `to` when it falls on a frame. Computed from the frame number (never by
-/// adding), so frame `i` is at the same time however long the render.
+/// The times of the frames from `from` to `to` at `fps`: `round((to − from) · fps)` frames at
+/// `from`, `from + 1/fps`, ..., the last one before `to` (`to` itself belongs to the next
+/// range, so `0..10` and `10..20` join without a repeated frame: 300 frames each at 30 fps);
+/// an empty span, the one frame at `from`.
+/// Computed from the frame number (never by adding), so frame `i` is at the same time however
+/// long the render.
 pub fn frame_times(from: f32, to: f32, fps: u32) -> Vec<f32> {
     let fps = fps.max(1) as f64;
     (0..frame_count(from, to, fps as u32))
@@ -63,9 +66,13 @@ pub fn frame_times(from: f32, to: f32, fps: u32) -> Vec<f32> {
 /// How many frames [`frame_times`] gives, without making them.
 pub fn frame_count(from: f32, to: f32, fps: u32) -> usize {
     let span = (to as f64 - from as f64).max(0.0);
-    let last = (span * fps.max(1) as f64 + 1e-6).floor();
-    if last.is_finite() {
-        (last as usize).saturating_add(1)
+    if span == 0.0 {
+        // `--from S --to S`: the one frame at S.
+        return 1;
+    }
+    let frames = (span * fps.max(1) as f64).round();
+    if frames.is_finite() {
+        frames as usize
     } else {
         usize::MAX
     }
@@ -754,9 +761,9 @@ mod tests {
 
     #[test]
     fn long_renders_ask_first_and_huge_ones_are_refused() {
-        assert_eq!(frame_count(0.0, 10.0, 60), 601);
+        assert_eq!(frame_count(0.0, 10.0, 60), 600);
         assert_eq!(frame_count(0.0, 1e30, 60), usize::MAX);
-        assert!(check_frame_count(601, 10.0, false).is_ok());
+        assert!(check_frame_count(600, 10.0, false).is_ok());
         let e = check_frame_count(216_001, 3600.0, false).unwrap_err();
         assert!(e.contains("216001 frames") && e.contains("--yes"), "{e}");
         assert!(check_frame_count(216_001, 3600.0, true).is_ok());
@@ -774,19 +781,28 @@ mod tests {
     }
 
     #[test]
-    fn frame_times_are_exact_and_include_both_ends() {
+    fn frame_times_are_exact_and_ranges_join_without_a_repeat() {
         let t = frame_times(0.0, 1.0, 10);
-        assert_eq!(t.len(), 11);
+        assert_eq!(t.len(), 10);
         assert_eq!(t[0], 0.0);
-        assert_eq!(t[10], 1.0);
+        assert_eq!(t[9], 0.9);
         assert_eq!(t[3], 0.3);
-        // Not on a frame: the last frame before it.
-        let t = frame_times(2.0, 2.25, 10);
-        assert_eq!(t, vec![2.0, 2.1, 2.2]);
-        // 10 s at 60 fps: 601 frames, the last at 10 s.
-        let t = frame_times(0.0, 10.0, 60);
-        assert_eq!((t.len(), *t.last().unwrap()), (601, 10.0));
-        assert_eq!(frame_times(3.0, 3.0, 30), vec![3.0]);
+        // round((to - from) · fps) frames: 2.5 frames' worth rounds to 3 (2.0, 2.1, 2.2).
+        assert_eq!(frame_times(2.0, 2.25, 10), vec![2.0, 2.1, 2.2]);
+        // 10 s at 30 fps: 300 frames, and the next 10 s start where these stop.
+        let first = frame_times(0.0, 10.0, 30);
+        let second = frame_times(10.0, 20.0, 30);
+        assert_eq!((first.len(), second.len()), (300, 300));
+        assert!(first.last().unwrap() < &second[0]);
+        let whole = frame_times(0.0, 20.0, 30);
+        let joined: Vec<f32> = first.iter().chain(&second).copied().collect();
+        assert!(whole.iter().zip(&joined).all(|(a, b)| (a - b).abs() < 1e-5));
+        assert_eq!(whole.len(), joined.len());
+        assert_eq!(
+            frame_times(3.0, 3.0, 30),
+            vec![3.0],
+            "an empty span: the frame at it"
+        );
     }
 
     #[test]

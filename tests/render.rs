@@ -77,8 +77,8 @@ fn png_frames_are_counted_sized_moving_and_the_same_every_run() {
         assert!(result.status.success(), "{}", stderr(&result));
         assert!(stderr(&result).contains("frames/s"), "{}", stderr(&result));
     }
-    // 2.5, 2.75, ..., 4.0: seven frames.
-    let expected: Vec<String> = (0..7).map(|i| format!("frame-{i:05}.png")).collect();
+    // 2.5, 2.75, ..., 3.75: six frames (4.0 starts the next range).
+    let expected: Vec<String> = (0..6).map(|i| format!("frame-{i:05}.png")).collect();
     assert_eq!(names(&a), expected);
     assert_eq!(names(&b), expected);
     let frames: Vec<_> = expected.iter().map(|n| decode_png(&a.join(n))).collect();
@@ -209,8 +209,8 @@ fn gif_decodes_with_the_right_frame_count() {
     while let Some(frame) = decoder.read_next_frame().unwrap() {
         delays.push(frame.delay);
     }
-    // 2.5, 2.7, ..., 3.5 s: six frames, a fifth of a second each.
-    assert_eq!(delays, vec![20; 6]);
+    // 2.5, 2.7, ..., 3.3 s: five frames, a fifth of a second each (3.5 starts the next range).
+    assert_eq!(delays, vec![20; 5]);
     assert_eq!(
         names(&dir),
         vec!["clip.gif"],
@@ -287,9 +287,9 @@ fn a_shot_renders_only_its_own_span() {
         let result = render_shot(shot, out);
         assert!(result.status.success(), "{}", stderr(&result));
     }
-    // Each shot lasts 1 s: 0, 0.25, ..., 1.0.
-    assert_eq!(names(&opening).len(), 5);
-    assert_eq!(names(&layer).len(), 5);
+    // Each shot lasts 1 s: 0, 0.25, 0.5, 0.75 (1.0 is the next shot's first frame).
+    assert_eq!(names(&opening).len(), 4);
+    assert_eq!(names(&layer).len(), 4);
     let still: Vec<_> = names(&opening)
         .iter()
         .map(|n| decode_png(&opening.join(n)).3)
@@ -298,12 +298,23 @@ fn a_shot_renders_only_its_own_span() {
         .iter()
         .map(|n| decode_png(&layer.join(n)).3)
         .collect();
-    // The opening holds the input still (only its caption fades); the layer shot moves
-    // the points from the first frame to the last.
-    assert_ne!(moving[0], moving[4]);
-    assert_eq!(
-        still[4], moving[0],
-        "the second shot starts where the first ends"
+    // The layer shot moves the points from its first frame to its last.
+    assert_ne!(moving[0], moving[3]);
+    // The two shots, one after the other, are the whole scene's frames: no frame repeated
+    // or missing where they meet.
+    let whole = dir.join("whole");
+    let result = render(scene, &whole, &["--size", "128x72", "--fps", "4"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let all: Vec<_> = names(&whole)
+        .iter()
+        .map(|n| decode_png(&whole.join(n)).3)
+        .collect();
+    let joined: Vec<_> = still.iter().chain(&moving).cloned().collect();
+    assert!(
+        all == joined,
+        "{} frames whole, {} in the shots",
+        all.len(),
+        joined.len()
     );
     let result = render_shot("nope", &dir.join("x"));
     assert_eq!(result.status.code(), Some(2));
