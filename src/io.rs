@@ -109,6 +109,14 @@ pub enum Output {
 /// never writes over (a folder, a block device, a socket) or a path that names no file.
 pub fn resolve_output(path: &Path) -> std::io::Result<Output> {
     let refuse = |why: String| Err(std::io::Error::other(why));
+    // `out/` names a folder, even where none is yet: never a file called `out`.
+    let text = path.as_os_str().to_string_lossy();
+    if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        return refuse(format!(
+            "{} ends in a slash, which names a folder: name a file",
+            path.display()
+        ));
+    }
     let p = follow_links(path)?;
     if p.file_name().is_none() {
         return refuse("the path names no file".into());
@@ -220,6 +228,17 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn a_path_ending_in_a_slash_is_never_written_as_a_file() {
+        let dir = dir("slash");
+        let out = format!("{}/out/", dir.display());
+        let e = write_atomic(Path::new(&out), b"x").unwrap_err();
+        assert!(e.to_string().contains("names a folder"), "{e}");
+        assert!(check_output(Path::new(&out)).is_err());
+        assert!(!dir.join("out").exists(), "no file called out");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
