@@ -497,17 +497,23 @@ fn read_report(path: &Path) -> serde_json::Value {
         .expect("the report is JSON")
 }
 
-/// Runs the explorer (paused, 1280x800), does `actions` with real X input once its window
-/// is up (`xdotool` commands on the window, coordinates in its pixels), and returns its
-/// report.
-fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json::Value {
+/// Runs the app with `args` (1280x800, a screenshot after `after` seconds, then quit), lets
+/// `drive` send real X input once its window is up (it gets `xdotool` and the window's id;
+/// coordinates are in the window's pixels), and returns the app's report.
+fn app_after_input(
+    x: &Xvfb,
+    name: &str,
+    (args, after): (&[&str], &str),
+    drive: impl FnOnce(&dyn Fn(&[&str]) -> std::process::Output, &str),
+) -> serde_json::Value {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let shot = dir.join(format!("{name}.png"));
     let report = dir.join(format!("{name}.json"));
     let _ = std::fs::remove_file(&report);
     let mut app = Command::new(env!("CARGO_BIN_EXE_spacefold"))
-        .args(["--paused", "--size", "1280x800", "--screenshot-after", "12"])
+        .args(args)
+        .args(["--size", "1280x800", "--screenshot-after", after])
         .args(["--screenshot", shot.to_str().unwrap()])
         .env("DISPLAY", &x.display)
         .env("WGPU_BACKEND", "vulkan")
@@ -535,14 +541,22 @@ fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json
     xdotool(&["windowfocus", "--sync", window.as_str()]);
     // The first frames: the panel laid out, the data framed.
     std::thread::sleep(Duration::from_secs(4));
-    for action in actions {
-        let mut args = vec!["mousemove", "--window", window.as_str()];
-        args.extend_from_slice(action);
-        xdotool(&args);
-        std::thread::sleep(Duration::from_millis(400));
-    }
+    drive(&xdotool, &window);
     assert!(app.wait().unwrap().success(), "the app exits cleanly");
     read_report(&report)
+}
+
+/// Runs the explorer (paused), does `actions` (`xdotool` commands after a move onto the
+/// window) and returns its report.
+fn explorer_after_input(x: &Xvfb, name: &str, actions: &[&[&str]]) -> serde_json::Value {
+    app_after_input(x, name, (&["--paused"], "12"), |xdotool, window| {
+        for action in actions {
+            let mut args = vec!["mousemove", "--window", window];
+            args.extend_from_slice(action);
+            xdotool(&args);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    })
 }
 
 #[test]
@@ -905,58 +919,25 @@ const ADD_LAYER_BUTTON: (u32, u32) = (47, 526);
 fn the_first_orbit_drag_turns_the_view() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let report = dir.join("orbit-drag.json");
-    let _ = std::fs::remove_file(&report);
-    let shot = dir.join("orbit-drag.png");
-    let mut app = Command::new(env!("CARGO_BIN_EXE_spacefold"))
-        .args(["--preset", "four-neurons", "--size", "1280x800"])
-        .args([
-            "--screenshot-after",
-            "10",
-            "--screenshot",
-            shot.to_str().unwrap(),
-        ])
-        .env("DISPLAY", &x.display)
-        .env("WGPU_BACKEND", "vulkan")
-        .env("SPACEFOLD_REPORT", &report)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let xdotool = |args: &[&str]| {
-        Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &x.display)
-            .output()
-            .expect("xdotool runs")
-    };
-    let found = xdotool(&["search", "--sync", "--name", "^spacefold$"]);
-    let window = String::from_utf8_lossy(&found.stdout)
-        .lines()
-        .next()
-        .expect("the window opens")
-        .to_string();
-    std::thread::sleep(Duration::from_secs(5));
-    // One drag of a quarter of the view's width, in small steps as a hand moves.
-    let (x0, y) = (700, 450);
-    xdotool(&[
-        "mousemove",
-        "--window",
-        &window,
-        &x0.to_string(),
-        &y.to_string(),
-    ]);
-    xdotool(&["mousedown", "1"]);
-    for step in 1..=20 {
-        let at = (x0 + step * 12).to_string();
-        xdotool(&["mousemove", "--window", &window, &at, &y.to_string()]);
-        std::thread::sleep(Duration::from_millis(60));
-    }
-    xdotool(&["mouseup", "1"]);
-    assert!(app.wait().unwrap().success(), "the app exits cleanly");
-    let r = read_report(&report);
+    let args: &[&str] = &["--preset", "four-neurons"];
+    let r = app_after_input(&x, "orbit-drag", (args, "10"), |xdotool, window| {
+        // One drag of a quarter of the view's width, in small steps as a hand moves.
+        let (x0, y) = (700, 450);
+        xdotool(&[
+            "mousemove",
+            "--window",
+            window,
+            &x0.to_string(),
+            &y.to_string(),
+        ]);
+        xdotool(&["mousedown", "1"]);
+        for step in 1..=20 {
+            let at = (x0 + step * 12).to_string();
+            xdotool(&["mousemove", "--window", window, &at, &y.to_string()]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        xdotool(&["mouseup", "1"]);
+    });
     let yaw = r["orbit_degrees"][0].as_f64().unwrap();
     let default_yaw = spacefold::setup::DEFAULT_YAW_DEG as f64;
     let turned = (yaw - default_yaw).abs();
