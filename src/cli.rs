@@ -505,22 +505,13 @@ fn check(files: &[PathBuf], verify: bool, networks: Option<&Path>) -> ExitCode {
         return ExitCode::from(2);
     }
     for f in files {
+        if is_talk_file(f) {
+            failed += check_talk(f, verify, networks);
+            continue;
+        }
         match crate::scene::load_path_or_name(f, verify) {
             Ok(loaded) => {
-                let tl = &loaded.timeline;
-                println!(
-                    "ok    {}: \"{}\", {} layers, {:.1} s, {} cue(s){}",
-                    f.display(),
-                    loaded.scene.title,
-                    loaded.network.layers().len(),
-                    tl.duration(),
-                    tl.cues().len(),
-                    if tl.shots().is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {} shots", tl.shots().len())
-                    }
-                );
+                print_checked(f, &loaded);
                 if verify && !verify_scene(f, &loaded, networks) {
                     failed += 1;
                 }
@@ -537,6 +528,56 @@ fn check(files: &[PathBuf], verify: bool, networks: Option<&Path>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Whether `file` is a talk (a file whose first word is `Talk`), not a scene.
+fn is_talk_file(file: &Path) -> bool {
+    file.is_file()
+        && crate::io::read_text(file).is_ok_and(|text| crate::scene::talk::is_talk(&text))
+}
+
+/// Checks a talk and every scene it names (and verifies them); 1 when it fails, else 0.
+fn check_talk(file: &Path, verify: bool, networks: Option<&Path>) -> usize {
+    match crate::scene::talk::load_talk(file, verify) {
+        Ok(talk) => {
+            println!(
+                "ok    {}: talk \"{}\", {} scene(s)",
+                file.display(),
+                talk.talk.title,
+                talk.scenes.len()
+            );
+            let mut failed = 0;
+            for (source, loaded) in &talk.scenes {
+                print_checked(source, loaded);
+                if verify && !verify_scene(source, loaded, networks) {
+                    failed = 1;
+                }
+            }
+            failed
+        }
+        Err(e) => {
+            eprintln!("error {e}");
+            1
+        }
+    }
+}
+
+/// The `ok` line of a scene that loads.
+fn print_checked(file: &Path, loaded: &crate::scene::Loaded) {
+    let tl = &loaded.timeline;
+    println!(
+        "ok    {}: \"{}\", {} layers, {:.1} s, {} cue(s){}",
+        file.display(),
+        loaded.scene.title,
+        loaded.network.layers().len(),
+        tl.duration(),
+        tl.cues().len(),
+        if tl.shots().is_empty() {
+            String::new()
+        } else {
+            format!(", {} shots", tl.shots().len())
+        }
+    );
 }
 
 /// Prints what a loaded scene's figure shows and, with `networks`, writes its network and

@@ -37,6 +37,8 @@ pub const MAX_DURATION_SECS: f32 = 3600.0;
 pub const MAX_STEPS: usize = 10_000;
 /// Characters of a title, caption or any other text in a scene.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Scenes in one talk.
+pub const MAX_TALK_SCENES: usize = 200;
 /// Frames one `render` writes.
 pub const MAX_FRAMES: usize = 1_000_000;
 /// Frames above which `render` asks for `--yes` before it starts.

@@ -600,3 +600,43 @@ fn sigterm_stops_training_like_ctrl_c_and_leaves_nothing() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `check TALK.ron` checks the talk and every scene it names, bundled or beside it; a bad
+/// entry fails at its place in the talk, and the files after it are still checked.
+#[test]
+fn check_takes_a_talk_and_every_scene_in_it() {
+    let dir = temp_dir("talk");
+    std::fs::create_dir_all(dir.join("mine")).unwrap();
+    std::fs::write(
+        dir.join("mine/own.ron"),
+        "Scene(title: \"Mine\", dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
+         timeline: [Wait(1.0)])",
+    )
+    .unwrap();
+    let talk = dir.join("talk.ron");
+    std::fs::write(
+        &talk,
+        "// A talk\nTalk(\n    title: \"Space\",\n    scenes: [\"neuron-plane\", \"four-neurons\", \"mine/own.ron\"],\n)\n",
+    )
+    .unwrap();
+    let out = spacefold(&["check", talk.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("talk \"Space\", 3 scene(s)"), "{said}");
+    assert!(said.contains("\"Mine\""), "{said}");
+    let bad = dir.join("bad.ron");
+    std::fs::write(
+        &bad,
+        "Talk(title: \"t\", scenes: [\"neuron-plane\", \"mine/none.ron\"])",
+    )
+    .unwrap();
+    let out = spacefold(&["check", bad.to_str().unwrap(), talk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{}:1:43: scene 2 `mine/none.ron`", bad.display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("talk \"Space\""));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -335,8 +335,16 @@ fn check_splits(timeline: &Timeline, network: &Network, at: &Locate<'_>) -> Resu
 /// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
 /// scene errors with a hint.
 pub fn parse(text: &str, file: &str) -> Result<Scene, SceneError> {
+    parse_as::<Scene>(text, file)
+}
+
+/// Parses `text` as a `T` written in the scene format (a scene, a talk), errors located.
+pub(super) fn parse_as<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, SceneError> {
     let text = crate::io::strip_bom(text);
-    ron_options().from_str::<Scene>(text).map_err(|e| {
+    ron_options().from_str::<T>(text).map_err(|e| {
         let hint = hint_for(&e.code);
         let message = match e.code {
             ron::Error::ExceededRecursionLimit => {

@@ -13,6 +13,7 @@ mod load;
 pub mod locate;
 mod save;
 mod schema;
+pub mod talk;
 pub mod timeline;
 pub mod verify;
 

@@ -1,0 +1,146 @@
+//! Talks: a title and scenes in order, each a shipped scene's name or a path (relative to
+//! the talk's folder), loaded and checked together.
+
+use super::load::{load_path_or_name, parse_as};
+use super::locate::{Seg, locate};
+use super::{Loaded, SceneError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A talk file: `Talk(title: "...", scenes: ["neuron-plane", "scenes/my-fold.ron"])`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Talk {
+    /// Shown on the first page of a handout and in the window's title.
+    pub title: String,
+    /// The scenes in order: bundled names or paths.
+    pub scenes: Vec<String>,
+}
+
+/// A talk with every scene loaded (trained, when asked).
+#[derive(Clone, Debug)]
+pub struct LoadedTalk {
+    /// The talk as written.
+    pub talk: Talk,
+    /// Where each scene came from (a path, or the bundled name) and the scene itself.
+    pub scenes: Vec<(PathBuf, Loaded)>,
+}
+
+/// Whether `text` is a talk rather than a scene: its first word, past comments, is `Talk`.
+pub fn is_talk(text: &str) -> bool {
+    crate::io::strip_bom(text)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .is_some_and(|l| l.starts_with("Talk"))
+}
+
+/// Reads and checks a talk and every scene it names; an error names the talk's file, line
+/// and column (a scene's own error is quoted after the entry that names it).
+pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
+    let file = path.display().to_string();
+    let text = crate::io::read_text(path).map_err(|e| SceneError {
+        file: file.clone(),
+        line: 1,
+        col: 1,
+        message: format!("cannot read the talk: {e}"),
+        hint: None,
+    })?;
+    let talk: Talk = parse_as(&text, &file)?;
+    let at = |segs: &[Seg], message: String, hint: Option<String>| {
+        let (line, col) = locate(crate::io::strip_bom(&text), segs);
+        SceneError {
+            file: file.clone(),
+            line,
+            col,
+            message,
+            hint,
+        }
+    };
+    let most = crate::limits::MAX_TALK_SCENES;
+    if talk.scenes.is_empty() || talk.scenes.len() > most {
+        let n = talk.scenes.len();
+        return Err(at(
+            &[Seg::Field("scenes")],
+            format!("a talk has 1 to {most} scenes; this one has {n}"),
+            None,
+        ));
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut scenes = Vec::with_capacity(talk.scenes.len());
+    for (i, entry) in talk.scenes.iter().enumerate() {
+        let beside = dir.join(entry);
+        let source = if beside.exists() {
+            beside
+        } else {
+            PathBuf::from(entry)
+        };
+        let loaded = load_path_or_name(&source, train).map_err(|e| {
+            let inner = format!("{}:{}:{}: {}", e.file, e.line, e.col, e.message);
+            let message = format!("scene {} `{entry}`: {inner}", i + 1);
+            at(&[Seg::Field("scenes"), Seg::Index(i)], message, e.hint)
+        })?;
+        scenes.push((source, loaded));
+    }
+    Ok(LoadedTalk { talk, scenes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_talk_loads_its_scenes_by_name_and_by_path_beside_it() {
+        let dir = std::env::temp_dir().join(format!("spacefold-talk-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("mine")).unwrap();
+        let own = "Scene(dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
+                   timeline: [Wait(1.0)])";
+        write(&dir.join("mine"), "fold.ron", own);
+        let talk = write(
+            &dir,
+            "talk.ron",
+            "// a comment first\nTalk(\n    title: \"Space\",\n    scenes: [\"neuron-plane\", \"mine/fold.ron\"],\n)\n",
+        );
+        assert!(is_talk(&std::fs::read_to_string(&talk).unwrap()));
+        assert!(!is_talk("// Talk about it\nScene(dataset: \"xor\")"));
+        let loaded = load_talk(&talk, false).unwrap();
+        assert_eq!(loaded.talk.title, "Space");
+        assert_eq!(loaded.scenes.len(), 2);
+        assert_eq!(loaded.scenes[1].0, dir.join("mine/fold.ron"));
+        assert_eq!(loaded.scenes[0].1.scene.title, "A neuron is a plane");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_where_the_talk_names_it() {
+        let dir = std::env::temp_dir().join(format!("spacefold-talk-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let talk = write(
+            &dir,
+            "talk.ron",
+            "Talk(\n    title: \"t\",\n    scenes: [\"neuron-plane\", \"no-such-scene\"],\n)\n",
+        );
+        let e = load_talk(&talk, false).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 30), "{e}");
+        assert!(e.message.contains("scene 2 `no-such-scene`"), "{e}");
+        assert!(
+            e.hint
+                .as_ref()
+                .is_some_and(|h| h.contains("bundled scenes")),
+            "{e}"
+        );
+        let empty = write(&dir, "empty.ron", "Talk(title: \"t\", scenes: [])");
+        let e = load_talk(&empty, false).unwrap_err();
+        assert!(e.message.contains("1 to 200 scenes"), "{e}");
+        let typo = write(&dir, "typo.ron", "Talk(title: \"t\", scene: [])");
+        let e = load_talk(&typo, false).unwrap_err();
+        assert_eq!(e.line, 1, "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
