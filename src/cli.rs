@@ -234,8 +234,17 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
     } = o;
     let size = size.as_str();
     use crate::app::AppOptions;
-    let loaded =
-        crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?;
+    let talk = if is_talk_file(file) {
+        Some(crate::scene::talk::load_talk(file, true).map_err(|e| UsageError(e.to_string()))?)
+    } else {
+        None
+    };
+    let loaded = match &talk {
+        Some(t) => t.scenes[0].1.clone(),
+        None => {
+            crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?
+        }
+    };
     let cues = loaded.timeline.cues().len();
     if let Some(c) = cue
         && (c == 0 || c > cues)
@@ -245,7 +254,10 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
         )));
     }
     let (w, h) = parse_pair(size, "--size", false)?;
-    let player = crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue);
+    let player = match talk {
+        Some(t) => crate::app::player::Player::for_talk(t, present, cue),
+        None => crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue),
+    };
     crate::app::run(AppOptions {
         screenshot,
         screenshot_after,

@@ -531,7 +531,8 @@ fn app_after_input(
             .output()
             .expect("xdotool runs (apt-get install xdotool, as .ci/run does)")
     };
-    let found = xdotool(&["search", "--sync", "--name", "^spacefold$"]);
+    // "spacefold", or "TITLE - spacefold" for a scene or a talk.
+    let found = xdotool(&["search", "--sync", "--name", "spacefold$"]);
     let window = String::from_utf8_lossy(&found.stdout)
         .lines()
         .next()
@@ -946,4 +947,72 @@ fn the_first_orbit_drag_turns_the_view() {
         (20.0..90.0).contains(&turned),
         "the first drag turned the view by {turned:.1}° ({r})"
     );
+}
+
+/// A talk of three scenes (one from a file, on a CSV beside it) in presenter mode: Right
+/// plays a scene to its end and then opens the next, Left at a scene's start goes back to
+/// the one before, at its last cue.
+#[test]
+fn a_talk_plays_forward_and_back_across_its_scenes() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("talk");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("x1,x2,label\n");
+    for i in 0..40 {
+        let (a, b) = ((i % 7) as f32 / 3.0 - 1.0, (i % 5) as f32 / 2.0 - 1.0);
+        csv += &format!("{a},{b},{}\n", u8::from(a * b > 0.0));
+    }
+    std::fs::write(dir.join("points.csv"), csv).unwrap();
+    let scene = |title: &str, data: &str| {
+        format!(
+            "Scene(title: \"{title}\", dataset: \"{data}\", \
+             network: Train(arch: [2, 3, 2], epochs: 20), \
+             timeline: [Stage(layer: 1, secs: 0.5), Cue, Wait(0.3)])"
+        )
+    };
+    std::fs::write(dir.join("one.ron"), scene("One", "xor")).unwrap();
+    std::fs::write(dir.join("two.ron"), scene("Two", "moons")).unwrap();
+    std::fs::write(dir.join("three.ron"), scene("Three", "points.csv")).unwrap();
+    let talk = dir.join("talk.ron");
+    std::fs::write(
+        &talk,
+        "Talk(title: \"Three scenes\", scenes: [\"one.ron\", \"two.ron\", \"three.ron\"])",
+    )
+    .unwrap();
+    let args: &[&str] = &["play", talk.to_str().unwrap(), "--present", "--windowed"];
+    let keys = |presses: &'static [&'static str]| {
+        move |xdotool: &dyn Fn(&[&str]) -> std::process::Output, window: &str| {
+            for key in presses {
+                xdotool(&["mousemove", "--window", window, "640", "400", "key", key]);
+                std::thread::sleep(Duration::from_millis(1500));
+            }
+        }
+    };
+    // A scene opens playing to its first cue. Right: to the end, then the next scene; twice
+    // over: the third scene.
+    let on = app_after_input(&x, "talk-forward", (args, "18"), keys(&["Right"; 4]));
+    assert_eq!(on["talk_scene"], 2, "{on}");
+    assert_eq!(on["scene"], "Three");
+    // The third scene on screen: its points (read from the CSV beside the talk) are drawn.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots/talk-forward.png");
+    let (_, _, pixels) = read_png(&shot);
+    for (k, colour) in CLASSES[..2].iter().enumerate() {
+        let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
+        assert!(
+            count > 100,
+            "class {k}: {count} pixels in {}",
+            shot.display()
+        );
+    }
+    let back = app_after_input(
+        &x,
+        "talk-back",
+        (args, "18"),
+        keys(&["Right", "Right", "Left", "Left"]),
+    );
+    // Left: to the second scene's start, then the first scene at its last cue.
+    assert_eq!(back["talk_scene"], 0, "{back}");
+    assert_eq!(back["scene"], "One");
+    assert_eq!(back["scene_time"], 0.5);
 }

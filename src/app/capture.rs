@@ -183,6 +183,7 @@ struct Shown<'w> {
     layers: Res<'w, super::layers::LayerView>,
     orbit: Res<'w, super::orbit::Orbit>,
     insets: Res<'w, super::camera::PanelInsets>,
+    player: Option<Res<'w, super::player::Player>>,
 }
 
 /// A fingerprint of every point (coordinates to the bit, and classes), train then test.
@@ -220,6 +221,9 @@ fn write_report(shown: &Shown) {
         "center": [plane.center.x, plane.center.y],
         "view": shown.view.get().name(),
         "insets": [shown.insets.left, shown.insets.right, shown.insets.bottom],
+        "scene": shown.player.as_ref().map(|p| p.loaded.scene.title.clone()),
+        "scene_time": shown.player.as_ref().map(|p| p.time),
+        "talk_scene": shown.player.as_ref().and_then(|p| p.talk.as_ref().map(|t| t.index)),
         "position": shown.layers.position,
         "playing": shown.layers.playing,
         "orbit_degrees": [shown.orbit.yaw.to_degrees(), shown.orbit.pitch.to_degrees()],

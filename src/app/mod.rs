@@ -236,6 +236,7 @@ pub fn run(options: AppOptions) {
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
             title: match &options.player {
+                Some(p) if let Some(talk) = &p.talk => format!("{} - spacefold", talk.title),
                 Some(p) if !p.loaded.scene.title.is_empty() => {
                     format!("{} - spacefold", p.loaded.scene.title)
                 }

@@ -65,10 +65,22 @@ pub struct Player {
     /// Lay out every title and caption of the scene, unseen, so that their glyphs are in
     /// the font atlas before the frame that first shows them (offline render).
     pub warm_text: bool,
+    /// The talk this scene belongs to, if one is playing.
+    pub talk: Option<TalkStage>,
     modified: Option<SystemTime>,
     checked_at: f64,
     shown_snapshot: Option<usize>,
     published: u64,
+}
+
+/// A talk being played: its scenes, loaded (and trained) when it opened, and the one shown.
+pub struct TalkStage {
+    /// The talk's title.
+    pub title: String,
+    /// Each scene's source and the scene.
+    pub scenes: Vec<(PathBuf, Loaded)>,
+    /// The scene shown.
+    pub index: usize,
 }
 
 impl Player {
@@ -97,7 +109,86 @@ impl Player {
             checked_at: 0.0,
             shown_snapshot: None,
             published: PUBLISH_BASE,
+            talk: None,
         }
+    }
+
+    /// A player of a talk, at its first scene's start.
+    pub fn for_talk(
+        talk: crate::scene::talk::LoadedTalk,
+        present: bool,
+        cue: Option<usize>,
+    ) -> Player {
+        let (path, loaded) = talk.scenes[0].clone();
+        let mut player = Player::new(path, loaded, present, cue);
+        player.talk = Some(TalkStage {
+            title: talk.talk.title,
+            scenes: talk.scenes,
+            index: 0,
+        });
+        player
+    }
+
+    /// Presenter, forward (Right, Space, PageDown): on to the next cue; at the end of a
+    /// talk's scene, the next scene from its start. True when the data changed (a scene of
+    /// other data opened).
+    pub fn forward(&mut self) -> bool {
+        let next = self.talk.as_ref().map_or(0, |t| t.index + 1);
+        let more = self.talk.as_ref().is_some_and(|t| next < t.scenes.len());
+        if self.time >= self.duration() && more {
+            return self.open_scene(next, false);
+        }
+        self.next_cue();
+        false
+    }
+
+    /// Presenter, back (Left, PageUp): to the cue before; at a talk's scene's start, the
+    /// previous scene at its last cue. True when the data changed.
+    pub fn back(&mut self) -> bool {
+        let at_start =
+            last_before(&self.loaded.timeline.cues(), self.time).is_none() && self.time <= 1e-4;
+        match &self.talk {
+            Some(t) if at_start && t.index > 0 => self.open_scene(t.index - 1, true),
+            _ => {
+                self.previous_cue();
+                false
+            }
+        }
+    }
+
+    /// Presenter, Home: the talk's first scene (or the scene) from its start. True when the
+    /// data changed.
+    pub fn restart(&mut self) -> bool {
+        if self.talk.as_ref().is_some_and(|t| t.index > 0) {
+            return self.open_scene(0, false);
+        }
+        self.time = 0.0;
+        self.playing = false;
+        false
+    }
+
+    /// Shows the talk's scene `index`: from its start, playing to its first cue as a scene
+    /// opened in presenter mode does, or (`at_last_cue`) paused at its last cue; true when
+    /// its data differs from the scene before (the explorer must follow).
+    fn open_scene(&mut self, index: usize, at_last_cue: bool) -> bool {
+        let Some(talk) = self.talk.as_mut() else {
+            return false;
+        };
+        talk.index = index;
+        let (path, loaded) = talk.scenes[index].clone();
+        let data_changed = loaded.data != self.loaded.data;
+        self.modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        self.path = path;
+        self.loaded = loaded;
+        self.time = if at_last_cue {
+            self.loaded.timeline.cues().last().copied().unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        self.playing = !at_last_cue;
+        self.error = None;
+        self.shown_snapshot = None;
+        data_changed
     }
 
     /// The scene's length.
@@ -468,15 +559,18 @@ fn presenter_keys(
     if player.exploring {
         return;
     }
+    let mut data_changed = false;
     if keys.any_just_pressed([KeyCode::ArrowRight, KeyCode::Space, KeyCode::PageDown]) {
-        player.next_cue();
+        data_changed |= player.forward();
     }
     if keys.any_just_pressed([KeyCode::ArrowLeft, KeyCode::PageUp]) {
-        player.previous_cue();
+        data_changed |= player.back();
     }
     if keys.just_pressed(KeyCode::Home) {
-        player.time = 0.0;
-        player.playing = false;
+        data_changed |= player.restart();
+    }
+    if data_changed {
+        explorer.replace_with(explorer_for(&player.loaded));
     }
     if keys.just_pressed(KeyCode::KeyB) {
         player.blank = !player.blank;
@@ -547,6 +641,54 @@ mod tests {
             *w.resource::<State<View>>().get(),
             epoch,
         )
+    }
+
+    /// A talk in presenter mode: forward at a scene's end opens the next from its start,
+    /// back at a scene's start opens the one before at its last cue, Home the first.
+    #[test]
+    fn a_talk_walks_forward_and_back_across_its_scenes() {
+        let dir = std::env::temp_dir().join(format!("spacefold-talk-play-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("talk.ron");
+        std::fs::write(
+            &path,
+            "Talk(title: \"t\", scenes: [\"neuron-plane\", \"layer-anatomy\"])",
+        )
+        .unwrap();
+        let talk = crate::scene::talk::load_talk(&path, false).unwrap();
+        let mut p = Player::for_talk(talk, true, None);
+        let first = p.loaded.scene.title.clone();
+        // Not at the end: forward plays on, in the same scene.
+        assert!(!p.forward());
+        assert!(p.playing);
+        assert_eq!(p.talk.as_ref().unwrap().index, 0);
+        p.time = p.duration();
+        p.playing = false;
+        let changed = p.forward();
+        assert_eq!(p.talk.as_ref().unwrap().index, 1);
+        assert_eq!(
+            (p.time, p.playing),
+            (0.0, true),
+            "from its start, to its first cue"
+        );
+        assert!(changed, "other data: the explorer must follow");
+        assert_ne!(p.loaded.scene.title, first);
+        // Back at the start: the first scene at its last cue.
+        p.playing = false;
+        p.back();
+        assert_eq!(p.talk.as_ref().unwrap().index, 0);
+        assert_eq!(p.loaded.scene.title, first);
+        assert_eq!(Some(p.time), p.loaded.timeline.cues().last().copied());
+        // Back again, past its first cue: within the scene.
+        p.back();
+        assert_eq!((p.talk.as_ref().unwrap().index, p.time), (0, 0.0));
+        // Home from the second scene: the first, from its start.
+        p.time = p.duration();
+        p.forward();
+        p.time = 3.0;
+        p.restart();
+        assert_eq!((p.talk.as_ref().unwrap().index, p.time), (0, 0.0));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     /// Exploring a scene live (Esc in presenter mode) goes on as the scene trains: its
