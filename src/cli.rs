@@ -824,6 +824,9 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
         eprintln!("saved the network to {}", path.display());
     }
     let test_acc = test_eval.map(|e| e.accuracy);
+    if !r.train.names.is_empty() {
+        println!("classes         {}", r.train.names.join(", "));
+    }
     println!("epochs          {}", trainer.epoch());
     println!("final loss      {:.6}", train_eval.loss);
     println!("train accuracy  {:.2}%", 100.0 * train_eval.accuracy);

@@ -6,7 +6,7 @@
 //! them, and nothing below the CLI imports the CLI.
 
 use crate::landscape::{SurfaceSettings, Target};
-use crate::nn::data::{DataOptions, Dataset, DatasetSpec};
+use crate::nn::data::{CsvColumns, DataOptions, Dataset, DatasetSpec};
 use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig};
 use clap::{Args, Parser};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,13 @@ pub struct Setup {
     /// `standardize=true`) or a CSV file.
     #[arg(long = "data", visible_alias = "dataset", value_name = "SPEC|FILE.csv")]
     pub data: Option<String>,
+    /// The CSV file's label column, by its header name (default: the last column).
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    /// The CSV file's feature columns, by header name: `sepal_length,petal_length` (default:
+    /// every column but the label).
+    #[arg(long, value_name = "A,B,...")]
+    pub columns: Option<String>,
     /// Fraction of the points held out for testing (overrides the data's `test=`; default 0.2).
     #[arg(long, value_name = "RATIO")]
     pub test: Option<f32>,
@@ -176,7 +183,7 @@ pub fn split_and_standardise(
     // Nothing held out: every point in its order, as a scene trains on them, so a preset
     // and its scene train the same network.
     let (mut train, mut test) = if test_ratio == 0.0 {
-        let none = Dataset::from_points(full.dim(), vec![], vec![], full.classes);
+        let none = full.select(&[]);
         (full.clone(), none)
     } else {
         full.split(test_ratio, seed)
@@ -213,9 +220,16 @@ impl Setup {
         let text = self.data.as_deref().unwrap_or("spiral");
         let looks_like_file = text.ends_with(".csv") || Path::new(text).is_file();
         let (full, spec, options) = if looks_like_file {
-            let data = Dataset::load_csv(Path::new(text))?;
+            let columns = CsvColumns::new(self.label.as_deref(), self.columns.as_deref());
+            let data = Dataset::load_csv_with(Path::new(text), &columns)?;
             (data, None, DataOptions::default())
         } else {
+            if self.label.is_some() || self.columns.is_some() {
+                return Err(UsageError(format!(
+                    "--label and --columns pick a CSV file's columns; `{}` is a built-in data set",
+                    crate::limits::echo(text, 60)
+                )));
+            }
             let (spec, options) = DatasetSpec::parse(text)?;
             (spec.generate(), Some(spec), options)
         };

@@ -87,7 +87,7 @@ pub fn load_str(
         }
     };
     check_texts(&scene, &at)?;
-    let data = resolve_data(&scene.dataset, dir, &at)?;
+    let data = resolve_data(&scene.dataset, scene.label.as_deref(), dir, &at)?;
     let network = build_network(&scene.network, &data, dir, &at)?;
     check_fits(&network, &data, &at)?;
     let train_spec = match &scene.network {
@@ -189,11 +189,24 @@ fn relative(dir: Option<&Path>, p: &str) -> PathBuf {
 
 /// The scene's data: a CSV file (relative to `dir`), or a built-in set generated from its
 /// `--data` spelling and standardised when it asks to be. Every point is kept (no split: a
-/// scene shows them all). Errors land on the scene's `dataset` field.
-fn resolve_data(dataset: &str, dir: Option<&Path>, at: &Locate<'_>) -> Result<Dataset, SceneError> {
+/// scene shows them all). Errors land on the scene's `dataset` field (or `label`).
+fn resolve_data(
+    dataset: &str,
+    label: Option<&str>,
+    dir: Option<&Path>,
+    at: &Locate<'_>,
+) -> Result<Dataset, SceneError> {
     if dataset.ends_with(".csv") {
-        return Dataset::load_csv(&relative(dir, dataset))
+        let columns = crate::nn::data::CsvColumns::new(label, None);
+        return Dataset::load_csv_with(&relative(dir, dataset), &columns)
             .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None));
+    }
+    if label.is_some() {
+        return Err(at(
+            &[Seg::Field("label")],
+            "`label` names a CSV file's label column; this dataset is a built-in set".into(),
+            None,
+        ));
     }
     let (spec, options) = DatasetSpec::parse(dataset).map_err(|e| {
         at(
