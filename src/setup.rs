@@ -7,6 +7,7 @@
 
 use crate::landscape::{SurfaceSettings, Target};
 use crate::nn::data::{CsvColumns, DataOptions, Dataset, DatasetSpec};
+use crate::nn::import::Activations;
 use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig};
 use clap::{Args, Parser};
 use std::path::{Path, PathBuf};
@@ -51,7 +52,9 @@ pub struct Setup {
     /// Loss: bce, cce or mse. Default: the output's natural one.
     #[arg(long)]
     pub loss: Option<String>,
-    /// Start from a saved network instead of a fresh one.
+    /// Start from a saved network instead of a fresh one: spacefold's RON, a NumPy or
+    /// scikit-learn `.npz` or a PyTorch `.safetensors` (these two take their activations
+    /// from --activation and --output).
     #[arg(long, value_name = "FILE")]
     pub load: Option<PathBuf>,
     /// Optimizer: sgd, adam or lbfgs.
@@ -199,11 +202,7 @@ pub fn split_and_standardise(
 /// The output layer a network gets when nobody names one: a sigmoid for a single output
 /// (two classes), a softmax over several.
 pub fn default_head(outputs: usize) -> Activation {
-    if outputs == 1 {
-        Activation::Sigmoid
-    } else {
-        Activation::Softmax
-    }
+    Activation::default_head(outputs)
 }
 
 /// Outputs a fresh network needs to decide between `classes` classes.
@@ -247,7 +246,7 @@ impl Setup {
         }
 
         let network = match &self.load {
-            Some(path) => Network::load(path)?,
+            Some(path) => Network::load_with(path, &self.loaded_activations()?)?,
             None => self.fresh_network(full.dim(), full.classes)?,
         };
         network.fits(full.dim(), full.classes).map_err(|m| match m {
@@ -301,6 +300,19 @@ impl Setup {
             network,
             config,
             epochs: self.epochs,
+        })
+    }
+
+    /// The activations `--activation` and `--output` give a loaded `.npz` or
+    /// `.safetensors` network, which holds none (a RON file names its own).
+    fn loaded_activations(&self) -> Result<Activations, UsageError> {
+        Ok(Activations {
+            hidden: self
+                .activation
+                .split(',')
+                .map(str::parse)
+                .collect::<Result<_, _>>()?,
+            head: self.output.as_deref().map(str::parse).transpose()?,
         })
     }
 

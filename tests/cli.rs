@@ -647,3 +647,36 @@ fn a_quoted_csv_with_string_labels_trains_and_names_its_classes() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn networks_from_numpy_scikit_learn_and_pytorch_train_from_the_command_line() {
+    let model = |name: &str| format!("{}/tests/data/models/{name}", env!("CARGO_MANIFEST_DIR"));
+    for (file, data, extra) in [
+        ("sklearn.npz", "moons", vec!["--activation", "tanh"]),
+        ("numpy.npz", "blobs", vec![]),
+        ("torch.safetensors", "spiral:arms=3", vec![]),
+    ] {
+        let path = model(file);
+        let mut args = vec!["train", "--data", data, "--load", &path, "--epochs", "5"];
+        args.extend(extra);
+        let out = spacefold(&args);
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+    }
+    // Two hidden layers, three activations: refused, naming the file.
+    let path = model("numpy.npz");
+    let out = spacefold(&[
+        "train",
+        "--data",
+        "blobs",
+        "--load",
+        &path,
+        "--activation",
+        "relu,relu,tanh",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("numpy.npz") && err.contains("2 hidden layer(s) but 3"),
+        "{err}"
+    );
+}
