@@ -127,27 +127,85 @@ pub fn parse_npy(bytes: &[u8], key: &str) -> Result<Tensor, String> {
     Ok(Tensor { shape, values })
 }
 
-/// Every array of an `.npz` file (a zip of `.npy` files), by name without `.npy`.
-pub fn read_npz(bytes: &[u8]) -> Result<HashMap<String, Tensor>, String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not an .npz (zip) file: {e}"))?;
-    let mut arrays = HashMap::new();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| e.to_string())?;
-        let name = file.name().map_err(|e| e.to_string())?.to_string();
-        let key = name.strip_suffix(".npy").unwrap_or(&name).to_string();
+/// A little-endian `u16` or `u32` at `at`, or an error when the archive is cut short.
+fn le(bytes: &[u8], at: usize, width: usize) -> Result<usize, String> {
+    let b = bytes
+        .get(at..at + width)
+        .ok_or("not an .npz file: the zip archive is cut short")?;
+    Ok(b.iter().rev().fold(0, |n, &x| n << 8 | x as usize))
+}
+
+/// The members of a zip archive, as `np.savez` (stored) and `np.savez_compressed`
+/// (deflated) write them: (name, contents), each unpacked to at most the file limit.
+fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    const END: &[u8] = b"PK\x05\x06";
+    let end = (0..bytes.len().saturating_sub(21))
+        .rev()
+        .take(22 + usize::from(u16::MAX))
+        .find(|&i| bytes[i..].starts_with(END))
+        .ok_or("not an .npz file (no zip directory)")?;
+    let (count, mut at) = (le(bytes, end + 10, 2)?, le(bytes, end + 16, 4)?);
+    if count == 0xFFFF || at == 0xFFFF_FFFF {
+        return Err("a zip64 .npz archive is not supported".into());
+    }
+    let mut members = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        if !bytes
+            .get(at..)
+            .is_some_and(|b| b.starts_with(b"PK\x01\x02"))
+        {
+            return Err("not an .npz file: a damaged zip directory".into());
+        }
+        let method = le(bytes, at + 10, 2)?;
+        let size = le(bytes, at + 20, 4)?;
+        let (name_len, extra, comment) = (
+            le(bytes, at + 28, 2)?,
+            le(bytes, at + 30, 2)?,
+            le(bytes, at + 32, 2)?,
+        );
+        let local = le(bytes, at + 42, 4)?;
+        let name = bytes
+            .get(at + 46..at + 46 + name_len)
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .ok_or("not an .npz file: the zip archive is cut short")?;
+        at += 46 + name_len + extra + comment;
+        let start = local + 30 + le(bytes, local + 26, 2)? + le(bytes, local + 28, 2)?;
+        let packed = bytes
+            .get(start..start + size)
+            .ok_or_else(|| format!("`{name}`: the zip archive is cut short"))?;
+        let limit = crate::limits::MAX_FILE_BYTES;
         let mut data = Vec::new();
         // Bounded: a zip bomb stops at the file limit.
-        (&mut file)
-            .take(crate::limits::MAX_FILE_BYTES + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| format!("`{key}`: {e}"))?;
-        if data.len() as u64 > crate::limits::MAX_FILE_BYTES {
-            return Err(format!("`{key}` is over the limit of 64 MiB unpacked"));
+        let read = match method {
+            0 => packed.take(limit + 1).read_to_end(&mut data),
+            8 => flate2::read::DeflateDecoder::new(packed)
+                .take(limit + 1)
+                .read_to_end(&mut data),
+            m => {
+                return Err(format!(
+                    "`{name}`: zip compression method {m} is not supported"
+                ));
+            }
+        };
+        read.map_err(|e| format!("`{name}`: {e}"))?;
+        if data.len() as u64 > limit {
+            return Err(format!("`{name}` is over the limit of 64 MiB unpacked"));
         }
-        arrays.insert(key.clone(), parse_npy(&data, &key)?);
+        members.push((name, data));
     }
-    Ok(arrays)
+    Ok(members)
+}
+
+/// Every array of an `.npz` file (a zip of `.npy` files), by name without `.npy`.
+pub fn read_npz(bytes: &[u8]) -> Result<HashMap<String, Tensor>, String> {
+    unzip(bytes)?
+        .into_iter()
+        .map(|(name, data)| {
+            let key = name.strip_suffix(".npy").unwrap_or(&name).to_string();
+            let tensor = parse_npy(&data, &key)?;
+            Ok((key, tensor))
+        })
+        .collect()
 }
 
 /// Every tensor of a safetensors file, by name.
@@ -284,6 +342,12 @@ fn build(layers: &[Named<'_>], acts: &Activations) -> Result<Network, String> {
         } else {
             (cols, rows)
         };
+        if inputs == 0 || outputs == 0 {
+            return Err(format!(
+                "`{wk}` has shape {:?}; a layer needs at least one input and one output",
+                w.shape
+            ));
+        }
         if b.shape != [outputs] {
             return Err(format!(
                 "`{bk}` has shape {:?}; `{wk}` has {outputs} outputs, so expected [{outputs}]",
@@ -470,6 +534,10 @@ mod tests {
                 .unwrap_err()
                 .contains("no `W1`")
         );
+        assert_eq!(
+            build_npz(&[("W1", &[0, 4]), ("b1", &[4])]),
+            Err("`W1` has shape [0, 4]; a layer needs at least one input and one output".into())
+        );
         // PyTorch order is by layer number, not by text: 10 after 2.
         let mut t: HashMap<String, Tensor> = HashMap::new();
         for (k, s) in [(0, [3, 2]), (2, [4, 3]), (10, [1, 4])] {
@@ -487,6 +555,28 @@ mod tests {
             e,
             "the file has 2 hidden layer(s) but 3 activations were given"
         );
+    }
+
+    #[test]
+    fn cut_or_damaged_files_are_errors_not_panics() {
+        for name in ["numpy.npz", "sklearn.npz", "torch.safetensors"] {
+            let bytes = std::fs::read(fixture(name)).unwrap();
+            let read = |b: &[u8]| {
+                if name.ends_with("npz") {
+                    network_from_npz(b, &Activations::default())
+                } else {
+                    network_from_safetensors(b, &Activations::default())
+                }
+            };
+            for cut in 0..bytes.len() {
+                assert!(read(&bytes[..cut]).is_err(), "{name} cut at {cut}");
+            }
+            for i in (0..bytes.len()).step_by(3) {
+                let mut b = bytes.clone();
+                b[i] ^= 0x5A;
+                let _ = read(&b);
+            }
+        }
     }
 
     #[test]
