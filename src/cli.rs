@@ -836,13 +836,16 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
     }
     println!("wall time       {seconds:.3} s");
     if json {
-        let object = serde_json::json!({
+        let mut object = serde_json::json!({
             "epochs": trainer.epoch(),
             "loss": train_eval.loss,
             "train_accuracy": train_eval.accuracy,
             "test_accuracy": test_acc,
             "seconds": seconds,
         });
+        if !r.train.names.is_empty() {
+            object["classes"] = serde_json::json!(r.train.names);
+        }
         println!("{object}");
     }
     Ok(ExitCode::SUCCESS)

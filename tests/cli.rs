@@ -629,9 +629,14 @@ fn a_quoted_csv_with_string_labels_trains_and_names_its_classes() {
         "300",
         "--test",
         "0",
+        "--json",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(r#""classes":["setosa","versicolor","virginica"]"#),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("classes         setosa, versicolor, virginica"),
         "{stdout}"
