@@ -43,8 +43,8 @@ pub struct Setup {
     #[arg(long, value_name = "SIZES")]
     pub arch: Option<String>,
     // Its help lists the names from `Activation::ALL` (see `activation_help`).
-    #[arg(long, default_value = "relu", help = activation_help())]
-    pub activation: String,
+    #[arg(long, help = activation_help())]
+    pub activation: Option<String>,
     /// Output layer: sigmoid (one output, 2 classes), softmax (k outputs) or identity.
     /// Default: sigmoid for one output, softmax otherwise.
     #[arg(long, value_name = "HEAD")]
@@ -54,7 +54,7 @@ pub struct Setup {
     pub loss: Option<String>,
     /// Start from a saved network instead of a fresh one: spacefold's RON, a NumPy or
     /// scikit-learn `.npz` or a PyTorch `.safetensors` (these two take their activations
-    /// from --activation and --output).
+    /// from --activation and --output, else a safetensors file's metadata, else ReLU).
     #[arg(long, value_name = "FILE")]
     pub load: Option<PathBuf>,
     /// Optimizer: sgd, adam or lbfgs.
@@ -84,7 +84,7 @@ pub struct Setup {
 /// is listed without anyone remembering to.
 pub fn activation_help() -> String {
     format!(
-        "Hidden activation, one for all or one per hidden layer: `relu` or `tanh,relu`. {}",
+        "Hidden activation (default relu), one for all or one per hidden layer: `relu` or `tanh,relu`. {}",
         Activation::names()
     )
 }
@@ -304,14 +304,14 @@ impl Setup {
     }
 
     /// The activations `--activation` and `--output` give a loaded `.npz` or
-    /// `.safetensors` network, which holds none (a RON file names its own).
+    /// `.safetensors` network (a RON file names its own); where they are not given, the
+    /// file's metadata or the defaults.
     fn loaded_activations(&self) -> Result<Activations, UsageError> {
         Ok(Activations {
-            hidden: self
-                .activation
-                .split(',')
-                .map(str::parse)
-                .collect::<Result<_, _>>()?,
+            hidden: match &self.activation {
+                Some(a) => a.split(',').map(str::parse).collect::<Result<_, _>>()?,
+                None => vec![],
+            },
             head: self.output.as_deref().map(str::parse).transpose()?,
         })
     }
@@ -330,6 +330,8 @@ impl Setup {
         let outputs = *sizes.last().unwrap();
         let hidden: Vec<Activation> = self
             .activation
+            .as_deref()
+            .unwrap_or("relu")
             .split(',')
             .map(str::parse)
             .collect::<Result<_, _>>()?;

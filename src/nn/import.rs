@@ -19,22 +19,15 @@ pub struct Tensor {
 }
 
 /// The activations a loaded network gets: one for every hidden layer or one per hidden
-/// layer, and the output layer's (`None`: [`Activation::default_head`] of its width).
-#[derive(Clone, Debug, PartialEq)]
+/// layer, and the output layer's. Where not given (empty, `None`): a safetensors file's
+/// metadata `activation` and `output` (spelled as `--activation` and `--output`), else ReLU
+/// and [`Activation::default_head`] of the output width.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activations {
-    /// Hidden layers' activations: one for all, or one each.
+    /// Hidden layers' activations: one for all, or one each; empty: not given.
     pub hidden: Vec<Activation>,
     /// The output layer's.
     pub head: Option<Activation>,
-}
-
-impl Default for Activations {
-    fn default() -> Self {
-        Activations {
-            hidden: vec![Activation::Relu],
-            head: None,
-        }
-    }
 }
 
 /// Values that are `f32` or `f64` little-endian, as `f32`; `what` names them in errors.
@@ -319,6 +312,11 @@ fn torch_layers(tensors: &HashMap<String, Tensor>) -> Result<Vec<Named<'_>>, Str
 
 /// Builds the network from its layers' tensors, checking shapes as it goes.
 fn build(layers: &[Named<'_>], acts: &Activations) -> Result<Network, String> {
+    let relu = Activations {
+        hidden: vec![Activation::Relu],
+        head: acts.head,
+    };
+    let acts = if acts.hidden.is_empty() { &relu } else { acts };
     let hidden = layers.len().saturating_sub(1);
     if acts.hidden.len() != 1 && acts.hidden.len() != hidden {
         return Err(format!(
@@ -391,7 +389,37 @@ pub fn network_from_npz(bytes: &[u8], acts: &Activations) -> Result<Network, Str
 /// A network from a safetensors file's bytes.
 pub fn network_from_safetensors(bytes: &[u8], acts: &Activations) -> Result<Network, String> {
     let tensors = read_safetensors(bytes)?;
-    build(&torch_layers(&tensors)?, acts)
+    let acts = with_metadata(bytes, acts)?;
+    build(&torch_layers(&tensors)?, &acts)
+}
+
+/// `acts` with what it leaves out taken from the file's metadata, `activation` (`tanh` or
+/// `tanh,relu`) and `output` (`softmax`), where the file has them.
+fn with_metadata(bytes: &[u8], acts: &Activations) -> Result<Activations, String> {
+    let (_, meta) = safetensors::SafeTensors::read_metadata(bytes)
+        .map_err(|e| format!("not a safetensors file: {e}"))?;
+    let Some(meta) = meta.metadata() else {
+        return Ok(acts.clone());
+    };
+    let parse = |key: &str, text: &str| {
+        text.parse::<Activation>()
+            .map_err(|e| format!("metadata `{key}`: {e}"))
+    };
+    let mut acts = acts.clone();
+    if acts.hidden.is_empty()
+        && let Some(text) = meta.get("activation")
+    {
+        acts.hidden = text
+            .split(',')
+            .map(|a| parse("activation", a.trim()))
+            .collect::<Result<_, _>>()?;
+    }
+    if acts.head.is_none()
+        && let Some(text) = meta.get("output")
+    {
+        acts.head = Some(parse("output", text.trim())?);
+    }
+    Ok(acts)
 }
 
 #[cfg(test)]
@@ -577,6 +605,71 @@ mod tests {
                 let _ = read(&b);
             }
         }
+    }
+
+    #[test]
+    fn a_safetensors_files_metadata_names_activations_the_caller_leaves_out() {
+        use safetensors::tensor::TensorView;
+        let bytes = |v: &[f32]| f32s(v);
+        let (w0, b0, w1, b1) = (
+            bytes(&[0.5; 6]),
+            bytes(&[0.1; 3]),
+            bytes(&[1.0; 3]),
+            bytes(&[0.0]),
+        );
+        let file = |meta: &[(&str, &str)]| {
+            let tensors = [
+                (
+                    "0.weight",
+                    TensorView::new(safetensors::Dtype::F32, vec![3, 2], &w0).unwrap(),
+                ),
+                (
+                    "0.bias",
+                    TensorView::new(safetensors::Dtype::F32, vec![3], &b0).unwrap(),
+                ),
+                (
+                    "2.weight",
+                    TensorView::new(safetensors::Dtype::F32, vec![1, 3], &w1).unwrap(),
+                ),
+                (
+                    "2.bias",
+                    TensorView::new(safetensors::Dtype::F32, vec![1], &b1).unwrap(),
+                ),
+            ];
+            let meta = meta
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            safetensors::serialize(tensors, Some(meta)).unwrap()
+        };
+        let acts = |net: &Network| {
+            net.layers()
+                .iter()
+                .map(|l| l.activation)
+                .collect::<Vec<_>>()
+        };
+        let tagged = file(&[("activation", "tanh"), ("output", "identity")]);
+        let net = network_from_safetensors(&tagged, &Activations::default()).unwrap();
+        assert_eq!(acts(&net), vec![Activation::Tanh, Activation::Identity]);
+        let given = Activations {
+            hidden: vec![Activation::Sine],
+            head: None,
+        };
+        let net = network_from_safetensors(&tagged, &given).unwrap();
+        assert_eq!(acts(&net), vec![Activation::Sine, Activation::Identity]);
+        let plain = network_from_safetensors(&file(&[]), &Activations::default()).unwrap();
+        assert_eq!(acts(&plain), vec![Activation::Relu, Activation::Sigmoid]);
+        let bad = network_from_safetensors(&file(&[("activation", "swish")]), &given);
+        assert!(
+            bad.is_ok(),
+            "given activations win, the metadata's are not read"
+        );
+        let bad =
+            network_from_safetensors(&file(&[("activation", "swish")]), &Activations::default());
+        assert!(
+            bad.unwrap_err()
+                .starts_with("metadata `activation`: unknown activation `swish`")
+        );
     }
 
     #[test]
