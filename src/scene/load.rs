@@ -567,6 +567,30 @@ mod tests {
     }
 
     #[test]
+    fn a_scenes_label_picks_a_csv_column_and_its_names_become_the_classes() {
+        let dir = std::env::temp_dir().join(format!("spacefold-label-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("pets.csv"),
+            "kind;x;y\ncat;0;1\ndog;1;0\ncat;0.1;0.9\n",
+        )
+        .unwrap();
+        let scene = GOOD
+            .replace(
+                "dataset: \"moons:n=200\",",
+                "dataset: \"pets.csv\", label: \"kind\",",
+            )
+            .replace("arch: [2, 2, 2]", "arch: [2, 2, 1]");
+        let loaded = load_str(&scene, "s.ron", Some(&dir), false).unwrap();
+        assert_eq!(loaded.data.names, vec!["cat", "dog"]);
+        assert_eq!(loaded.data.point(1), &[1.0, 0.0]);
+        let e = error(&GOOD.replace("title:", "label: \"kind\", title:"));
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("built-in set"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn errors_name_line_column_and_hint() {
         let e = error(&GOOD.replace("secs: 2.0, ease", "sec: 2.0, ease"));
         assert_eq!((e.line, e.col), (8, 40), "{e}");
