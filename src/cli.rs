@@ -880,6 +880,9 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
         eprintln!("saved the network to {}", path.display());
     }
     let test_acc = test_eval.map(|e| e.accuracy);
+    if !r.train.names.is_empty() {
+        println!("classes         {}", r.train.names.join(", "));
+    }
     println!("epochs          {}", trainer.epoch());
     println!("final loss      {:.6}", train_eval.loss);
     println!("train accuracy  {:.2}%", 100.0 * train_eval.accuracy);
@@ -889,13 +892,16 @@ fn train(setup: &Setup, save: Option<&Path>, json: bool) -> Result<ExitCode, Usa
     }
     println!("wall time       {seconds:.3} s");
     if json {
-        let object = serde_json::json!({
+        let mut object = serde_json::json!({
             "epochs": trainer.epoch(),
             "loss": train_eval.loss,
             "train_accuracy": train_eval.accuracy,
             "test_accuracy": test_acc,
             "seconds": seconds,
         });
+        if !r.train.names.is_empty() {
+            object["classes"] = serde_json::json!(r.train.names);
+        }
         println!("{object}");
     }
     Ok(ExitCode::SUCCESS)

@@ -71,6 +71,18 @@ pub fn remove_stale_partials(path: &Path) {
 /// Reads a text file of at most [`MAX_FILE_BYTES`], dropping a UTF-8 byte order mark. The
 /// error says why in words (the file's name is the caller's to add).
 pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = read_bytes(path)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (byte {} is not valid)",
+            e.utf8_error().valid_up_to() + 1
+        )
+    })?;
+    Ok(strip_bom(&text).to_string())
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`] (a network's `.npz` or `.safetensors`).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
@@ -82,13 +94,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (byte {} is not valid)",
-            e.utf8_error().valid_up_to() + 1
-        )
-    })?;
-    Ok(strip_bom(&text).to_string())
+    Ok(bytes)
 }
 
 /// `text` without a leading UTF-8 byte order mark (editors on Windows write one).

@@ -6,7 +6,8 @@
 //! them, and nothing below the CLI imports the CLI.
 
 use crate::landscape::{SurfaceSettings, Target};
-use crate::nn::data::{DataOptions, Dataset, DatasetSpec};
+use crate::nn::data::{CsvColumns, DataOptions, Dataset, DatasetSpec};
+use crate::nn::import::Activations;
 use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig};
 use clap::{Args, Parser};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,13 @@ pub struct Setup {
     /// `standardize=true`) or a CSV file.
     #[arg(long = "data", visible_alias = "dataset", value_name = "SPEC|FILE.csv")]
     pub data: Option<String>,
+    /// The CSV file's label column, by its header name (default: the last column).
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    /// The CSV file's feature columns, by header name: `sepal_length,petal_length` (default:
+    /// every column but the label).
+    #[arg(long, value_name = "A,B,...")]
+    pub columns: Option<String>,
     /// Fraction of the points held out for testing (overrides the data's `test=`; default 0.2).
     #[arg(long, value_name = "RATIO")]
     pub test: Option<f32>,
@@ -35,8 +43,8 @@ pub struct Setup {
     #[arg(long, value_name = "SIZES")]
     pub arch: Option<String>,
     // Its help lists the names from `Activation::ALL` (see `activation_help`).
-    #[arg(long, default_value = "relu", help = activation_help())]
-    pub activation: String,
+    #[arg(long, help = activation_help())]
+    pub activation: Option<String>,
     /// Output layer: sigmoid (one output, 2 classes), softmax (k outputs) or identity.
     /// Default: sigmoid for one output, softmax otherwise.
     #[arg(long, value_name = "HEAD")]
@@ -44,7 +52,9 @@ pub struct Setup {
     /// Loss: bce, cce or mse. Default: the output's natural one.
     #[arg(long)]
     pub loss: Option<String>,
-    /// Start from a saved network instead of a fresh one.
+    /// Start from a saved network instead of a fresh one: spacefold's RON, a NumPy or
+    /// scikit-learn `.npz` or a PyTorch `.safetensors` (these two take their activations
+    /// from --activation and --output, else a safetensors file's metadata, else ReLU).
     #[arg(long, value_name = "FILE")]
     pub load: Option<PathBuf>,
     /// Optimizer: sgd, adam or lbfgs.
@@ -74,7 +84,7 @@ pub struct Setup {
 /// is listed without anyone remembering to.
 pub fn activation_help() -> String {
     format!(
-        "Hidden activation, one for all or one per hidden layer: `relu` or `tanh,relu`. {}",
+        "Hidden activation (default relu), one for all or one per hidden layer: `relu` or `tanh,relu`. {}",
         Activation::names()
     )
 }
@@ -176,7 +186,7 @@ pub fn split_and_standardise(
     // Nothing held out: every point in its order, as a scene trains on them, so a preset
     // and its scene train the same network.
     let (mut train, mut test) = if test_ratio == 0.0 {
-        let none = Dataset::from_points(full.dim(), vec![], vec![], full.classes);
+        let none = full.select(&[]);
         (full.clone(), none)
     } else {
         full.split(test_ratio, seed)
@@ -192,11 +202,7 @@ pub fn split_and_standardise(
 /// The output layer a network gets when nobody names one: a sigmoid for a single output
 /// (two classes), a softmax over several.
 pub fn default_head(outputs: usize) -> Activation {
-    if outputs == 1 {
-        Activation::Sigmoid
-    } else {
-        Activation::Softmax
-    }
+    Activation::default_head(outputs)
 }
 
 /// Outputs a fresh network needs to decide between `classes` classes.
@@ -213,9 +219,16 @@ impl Setup {
         let text = self.data.as_deref().unwrap_or("spiral");
         let looks_like_file = text.ends_with(".csv") || Path::new(text).is_file();
         let (full, spec, options) = if looks_like_file {
-            let data = Dataset::load_csv(Path::new(text))?;
+            let columns = CsvColumns::new(self.label.as_deref(), self.columns.as_deref());
+            let data = Dataset::load_csv_with(Path::new(text), &columns)?;
             (data, None, DataOptions::default())
         } else {
+            if self.label.is_some() || self.columns.is_some() {
+                return Err(UsageError(format!(
+                    "--label and --columns pick a CSV file's columns; `{}` is a built-in data set",
+                    crate::limits::echo(text, 60)
+                )));
+            }
             let (spec, options) = DatasetSpec::parse(text)?;
             (spec.generate(), Some(spec), options)
         };
@@ -233,7 +246,7 @@ impl Setup {
         }
 
         let network = match &self.load {
-            Some(path) => Network::load(path)?,
+            Some(path) => Network::load_with(path, &self.loaded_activations()?)?,
             None => self.fresh_network(full.dim(), full.classes)?,
         };
         network.fits(full.dim(), full.classes).map_err(|m| match m {
@@ -290,6 +303,19 @@ impl Setup {
         })
     }
 
+    /// The activations `--activation` and `--output` give a loaded `.npz` or
+    /// `.safetensors` network (a RON file names its own); where they are not given, the
+    /// file's metadata or the defaults.
+    fn loaded_activations(&self) -> Result<Activations, UsageError> {
+        Ok(Activations {
+            hidden: match &self.activation {
+                Some(a) => a.split(',').map(str::parse).collect::<Result<_, _>>()?,
+                None => vec![],
+            },
+            head: self.output.as_deref().map(str::parse).transpose()?,
+        })
+    }
+
     fn fresh_network(&self, dim: usize, classes: usize) -> Result<Network, UsageError> {
         let sizes = match &self.arch {
             Some(a) => parse_arch(a)?,
@@ -304,6 +330,8 @@ impl Setup {
         let outputs = *sizes.last().unwrap();
         let hidden: Vec<Activation> = self
             .activation
+            .as_deref()
+            .unwrap_or("relu")
             .split(',')
             .map(str::parse)
             .collect::<Result<_, _>>()?;

@@ -640,3 +640,87 @@ fn check_takes_a_talk_and_every_scene_in_it() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("talk \"Space\""));
     std::fs::remove_dir_all(dir).unwrap();
 }
+#[test]
+fn a_quoted_csv_with_string_labels_trains_and_names_its_classes() {
+    let dir = temp_dir("named");
+    let csv = dir.join("flowers.csv");
+    // Two well-separated groups per class, `;`-separated, quoted, the label first.
+    let mut text = String::from("\u{feff}\"species\";\"petal length\";\"petal width\";\"id\"\n");
+    for i in 0..60 {
+        let (name, x, y) = match i % 3 {
+            0 => ("setosa", 1.0, 0.2),
+            1 => ("versicolor", 4.0, 1.3),
+            _ => ("virginica", 6.0, 2.2),
+        };
+        let jitter = (i as f32 * 0.37).sin() * 0.1;
+        text.push_str(&format!("\"{name}\";{};{};{i}\n", x + jitter, y - jitter));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = spacefold(&[
+        "train",
+        "--data",
+        csv.to_str().unwrap(),
+        "--label",
+        "species",
+        "--columns",
+        "petal length,petal width",
+        "--epochs",
+        "300",
+        "--test",
+        "0",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(r#""classes":["setosa","versicolor","virginica"]"#),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("classes         setosa, versicolor, virginica"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("train accuracy  100.00%"), "{stdout}");
+    // A column that is not there is named, with the ones that are.
+    let out = spacefold(&["train", "--data", csv.to_str().unwrap(), "--label", "kind"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--label: no column `kind`"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn networks_from_numpy_scikit_learn_and_pytorch_train_from_the_command_line() {
+    let model = |name: &str| format!("{}/tests/data/models/{name}", env!("CARGO_MANIFEST_DIR"));
+    for (file, data, extra) in [
+        ("sklearn.npz", "moons", vec!["--activation", "tanh"]),
+        ("numpy.npz", "blobs", vec![]),
+        ("torch.safetensors", "spiral:arms=3", vec![]),
+    ] {
+        let path = model(file);
+        let mut args = vec!["train", "--data", data, "--load", &path, "--epochs", "5"];
+        args.extend(extra);
+        let out = spacefold(&args);
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+    }
+    // Two hidden layers, three activations: refused, naming the file.
+    let path = model("numpy.npz");
+    let out = spacefold(&[
+        "train",
+        "--data",
+        "blobs",
+        "--load",
+        &path,
+        "--activation",
+        "relu,relu,tanh",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("numpy.npz") && err.contains("2 hidden layer(s) but 3"),
+        "{err}"
+    );
+}

@@ -32,6 +32,16 @@ pub enum Activation {
 }
 
 impl Activation {
+    /// The output layer a network gets when nobody names one: a sigmoid for a single output
+    /// (two classes), a softmax over several.
+    pub fn default_head(outputs: usize) -> Activation {
+        if outputs == 1 {
+            Activation::Sigmoid
+        } else {
+            Activation::Softmax
+        }
+    }
+
     /// Every activation, in the order the UI lists them.
     pub const ALL: [Activation; 9] = [
         Activation::Identity,

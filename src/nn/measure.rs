@@ -123,6 +123,7 @@ mod tests {
             x,
             y: vec![0; n],
             classes: 1,
+            names: vec![],
         }
     }
 

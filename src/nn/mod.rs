@@ -4,6 +4,7 @@
 pub mod activation;
 mod backprop;
 pub mod data;
+pub mod import;
 pub mod linalg;
 pub mod loss;
 pub mod measure;

@@ -2,6 +2,7 @@
 //! keep every stage of every layer for the animations.
 
 use super::activation::Activation;
+use super::import::Activations;
 use super::linalg::gemm;
 use nalgebra::{DMatrix, DVector};
 use rand::Rng;
@@ -560,14 +561,38 @@ impl Network {
         })
     }
 
-    /// Reads a network saved by [`Network::save`].
+    /// Reads a network saved by [`Network::save`], or an `.npz` or `.safetensors` file with
+    /// ReLU hidden layers and the default head (see [`Network::load_with`]).
     pub fn load(path: &Path) -> Result<Network, NetworkError> {
+        Network::load_with(path, &Activations::default())
+    }
+
+    /// Reads a network file by its extension: `.npz` (NumPy, scikit-learn) and
+    /// `.safetensors` (PyTorch) with these activations, which they do not hold; anything
+    /// else as spacefold's RON, whose layers name their own.
+    pub fn load_with(path: &Path, acts: &Activations) -> Result<Network, NetworkError> {
         let file_err = |message: String| NetworkError::File {
             path: path.display().to_string(),
             message,
         };
-        let text = crate::io::read_text(path).map_err(file_err)?;
-        Network::from_ron(&text).map_err(file_err)
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("npz") => {
+                let bytes = crate::io::read_bytes(path).map_err(file_err)?;
+                super::import::network_from_npz(&bytes, acts).map_err(file_err)
+            }
+            Some("safetensors") => {
+                let bytes = crate::io::read_bytes(path).map_err(file_err)?;
+                super::import::network_from_safetensors(&bytes, acts).map_err(file_err)
+            }
+            _ => {
+                let text = crate::io::read_text(path).map_err(file_err)?;
+                Network::from_ron(&text).map_err(file_err)
+            }
+        }
     }
 }
 

@@ -87,7 +87,7 @@ pub fn load_str(
         }
     };
     check_texts(&scene, &at)?;
-    let data = resolve_data(&scene.dataset, dir, &at)?;
+    let data = resolve_data(&scene.dataset, scene.label.as_deref(), dir, &at)?;
     let network = build_network(&scene.network, &data, dir, &at)?;
     check_fits(&network, &data, &at)?;
     let train_spec = match &scene.network {
@@ -189,11 +189,24 @@ fn relative(dir: Option<&Path>, p: &str) -> PathBuf {
 
 /// The scene's data: a CSV file (relative to `dir`), or a built-in set generated from its
 /// `--data` spelling and standardised when it asks to be. Every point is kept (no split: a
-/// scene shows them all). Errors land on the scene's `dataset` field.
-fn resolve_data(dataset: &str, dir: Option<&Path>, at: &Locate<'_>) -> Result<Dataset, SceneError> {
+/// scene shows them all). Errors land on the scene's `dataset` field (or `label`).
+fn resolve_data(
+    dataset: &str,
+    label: Option<&str>,
+    dir: Option<&Path>,
+    at: &Locate<'_>,
+) -> Result<Dataset, SceneError> {
     if dataset.ends_with(".csv") {
-        return Dataset::load_csv(&relative(dir, dataset))
+        let columns = crate::nn::data::CsvColumns::new(label, None);
+        return Dataset::load_csv_with(&relative(dir, dataset), &columns)
             .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None));
+    }
+    if label.is_some() {
+        return Err(at(
+            &[Seg::Field("label")],
+            "`label` names a CSV file's label column; this dataset is a built-in set".into(),
+            None,
+        ));
     }
     let (spec, options) = DatasetSpec::parse(dataset).map_err(|e| {
         at(
@@ -559,6 +572,30 @@ mod tests {
         assert_eq!(loaded.snapshots.last().unwrap().0, 50);
         assert_eq!(&loaded.snapshots.last().unwrap().1, &loaded.network);
         assert_eq!(loaded.timeline.cues(), vec![3.0 + 2.0 + 2.0 + 1.5]);
+    }
+
+    #[test]
+    fn a_scenes_label_picks_a_csv_column_and_its_names_become_the_classes() {
+        let dir = std::env::temp_dir().join(format!("spacefold-label-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("pets.csv"),
+            "kind;x;y\ncat;0;1\ndog;1;0\ncat;0.1;0.9\n",
+        )
+        .unwrap();
+        let scene = GOOD
+            .replace(
+                "dataset: \"moons:n=200\",",
+                "dataset: \"pets.csv\", label: \"kind\",",
+            )
+            .replace("arch: [2, 2, 2]", "arch: [2, 2, 1]");
+        let loaded = load_str(&scene, "s.ron", Some(&dir), false).unwrap();
+        assert_eq!(loaded.data.names, vec!["cat", "dog"]);
+        assert_eq!(loaded.data.point(1), &[1.0, 0.0]);
+        let e = error(&GOOD.replace("title:", "label: \"kind\", title:"));
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("built-in set"), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> S
     let scene = Scene {
         title: title.into(),
         dataset: dataset.into(),
+        label: None,
         // The snapshots are left to the scene's default, as they always were.
         network: NetworkSource::Train(TrainSpec {
             snapshot_every: None,
@@ -269,6 +270,7 @@ mod tests {
         let scene = Scene {
             title: String::new(),
             dataset: "xor".into(),
+            label: None,
             network: NetworkSource::Neurons(NeuronsSpec {
                 equations: vec!["x".into()],
                 activation: Activation::Sigmoid,

@@ -18,6 +18,9 @@ pub struct Scene {
     /// A built-in data set with parameters, as `--data` takes it (`"spiral:arms=2,n=400"`),
     /// or a CSV file (a path ending in `.csv`, relative to the scene file).
     pub dataset: String,
+    /// A CSV dataset's label column, by header name (default: the last column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// The network.
     pub network: NetworkSource,
     /// The view the scene opens on.

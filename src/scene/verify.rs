@@ -53,6 +53,7 @@ pub fn verify(loaded: &Loaded) -> Result<Verification, String> {
         x: x.clone(),
         y: data.y.clone(),
         classes: data.classes,
+        names: data.names.clone(),
     };
     let spread = |x: &crate::nn::Mat, dims: usize| flatness(&points(x), dims);
     let at = |boundary: usize, linear: Option<(&crate::nn::Mat, usize)>, x: &crate::nn::Mat| {

@@ -3,7 +3,6 @@
 //! generators (each from a size, a noise level and a seed) in `generate`.
 
 use super::network::Mat;
-use crate::limits::{MAX_CLASSES, MAX_POINTS, MAX_WIDTH, echo};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -13,8 +12,10 @@ use thiserror::Error;
 
 mod generate;
 mod spec;
+mod table;
 
 pub use spec::{DIGITS_COUNT, DatasetKind, DatasetSpec};
+pub use table::CsvColumns;
 
 /// What went wrong making, reading or writing a data set.
 #[derive(Debug, Error, PartialEq)]
@@ -57,6 +58,9 @@ pub struct Dataset {
     pub y: Vec<u32>,
     /// Number of classes (at least one more than the largest label).
     pub classes: usize,
+    /// The classes' names, class `k` the `k`th (from a CSV file's labels); empty when the
+    /// classes are only numbered.
+    pub names: Vec<String>,
 }
 
 impl Dataset {
@@ -68,7 +72,16 @@ impl Dataset {
             x: Mat::from_vec(dim, y.len(), values),
             y,
             classes,
+            names: vec![],
         }
+    }
+
+    /// Class `k`'s name: the data's own, or `class k`.
+    pub fn class_name(&self, k: u32) -> String {
+        self.names
+            .get(k as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("class {k}"))
     }
 
     /// An empty data set of `dim` features and `classes` classes.
@@ -104,7 +117,10 @@ impl Dataset {
             .flat_map(|&i| self.point(i).iter().copied())
             .collect();
         let y = indices.iter().map(|&i| self.y[i]).collect();
-        Dataset::from_points(self.dim(), values, y, self.classes)
+        Dataset {
+            names: self.names.clone(),
+            ..Dataset::from_points(self.dim(), values, y, self.classes)
+        }
     }
 
     /// Adds a point of class `label`.
@@ -233,114 +249,34 @@ impl Dataset {
         })
     }
 
-    /// Reads a CSV file: a header, then rows of `d` numbers and an integer label.
+    /// Reads a CSV file: a header, then rows of numbers, the last column the label (a class
+    /// number, or a name: see [`CsvColumns`] and `table`).
     pub fn load_csv(path: &Path) -> Result<Dataset, DataError> {
+        Dataset::load_csv_with(path, &CsvColumns::default())
+    }
+
+    /// Reads a CSV file with the label and feature columns named in `columns`.
+    pub fn load_csv_with(path: &Path, columns: &CsvColumns) -> Result<Dataset, DataError> {
         let text = crate::io::read_text(path).map_err(|message| DataError::Io {
             path: path.display().to_string(),
             message,
         })?;
-        Dataset::parse_csv(&text, &path.display().to_string())
+        table::parse(&text, &path.display().to_string(), columns)
     }
 
-    /// Parses CSV text; `origin` names it in errors.
+    /// Parses CSV text (the last column the label); `origin` names it in errors.
     pub fn parse_csv(text: &str, origin: &str) -> Result<Dataset, DataError> {
-        let err = |line: usize, message: String| DataError::Csv {
-            path: origin.to_string(),
-            line,
-            message,
-        };
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty());
-        let (header_line, header) = lines.next().ok_or_else(|| {
-            err(
-                1,
-                "the file is empty; expected a header x1,...,xd,label".into(),
-            )
-        })?;
-        let columns = header.split(',').count();
-        if columns < 2 {
-            return Err(err(
-                header_line,
-                "the header needs at least one feature column and a label column".into(),
-            ));
-        }
-        if header.split(',').all(|c| c.trim().parse::<f64>().is_ok()) {
-            return Err(err(
-                header_line,
-                "the first line holds numbers; expected a header x1,...,xd,label".into(),
-            ));
-        }
-        let dim = columns - 1;
-        crate::limits::at_most("feature count", dim, MAX_WIDTH)
-            .map_err(|e| err(header_line, e.to_string()))?;
-        let mut values = Vec::new();
-        let mut labels = Vec::new();
-        for (line, row) in lines {
-            if labels.len() == MAX_POINTS {
-                return Err(err(
-                    line,
-                    format!("more than {MAX_POINTS} points, the limit of a data set"),
-                ));
-            }
-            let cells: Vec<&str> = row.split(',').map(str::trim).collect();
-            if cells.len() != columns {
-                return Err(err(
-                    line,
-                    format!("{} columns, the header has {columns}", cells.len()),
-                ));
-            }
-            for (c, cell) in cells[..dim].iter().enumerate() {
-                values.push(parse_feature(cell).map_err(|why| {
-                    err(
-                        line,
-                        format!("column {}: `{}` {why}", c + 1, echo(cell, 40)),
-                    )
-                })?);
-            }
-            labels.push(parse_label(cells[dim]).map_err(|m| err(line, m))?);
-        }
-        if labels.is_empty() {
-            return Err(err(header_line, "no data rows after the header".into()));
-        }
-        Ok(Dataset::from_points(dim, values, labels, 0))
+        table::parse(text, origin, &CsvColumns::default())
     }
-}
 
-/// A CSV feature: a finite number that an `f32` holds.
-fn parse_feature(cell: &str) -> Result<f32, &'static str> {
-    let v: f64 = cell.parse().map_err(|_| "is not a number")?;
-    if !v.is_finite() {
-        return Err("is not finite");
+    /// Parses CSV text with the label and feature columns named in `columns`.
+    pub fn parse_csv_with(
+        text: &str,
+        origin: &str,
+        columns: &CsvColumns,
+    ) -> Result<Dataset, DataError> {
+        table::parse(text, origin, columns)
     }
-    if v.abs() > f32::MAX as f64 {
-        return Err("is out of range (an f32 holds at most ±3.4e38)");
-    }
-    Ok(v as f32)
-}
-
-/// A CSV label: a whole number from 0, under [`MAX_CLASSES`].
-fn parse_label(label: &str) -> Result<u32, String> {
-    let not_a_class = || {
-        format!(
-            "label `{}` is not a class number 0, 1, 2, ...",
-            echo(label, 40)
-        )
-    };
-    let parsed: f64 = label.parse().map_err(|_| not_a_class())?;
-    if !parsed.is_finite() || parsed < 0.0 || parsed.fract() != 0.0 {
-        return Err(not_a_class());
-    }
-    if parsed >= MAX_CLASSES as f64 {
-        return Err(format!(
-            "label {label} is over the limit of {} (at most {MAX_CLASSES} classes, 0 to {})",
-            MAX_CLASSES - 1,
-            MAX_CLASSES - 1
-        ));
-    }
-    Ok(parsed as u32)
 }
 
 /// A linear map from the feature space onto a plane, for drawing.
@@ -509,6 +445,19 @@ mod tests {
         // Two features: the identity.
         let flat = DatasetSpec::default_for("moons").unwrap().generate();
         assert_eq!(flat.principal_plane().project(&[0.3, -0.7]), [0.3, -0.7]);
+    }
+
+    #[test]
+    fn class_names_survive_splits_standardising_and_edits() {
+        let text = "a,b,kind\n1,2,cat\n3,4,dog\n5,7,cat\n6,1,emu\n";
+        let data = Dataset::parse_csv(text, "mem").unwrap();
+        let (mut train, test) = crate::setup::split_and_standardise(&data, 0.5, 3, true);
+        assert_eq!((train.names.len(), test.names.len()), (3, 3));
+        train.push(&[0.0, 0.0], 2);
+        train.remove(0);
+        assert_eq!(train.class_name(2), "emu");
+        let (all, none) = crate::setup::split_and_standardise(&data, 0.0, 0, false);
+        assert_eq!((all.names, none.names), (data.names.clone(), data.names));
     }
 
     #[test]
