@@ -1016,3 +1016,49 @@ fn a_talk_plays_forward_and_back_across_its_scenes() {
     assert_eq!(back["scene"], "One");
     assert_eq!(back["scene_time"], 0.5);
 }
+
+/// A CSV with a quoted header and string labels: the explorer names its classes as the file
+/// does, in the legend beside the plane (each class's swatch drawn there).
+#[test]
+fn a_csv_with_string_labels_shows_its_class_names() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("named");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("\"petal length\",\"petal width\",\"species\"\n");
+    for i in 0..90 {
+        let (name, cx) = [("setosa", -2.0), ("versicolor", 0.0), ("virginica", 2.0)][i % 3];
+        let jitter = (i as f32 * 0.37).sin() * 0.4;
+        csv += &format!(
+            "{},{},\"{name}\"\n",
+            cx + jitter,
+            (i % 7) as f32 * 0.2 - 0.6
+        );
+    }
+    let file = dir.join("flowers.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (path, report) = shot_and_report(
+        &x,
+        "named-classes",
+        &["--data", file.to_str().unwrap(), "--screenshot-after", "3"],
+    );
+    assert_eq!(
+        report["class_names"],
+        serde_json::json!(["setosa", "versicolor", "virginica"]),
+        "{report}"
+    );
+    // The legend at the top of the right panel: a swatch of each class's colour.
+    let (w, _, pixels) = read_png(&path);
+    let right = w - report["insets"][1].as_f64().unwrap() as u32;
+    for (k, colour) in CLASSES.iter().enumerate() {
+        let swatch = (0..100u32)
+            .flat_map(|y| (right..w).map(move |x| (x, y)))
+            .filter(|(x, y)| near(pixels[(y * w + x) as usize], *colour, 10))
+            .count();
+        assert!(
+            swatch > 20,
+            "class {k}: no swatch in the legend ({})",
+            path.display()
+        );
+    }
+}

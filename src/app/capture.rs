@@ -230,6 +230,9 @@ fn write_report(shown: &Shown) {
         "sizes": latest.map(|l| l.network.sizes()),
         "epoch": latest.map(|l| l.epoch),
         "optimizer": explorer.config.optimizer.name(),
+        "class_names": (0..explorer.classes() as u32)
+            .map(|k| explorer.class_name(k))
+            .collect::<Vec<_>>(),
         "message": explorer.message.as_ref().map(|m| match m {
             Ok(t) | Err(t) => t.clone(),
         }),

@@ -224,9 +224,10 @@ impl Explorer {
         self.train.classes.max(self.test.classes).max(2)
     }
 
-    /// The name of class `k`, as the legend and the panels show it.
+    /// The name of class `k`, as the legend and the panels show it: the data's own (a CSV's
+    /// string labels), else `class k`.
     pub fn class_name(&self, k: u32) -> String {
-        format!("class {k}")
+        self.train.class_name(k)
     }
 
     /// Layer sizes of the architecture, input first.

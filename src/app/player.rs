@@ -303,12 +303,8 @@ pub fn resolved_for(loaded: &Loaded) -> crate::setup::Resolved {
         data_label: loaded.scene.dataset.clone(),
         spec,
         train: loaded.data.clone(),
-        test: crate::nn::Dataset::from_points(
-            loaded.data.dim(),
-            vec![],
-            vec![],
-            loaded.data.classes,
-        ),
+        // No point held out; the class names kept.
+        test: loaded.data.select(&[]),
         network: loaded.network.clone(),
         // As the scene trains it, so exploring it live goes on the same way.
         config: match &loaded.scene.network {
