@@ -9,7 +9,13 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
     let mut changed = false;
     let current = match &explorer.source {
         DataSource::Builtin(spec) => spec.name().to_string(),
-        DataSource::Csv { path, .. } => format!("CSV: {path}"),
+        // The file's name: a long path would widen the panel.
+        DataSource::Csv { path, .. } => format!(
+            "CSV: {}",
+            std::path::Path::new(path)
+                .file_name()
+                .map_or(path.into(), |n| n.to_string_lossy())
+        ),
     };
     egui::ComboBox::from_label("data set")
         .selected_text(current)
