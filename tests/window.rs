@@ -81,24 +81,7 @@ fn near(a: [u8; 3], b: [u8; 3], tolerance: i32) -> bool {
 
 /// Runs the app with `args` and returns the screenshot it saved.
 fn screenshot(x: &Xvfb, name: &str, args: &[&str]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.png"));
-    let _ = std::fs::remove_file(&path);
-    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
-        .args(args)
-        .args(["--screenshot", path.to_str().unwrap(), "--size", "1280x800"])
-        .env("DISPLAY", &x.display)
-        .env("WGPU_BACKEND", "vulkan")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success() && path.exists(),
-        "the app failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    println!("screenshot: {}", path.display());
-    path
+    shot_and_report(x, name, args).0
 }
 
 /// The window's background and the palette's first class colours (sRGB), as the app draws
