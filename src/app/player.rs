@@ -176,16 +176,23 @@ impl Player {
         };
         talk.index = index;
         let (path, loaded) = talk.scenes[index].clone();
-        let data_changed = loaded.data != self.loaded.data;
         self.modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
         self.path = path;
-        self.loaded = loaded;
+        let data_changed = self.take_scene(loaded);
         self.time = if at_last_cue {
             self.loaded.timeline.cues().last().copied().unwrap_or(0.0)
         } else {
             0.0
         };
         self.playing = !at_last_cue;
+        data_changed
+    }
+
+    /// Shows `loaded` in place of the scene shown (a save reloaded, a talk's next scene),
+    /// its network published again; true when its data differs (the explorer must follow).
+    fn take_scene(&mut self, loaded: Loaded) -> bool {
+        let data_changed = loaded.data != self.loaded.data;
+        self.loaded = loaded;
         self.error = None;
         self.shown_snapshot = None;
         data_changed
@@ -272,10 +279,7 @@ fn reload_scene_on_save(
     player.modified = modified;
     match crate::scene::load(&player.path, true) {
         Ok(loaded) => {
-            let data_changed = loaded.data != player.loaded.data;
-            player.loaded = loaded;
-            player.error = None;
-            player.shown_snapshot = None;
+            let data_changed = player.take_scene(loaded);
             player.time = player.time.min(player.duration());
             if data_changed {
                 explorer.replace_with(explorer_for(&player.loaded));

@@ -521,6 +521,17 @@ fn heading_lines(
     jobs
 }
 
+/// The family equations are set in: the math font, which is in from the frame after
+/// start-up; until then, the usual one.
+fn math_family(ctx: &egui::Context) -> egui::FontFamily {
+    let math = egui::FontFamily::Name(super::MATH_FONT.into());
+    if ctx.fonts(|f| f.families().contains(&math)) {
+        math
+    } else {
+        egui::FontFamily::Proportional
+    }
+}
+
 /// The equation set in the math font, the stage's terms lit.
 fn equation_job(
     ctx: &egui::Context,
@@ -529,17 +540,7 @@ fn equation_job(
     size: f32,
 ) -> egui::text::LayoutJob {
     let mut job = egui::text::LayoutJob::default();
-    let math = egui::FontFamily::Name(super::MATH_FONT.into());
-    // The math font is in from the frame after start-up; until then, the usual one.
-    let ready = ctx.fonts(|f| f.families().contains(&math));
-    let font = egui::FontId::new(
-        size,
-        if ready {
-            math
-        } else {
-            egui::FontFamily::Proportional
-        },
-    );
+    let font = egui::FontId::new(size, math_family(ctx));
     for (text, of) in terms {
         let color = if *of == Some(stage) {
             ACTIVE
@@ -568,12 +569,7 @@ fn append_factors(
     playing: SvdMove,
     size: f32,
 ) {
-    let math = egui::FontFamily::Name(super::MATH_FONT.into());
-    let family = if ctx.fonts(|f| f.families().contains(&math)) {
-        math
-    } else {
-        egui::FontFamily::Proportional
-    };
+    let family = math_family(ctx);
     let plain = egui::Color32::from_gray(215);
     let format = |size: f32, color: egui::Color32, raised: bool| egui::TextFormat {
         font_id: egui::FontId::new(size, family.clone()),
