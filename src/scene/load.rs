@@ -356,8 +356,8 @@ pub(super) fn parse_as<T: serde::de::DeserializeOwned>(
     text: &str,
     file: &str,
 ) -> Result<T, SceneError> {
-    let text = crate::io::strip_bom(text);
-    ron_options().from_str::<T>(text).map_err(|e| {
+    let (text, inserted) = super::bare::with_brackets(crate::io::strip_bom(text));
+    ron_options().from_str::<T>(&text).map_err(|e| {
         let hint = hint_for(&e.code);
         let message = match e.code {
             ron::Error::ExceededRecursionLimit => {
@@ -369,7 +369,7 @@ pub(super) fn parse_as<T: serde::de::DeserializeOwned>(
         SceneError {
             file: file.into(),
             line: e.span.start.line,
-            col: e.span.start.col,
+            col: super::bare::written_col(&inserted, e.span.start.line, e.span.start.col),
             message,
             hint,
         }
@@ -562,6 +562,30 @@ mod tests {
 
     fn error(text: &str) -> SceneError {
         load_str(text, "s.ron", None, false).unwrap_err()
+    }
+
+    #[test]
+    fn cues_carry_notes_and_bare_cues_still_read() {
+        let text = GOOD.replace("Cue,", "Cue, Cue(notes: \"Say: the plane folds.\"), Cue(),");
+        let loaded = load_str(&text, "s.ron", None, false).unwrap();
+        assert_eq!(loaded.timeline.cues().len(), 3);
+        assert_eq!(
+            loaded.timeline.cue_notes(),
+            ["", "Say: the plane folds.", ""]
+        );
+        // A mistake after a bare Cue is placed where it is written.
+        let e = error(&GOOD.replace("Cue,", "Cue, Cue, Wat(1.0),"));
+        assert_eq!((e.line, e.col), (10, 19), "{e}");
+        let e = error(&GOOD.replace("Cue,", "Cue(notes: 3),"));
+        assert_eq!(e.line, 10, "{e}");
+        let long = "x".repeat(crate::limits::MAX_TEXT_CHARS + 1);
+        let e = error(&GOOD.replace("Cue,", &format!("Cue(notes: \"{long}\"),")));
+        assert!(e.message.contains("notes"), "{e}");
+        let saved = crate::scene::to_ron(&loaded.scene);
+        assert!(
+            saved.contains("        Cue,\n        Cue(notes: \"Say"),
+            "{saved}"
+        );
     }
 
     #[test]

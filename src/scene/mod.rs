@@ -8,6 +8,7 @@
 //! - `save`: a scene written back as RON ([`to_ron`], [`script_for`]);
 //! - [`timeline`]: what a scene does over time; [`locate`]: where a value sits in the text.
 
+mod bare;
 mod hints;
 mod load;
 pub mod locate;

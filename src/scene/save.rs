@@ -19,9 +19,10 @@ pub fn to_ron(scene: &Scene) -> String {
         .indentor("    ")
         .struct_names(true)
         .depth_limit(2);
-    ron_options()
+    let text = ron_options()
         .to_string_pretty(scene, config)
-        .expect("a scene always serialises")
+        .expect("a scene always serialises");
+    super::bare::without_brackets(&text)
 }
 
 /// A scene script for a set-up made in the explorer: its data, its network trained as it
@@ -38,7 +39,7 @@ pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> S
     match view {
         View::Layers => {
             for layer in 1..=layers {
-                timeline.push(Step::Cue);
+                timeline.push(Step::Cue { notes: None });
                 timeline.push(Step::Stage {
                     layer,
                     stage: StageKind::All,
@@ -50,7 +51,7 @@ pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> S
         }
         View::Regions | View::Landscape => {
             let secs = 10.0;
-            timeline.push(Step::Cue);
+            timeline.push(Step::Cue { notes: None });
             timeline.push(Step::Together(vec![
                 Step::Train {
                     from: 0,

@@ -352,8 +352,13 @@ pub enum Step {
     },
     /// Nothing for a while.
     Wait(f32),
-    /// A presenter cue: in presenter mode the scene stops here until the next click.
-    Cue,
+    /// A presenter cue: in presenter mode the scene stops here until the next click. Bare
+    /// `Cue` or `Cue(notes: "...")`: what the speaker says here, shown in the speaker view
+    /// and on the handout's page for this cue.
+    Cue {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notes: Option<String>,
+    },
     /// Several steps at once; it lasts as long as the longest.
     Together(Vec<Step>),
 }

@@ -13,8 +13,50 @@ use std::path::{Path, PathBuf};
 pub struct Talk {
     /// Shown on the first page of a handout and in the window's title.
     pub title: String,
-    /// The scenes in order: bundled names or paths.
-    pub scenes: Vec<String>,
+    /// The scenes in order: bundled names or paths, each with notes if it likes.
+    pub scenes: Vec<TalkScene>,
+}
+
+/// One scene of a talk: `"neuron-plane"`, or `(scene: "neuron-plane", notes: "...")` with
+/// what the speaker says while it plays (before its first cue's own notes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a scene's name or path (\"neuron-plane\"), or (scene: \"...\", notes: \"...\")"
+)]
+pub enum TalkScene {
+    /// A bundled scene's name or a path.
+    Name(String),
+    /// A scene with the speaker's notes for it.
+    WithNotes(SceneNotes),
+}
+
+/// A talk's scene with notes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SceneNotes {
+    /// A bundled scene's name or a path.
+    pub scene: String,
+    /// What the speaker says over this scene.
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl TalkScene {
+    /// The scene's name or path as written.
+    pub fn scene(&self) -> &str {
+        match self {
+            TalkScene::Name(s) | TalkScene::WithNotes(SceneNotes { scene: s, .. }) => s,
+        }
+    }
+
+    /// The speaker's notes for the whole scene (empty where it has none).
+    pub fn notes(&self) -> &str {
+        match self {
+            TalkScene::Name(_) => "",
+            TalkScene::WithNotes(n) => &n.notes,
+        }
+    }
 }
 
 /// A talk with every scene loaded (trained, when asked).
@@ -69,6 +111,14 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut scenes = Vec::with_capacity(talk.scenes.len());
     for (i, entry) in talk.scenes.iter().enumerate() {
+        if let Err(e) = crate::limits::check_text("notes", entry.notes()) {
+            return Err(at(
+                &[Seg::Field("scenes"), Seg::Index(i)],
+                e.to_string(),
+                None,
+            ));
+        }
+        let entry = entry.scene();
         let beside = dir.join(entry);
         let source = if beside.exists() {
             beside
@@ -105,7 +155,7 @@ mod tests {
         let talk = write(
             &dir,
             "talk.ron",
-            "// a comment first\nTalk(\n    title: \"Space\",\n    scenes: [\"neuron-plane\", \"mine/fold.ron\"],\n)\n",
+            "// a comment first\nTalk(\n    title: \"Space\",\n    scenes: [\"neuron-plane\", (scene: \"mine/fold.ron\", notes: \"Mine.\")],\n)\n",
         );
         assert!(is_talk(&std::fs::read_to_string(&talk).unwrap()));
         assert!(!is_talk("// Talk about it\nScene(dataset: \"xor\")"));
@@ -113,6 +163,8 @@ mod tests {
         assert_eq!(loaded.talk.title, "Space");
         assert_eq!(loaded.scenes.len(), 2);
         assert_eq!(loaded.scenes[1].0, dir.join("mine/fold.ron"));
+        assert_eq!(loaded.talk.scenes[1].notes(), "Mine.");
+        assert_eq!(loaded.talk.scenes[0].notes(), "");
         assert_eq!(loaded.scenes[0].1.scene.title, "A neuron is a plane");
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -141,6 +193,14 @@ mod tests {
         let typo = write(&dir, "typo.ron", "Talk(title: \"t\", scene: [])");
         let e = load_talk(&typo, false).unwrap_err();
         assert_eq!(e.line, 1, "{e}");
+        let odd = write(
+            &dir,
+            "odd.ron",
+            "Talk(title: \"t\",\n scenes: [(scen: \"x\")])",
+        );
+        let e = load_talk(&odd, false).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("(scene: "), "{e}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -145,6 +145,8 @@ pub struct Timeline {
     titles: Vec<(f32, f32, String)>,
     captions: Vec<(f32, f32, String)>,
     cues: Vec<f32>,
+    /// The speaker's notes at each cue (empty where it has none), beside `cues`.
+    cue_notes: Vec<String>,
     shots: Vec<(f32, String)>,
     trains: Vec<(Vec<Seg>, usize)>,
     /// When a `Stage` step with `split: Svd` plays: from, to.
@@ -292,6 +294,13 @@ impl Compiler {
         }
     }
 
+    /// Checks a cue's notes' length.
+    fn notes(&mut self, notes: &str, path: &[Seg]) {
+        if let Err(e) = check_text("notes", notes) {
+            self.fail(child(path, Seg::Field("notes")), e.to_string(), None);
+        }
+    }
+
     fn track(slot: &mut Option<Track>, initial: f32) -> &mut Track {
         slot.get_or_insert_with(|| Track::new(initial))
     }
@@ -411,8 +420,12 @@ impl Compiler {
                 span.secs
             }
             Step::Wait(secs) => self.secs(*secs, path, false),
-            Step::Cue => {
+            Step::Cue { notes } => {
+                if let Some(n) = notes {
+                    self.notes(n, path);
+                }
                 self.tl.cues.push(t);
+                self.tl.cue_notes.push(notes.clone().unwrap_or_default());
                 0.0
             }
             Step::Together(steps) => self.together(steps, t, path),
@@ -680,6 +693,12 @@ impl Timeline {
     /// Times of the presenter cues.
     pub fn cues(&self) -> Vec<f32> {
         self.cues.clone()
+    }
+
+    /// The speaker's notes at each cue, in the order of [`cues`](Self::cues); empty where a
+    /// cue has none.
+    pub fn cue_notes(&self) -> &[String] {
+        &self.cue_notes
     }
 
     /// Start times of the steps (steps that start together count once), for stepping.
