@@ -73,6 +73,18 @@ pub enum Command {
         /// Window size, WIDTHxHEIGHT.
         #[arg(long, default_value = "1280x800")]
         size: String,
+        /// Open the speaker view too (a second window; S opens or closes it): the notes at
+        /// this cue, the frame the next click shows, scene and cue numbers, elapsed time
+        /// and the clock.
+        #[arg(long)]
+        speaker: bool,
+        /// Presenter mode: go on by itself after this many seconds at each cue.
+        #[arg(long, value_name = "SECONDS")]
+        auto: Option<f32>,
+        /// Presenter mode: after the last cue, start again from the first scene (with
+        /// --auto: a kiosk).
+        #[arg(long = "loop")]
+        looping: bool,
     },
     /// List the scenes bundled into this binary (`spacefold play --present NAME`).
     Scenes,
@@ -205,6 +217,9 @@ struct PlayOptions {
     screenshot_after: f32,
     size: String,
     startup_probe: Option<Instant>,
+    speaker: bool,
+    auto: Option<f32>,
+    looping: bool,
 }
 
 impl Default for PlayOptions {
@@ -217,6 +232,9 @@ impl Default for PlayOptions {
             screenshot_after: 2.0,
             size: "1280x800".into(),
             startup_probe: None,
+            speaker: false,
+            auto: None,
+            looping: false,
         }
     }
 }
@@ -231,11 +249,19 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
         screenshot_after,
         size,
         startup_probe,
+        speaker,
+        auto,
+        looping,
     } = o;
     let size = size.as_str();
     use crate::app::AppOptions;
+    if let Some(secs) = auto {
+        crate::limits::check_range(secs, 0.0, crate::limits::MAX_DURATION_SECS)
+            .map_err(|e| UsageError(format!("--auto {e} (seconds)")))?;
+    }
+    // A talk's scenes are checked now and trained as it plays (the first before it opens).
     let talk = if is_talk_file(file) {
-        Some(crate::scene::talk::load_talk(file, true).map_err(|e| UsageError(e.to_string()))?)
+        Some(crate::scene::talk::load_talk(file, false).map_err(|e| UsageError(e.to_string()))?)
     } else {
         None
     };
@@ -254,15 +280,19 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
         )));
     }
     let (w, h) = parse_pair(size, "--size", false)?;
-    let player = match talk {
-        Some(t) => crate::app::player::Player::for_talk(t, present, cue),
+    let mut player = match talk {
+        Some(t) => crate::app::player::Player::for_talk(t, present, cue, false)
+            .map_err(|e| UsageError(e.to_string()))?,
         None => crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue),
     };
+    player.auto = auto;
+    player.loop_talk = looping;
     crate::app::run(AppOptions {
         screenshot,
         screenshot_after,
         fullscreen: present && !windowed,
         startup_probe,
+        speaker,
         ..AppOptions::for_scene(player, (w, h))
     });
     Ok(ExitCode::SUCCESS)
@@ -748,6 +778,9 @@ pub fn main() -> ExitCode {
             screenshot,
             screenshot_after,
             size,
+            speaker,
+            auto,
+            looping,
         }) => play(
             &file,
             PlayOptions {
@@ -758,6 +791,9 @@ pub fn main() -> ExitCode {
                 screenshot_after,
                 size,
                 startup_probe: None,
+                speaker,
+                auto,
+                looping,
             },
         ),
         Some(Command::Bench {
@@ -938,6 +974,7 @@ fn open_window(setup: &Setup, window: &WindowArgs) -> Result<ExitCode, UsageErro
         player: None,
         fullscreen: false,
         startup_probe: None,
+        speaker: false,
     });
     Ok(ExitCode::SUCCESS)
 }

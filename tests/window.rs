@@ -998,6 +998,101 @@ fn a_talk_plays_forward_and_back_across_its_scenes() {
     assert_eq!(back["talk_scene"], 0, "{back}");
     assert_eq!(back["scene"], "One");
     assert_eq!(back["scene_time"], 0.5);
+    // A scene's number and Enter: that scene; Home from there: the talk's start.
+    let jumped = app_after_input(&x, "talk-jump", (args, "12"), keys(&["3", "Return"]));
+    assert_eq!(jumped["talk_scene"], 2, "{jumped}");
+    let home = app_after_input(
+        &x,
+        "talk-home",
+        (args, "14"),
+        keys(&["3", "Return", "Home"]),
+    );
+    assert_eq!(home["talk_scene"], 0, "{home}");
+}
+
+/// `--speaker`: a second window with the notes at this cue and the frame the next click
+/// shows; keys pressed in it drive the talk as in the audience's window.
+#[test]
+fn the_speaker_view_shows_the_notes_and_the_next_frame() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("speaker");
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = |title: &str, data: &str, notes: &str| {
+        format!(
+            "Scene(title: \"{title}\", dataset: \"{data}\", view: Regions, \
+             network: Train(arch: [2, 4, 2], epochs: 20), \
+             timeline: [Wait(0.5), Cue(notes: \"{notes}\"), Train(from: 0, to: 20, secs: 0.5)])"
+        )
+    };
+    std::fs::write(dir.join("one.ron"), scene("One", "xor", "Say one.")).unwrap();
+    std::fs::write(dir.join("two.ron"), scene("Two", "moons", "Say two.")).unwrap();
+    let talk = dir.join("talk.ron");
+    std::fs::write(
+        &talk,
+        "Talk(title: \"Spoken\", scenes: [\"one.ron\", (scene: \"two.ron\", notes: \"Moons now.\")])",
+    )
+    .unwrap();
+    let args: &[&str] = &[
+        "play",
+        talk.to_str().unwrap(),
+        "--present",
+        "--windowed",
+        "--speaker",
+    ];
+    let report = app_after_input(&x, "speaker", (args, "20"), |xdotool, _| {
+        let found = xdotool(&["search", "--sync", "--name", "speaker view$"]);
+        let speaker = String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .next()
+            .expect("the speaker window opens")
+            .to_string();
+        xdotool(&["windowfocus", "--sync", &speaker]);
+        // In the speaker's window: on to the end of scene one, then scene two's first cue.
+        for _ in 0..2 {
+            xdotool(&[
+                "mousemove",
+                "--window",
+                &speaker,
+                "300",
+                "300",
+                "key",
+                "Right",
+            ]);
+            std::thread::sleep(Duration::from_millis(1500));
+        }
+    });
+    assert_eq!(
+        report["talk_scene"], 1,
+        "keys in the speaker window: {report}"
+    );
+    let speaker = &report["speaker"];
+    assert_eq!(speaker["notes"], "Moons now.\n\nSay two.", "{report}");
+    assert_eq!(
+        speaker["place"],
+        serde_json::json!([2, 2, 1, 1]),
+        "{report}"
+    );
+    assert_eq!(speaker["preview_shown"], true, "{report}");
+    // Its screenshot: the preview (the scene's frame) on the right, the notes on the left.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots/speaker-speaker.png");
+    let (w, h, pixels) = read_png(&shot);
+    let colours = |x0: u32, x1: u32| {
+        let mut seen = std::collections::HashSet::new();
+        for (i, p) in pixels.iter().enumerate() {
+            let (x, y) = (i as u32 % w, i as u32 / w);
+            if (x0..x1).contains(&x) && y > h / 10 && y < h / 2 {
+                seen.insert(*p);
+            }
+        }
+        seen.len()
+    };
+    let (notes, preview) = (colours(0, w / 2), colours(w / 2, w));
+    assert!(
+        preview > 200 && preview > 3 * notes,
+        "preview {preview} colours, notes {notes}: {}",
+        shot.display()
+    );
 }
 
 /// A CSV with a quoted header and string labels: the explorer names its classes as the file

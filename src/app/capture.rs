@@ -125,8 +125,19 @@ pub struct CaptureRequest {
 #[derive(Resource, Default)]
 struct CaptureState {
     requested: bool,
+    /// Screenshots asked for and not saved yet (the speaker view's too, when it is open).
+    pending: usize,
     saved: bool,
 }
+
+/// Where the speaker view's screenshot goes beside the window's: `shot-speaker.png`.
+pub fn speaker_path(path: &std::path::Path) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{stem}-speaker.png"))
+}
+
+/// Seconds a screenshot waits at most for the speaker view's preview of the next frame.
+const PREVIEW_WAIT: f32 = 120.0;
 
 fn request_screenshot(
     mut commands: Commands,
@@ -134,34 +145,56 @@ fn request_screenshot(
     request: Res<CaptureRequest>,
     burst: Res<super::explorer::Burst>,
     layers: Res<super::layers::LayerView>,
+    speaker: Res<super::speaker::SpeakerView>,
+    player: Option<Res<super::player::Player>>,
     mut state: ResMut<CaptureState>,
 ) {
     // Wait for a preset's network to be trained, and a moment more for the views to follow;
-    // and for a preset that plays to its moment, to be holding there.
-    let ready = burst
-        .done_at
-        .is_some_and(|t| time.elapsed_secs() >= t + 0.6)
-        && (layers.hold.is_none() || !layers.playing);
-    if state.requested || time.elapsed_secs() < request.after || !ready {
+    // and for a preset that plays to its moment, to be holding there; and for the speaker
+    // view's preview of the next frame.
+    let now = time.elapsed_secs();
+    let preview = match (&player, speaker.window()) {
+        (Some(p), Some(_)) => speaker.next_frame_ready(p) || now > request.after + PREVIEW_WAIT,
+        _ => true,
+    };
+    let ready = burst.done_at.is_some_and(|t| now >= t + 0.6)
+        && (layers.hold.is_none() || !layers.playing)
+        && preview;
+    if state.requested || now < request.after || !ready {
         return;
     }
     state.requested = true;
-    let path = request.path.clone();
-    commands.spawn(Screenshot::primary_window()).observe(
+    state.pending = 1;
+    shoot(
+        &mut commands,
+        Screenshot::primary_window(),
+        request.path.clone(),
+    );
+    if let Some(window) = speaker.window() {
+        state.pending += 1;
+        shoot(
+            &mut commands,
+            Screenshot::window(window),
+            speaker_path(&request.path),
+        );
+    }
+}
+
+/// Saves a window's screenshot to `path`, whole.
+fn shoot(commands: &mut Commands, screenshot: Screenshot, path: PathBuf) {
+    commands.spawn(screenshot).observe(
         move |captured: On<ScreenshotCaptured>, mut state: ResMut<CaptureState>| {
-            match crop_and_save(
-                &captured.image,
-                Cut {
-                    left: 0,
-                    right: 0,
-                    bottom: 0,
-                },
-                &path,
-            ) {
+            let whole = Cut {
+                left: 0,
+                right: 0,
+                bottom: 0,
+            };
+            match crop_and_save(&captured.image, whole, &path) {
                 Ok(()) => info!("screenshot saved to {}", path.display()),
                 Err(e) => error!("cannot save the screenshot to {}: {e}", path.display()),
             }
-            state.saved = true;
+            state.pending = state.pending.saturating_sub(1);
+            state.saved = state.pending == 0;
         },
     );
 }
@@ -184,6 +217,7 @@ struct Shown<'w> {
     orbit: Res<'w, super::orbit::Orbit>,
     insets: Res<'w, super::camera::PanelInsets>,
     player: Option<Res<'w, super::player::Player>>,
+    speaker: Res<'w, super::speaker::SpeakerView>,
 }
 
 /// A fingerprint of every point (coordinates to the bit, and classes), train then test.
@@ -224,6 +258,15 @@ fn write_report(shown: &Shown) {
         "scene": shown.player.as_ref().map(|p| p.loaded.scene.title.clone()),
         "scene_time": shown.player.as_ref().map(|p| p.time),
         "talk_scene": shown.player.as_ref().and_then(|p| p.talk.as_ref().map(|t| t.index)),
+        "speaker": shown.player.as_ref().filter(|_| shown.speaker.window().is_some()).map(|p| {
+            let place = p.place();
+            serde_json::json!({
+                "notes": p.notes_now(),
+                "place": [place.scene, place.scenes, place.cue, place.cues],
+                "next": p.next_stop(),
+                "preview_shown": shown.speaker.next_frame_shown(p),
+            })
+        }),
         "position": shown.layers.position,
         "playing": shown.layers.playing,
         "orbit_degrees": [shown.orbit.yaw.to_degrees(), shown.orbit.pitch.to_degrees()],

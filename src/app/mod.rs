@@ -15,6 +15,7 @@ pub mod player;
 pub mod points;
 pub mod render;
 mod smooth_lines;
+pub mod speaker;
 mod startup;
 mod ui;
 
@@ -61,6 +62,8 @@ pub struct AppOptions {
     pub fullscreen: bool,
     /// Print how long until the first frame shows the scene, then quit (`bench startup`).
     pub startup_probe: Option<std::time::Instant>,
+    /// Open the speaker view beside the scene (`play --speaker`).
+    pub speaker: bool,
 }
 
 impl AppOptions {
@@ -84,6 +87,7 @@ impl AppOptions {
             player: Some(player),
             fullscreen: false,
             startup_probe: None,
+            speaker: false,
         }
     }
 }
@@ -252,9 +256,15 @@ pub fn run(options: AppOptions) {
             },
             ..default()
         }),
+        // The speaker view's window does not keep the app open without the audience's.
+        exit_condition: bevy::window::ExitCondition::OnPrimaryClosed,
         ..default()
     }));
+    let speaker = options.speaker;
     configure(&mut app, options);
+    app.world_mut()
+        .resource_mut::<speaker::SpeakerView>()
+        .wanted = speaker;
     app.run();
 }
 
@@ -314,6 +324,7 @@ fn configure(app: &mut App, options: AppOptions) {
             player::plugin,
             points::plugin,
             smooth_lines::plugin,
+            speaker::plugin,
             ui::plugin,
         ));
     if let Some(p) = options.player {

@@ -15,6 +15,7 @@ use bevy::prelude::*;
 use bevy::state::state::StateTransition;
 use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
 use std::time::SystemTime;
 
 pub(super) fn plugin(app: &mut App) {
@@ -22,7 +23,8 @@ pub(super) fn plugin(app: &mut App) {
         Update,
         (
             reload_scene_on_save.run_if(not(resource_exists::<super::ExactFrames>)),
-            (presenter_keys, player_keys),
+            take_preloaded_scenes,
+            (presenter_keys, player_keys, advance_unattended),
             advance_scene_time,
             apply_scene_frame,
             show_view_now,
@@ -67,20 +69,65 @@ pub struct Player {
     pub warm_text: bool,
     /// The talk this scene belongs to, if one is playing.
     pub talk: Option<TalkStage>,
+    /// Presenter mode: seconds to hold at each cue before going on by itself (`--auto`).
+    pub auto: Option<f32>,
+    /// Presenter mode: after the last cue (of the talk's last scene), from the start again
+    /// (`--loop`, a kiosk).
+    pub loop_talk: bool,
+    /// Digits typed in presenter mode: a scene's number, taken by Enter.
+    pub typed: String,
+    /// Presenter mode: the list of the talk's scenes shown (G), to pick one.
+    pub scene_list: bool,
+    /// Seconds held at the current stop (for `--auto`).
+    held: f32,
     modified: Option<SystemTime>,
     checked_at: f64,
     shown_snapshot: Option<usize>,
     published: u64,
 }
 
-/// A talk being played: its scenes, loaded (and trained) when it opened, and the one shown.
+/// A talk being played: its scenes, and the one shown. Scenes after the first are trained
+/// in the background, in order, while the first plays: moving on does not wait.
 pub struct TalkStage {
     /// The talk's title.
     pub title: String,
-    /// Each scene's source and the scene.
-    pub scenes: Vec<(PathBuf, Loaded)>,
+    /// The scenes in order.
+    pub scenes: Vec<TalkSlot>,
     /// The scene shown.
     pub index: usize,
+    /// Scenes as the background trains them (taken each frame).
+    arriving: Option<std::sync::Mutex<Receiver<Arrived>>>,
+}
+
+/// A scene trained in the background: its index, and the scene or why it failed.
+type Arrived = (usize, Result<Loaded, String>);
+
+/// One scene of a talk.
+pub struct TalkSlot {
+    /// Where it came from (a path, or the bundled name).
+    pub source: PathBuf,
+    /// The speaker's notes for the whole scene.
+    pub notes: String,
+    /// The scene's title.
+    pub title: String,
+    /// Its timeline (known before it is trained: the speaker view and handouts need it).
+    pub timeline: crate::scene::Timeline,
+    /// The scene, trained; `None` while the background still trains it.
+    pub loaded: Option<Loaded>,
+}
+
+/// Where the player stands in a talk: scene and cue, each counted from 1 of how many (cue
+/// 0 before the first cue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The scene shown, from 1.
+    pub scene: usize,
+    /// Scenes in the talk (1 for a lone scene).
+    pub scenes: usize,
+    /// Cues reached in this scene.
+    pub cue: usize,
+    /// Cues in this scene.
+    pub cues: usize,
 }
 
 impl Player {
@@ -110,35 +157,153 @@ impl Player {
             shown_snapshot: None,
             published: PUBLISH_BASE,
             talk: None,
+            auto: None,
+            loop_talk: false,
+            typed: String::new(),
+            scene_list: false,
+            held: 0.0,
         }
     }
 
-    /// A player of a talk, at its first scene's start.
+    /// A player of a talk, at its first scene's start. `trained` says whether the talk's
+    /// scenes were loaded trained; if not, the first is trained now and the others in the
+    /// background, in order.
     pub fn for_talk(
         talk: crate::scene::talk::LoadedTalk,
         present: bool,
         cue: Option<usize>,
-    ) -> Player {
-        let (path, loaded) = talk.scenes[0].clone();
-        let mut player = Player::new(path, loaded, present, cue);
+        trained: bool,
+    ) -> Result<Player, crate::scene::SceneError> {
+        let notes = talk.talk.scenes.iter().map(|s| s.notes().to_string());
+        let mut scenes: Vec<TalkSlot> = talk
+            .scenes
+            .into_iter()
+            .zip(notes)
+            .map(|((source, loaded), notes)| TalkSlot {
+                source,
+                notes,
+                title: loaded.scene.title.clone(),
+                timeline: loaded.timeline.clone(),
+                loaded: trained.then_some(loaded),
+            })
+            .collect();
+        let arriving = if trained {
+            None
+        } else {
+            let first = crate::scene::load_path_or_name(&scenes[0].source, true)?;
+            scenes[0].loaded = Some(first);
+            let rest: Vec<_> = scenes.iter().map(|s| s.source.clone()).skip(1).collect();
+            Some(std::sync::Mutex::new(train_in_background(rest)))
+        };
+        let first = scenes[0]
+            .loaded
+            .clone()
+            .expect("the first scene is trained");
+        let mut player = Player::new(scenes[0].source.clone(), first, present, cue);
         player.talk = Some(TalkStage {
             title: talk.talk.title,
-            scenes: talk.scenes,
+            scenes,
             index: 0,
+            arriving,
         });
-        player
+        Ok(player)
+    }
+
+    /// Where the player stands: scene and cue.
+    pub fn place(&self) -> Place {
+        let cues = self.loaded.timeline.cues();
+        let (scene, scenes) = self
+            .talk
+            .as_ref()
+            .map_or((1, 1), |t| (t.index + 1, t.scenes.len()));
+        Place {
+            scene,
+            scenes,
+            cue: cues.iter().filter(|&&c| c <= self.time + 1e-4).count(),
+            cues: cues.len(),
+        }
+    }
+
+    /// The speaker's notes now: the scene's (from the talk), then the last cue's reached.
+    pub fn notes_now(&self) -> String {
+        let scene = self
+            .talk
+            .as_ref()
+            .map_or("", |t| t.scenes[t.index].notes.as_str());
+        let place = self.place();
+        let cue = match place.cue {
+            0 => "",
+            c => self.loaded.timeline.cue_notes()[c - 1].as_str(),
+        };
+        [scene, cue]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    /// Where a click goes on to: the scene (its index in the talk, 0 for a lone scene) and
+    /// the time it stops at there; `None` at the talk's end (unless it loops).
+    pub fn next_stop(&self) -> Option<(usize, f32)> {
+        let index = self.talk.as_ref().map_or(0, |t| t.index);
+        if self.time < self.duration() - 1e-4 {
+            let cue = first_after(&self.loaded.timeline.cues(), self.time);
+            return Some((index, cue.unwrap_or(self.duration())));
+        }
+        let count = self.talk.as_ref().map_or(1, |t| t.scenes.len());
+        let next = if index + 1 < count {
+            index + 1
+        } else if self.loop_talk {
+            0
+        } else {
+            return None;
+        };
+        let timeline = match &self.talk {
+            Some(t) => &t.scenes[next].timeline,
+            None => &self.loaded.timeline,
+        };
+        Some((next, first_stop(timeline)))
+    }
+
+    /// Presenter, a scene's number (from 1) typed and Enter, or picked from the list (G):
+    /// that scene from its start. True when the data changed.
+    pub fn go_to_scene(&mut self, number: usize) -> bool {
+        let count = self.talk.as_ref().map_or(1, |t| t.scenes.len());
+        if number == 0 || number > count {
+            return false;
+        }
+        if self.talk.is_none() {
+            self.time = 0.0;
+            self.playing = true;
+            return false;
+        }
+        self.open_scene(number - 1, false)
     }
 
     /// Presenter, forward (Right, Space, PageDown): on to the next cue; at the end of a
     /// talk's scene, the next scene from its start. True when the data changed (a scene of
     /// other data opened).
     pub fn forward(&mut self) -> bool {
+        self.held = 0.0;
         let next = self.talk.as_ref().map_or(0, |t| t.index + 1);
-        let more = self.talk.as_ref().is_some_and(|t| next < t.scenes.len());
-        if self.time >= self.duration() && more {
+        let count = self.talk.as_ref().map_or(1, |t| t.scenes.len());
+        let at_end = self.time >= self.duration();
+        if at_end && next < count {
             return self.open_scene(next, false);
         }
+        if at_end && self.loop_talk {
+            return self.go_to_scene(1) | self.replay();
+        }
         self.next_cue();
+        false
+    }
+
+    /// A lone scene from its start, playing (a kiosk's loop); false (its data is the same).
+    fn replay(&mut self) -> bool {
+        if self.talk.as_ref().is_none_or(|t| t.scenes.len() == 1) {
+            self.time = 0.0;
+            self.playing = true;
+        }
         false
     }
 
@@ -174,8 +339,17 @@ impl Player {
         let Some(talk) = self.talk.as_mut() else {
             return false;
         };
+        let Some(loaded) = talk.wait_for(index) else {
+            self.error = Some(format!(
+                "scene {} ({}) could not be trained",
+                index + 1,
+                talk.scenes[index].source.display()
+            ));
+            return false;
+        };
         talk.index = index;
-        let (path, loaded) = talk.scenes[index].clone();
+        let path = talk.scenes[index].source.clone();
+        self.held = 0.0;
         self.modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
         self.path = path;
         let data_changed = self.take_scene(loaded);
@@ -250,6 +424,75 @@ impl Player {
     }
 }
 
+impl TalkStage {
+    /// Takes the scenes the background has trained so far.
+    fn take_arrived(&mut self) {
+        let Some(arriving) = &self.arriving else {
+            return;
+        };
+        let got: Vec<Arrived> = arriving.lock().map_or(vec![], |r| r.try_iter().collect());
+        for arrived in got {
+            self.store(arrived);
+        }
+    }
+
+    fn store(&mut self, (index, result): Arrived) {
+        match result {
+            Ok(loaded) => self.scenes[index].loaded = Some(loaded),
+            Err(e) => warn!("{e}"),
+        }
+    }
+
+    /// Scene `index`, trained: waits for the background if it has not come yet. `None` if
+    /// its training failed.
+    fn wait_for(&mut self, index: usize) -> Option<Loaded> {
+        self.take_arrived();
+        while self.scenes[index].loaded.is_none() {
+            let next = self.arriving.as_ref()?.lock().ok()?.recv().ok()?;
+            let failed = next.0 == index && next.1.is_err();
+            self.store(next);
+            if failed {
+                return None;
+            }
+        }
+        self.scenes[index].loaded.clone()
+    }
+}
+
+/// Trains `sources` one after another on a thread of their own, sending each (numbered
+/// from 1: the first scene is trained already) as it is ready.
+fn train_in_background(sources: Vec<PathBuf>) -> Receiver<Arrived> {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for (i, source) in sources.iter().enumerate() {
+            let result = crate::scene::load_path_or_name(source, true).map_err(|e| e.to_string());
+            if send.send((i + 1, result)).is_err() {
+                return;
+            }
+        }
+    });
+    receive
+}
+
+/// Where a scene opened in presenter mode stops first: its first cue, or its end.
+pub fn first_stop(timeline: &crate::scene::Timeline) -> f32 {
+    timeline
+        .cues()
+        .first()
+        .copied()
+        .unwrap_or(timeline.duration())
+}
+
+/// Where presenter mode stops in a scene: each cue, and the end.
+pub fn stops(timeline: &crate::scene::Timeline) -> Vec<f32> {
+    let mut stops = timeline.cues();
+    let end = timeline.duration();
+    if stops.last().is_none_or(|&c| c < end - 1e-4) {
+        stops.push(end);
+    }
+    stops
+}
+
 /// The first time after `t` (times in order), past a hair so that `t` itself does not count.
 fn first_after(times: &[f32], t: f32) -> Option<f32> {
     times.iter().copied().find(|&s| s > t + 1e-4)
@@ -316,6 +559,27 @@ pub fn resolved_for(loaded: &Loaded) -> crate::setup::Resolved {
             _ => crate::nn::TrainConfig::default(),
         },
         epochs: 0,
+    }
+}
+
+fn take_preloaded_scenes(mut player: ResMut<Player>) {
+    if let Some(talk) = player.talk.as_mut() {
+        talk.take_arrived();
+    }
+}
+
+/// `--auto`: after holding at a stop for its seconds, presenter mode goes on by itself.
+fn advance_unattended(time: Res<Time>, mut player: ResMut<Player>, mut explorer: ResMut<Explorer>) {
+    let Some(secs) = player.auto else {
+        return;
+    };
+    if !player.present || player.exploring || player.playing {
+        player.held = 0.0;
+        return;
+    }
+    player.held += time.delta_secs();
+    if player.held >= secs && player.forward() {
+        explorer.replace_with(explorer_for(&player.loaded));
     }
 }
 
@@ -536,6 +800,11 @@ fn presenter_keys(
     if !player.present {
         return;
     }
+    if keys.just_pressed(KeyCode::Escape) && (player.scene_list || !player.typed.is_empty()) {
+        player.scene_list = false;
+        player.typed.clear();
+        return;
+    }
     if keys.just_pressed(KeyCode::Escape) {
         if player.exploring {
             // Back to the scene, at the same time.
@@ -559,7 +828,7 @@ fn presenter_keys(
     if player.exploring {
         return;
     }
-    let mut data_changed = false;
+    let mut data_changed = go_to_typed_scene(&keys, &mut player);
     if keys.any_just_pressed([KeyCode::ArrowRight, KeyCode::Space, KeyCode::PageDown]) {
         data_changed |= player.forward();
     }
@@ -584,6 +853,40 @@ fn presenter_keys(
     if keys.just_pressed(KeyCode::KeyP) {
         player.present = false;
     }
+}
+
+/// The digit keys, top row and keypad, and the digit each types.
+const DIGITS: [(KeyCode, KeyCode, char); 10] = [
+    (KeyCode::Digit0, KeyCode::Numpad0, '0'),
+    (KeyCode::Digit1, KeyCode::Numpad1, '1'),
+    (KeyCode::Digit2, KeyCode::Numpad2, '2'),
+    (KeyCode::Digit3, KeyCode::Numpad3, '3'),
+    (KeyCode::Digit4, KeyCode::Numpad4, '4'),
+    (KeyCode::Digit5, KeyCode::Numpad5, '5'),
+    (KeyCode::Digit6, KeyCode::Numpad6, '6'),
+    (KeyCode::Digit7, KeyCode::Numpad7, '7'),
+    (KeyCode::Digit8, KeyCode::Numpad8, '8'),
+    (KeyCode::Digit9, KeyCode::Numpad9, '9'),
+];
+
+/// Presenter: G shows the talk's scenes; a number and Enter opens that scene. True when
+/// the data changed.
+fn go_to_typed_scene(keys: &ButtonInput<KeyCode>, player: &mut Player) -> bool {
+    if keys.just_pressed(KeyCode::KeyG) && player.talk.is_some() {
+        player.scene_list = !player.scene_list;
+    }
+    for (top, pad, digit) in DIGITS {
+        if keys.any_just_pressed([top, pad]) && player.typed.len() < 3 {
+            player.typed.push(digit);
+        }
+    }
+    if !keys.any_just_pressed([KeyCode::Enter, KeyCode::NumpadEnter]) || player.typed.is_empty() {
+        return false;
+    }
+    let number = player.typed.parse().unwrap_or(0);
+    player.typed.clear();
+    player.scene_list = false;
+    player.go_to_scene(number)
 }
 
 #[cfg(test)]
@@ -656,7 +959,7 @@ mod tests {
         )
         .unwrap();
         let talk = crate::scene::talk::load_talk(&path, false).unwrap();
-        let mut p = Player::for_talk(talk, true, None);
+        let mut p = Player::for_talk(talk, true, None, false).unwrap();
         let first = p.loaded.scene.title.clone();
         // Not at the end: forward plays on, in the same scene.
         assert!(!p.forward());
@@ -688,6 +991,52 @@ mod tests {
         p.time = 3.0;
         p.restart();
         assert_eq!((p.talk.as_ref().unwrap().index, p.time), (0, 0.0));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_talk_knows_its_place_notes_and_next_stop_and_jumps_and_loops() {
+        let dir = std::env::temp_dir().join(format!("spacefold-talk-notes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let scene = "Scene(dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
+                     timeline: [Wait(1.0), Cue(notes: \"First.\"), Wait(1.0), Cue, Wait(1.0)])";
+        std::fs::write(dir.join("a.ron"), scene).unwrap();
+        let path = dir.join("talk.ron");
+        std::fs::write(
+            &path,
+            "Talk(title: \"t\", scenes: [(scene: \"a.ron\", notes: \"Open.\"), \"neuron-plane\"])",
+        )
+        .unwrap();
+        let talk = crate::scene::talk::load_talk(&path, false).unwrap();
+        let mut p = Player::for_talk(talk, true, None, false).unwrap();
+        let place = |p: &Player| {
+            let q = p.place();
+            (q.scene, q.scenes, q.cue, q.cues)
+        };
+        assert_eq!(place(&p), (1, 2, 0, 2));
+        assert_eq!(p.notes_now(), "Open.");
+        assert_eq!(p.next_stop(), Some((0, 1.0)));
+        p.time = 1.0;
+        assert_eq!(place(&p), (1, 2, 1, 2));
+        assert_eq!(p.notes_now(), "Open.\n\nFirst.");
+        assert_eq!(p.next_stop(), Some((0, 2.0)));
+        p.time = 2.0;
+        assert_eq!(p.notes_now(), "Open.", "the second cue has no notes");
+        assert_eq!(p.next_stop(), Some((0, 3.0)), "the end is a stop");
+        p.time = 3.0;
+        let second = first_stop(&p.talk.as_ref().unwrap().scenes[1].timeline);
+        assert_eq!(p.next_stop(), Some((1, second)));
+        // A number and Enter: that scene; out of range: nothing.
+        assert!(!p.go_to_scene(3));
+        assert!(p.go_to_scene(2));
+        assert_eq!(place(&p).0, 2);
+        p.time = p.duration();
+        assert_eq!(p.next_stop(), None, "the talk's end");
+        assert!(!p.forward() && place(&p).0 == 2, "without --loop it stays");
+        p.loop_talk = true;
+        assert_eq!(p.next_stop(), Some((0, 1.0)));
+        assert!(p.forward());
+        assert_eq!((place(&p).0, p.time, p.playing), (1, 0.0, true));
         std::fs::remove_dir_all(dir).unwrap();
     }
 
