@@ -340,6 +340,11 @@ pub struct RenderArgs {
     /// slides: `--at 2.5,10`).
     #[arg(long, value_name = "S,S,...", conflicts_with_all = ["shot", "from", "to"])]
     at: Option<String>,
+    /// One frame per cue of every scene (a talk's, or the scene's; a scene without cues:
+    /// its last frame): `--out handout.pdf` writes a handout, each page the frame with the
+    /// cue's notes under it and the talk's title on the first; `--out DIR/` one PNG per cue.
+    #[arg(long, conflicts_with_all = ["shot", "from", "to", "at"])]
+    cues: bool,
     /// Go ahead with a render of more than 100,000 frames (without it, such a render is
     /// refused with its size, before anything starts).
     #[arg(long)]
@@ -473,6 +478,9 @@ fn plan_render(
 #[cfg(feature = "app")]
 fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
     use crate::export::{ExportError, open_sink};
+    if args.cues {
+        return render_cues(args);
+    }
     let loaded =
         crate::scene::load_path_or_name(&args.file, true).map_err(|e| UsageError(e.to_string()))?;
     let plan = plan_render(args, &loaded.timeline)?;
@@ -509,6 +517,7 @@ fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
         size: plan.size,
         fps: plan.fps,
         times,
+        scenes: vec![],
         transparent: args.transparent,
         antialias: args.antialias,
     };
@@ -522,6 +531,138 @@ fn render(args: &RenderArgs) -> Result<ExitCode, UsageError> {
                 report.frames as f64 / report.seconds.max(1e-9),
                 report.startup
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// The pages of `render --cues`: per page the talk's scene, the time, the caption and the
+/// notes.
+#[cfg(feature = "app")]
+type CuePages = Vec<(usize, f32, String, String)>;
+
+/// A player holding the scene or talk `file`, every scene trained, and its cue pages: each
+/// cue of each scene (a scene without cues: its end), captioned with where it is, the
+/// scene's notes on its first page before the cue's own.
+#[cfg(feature = "app")]
+fn cue_pages(file: &Path) -> Result<(crate::app::player::Player, String, CuePages), UsageError> {
+    use crate::app::player::Player;
+    let player = if is_talk_file(file) {
+        let talk =
+            crate::scene::talk::load_talk(file, true).map_err(|e| UsageError(e.to_string()))?;
+        Player::for_talk(talk, true, None, true).map_err(|e| UsageError(e.to_string()))?
+    } else {
+        let loaded =
+            crate::scene::load_path_or_name(file, true).map_err(|e| UsageError(e.to_string()))?;
+        Player::new(file.to_path_buf(), loaded, true, None)
+    };
+    let scenes: Vec<(String, String, crate::scene::Timeline)> = match &player.talk {
+        Some(t) => t
+            .scenes
+            .iter()
+            .map(|s| (s.title.clone(), s.notes.clone(), s.timeline.clone()))
+            .collect(),
+        None => vec![(
+            player.loaded.scene.title.clone(),
+            String::new(),
+            player.loaded.timeline.clone(),
+        )],
+    };
+    let title = player
+        .talk
+        .as_ref()
+        .map_or_else(|| player.loaded.scene.title.clone(), |t| t.title.clone());
+    let mut pages = vec![];
+    for (i, (name, scene_notes, timeline)) in scenes.iter().enumerate() {
+        let cues = timeline.cues();
+        let (times, notes): (Vec<f32>, Vec<String>) = if cues.is_empty() {
+            (vec![timeline.duration()], vec![String::new()])
+        } else {
+            (cues, timeline.cue_notes().to_vec())
+        };
+        for (k, (t, cue_notes)) in times.iter().zip(notes).enumerate() {
+            let mut caption = format!("cue {}/{} · {name}", k + 1, times.len());
+            if scenes.len() > 1 {
+                caption = format!("Scene {}/{} · {caption}", i + 1, scenes.len());
+            }
+            let first = if k == 0 { scene_notes.as_str() } else { "" };
+            let notes = [first, cue_notes.as_str()]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            pages.push((i, *t, caption, notes));
+        }
+    }
+    Ok((player, title, pages))
+}
+
+/// `render --cues`: a handout PDF or a folder of one PNG per cue.
+#[cfg(feature = "app")]
+fn render_cues(args: &RenderArgs) -> Result<ExitCode, UsageError> {
+    use crate::export::{Format, HandoutPdf, PngFolder, Sink};
+    let format = Format::for_path(&args.out).map_err(UsageError)?;
+    crate::export::check_out(format, &args.out).map_err(UsageError)?;
+    let size = parse_pair(&args.size, "--size", false)?;
+    if size.0 > 8192 || size.1 > 8192 {
+        return Err(UsageError(format!(
+            "--size {}: at most 8192 pixels a side",
+            args.size
+        )));
+    }
+    let (player, title, pages) = cue_pages(&args.file)?;
+    let bytes = pages.len() as u64 * size.0 as u64 * size.1 as u64 * 4;
+    if format == Format::Pdf && bytes > crate::limits::MAX_HANDOUT_BYTES {
+        return Err(UsageError(format!(
+            "--cues: {} pages of {}x{} are {} MiB of frames; at most {} MiB: choose a smaller --size",
+            pages.len(),
+            size.0,
+            size.1,
+            bytes >> 20,
+            crate::limits::MAX_HANDOUT_BYTES >> 20
+        )));
+    }
+    let sink: Box<dyn Sink> = match format {
+        Format::Pdf => {
+            let texts = pages.iter().map(|p| (p.2.clone(), p.3.clone())).collect();
+            Box::new(
+                HandoutPdf::create(&args.out, &title, texts)
+                    .map_err(|e| UsageError(e.to_string()))?,
+            )
+        }
+        Format::Pngs => Box::new(
+            PngFolder::create(&args.out, args.transparent)
+                .map_err(|e| UsageError(e.to_string()))?,
+        ),
+        _ => {
+            return Err(UsageError(format!(
+                "--cues --out {}: a handout (.pdf) or a folder of PNGs (DIR/)",
+                args.out.display()
+            )));
+        }
+    };
+    eprintln!(
+        "rendering {} cue(s) of {} to {}",
+        pages.len(),
+        args.file.display(),
+        args.out.display()
+    );
+    let job = crate::app::render::RenderJob {
+        options: crate::app::AppOptions::for_scene(player, size),
+        size,
+        fps: 30,
+        times: pages.iter().map(|p| p.1).collect(),
+        scenes: pages.iter().map(|p| p.0).collect(),
+        transparent: args.transparent,
+        antialias: args.antialias,
+    };
+    match crate::app::render::render(job, sink) {
+        Ok(report) => {
+            eprintln!("wrote {} page(s) to {}", report.frames, args.out.display());
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -18,6 +18,8 @@ pub enum Format {
     Mp4,
     /// A VP9 WebM, through ffmpeg.
     Webm,
+    /// A handout (`--cues`): one PDF page per cue, its notes under the frame.
+    Pdf,
 }
 
 impl Format {
@@ -36,9 +38,10 @@ impl Format {
             Some("gif") => Ok(Format::Gif),
             Some("mp4") => Ok(Format::Mp4),
             Some("webm") => Ok(Format::Webm),
+            Some("pdf") => Ok(Format::Pdf),
             Some(other) => Err(format!(
                 "--out {}: `.{other}` is not an output spacefold writes; use a folder (numbered \
-                 PNGs), `.gif`, `.mp4` or `.webm`",
+                 PNGs), `.gif`, `.mp4`, `.webm`, or `.pdf` with --cues",
                 out.display()
             )),
         }
@@ -224,7 +227,65 @@ pub fn open_sink(
                 find_ffmpeg().ok_or_else(|| ExportError::NoFfmpeg(no_ffmpeg_message(out)))?;
             Box::new(Video::start(&ffmpeg, format, out, size, fps, transparent)?)
         }
+        Format::Pdf => {
+            return Err(ExportError::Other(format!(
+                "--out {}: a PDF is a handout, one page per cue: add --cues",
+                out.display()
+            )));
+        }
     })
+}
+
+/// A handout: one PDF page per frame, each frame with its caption and notes under it.
+pub struct HandoutPdf {
+    title: String,
+    /// Each page's caption and notes, in order.
+    texts: Vec<(String, String)>,
+    pages: Vec<crate::handout::Page>,
+    staged: Staged,
+}
+
+impl HandoutPdf {
+    /// A handout titled `title` whose pages get `texts` (caption, notes) in order.
+    pub fn create(
+        out: &Path,
+        title: &str,
+        texts: Vec<(String, String)>,
+    ) -> Result<HandoutPdf, ExportError> {
+        Ok(HandoutPdf {
+            title: title.into(),
+            texts,
+            pages: vec![],
+            staged: Staged::beside(out)?,
+        })
+    }
+}
+
+impl Sink for HandoutPdf {
+    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+        let (caption, notes) = self
+            .texts
+            .get(self.pages.len())
+            .cloned()
+            .unwrap_or_default();
+        self.pages.push(crate::handout::Page {
+            width: frame.width,
+            height: frame.height,
+            rgba: frame.rgba.to_vec(),
+            caption,
+            notes,
+        });
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
+        let bytes = crate::handout::pdf(&self.title, &self.pages);
+        std::fs::write(&self.staged.tmp, bytes).map_err(|e| {
+            ExportError::Other(format!("cannot write {}: {e}", self.staged.tmp.display()))
+        })?;
+        self.staged.commit()?;
+        Ok(())
+    }
 }
 
 /// The name of frame `i` in a PNG folder.

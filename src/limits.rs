@@ -37,6 +37,9 @@ pub const MAX_DURATION_SECS: f32 = 3600.0;
 pub const MAX_STEPS: usize = 10_000;
 /// Characters of a title, caption or any other text in a scene.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Bytes of frames a handout PDF holds while it is written (its pages' RGBA).
+pub const MAX_HANDOUT_BYTES: u64 = 2 << 30;
 /// Scenes in one talk.
 pub const MAX_TALK_SCENES: usize = 200;
 /// Frames one `render` writes.

@@ -454,3 +454,75 @@ fn the_points_are_framed_at_every_stage_boundary() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `--cues`: a handout with one page per cue of every scene of a talk (a scene without cues
+/// gives one), each page's frame the one at its cue; the same as PNGs into a folder.
+#[test]
+fn a_talk_renders_to_a_handout_with_one_page_per_cue() {
+    let dir = temp_dir("handout");
+    let scene = |title: &str, data: &str, cues: &str| {
+        format!(
+            "Scene(title: \"{title}\", dataset: \"{data}\", view: Regions, \
+             network: Train(arch: [2, 4, 2], epochs: 10), timeline: [Wait(0.5), {cues}])"
+        )
+    };
+    std::fs::write(
+        dir.join("one.ron"),
+        scene(
+            "One",
+            "xor",
+            "Cue(notes: \"Say one.\"), Wait(0.5), Cue, Wait(0.5)",
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("two.ron"), scene("Two", "moons", "Wait(0.5)")).unwrap();
+    let talk = dir.join("talk.ron");
+    std::fs::write(
+        &talk,
+        "Talk(title: \"Handed out\", scenes: [\"one.ron\", (scene: \"two.ron\", notes: \"Moons.\")])",
+    )
+    .unwrap();
+    let pdf = dir.join("handout.pdf");
+    let out = render(
+        talk.to_str().unwrap(),
+        &pdf,
+        &["--cues", "--size", "320x180"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = lopdf::Document::load(&pdf).expect("the handout is a PDF");
+    let pages = doc.get_pages();
+    assert_eq!(
+        pages.len(),
+        3,
+        "two cues, and the end of the scene without any"
+    );
+    let text = |page: u32| {
+        let content = doc.get_page_content(pages[&page]).unwrap();
+        String::from_utf8_lossy(&content).into_owned()
+    };
+    assert!(text(1).contains("Handed out") && text(1).contains("Say one."));
+    assert!(text(3).contains("Moons."));
+    // The same frames as PNGs: the scenes differ, so do their frames.
+    let folder = dir.join("cues");
+    let out = render(
+        talk.to_str().unwrap(),
+        &folder,
+        &["--cues", "--size", "320x180"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(&folder).len(), 3);
+    let frame = |i: usize| decode_png(&folder.join(format!("frame-{i:05}.png"))).3;
+    assert_ne!(
+        frame(1),
+        frame(2),
+        "scene one's second cue, scene two's end"
+    );
+    // A PDF without --cues is refused, before anything renders.
+    let out = render("relu-fold", &dir.join("x.pdf"), &[]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("--cues"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

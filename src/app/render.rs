@@ -35,6 +35,8 @@ pub struct RenderJob {
     pub fps: u32,
     /// The scene time of each frame.
     pub times: Vec<f32>,
+    /// For a talk, the scene (its index) of each frame; empty: the scene the player holds.
+    pub scenes: Vec<usize>,
     /// Clear to transparent rather than the background colour.
     pub transparent: bool,
     /// How edges are smoothed.
@@ -71,6 +73,9 @@ struct Target(Handle<Image>, f32);
 
 /// Frames read back, by number (warm-up frames count down from `usize::MAX`).
 type Captured = Arc<Mutex<BTreeMap<usize, Vec<u8>>>>;
+
+/// Updates run after a talk's render moves to another scene, before its frame is taken.
+const SCENE_CHANGE_UPDATES: usize = 6;
 
 /// Text and panels are laid out as in a window this many pixels tall, whatever the size.
 const LOGICAL_HEIGHT: f32 = 720.0;
@@ -249,6 +254,26 @@ fn set_time(app: &mut App, t: f32) {
     app.world_mut().resource_mut::<Player>().time = t;
 }
 
+/// Shows the talk's scene `index` (the explorer following its data); true if it was not
+/// shown already.
+fn show_scene(app: &mut App, index: usize) -> bool {
+    let world = app.world_mut();
+    let mut player = world.resource_mut::<Player>();
+    if player.talk.as_ref().is_none_or(|t| t.index == index) {
+        return false;
+    }
+    let data_changed = player.go_to_scene(index + 1);
+    // Time moves only when the loop sets it.
+    player.playing = false;
+    if data_changed {
+        let explorer = super::player::explorer_for(&player.loaded);
+        world
+            .resource_mut::<super::explorer::Explorer>()
+            .replace_with(explorer);
+    }
+    true
+}
+
 fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, ExportError> {
     let started = std::time::Instant::now();
     let RenderJob {
@@ -256,6 +281,7 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
         size: (w, h),
         fps,
         times,
+        scenes,
         transparent,
         antialias,
     } = job;
@@ -269,6 +295,9 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     app.finish();
     app.cleanup();
     let captured: Captured = Default::default();
+    if let Some(&first) = scenes.first() {
+        show_scene(&mut app, first);
+    }
     settle(
         &mut app,
         &image,
@@ -279,7 +308,7 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
 
     let total = times.len();
     let (send, writer) = spawn_writer(sink, total, (w, h), transparent);
-    let interrupted = render_times(&mut app, &image, &captured, (&times, fps), &send);
+    let interrupted = render_times(&mut app, &image, &captured, (&times, &scenes, fps), &send);
     drop(send);
     let (seconds, frames) = writer
         .join()
@@ -396,7 +425,7 @@ fn render_times(
     app: &mut App,
     image: &Handle<Image>,
     captured: &Captured,
-    (times, fps): (&[f32], u32),
+    (times, scenes, fps): (&[f32], &[usize], u32),
     send: &std::sync::mpsc::SyncSender<Vec<u8>>,
 ) -> bool {
     let total = times.len();
@@ -415,6 +444,13 @@ fn render_times(
     let mut interrupted = false;
     let mut last: Option<f32> = None;
     for (i, &t) in times.iter().enumerate() {
+        // Another of the talk's scenes: a few updates for its points, meshes and text.
+        if scenes.get(i).is_some_and(|&s| show_scene(app, s)) {
+            for _ in 0..SCENE_CHANGE_UPDATES {
+                set_time(app, t);
+                step(app);
+            }
+        }
         set_time(app, t);
         // A jump in time (stills, `--at`): one update first, so that what follows the
         // frame's state by a frame (the camera framing the points, egui's text) is there.

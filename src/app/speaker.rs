@@ -419,7 +419,7 @@ fn next_column(
     let cues = timeline.cues();
     let at = match cues.iter().position(|&c| (c - t).abs() < 1e-3) {
         Some(k) => format!("cue {}/{}", k + 1, cues.len()),
-        None => "its end".into(),
+        None => "the end of the scene".into(),
     };
     let what = match &player.talk {
         Some(tk) if scene != here => {
