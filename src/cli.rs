@@ -300,7 +300,7 @@ fn play(_: &Path, _: PlayOptions) -> Result<ExitCode, UsageError> {
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
 pub struct RenderArgs {
     /// The scene file (RON), or the name of a bundled scene; in a packed program, the
-    /// packed talk's scene when it has one.
+    /// packed talk's scene when it has only one.
     #[arg(value_name = "FILE")]
     given: Option<PathBuf>,
     /// The scene rendered: `given`, or the packed talk's (filled in by `main`).
