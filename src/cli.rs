@@ -1,10 +1,12 @@
-//! The command line: `spacefold` (the window), `spacefold data`, `spacefold train`.
+//! The command line: `spacefold` (the window), `spacefold data`, `spacefold train`. A
+//! program made by `spacefold pack` plays the talk packed into it ([`crate::pack`]).
 
 use crate::nn::data::DatasetSpec;
 use crate::nn::{Network, Trainer, evaluate};
 pub use crate::setup::{Setup, UsageError};
 use crate::setup::{Start, View, describe, layers_to_stages, parse_surface, surface_resolution};
 use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,8 +53,9 @@ pub enum Command {
     /// Play a scene script in a window. Saving the file reloads it, keeping the time.
     Play {
         /// The scene file (RON), or the name of a scene bundled into this binary
-        /// (`relu-fold`: see `spacefold scenes`).
-        file: PathBuf,
+        /// (`relu-fold`: see `spacefold scenes`); in a packed program, the packed talk when
+        /// left out.
+        file: Option<PathBuf>,
         /// Presenter mode: full screen, no timeline, stops at each cue (Right / Space /
         /// PageDown next, Left / PageUp back, B blank, Home restart, F full screen, Esc
         /// explore live and back).
@@ -93,8 +96,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Check scene scripts without opening a window: exit 0 when all are valid, 1 otherwise.
     Check {
-        /// Scene files (RON), or names of bundled scenes.
-        #[arg(required = true)]
+        /// Scene files (RON), or names of bundled scenes; in a packed program, the packed
+        /// talk when left out.
         files: Vec<PathBuf>,
         /// Also train each network exactly as the player does and print what its figure
         /// shows: the accuracy, and at every layer boundary the width, the spread after W·a
@@ -124,6 +127,23 @@ pub enum Command {
         /// Times to repeat (the median is printed).
         #[arg(long, default_value_t = 20)]
         repeat: usize,
+    },
+    /// Pack a talk (or scenes, played as a talk) into one executable that plays it: a copy
+    /// of this program (or --base) with the talk, its scenes and every file they read
+    /// appended. Run it with no arguments to present the talk full screen, `--windowed` in
+    /// a window; `check`, `play` and `render` without a file work on the packed talk.
+    Pack {
+        /// The talk file, or scene files (RON) or bundled scenes' names, played in order
+        /// as a talk titled by the first.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The executable to write (`talk.bin`; `talk.exe` for Windows).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The spacefold program to pack onto (default: this one): the Windows
+        /// `spacefold.exe` of the same version makes a `.exe` that runs on Windows.
+        #[arg(long, value_name = "PATH")]
+        base: Option<PathBuf>,
     },
     /// Train a network headless and report loss, accuracy and time.
     Train {
@@ -309,7 +329,12 @@ fn play(_: &Path, _: PlayOptions) -> Result<ExitCode, UsageError> {
 #[derive(clap::Args, Debug)]
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
 pub struct RenderArgs {
-    /// The scene file (RON), or the name of a bundled scene.
+    /// The scene file (RON), or the name of a bundled scene; in a packed program, the
+    /// packed talk's scene when it has only one.
+    #[arg(value_name = "FILE")]
+    given: Option<PathBuf>,
+    /// The scene rendered: `given`, or the packed talk's (filled in by `main`).
+    #[arg(skip)]
     file: PathBuf,
     /// Output: a folder (numbered PNGs), `.gif`, `.mp4` or `.webm` (these two need
     /// ffmpeg on the PATH, or SPACEFOLD_FFMPEG).
@@ -715,7 +740,7 @@ fn check(files: &[PathBuf], verify: bool, networks: Option<&Path>) -> ExitCode {
 
 /// Whether `file` is a talk (a file whose first word is `Talk`), not a scene.
 fn is_talk_file(file: &Path) -> bool {
-    file.is_file()
+    crate::io::exists(file)
         && crate::io::read_text(file).is_ok_and(|text| crate::scene::talk::is_talk(&text))
 }
 
@@ -837,6 +862,18 @@ fn bench(
     }
 }
 
+fn list_scenes() {
+    // Written without panicking when the reader goes away (`| head`).
+    let mut out = std::io::stdout().lock();
+    for (name, text) in crate::scene::bundled::BUNDLED {
+        let title = crate::scene::parse(text, name)
+            .map(|s| s.title)
+            .unwrap_or_default();
+        let _ = writeln!(out, "{name:24}  {title}");
+    }
+    let _ = writeln!(out, "\nPlay one with `spacefold play --present NAME`.");
+}
+
 fn list_presets() {
     let width = crate::presets::PRESETS
         .iter()
@@ -881,7 +918,13 @@ static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     STARTED.get_or_init(Instant::now);
-    let cli = Cli::parse();
+    let packed = match mount_packed() {
+        Ok(talk) => talk,
+        Err(code) => return code,
+    };
+    let args = packed_arguments(std::env::args_os().collect(), packed.as_deref());
+    let cli = Cli::parse_from(args);
+    let packed = packed.as_deref();
     if let Err(UsageError(message)) = check_arguments(&cli) {
         eprintln!("error: {message}");
         return ExitCode::from(2);
@@ -897,20 +940,18 @@ pub fn main() -> ExitCode {
             files,
             verify,
             networks,
-        }) => Ok(check(&files, verify, networks.as_deref())),
+        }) => packed_or_given(files, packed, "check")
+            .map(|files| check(&files, verify, networks.as_deref())),
+        Some(Command::Pack { files, out, base }) => pack(&files, &out, base.as_deref()),
         Some(Command::Scenes) => {
-            // Written without panicking when the reader goes away (`| head`).
-            let mut out = std::io::stdout().lock();
-            for (name, text) in crate::scene::bundled::BUNDLED {
-                let title = crate::scene::parse(text, name)
-                    .map(|s| s.title)
-                    .unwrap_or_default();
-                let _ = writeln!(out, "{name:24}  {title}");
-            }
-            let _ = writeln!(out, "\nPlay one with `spacefold play --present NAME`.");
+            list_scenes();
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Render(args)) => render(&args),
+        Some(Command::Render(mut args)) => packed_scene(args.given.take(), packed, args.cues)
+            .and_then(|f| {
+                args.file = f;
+                render(&args)
+            }),
         Some(Command::Play {
             file,
             present,
@@ -922,9 +963,8 @@ pub fn main() -> ExitCode {
             speaker,
             auto,
             looping,
-        }) => play(
-            &file,
-            PlayOptions {
+        }) => packed_or_given(Vec::from_iter(file), packed, "play").and_then(|files| {
+            let options = PlayOptions {
                 present,
                 cue,
                 windowed,
@@ -935,8 +975,9 @@ pub fn main() -> ExitCode {
                 speaker,
                 auto,
                 looping,
-            },
-        ),
+            };
+            play(&files[0], options)
+        }),
         Some(Command::Bench {
             what,
             scene,
@@ -952,6 +993,106 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Mounts this program's packed talk, when it has one, and returns its path; exit code 2,
+/// said why, when the payload is damaged (checked before anything else: a damaged talk must
+/// not half-play).
+fn mount_packed() -> Result<Option<PathBuf>, ExitCode> {
+    crate::pack::mount_current_exe().map_err(|e| {
+        eprintln!(
+            "error: this spacefold executable's packed talk is damaged ({e}); copy it again, \
+             or pack the talk again"
+        );
+        ExitCode::from(2)
+    })
+}
+
+/// The command line of a program with a packed talk: none at all presents the talk full
+/// screen, `--windowed` alone presents it in a window; anything else is read as given.
+fn packed_arguments(args: Vec<OsString>, talk: Option<&Path>) -> Vec<OsString> {
+    let Some(talk) = talk else { return args };
+    let program = args.first().cloned().unwrap_or_else(|| "spacefold".into());
+    let play = |extra: &[&str]| {
+        let mut line = vec![program.clone(), "play".into(), "--present".into()];
+        line.extend(extra.iter().map(OsString::from));
+        line.push(talk.into());
+        line
+    };
+    match &args[1.min(args.len())..] {
+        [] => play(&[]),
+        [only] if only == "--windowed" => play(&["--windowed"]),
+        _ => args,
+    }
+}
+
+/// The files a command was given, or, when it was given none, the packed talk (an error
+/// in a program without one).
+fn packed_or_given(
+    files: Vec<PathBuf>,
+    packed: Option<&Path>,
+    command: &str,
+) -> Result<Vec<PathBuf>, UsageError> {
+    match (files.is_empty(), packed) {
+        (false, _) => Ok(files),
+        (true, Some(talk)) => Ok(vec![talk.to_path_buf()]),
+        (true, None) => Err(UsageError(format!(
+            "`spacefold {command}` needs a scene file, a talk, or a bundled scene's name \
+             (see `spacefold scenes`)"
+        ))),
+    }
+}
+
+/// `render`'s scene: the one given, or the packed talk's when it has only one (a talk is
+/// rendered whole only as its cues, `--cues`; otherwise its scenes are, one by one).
+fn packed_scene(
+    given: Option<PathBuf>,
+    packed: Option<&Path>,
+    cues: bool,
+) -> Result<PathBuf, UsageError> {
+    let talk = packed_or_given(Vec::from_iter(given), packed, "render")?.remove(0);
+    if cues || Some(talk.as_path()) != packed {
+        return Ok(talk);
+    }
+    let loaded =
+        crate::scene::talk::load_talk(&talk, false).map_err(|e| UsageError(e.to_string()))?;
+    match loaded.scenes.as_slice() {
+        [(only, _)] => Ok(only.clone()),
+        scenes => {
+            let names: Vec<String> = scenes.iter().map(|s| s.0.display().to_string()).collect();
+            Err(UsageError(format!(
+                "the packed talk has {} scenes: name the one to render: {}",
+                names.len(),
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// `spacefold pack`: checks the output can be written, packs, and says what and how fast.
+fn pack(files: &[PathBuf], out: &Path, base: Option<&Path>) -> Result<ExitCode, UsageError> {
+    check_output("--out", out)?;
+    let start = Instant::now();
+    let packed = crate::pack::pack(files, base, out).map_err(UsageError)?;
+    let other = match packed.data_files {
+        0 => String::new(),
+        1 => ", 1 file".into(),
+        n => format!(", {n} files"),
+    };
+    eprintln!(
+        "packed \"{}\" ({} scene(s){other}), {:.1} MiB into {} in {:.1} s",
+        packed.title,
+        packed.scenes,
+        packed.bytes as f64 / (1024.0 * 1024.0),
+        out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    eprintln!(
+        "run it with no arguments to present the talk full screen, with --windowed in a \
+         window; `{} check` checks it",
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Checks before any work that `path` (given as `flag`) can be written.

@@ -7,10 +7,15 @@
 //! atomically (a temporary file in the same folder, then a rename); a character device or a
 //! FIFO (`/dev/null`, `/dev/stdout`, a named pipe) is written straight into, as a shell's `>`
 //! does; anything else (a folder, a block device, a socket) is refused.
+//!
+//! A program made by `spacefold pack` mounts its packed files under a folder ([`mount`]):
+//! reads of a path there come from the payload, so every loader reads packed files unchanged.
 
 use crate::limits::MAX_FILE_BYTES;
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 /// A hidden temporary path beside `path`, unique to this process, keeping its extension
 /// (ffmpeg chooses the container by it): `dir/.name.partial-PID.ext`.
@@ -81,8 +86,12 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     Ok(strip_bom(&text).to_string())
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`] (a network's `.npz` or `.safetensors`).
+/// Reads a file of at most [`MAX_FILE_BYTES`] (a network's `.npz` or `.safetensors`). A
+/// path inside this executable's packed talk ([`mount`]) is read from there.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    if let Some(packed) = packed_file(path) {
+        return packed.map(<[u8]>::to_vec);
+    }
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
@@ -95,6 +104,73 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(bytes)
+}
+
+/// Whether a file is at `path`: in this executable's packed talk, when the path is inside
+/// it, or on disk. Loaders ask this rather than [`Path::exists`], which never sees the
+/// packed files.
+pub fn exists(path: &Path) -> bool {
+    match packed_file(path) {
+        Some(packed) => packed.is_ok(),
+        None => path.exists(),
+    }
+}
+
+/// Files mounted from a packed program's payload (`spacefold pack`), under `root`.
+struct Mount {
+    root: PathBuf,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+static MOUNTED: OnceLock<Mount> = OnceLock::new();
+
+/// Mounts `files` (by `/`-separated path) under the folder `root` for [`read_bytes`],
+/// [`read_text`] and [`exists`]: once a process (a second call changes nothing).
+pub fn mount(root: &Path, files: BTreeMap<String, Vec<u8>>) {
+    let root = lexical(root);
+    MOUNTED.get_or_init(|| Mount { root, files });
+}
+
+/// A mounted file's contents, when `path` lies under the mounted folder: `None` for any
+/// other path (the disk has it, or not); an error for a path under the folder that the
+/// payload lacks.
+pub fn packed_file(path: &Path) -> Option<Result<&'static [u8], String>> {
+    let mount = MOUNTED.get()?;
+    let full = lexical(path);
+    let rest = full.strip_prefix(&mount.root).ok()?;
+    let found = slash_path(rest).and_then(|k| mount.files.get(&k));
+    let missing = || "no such file in this executable's packed talk".to_string();
+    Some(found.map(Vec::as_slice).ok_or_else(missing))
+}
+
+/// `path`, absolute, with `.` and `..` worked out on the text (as a packed file's path is
+/// looked up: there is no disk to ask).
+pub fn lexical(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A relative path as a payload names it (`scenes/data.csv`); `None` when a part is not
+/// UTF-8 or not a plain name.
+pub fn slash_path(relative: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    parts.map(|p| p.join("/"))
 }
 
 /// `text` without a leading UTF-8 byte order mark (editors on Windows write one).
@@ -204,6 +280,32 @@ pub fn check_output(path: &Path) -> std::io::Result<()> {
 /// (readers see the old file or the new one, never a mix; a failure leaves the old file),
 /// straight into a device or FIFO.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, false)
+}
+
+/// As [`write_atomic`], for a program: on Unix the file is executable (by whoever may read
+/// it) before it takes the name, so no one can find it there and fail to run it.
+pub fn write_executable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, true)
+}
+
+/// Marks an open file executable wherever it is readable (`rw-r--r--` → `rwxr-xr-x`).
+#[cfg(unix)]
+fn make_executable(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = file.metadata()?.permissions().mode();
+    file.set_permissions(std::fs::Permissions::from_mode(
+        mode | ((mode & 0o444) >> 2),
+    ))
+}
+
+/// Windows runs any `.exe`: there is no bit to set.
+#[cfg(not(unix))]
+fn make_executable(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8], executable: bool) -> std::io::Result<()> {
     let target = match resolve_output(path)? {
         Output::Stream(p) => {
             let mut out = std::fs::OpenOptions::new().write(true).open(p)?;
@@ -216,6 +318,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
+        if executable {
+            make_executable(&file)?;
+        }
         file.sync_all()?;
         std::fs::rename(&tmp, &target)
     })();
@@ -234,6 +339,27 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn mounted_files_are_read_under_their_folder_and_nowhere_else() {
+        // The mount is the process's: a root no other test reads under.
+        let root = std::env::temp_dir().join("spacefold-io-mount/talk.bin");
+        let files = [("a/s.ron", "Scene("), ("a/d.csv", "x1,label")];
+        mount(
+            &root,
+            files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        );
+        assert_eq!(read_text(&root.join("a/s.ron")).unwrap(), "Scene(");
+        assert_eq!(read_text(&root.join("a/./b/../d.csv")).unwrap(), "x1,label");
+        assert!(exists(&root.join("a/d.csv")) && !exists(&root.join("a/e.csv")));
+        let e = read_bytes(&root.join("a")).unwrap_err();
+        assert!(e.contains("packed talk"), "{e}");
+        // Beside the folder, the disk answers.
+        assert!(!exists(&root.with_file_name("a/s.ron")));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod landscape;
 pub mod limits;
 pub mod live;
 pub mod nn;
+pub mod pack;
 pub mod palette;
 pub mod presets;
 pub mod progress;

@@ -49,6 +49,11 @@ pub const CONFIRM_FRAMES: usize = 100_000;
 /// Bytes read from a scene, network or CSV file: 64 MiB. Read with this cap, so that
 /// `/dev/zero` or a runaway file fails at once rather than filling memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Bytes of a packed talk's payload (`spacefold pack`), and of the program it is appended
+/// to: 512 MiB. The payload is read whole and hashed when a packed executable starts.
+pub const MAX_PACK_BYTES: u64 = 512 * 1024 * 1024;
+/// Files in a packed talk: its scenes and every file they read (two each at most) fit.
+pub const MAX_PACK_FILES: usize = 4 * MAX_TALK_SCENES;
 /// Degrees a camera angle may turn from zero (ten turns either way).
 pub const MAX_ANGLE_DEG: f32 = 3600.0;
 /// The camera's zoom: from framed `1 / MAX_ZOOM` times as far to `MAX_ZOOM` times.

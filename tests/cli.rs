@@ -724,3 +724,166 @@ fn networks_from_numpy_scikit_learn_and_pytorch_train_from_the_command_line() {
         "{err}"
     );
 }
+
+/// A talk in `dir`: a scene in `dir/scenes` that reads `data.csv` beside it and loads a
+/// network file from the folder above, and a bundled scene.
+fn write_talk(dir: &Path) -> PathBuf {
+    let scenes = dir.join("scenes");
+    std::fs::create_dir_all(&scenes).unwrap();
+    let data = scenes.join("data.csv");
+    let csv = spacefold(&["data", "moons", "n=60", "--csv", data.to_str().unwrap()]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let net = spacefold(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--arch",
+        "2-3-2",
+        "--epochs",
+        "5",
+        "--save",
+        dir.join("net.ron").to_str().unwrap(),
+    ]);
+    assert!(net.status.success(), "{}", stderr(&net));
+    std::fs::write(
+        scenes.join("moons.ron"),
+        "Scene(title: \"Moons from a file\", dataset: \"data.csv\", \
+         network: File(\"../net.ron\"), timeline: [Wait(1.0)])",
+    )
+    .unwrap();
+    let talk = dir.join("talk.ron");
+    std::fs::write(
+        &talk,
+        "Talk(title: \"Packed\", scenes: [\"scenes/moons.ron\", \"relu-fold\"])",
+    )
+    .unwrap();
+    talk
+}
+
+#[test]
+fn a_packed_talk_plays_from_one_file_with_its_sources_gone() {
+    let dir = temp_dir("pack");
+    let talk = write_talk(&dir);
+    let packed = dir.join("talk.bin");
+    let start = std::time::Instant::now();
+    let out = spacefold(&[
+        "pack",
+        talk.to_str().unwrap(),
+        "--out",
+        packed.to_str().unwrap(),
+    ]);
+    let seconds = start.elapsed().as_secs_f64();
+    eprintln!("packing took {seconds:.2} s");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(seconds < 5.0, "packing took {seconds:.1} s");
+    let said = stderr(&out);
+    assert!(
+        said.contains("packed \"Packed\" (2 scene(s), 2 files)"),
+        "{said}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&packed).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "executable: {mode:o}");
+    }
+    for gone in ["scenes", "net.ron", "talk.ron"] {
+        let p = dir.join(gone);
+        let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+        assert!(!p.exists());
+    }
+    // Run from another folder: nothing is read from disk but the program itself.
+    let elsewhere = temp_dir("pack-elsewhere");
+    let run = |args: &[&str]| {
+        Command::new(&packed)
+            .args(args)
+            .current_dir(&elsewhere)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}{stdout}", stderr(&out));
+    assert!(stdout.contains("talk \"Packed\", 2 scene(s)"), "{stdout}");
+    assert!(
+        stdout.contains("talk.bin/scenes/moons.ron: \"Moons from a file\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("relu-fold"), "{stdout}");
+    // An ordinary command still works; a file named still wins over the packed talk.
+    let out = run(&["check", "neuron-plane"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Packed"));
+    // A packed program packs again: one payload, not two.
+    let again = dir.join("again.bin");
+    let out = run(&["pack", "relu-fold", "--out", again.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sizes = [&packed, &again].map(|p| std::fs::metadata(p).unwrap().len());
+    assert!(sizes[1] < sizes[0], "{sizes:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(elsewhere).unwrap();
+}
+
+#[test]
+fn a_damaged_packed_talk_says_so_and_exits_2() {
+    let dir = temp_dir("pack-damaged");
+    let packed = dir.join("scenes.bin");
+    let out = spacefold(&[
+        "pack",
+        "relu-fold",
+        "neuron-plane",
+        "--out",
+        packed.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("packed \"ReLU folds the plane\""),
+        "{}",
+        stderr(&out)
+    );
+    let mut bytes = std::fs::read(&packed).unwrap();
+    // A byte of the talk, inside the payload (which ends with a 56-byte trailer).
+    let at = bytes.len() - 56 - 20;
+    bytes[at] ^= 1;
+    std::fs::write(&packed, &bytes).unwrap();
+    for args in [&[][..], &["check"][..]] {
+        let out = Command::new(&packed).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let said = stderr(&out);
+        assert!(said.contains("packed talk is damaged"), "{said}");
+        assert!(!said.contains("panicked"), "{said}");
+    }
+    // Packing refuses a talk alongside scenes, and a missing file, before writing anything.
+    let out = spacefold(&[
+        "pack",
+        "relu-fold",
+        "no-such.ron",
+        "--out",
+        dir.join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no-such.ron"), "{}", stderr(&out));
+    assert!(!dir.join("x").exists());
+    let scene = dir.join("mine.ron");
+    let text = "Scene(dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
+                timeline: [Wait(1.0)])";
+    std::fs::write(&scene, text).unwrap();
+    let out = spacefold(&[
+        "pack",
+        scene.to_str().unwrap(),
+        "--out",
+        scene.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("that is a file to pack"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        std::fs::read_to_string(&scene)
+            .unwrap()
+            .starts_with("Scene(")
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

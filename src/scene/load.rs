@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Loads a scene by path, or, when no such file exists, a bundled scene by name
 /// (`relu-fold` or `relu-fold.ron`).
 pub fn load_path_or_name(path: &Path, train: bool) -> Result<Loaded, SceneError> {
-    if path.exists() {
+    if crate::io::exists(path) {
         return load(path, train);
     }
     let name = path.to_string_lossy();
@@ -177,6 +177,19 @@ fn check_claims(scene: &Scene, layers: usize, at: &Locate<'_>) -> Result<(), Sce
 
 /// Where errors are placed: a path into the scene's text, what is wrong, and a hint.
 type Locate<'a> = dyn Fn(&[Seg], String, Option<String>) -> SceneError + 'a;
+
+/// The files a scene in `dir` reads besides itself: its CSV data set and its network file,
+/// where it has them, resolved as loading resolves them (`spacefold pack` packs these).
+pub fn referenced_files(scene: &Scene, dir: Option<&Path>) -> Vec<PathBuf> {
+    let mut files = vec![];
+    if scene.dataset.ends_with(".csv") {
+        files.push(relative(dir, &scene.dataset));
+    }
+    if let NetworkSource::File(p) = &scene.network {
+        files.push(relative(dir, p));
+    }
+    files
+}
 
 /// A path in a scene file, relative to the scene's directory (when it has one).
 fn relative(dir: Option<&Path>, p: &str) -> PathBuf {

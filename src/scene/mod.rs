@@ -21,7 +21,7 @@ pub mod verify;
 use std::fmt;
 
 pub use crate::setup::View;
-pub use load::{Loaded, load, load_path_or_name, load_str, parse};
+pub use load::{Loaded, load, load_path_or_name, load_str, parse, referenced_files};
 pub use save::{script_for, to_ron};
 pub use schema::{
     Claim, EaseKind, NetworkSource, NeuronsSpec, OptimizerKind, Scene, Shot, StageKind, Step,

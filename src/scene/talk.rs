@@ -120,7 +120,8 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
         }
         let entry = entry.scene();
         let beside = dir.join(entry);
-        let source = if beside.exists() {
+        // Asked of crate::io, which also sees a packed talk's files.
+        let source = if crate::io::exists(&beside) {
             beside
         } else {
             PathBuf::from(entry)
