@@ -18,6 +18,7 @@
 
 use crate::io::{lexical, slash_path};
 use crate::limits::{MAX_FILE_BYTES, MAX_PACK_BYTES, MAX_PACK_FILES};
+use crate::scene::talk::{SceneNotes, TalkScene};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -267,7 +268,7 @@ fn read_program(path: &Path) -> Result<Vec<u8>, String> {
 /// each scene by its packed path), the scene files and the files they read, all loaded
 /// (without training) first, so that what is packed plays.
 pub fn collect(inputs: &[PathBuf]) -> Result<(Payload, Packed), String> {
-    let (title, talk_name, scenes) = load_inputs(inputs)?;
+    let (title, talk_name, scenes, notes) = load_inputs(inputs)?;
     let mut files = std::collections::BTreeSet::new();
     let mut data = std::collections::BTreeSet::new();
     let mut entries = vec![];
@@ -298,7 +299,15 @@ pub fn collect(inputs: &[PathBuf]) -> Result<(Payload, Packed), String> {
     while packed.iter().any(|(p, _)| *p == name) {
         name = format!("packed-{name}");
     }
-    packed.insert(0, (name, talk_text(&title, names)?.into_bytes()));
+    let entries = names
+        .into_iter()
+        .zip(notes)
+        .map(|(scene, notes)| match notes.is_empty() {
+            true => TalkScene::Name(scene),
+            false => TalkScene::WithNotes(SceneNotes { scene, notes }),
+        });
+    let text = talk_text(&title, entries.collect())?;
+    packed.insert(0, (name, text.into_bytes()));
     let summary = Packed {
         title,
         scenes: scenes.len(),
@@ -349,9 +358,14 @@ fn read_all(
     Ok(packed)
 }
 
-/// The talk's title, its file's name, and its scenes loaded (untrained): from one talk, or
-/// from scenes, titled by the first.
-type Inputs = (String, String, Vec<(PathBuf, crate::scene::Loaded)>);
+/// The talk's title, its file's name, its scenes loaded (untrained) and their notes: from
+/// one talk, or from scenes, titled by the first.
+type Inputs = (
+    String,
+    String,
+    Vec<(PathBuf, crate::scene::Loaded)>,
+    Vec<String>,
+);
 
 fn load_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
     let is_talk = |p: &Path| {
@@ -365,7 +379,8 @@ fn load_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
         let name = one
             .file_name()
             .map_or_else(|| "talk.ron".into(), |n| n.to_string_lossy().into_owned());
-        return Ok((talk.talk.title, name, talk.scenes));
+        let notes = talk.talk.scenes.iter().map(|s| s.notes().to_string());
+        return Ok((talk.talk.title, name, talk.scenes, notes.collect()));
     }
     if let Some(t) = inputs.iter().find(|p| is_talk(p)) {
         return Err(format!(
@@ -383,7 +398,8 @@ fn load_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
         scenes.push((p.clone(), loaded));
     }
     let title = scenes[0].1.scene.title.clone();
-    Ok((title, "talk.ron".into(), scenes))
+    let notes = vec![String::new(); scenes.len()];
+    Ok((title, "talk.ron".into(), scenes, notes))
 }
 
 /// The folder that holds all `files` (deepest such); any folder when there are none.
@@ -408,7 +424,7 @@ fn common_folder(files: &std::collections::BTreeSet<PathBuf>) -> Result<PathBuf,
 }
 
 /// A talk file naming `scenes` (packed paths or bundled names), written as a person would.
-fn talk_text(title: &str, scenes: Vec<String>) -> Result<String, String> {
+fn talk_text(title: &str, scenes: Vec<TalkScene>) -> Result<String, String> {
     let talk = crate::scene::talk::Talk {
         title: title.to_string(),
         scenes,

@@ -1140,3 +1140,114 @@ fn a_csv_with_string_labels_shows_its_class_names() {
         );
     }
 }
+
+/// `spacefold pack`: one executable with the talk, its scene and the CSV the scene reads.
+/// With all three deleted, run from another folder, it plays the talk: its points drawn.
+/// Without arguments it opens the talk in presenter mode.
+#[test]
+fn a_packed_talk_plays_with_its_files_gone() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packed");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    let mut csv = String::from("x1,x2,label\n");
+    for i in 0..60 {
+        let (a, b) = ((i % 7) as f32 / 3.0 - 1.0, (i % 5) as f32 / 2.0 - 1.0);
+        csv += &format!("{a},{b},{}\n", u8::from(a + b > 0.0));
+    }
+    std::fs::write(dir.join("points.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("scene.ron"),
+        "Scene(title: \"From the pack\", dataset: \"points.csv\", view: Regions, \
+         network: Train(arch: [2, 3, 2], epochs: 20), timeline: [Wait(0.5), Cue])",
+    )
+    .unwrap();
+    let talk = dir.join("talk.ron");
+    std::fs::write(
+        &talk,
+        "Talk(title: \"Packed talk\", scenes: [(scene: \"scene.ron\", notes: \"Say it.\")])",
+    )
+    .unwrap();
+    let packed = dir.join("talk.bin");
+    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args([
+            "pack",
+            talk.to_str().unwrap(),
+            "--out",
+            packed.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in ["points.csv", "scene.ron", "talk.ron"] {
+        std::fs::remove_file(dir.join(f)).unwrap();
+    }
+    let shot = dir.join("packed.png");
+    let report = dir.join("packed.json");
+    let out = Command::new(&packed)
+        .args(["play", "--present", "--windowed", "--size", "1280x800"])
+        .args([
+            "--screenshot",
+            shot.to_str().unwrap(),
+            "--screenshot-after",
+            "3",
+        ])
+        .current_dir(dir.join("elsewhere"))
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("SPACEFOLD_REPORT", &report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = read_report(&report);
+    assert_eq!(report["scene"], "From the pack", "{report}");
+    assert_eq!(
+        report["train_points"], 60,
+        "the packed CSV's points: {report}"
+    );
+    let (_, _, pixels) = read_png(&shot);
+    for (k, colour) in CLASSES[..2].iter().enumerate() {
+        let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
+        assert!(
+            count > 50,
+            "class {k}: {count} pixels in {}",
+            shot.display()
+        );
+    }
+    // No arguments (a double-click): the talk in presenter mode, its window titled by it.
+    let mut app = Command::new(&packed)
+        .current_dir(dir.join("elsewhere"))
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let found = Command::new("timeout")
+        .args([
+            "60",
+            "xdotool",
+            "search",
+            "--sync",
+            "--name",
+            "^Packed talk - spacefold$",
+        ])
+        .env("DISPLAY", &x.display)
+        .output()
+        .unwrap();
+    let _ = app.kill();
+    let _ = app.wait();
+    assert!(
+        found.status.success() && !found.stdout.is_empty(),
+        "the packed talk's window opens"
+    );
+}
