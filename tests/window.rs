@@ -1251,3 +1251,146 @@ fn a_packed_talk_plays_with_its_files_gone() {
         "the packed talk's window opens"
     );
 }
+
+/// Drops `path` on the window `target` as a file manager does: the XDND protocol, spoken
+/// from a window of our own (enter, position, the selection handed over as a URI list,
+/// drop). Panics if the window does not take it.
+fn drop_file(display: &str, target: u32, path: &Path) {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::Event;
+    use x11rb::protocol::xproto::*;
+    use x11rb::wrapper::ConnectionExt as _;
+    let (conn, screen) = x11rb::connect(Some(display)).expect("the X server answers");
+    let root = conn.setup().roots[screen].root;
+    let source = conn.generate_id().unwrap();
+    conn.create_window(
+        0,
+        source,
+        root,
+        0,
+        0,
+        1,
+        1,
+        0,
+        WindowClass::INPUT_OUTPUT,
+        0,
+        &Default::default(),
+    )
+    .unwrap();
+    let atom = |name: &str| {
+        conn.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let [
+        enter,
+        position,
+        status,
+        drop,
+        finished,
+        selection,
+        copy,
+        uri_list,
+    ] = [
+        "XdndEnter",
+        "XdndPosition",
+        "XdndStatus",
+        "XdndDrop",
+        "XdndFinished",
+        "XdndSelection",
+        "XdndActionCopy",
+        "text/uri-list",
+    ]
+    .map(atom);
+    conn.set_selection_owner(source, selection, x11rb::CURRENT_TIME)
+        .unwrap();
+    let send = |kind: u32, data: [u32; 5]| {
+        let message = ClientMessageEvent::new(32, target, kind, data);
+        conn.send_event(false, target, EventMask::NO_EVENT, message)
+            .unwrap();
+        conn.flush().unwrap();
+    };
+    send(enter, [source, 5 << 24, uri_list, 0, 0]);
+    send(position, [source, 0, (200 << 16) | 200, 0, copy]);
+    // Percent-encoded, as file managers send it.
+    let uri = format!("file://{}\r\n", path.display().to_string().replace(' ', "%20"));
+    let (mut handed, mut accepted, mut done) = (false, false, false);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !done && std::time::Instant::now() < deadline {
+        match conn.poll_for_event().unwrap() {
+            Some(Event::SelectionRequest(request)) => {
+                conn.change_property8(
+                    PropMode::REPLACE,
+                    request.requestor,
+                    request.property,
+                    request.target,
+                    uri.as_bytes(),
+                )
+                .unwrap();
+                let notify = SelectionNotifyEvent {
+                    response_type: SELECTION_NOTIFY_EVENT,
+                    sequence: 0,
+                    time: request.time,
+                    requestor: request.requestor,
+                    selection: request.selection,
+                    target: request.target,
+                    property: request.property,
+                };
+                conn.send_event(false, request.requestor, EventMask::NO_EVENT, notify)
+                    .unwrap();
+                conn.flush().unwrap();
+                handed = true;
+            }
+            Some(Event::ClientMessage(m)) if m.type_ == status => {
+                accepted = m.data.as_data32()[1] & 1 == 1;
+            }
+            Some(Event::ClientMessage(m)) if m.type_ == finished => done = true,
+            Some(_) => {}
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+        if handed && accepted {
+            // The window has read the list: let it go.
+            std::thread::sleep(Duration::from_millis(300));
+            send(drop, [source, 0, 0, 0, 0]);
+            (handed, accepted) = (false, false);
+        }
+    }
+    assert!(done, "the window finished the drop of {}", path.display());
+}
+
+/// A CSV dropped on the explorer's window becomes its data: its points and its class names.
+#[test]
+fn dropping_a_csv_on_the_window_loads_it() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dropped");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("a;b;kind\n");
+    for i in 0..75 {
+        let name = ["north", "south", "east"][i % 3];
+        csv += &format!(
+            "{};{};{name}\n",
+            (i % 3) as f32 + (i as f32 * 0.1).sin(),
+            i % 5
+        );
+    }
+    let file = dir.join("dropped points.csv");
+    std::fs::write(&file, csv).unwrap();
+    let display = x.display.clone();
+    let report = app_after_input(&x, "dropped", (&["--paused"], "10"), |_, window| {
+        drop_file(&display, window.parse().unwrap(), &file);
+    });
+    assert_eq!(
+        report["class_names"],
+        serde_json::json!(["north", "south", "east"]),
+        "{report}"
+    );
+    let points = report["train_points"].as_u64().unwrap() + report["test_points"].as_u64().unwrap();
+    assert_eq!(points, 75, "{report}");
+    assert!(
+        report["message"].as_str().unwrap().contains("loaded"),
+        "{report}"
+    );
+}

@@ -366,6 +366,38 @@ impl Explorer {
         self.layout_version = layout + 1;
     }
 
+    /// Makes the CSV file at `path` the data, training from fresh weights; a refused file
+    /// leaves the data as it was and says why. True when the file was taken.
+    pub fn open_csv(&mut self, link: &Link, path: &std::path::Path) -> bool {
+        match crate::nn::Dataset::load_csv(path) {
+            Ok(data) => {
+                self.csv_path = path.display().to_string();
+                self.source = DataSource::Csv {
+                    path: self.csv_path.clone(),
+                    data,
+                };
+                self.regenerate();
+                self.restart(link);
+                let points = self.train.len() + self.test.len();
+                self.message = Some(Ok(format!("loaded {} ({points} points)", path.display())));
+                true
+            }
+            Err(e) => {
+                self.message = Some(Err(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Loads the network file at `path` (RON, `.npz`, `.safetensors`) as the live network,
+    /// paused, if it fits the data; the message says how it went.
+    pub fn open_network(&mut self, link: &Link, path: &std::path::Path) {
+        let taken = Network::load(path)
+            .map_err(|e| e.to_string())
+            .and_then(|network| self.take_network(link, network));
+        self.message = Some(taken.map(|()| format!("loaded {}", path.display())));
+    }
+
     /// Replaces the live network by `network` (a loaded file), paused, if it fits the data.
     pub fn take_network(&mut self, link: &Link, network: Network) -> Result<(), String> {
         network

@@ -3,6 +3,7 @@
 
 mod camera;
 mod capture;
+mod dropped;
 mod editing;
 pub mod explorer;
 mod frame_stats;
@@ -316,6 +317,7 @@ fn configure(app: &mut App, options: AppOptions) {
         .add_plugins((
             explorer::plugin,
             camera::plugin,
+            dropped::plugin,
             editing::plugin,
             heatmap::plugin,
             landscape::plugin,

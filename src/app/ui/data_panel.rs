@@ -1,7 +1,7 @@
 //! The data panel: pick a data set and its parameters, the split, or a CSV file.
 
 use crate::app::explorer::{DataSource, Explorer, Link};
-use crate::nn::{Dataset, DatasetKind, DatasetSpec};
+use crate::nn::{DatasetKind, DatasetSpec};
 use bevy_egui::egui;
 
 /// Draws the panel; any change regenerates the points and restarts training.
@@ -60,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         .add(egui::DragValue::new(&mut explorer.seed).prefix("seed "))
         .on_hover_text("Seed of the split and of the initial weights")
         .changed();
-    changed |= csv_row(ui, explorer);
+    csv_row(ui, explorer, link);
     if explorer.train.dim() == 2 {
         // Wrapped, so that many classes make the row taller, never the panel wider.
         ui.horizontal_wrapped(|ui| {
@@ -94,10 +94,9 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
     }
 }
 
-/// The CSV path field and its Load button (Enter in the field loads too); true when a file
-/// replaced the data. A refused file leaves the data as it was and says why.
-fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer) -> bool {
-    let mut changed = false;
+/// The CSV path field and its Load button (Enter in the field loads too). A refused file
+/// leaves the data as it was and says why.
+fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
     ui.horizontal(|ui| {
         let field = ui.add(
             egui::TextEdit::singleline(&mut explorer.csv_path)
@@ -110,20 +109,10 @@ fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer) -> bool {
             .on_hover_text("Columns x1,...,xd,label with a header (Enter in the field loads too)")
             .clicked();
         if entered || clicked {
-            match Dataset::load_csv(std::path::Path::new(explorer.csv_path.trim())) {
-                Ok(data) => {
-                    explorer.source = DataSource::Csv {
-                        path: explorer.csv_path.trim().to_string(),
-                        data,
-                    };
-                    changed = true;
-                }
-                // The current data stays; the error says why the file was refused.
-                Err(e) => explorer.message = Some(Err(e.to_string())),
-            }
+            let path = std::path::PathBuf::from(explorer.csv_path.trim());
+            explorer.open_csv(link, &path);
         }
     });
-    changed
 }
 
 /// Sliders for a built-in set's parameters; true when one moved.

@@ -249,13 +249,7 @@ fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, publish
             .on_hover_text("Show and train this saved network on the current data (paused)")
             .clicked()
         {
-            match crate::nn::Network::load(&path) {
-                Ok(network) => match explorer.take_network(link, network) {
-                    Ok(()) => explorer.message = Some(Ok(format!("loaded {}", path.display()))),
-                    Err(e) => explorer.message = Some(Err(e)),
-                },
-                Err(e) => explorer.message = Some(Err(e.to_string())),
-            }
+            explorer.open_network(link, &path);
         }
         if ui
             .add_enabled(named && published.0.is_some(), egui::Button::new("Save"))
