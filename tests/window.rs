@@ -1315,7 +1315,10 @@ fn drop_file(display: &str, target: u32, path: &Path) {
     send(enter, [source, 5 << 24, uri_list, 0, 0]);
     send(position, [source, 0, (200 << 16) | 200, 0, copy]);
     // Percent-encoded, as file managers send it.
-    let uri = format!("file://{}\r\n", path.display().to_string().replace(' ', "%20"));
+    let uri = format!(
+        "file://{}\r\n",
+        path.display().to_string().replace(' ', "%20")
+    );
     let (mut handed, mut accepted, mut done) = (false, false, false);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while !done && std::time::Instant::now() < deadline {

@@ -78,6 +78,8 @@ pub struct Player {
     pub typed: String,
     /// Presenter mode: the list of the talk's scenes shown (G), to pick one.
     pub scene_list: bool,
+    /// A scene (from 1) picked in that list, opened at the next frame.
+    pub go_to: Option<usize>,
     /// Seconds held at the current stop (for `--auto`).
     held: f32,
     modified: Option<SystemTime>,
@@ -161,6 +163,7 @@ impl Player {
             loop_talk: false,
             typed: String::new(),
             scene_list: false,
+            go_to: None,
             held: 0.0,
         }
     }
@@ -828,7 +831,7 @@ fn presenter_keys(
     if player.exploring {
         return;
     }
-    let mut data_changed = go_to_typed_scene(&keys, &mut player);
+    let mut data_changed = go_to_typed_scene(&keys, &mut player) | go_to_picked_scene(&mut player);
     if keys.any_just_pressed([KeyCode::ArrowRight, KeyCode::Space, KeyCode::PageDown]) {
         data_changed |= player.forward();
     }
@@ -887,6 +890,18 @@ fn go_to_typed_scene(keys: &ButtonInput<KeyCode>, player: &mut Player) -> bool {
     player.typed.clear();
     player.scene_list = false;
     player.go_to_scene(number)
+}
+
+/// A scene picked in the list (G) by a click.
+fn go_to_picked_scene(player: &mut Player) -> bool {
+    match player.go_to.take() {
+        Some(number) => {
+            player.scene_list = false;
+            player.typed.clear();
+            player.go_to_scene(number)
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]

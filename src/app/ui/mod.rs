@@ -337,6 +337,9 @@ fn scene_screen(
         player_panel::timeline_bar(root, player)
     };
     player_panel::overlays(ctx, player, 0.0, bottom);
+    if player.present {
+        player_panel::scene_list(ctx, player);
+    }
     if player.blank {
         player_panel::blank(ctx);
     }

@@ -250,3 +250,36 @@ pub fn blank(ctx: &egui::Context) {
             ui.allocate_space(rect.size());
         });
 }
+
+/// Presenter mode in a talk: the list of its scenes (G) and the number being typed; a
+/// click on a scene opens it.
+pub fn scene_list(ctx: &egui::Context, player: &mut Player) {
+    let Some(talk) = &player.talk else { return };
+    if !player.scene_list && player.typed.is_empty() {
+        return;
+    }
+    let typed = player.typed.parse::<usize>().ok();
+    let mut picked = None;
+    egui::Window::new("Go to scene")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(match &player.typed {
+                t if t.is_empty() => "Type a number and Enter, or click; Esc closes".to_string(),
+                t => format!("Scene {t}, Enter to open"),
+            });
+            ui.separator();
+            for (i, scene) in talk.scenes.iter().enumerate() {
+                let marked = typed.map_or(i == talk.index, |n| n == i + 1);
+                let now = if i == talk.index { "  (now)" } else { "" };
+                let text = format!("{:>3}  {}{now}", i + 1, scene.title);
+                if ui.selectable_label(marked, text).clicked() {
+                    picked = Some(i + 1);
+                }
+            }
+        });
+    if picked.is_some() {
+        player.go_to = picked;
+    }
+}
