@@ -21,6 +21,7 @@ pub mod pack;
 pub mod palette;
 pub mod presets;
 pub mod progress;
+pub mod recent;
 pub mod scene;
 pub mod setup;
 

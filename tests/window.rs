@@ -489,6 +489,18 @@ fn app_after_input(
     (args, after): (&[&str], &str),
     drive: impl FnOnce(&dyn Fn(&[&str]) -> std::process::Output, &str),
 ) -> serde_json::Value {
+    app_after_input_with(x, name, (args, after), &[], drive)
+}
+
+/// As [`app_after_input`], with more environment variables. The app keeps its recent files
+/// in a folder of the test's (`SPACEFOLD_CONFIG_DIR`), never the user's.
+fn app_after_input_with(
+    x: &Xvfb,
+    name: &str,
+    (args, after): (&[&str], &str),
+    env: &[(&str, &std::ffi::OsStr)],
+    drive: impl FnOnce(&dyn Fn(&[&str]) -> std::process::Output, &str),
+) -> serde_json::Value {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let shot = dir.join(format!("{name}.png"));
@@ -501,6 +513,8 @@ fn app_after_input(
         .env("DISPLAY", &x.display)
         .env("WGPU_BACKEND", "vulkan")
         .env("SPACEFOLD_REPORT", &report)
+        .env("SPACEFOLD_CONFIG_DIR", dir.join(format!("{name}-config")))
+        .envs(env.iter().copied())
         // Pictures it saves land here.
         .current_dir(&dir)
         .stdout(Stdio::null())
@@ -1396,4 +1410,66 @@ fn dropping_a_csv_on_the_window_loads_it() {
         report["message"].as_str().unwrap().contains("loaded"),
         "{report}"
     );
+}
+
+/// Ctrl+O opens the desktop's file dialog (here a stand-in `zenity` that answers with a
+/// CSV): the file becomes the data, and it is remembered in the recent files, which the
+/// next run shows.
+#[test]
+fn ctrl_o_opens_a_file_from_the_dialog_and_remembers_it() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dialog");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    let mut csv = String::from("x,y,side\n");
+    for i in 0..50 {
+        let side = ["left", "right"][i % 2];
+        csv += &format!(
+            "{},{},{side}\n",
+            (i % 2) as f32 * 2.0 - 1.0,
+            (i % 9) as f32 / 4.0
+        );
+    }
+    let file = dir.join("chosen.csv");
+    std::fs::write(&file, csv).unwrap();
+    let zenity = dir.join("bin/zenity");
+    std::fs::write(&zenity, format!("#!/bin/sh\necho '{}'\n", file.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(dir.join("bin"))
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let config = dir.join("config");
+    let env: &[(&str, &std::ffi::OsStr)] = &[
+        ("PATH", path.as_os_str()),
+        ("SPACEFOLD_CONFIG_DIR", config.as_os_str()),
+    ];
+    let report = app_after_input_with(
+        &x,
+        "dialog",
+        (&["--paused"], "8"),
+        env,
+        |xdotool, window| {
+            xdotool(&[
+                "mousemove",
+                "--window",
+                window,
+                "800",
+                "400",
+                "key",
+                "ctrl+o",
+            ]);
+        },
+    );
+    assert_eq!(
+        report["class_names"],
+        serde_json::json!(["left", "right"]),
+        "{report}"
+    );
+    let recent =
+        std::fs::read_to_string(config.join("recent.ron")).expect("the recent files are kept");
+    assert!(recent.contains("chosen.csv"), "{recent}");
 }

@@ -71,6 +71,12 @@ pub struct Explorer {
     pub network_path: String,
     /// Text of the scene file box.
     pub scene_path: String,
+    /// A file dialog the panels asked for (taken by the files plugin).
+    pub ask: Option<super::dialogs::Ask>,
+    /// The recent files, most recent first (kept by the files plugin).
+    pub recent: Vec<std::path::PathBuf>,
+    /// A file the panels asked to open (taken by the files plugin).
+    pub open: Option<std::path::PathBuf>,
     /// Point, weight and network edits to undo and redo.
     pub history: EditHistory,
 }
@@ -213,6 +219,9 @@ impl Explorer {
             weights_offset: (0, 0),
             network_path: String::new(),
             scene_path: String::new(),
+            ask: None,
+            recent: vec![],
+            open: None,
             history: EditHistory::default(),
         };
         explorer.bounds = explorer.data_bounds();
@@ -390,12 +399,42 @@ impl Explorer {
     }
 
     /// Loads the network file at `path` (RON, `.npz`, `.safetensors`) as the live network,
-    /// paused, if it fits the data; the message says how it went.
-    pub fn open_network(&mut self, link: &Link, path: &std::path::Path) {
+    /// paused, if it fits the data; the message says how it went. True when it was taken.
+    pub fn open_network(&mut self, link: &Link, path: &std::path::Path) -> bool {
         let taken = Network::load(path)
             .map_err(|e| e.to_string())
             .and_then(|network| self.take_network(link, network));
+        let ok = taken.is_ok();
         self.message = Some(taken.map(|()| format!("loaded {}", path.display())));
+        ok
+    }
+
+    /// Saves `network` (the live one) to `path` (RON, written atomically); what to say.
+    pub fn save_network_to(
+        &self,
+        path: &std::path::Path,
+        network: &Network,
+    ) -> Result<String, String> {
+        network
+            .save(path)
+            .map(|()| format!("saved {}", path.display()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Saves the set-up as a scene script at `path` (written atomically); what to say.
+    pub fn save_scene_to(
+        &self,
+        path: &std::path::Path,
+        epoch: usize,
+        view: crate::setup::View,
+    ) -> Result<String, String> {
+        let text = self.scene_script(epoch, view)?;
+        crate::io::write_atomic(path, text.as_bytes())
+            .map(|()| {
+                let shown = path.display();
+                format!("saved {shown} (play it: spacefold play {shown})")
+            })
+            .map_err(|e| format!("cannot save {}: {e}", path.display()))
     }
 
     /// Replaces the live network by `network` (a loaded file), paused, if it fits the data.

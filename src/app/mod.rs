@@ -3,13 +3,14 @@
 
 mod camera;
 mod capture;
-mod dropped;
+mod dialogs;
 mod editing;
 pub mod explorer;
 mod frame_stats;
 mod heatmap;
 pub mod landscape;
 pub mod layers;
+mod open_files;
 mod orbit;
 mod palette;
 pub mod player;
@@ -317,11 +318,11 @@ fn configure(app: &mut App, options: AppOptions) {
         .add_plugins((
             explorer::plugin,
             camera::plugin,
-            dropped::plugin,
             editing::plugin,
             heatmap::plugin,
             landscape::plugin,
             layers::plugin,
+            open_files::plugin,
             orbit::plugin,
             player::plugin,
             points::plugin,

@@ -61,6 +61,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         .on_hover_text("Seed of the split and of the initial weights")
         .changed();
     csv_row(ui, explorer, link);
+    open_row(ui, explorer);
     if explorer.train.dim() == 2 {
         // Wrapped, so that many classes make the row taller, never the panel wider.
         ui.horizontal_wrapped(|ui| {
@@ -111,6 +112,46 @@ fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         if entered || clicked {
             let path = std::path::PathBuf::from(explorer.csv_path.trim());
             explorer.open_csv(link, &path);
+        }
+    });
+}
+
+/// Open… (a native dialog) and the recent files.
+fn open_row(ui: &mut egui::Ui, explorer: &mut Explorer) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Open…")
+            .on_hover_text(
+                "Open data (CSV), a network (.ron, .npz, .safetensors), a scene or a talk \
+                 (Ctrl+O); dropping the file on the window opens it too",
+            )
+            .clicked()
+        {
+            explorer.ask = Some(crate::app::dialogs::Ask::Open);
+        }
+        let mut picked = None;
+        ui.add_enabled_ui(!explorer.recent.is_empty(), |ui| {
+            egui::ComboBox::from_id_salt("recent-files")
+                .selected_text("Recent")
+                .width(110.0)
+                .show_ui(ui, |ui| {
+                    for path in &explorer.recent {
+                        let name = path.file_name().map_or_else(
+                            || path.display().to_string(),
+                            |n| n.to_string_lossy().into_owned(),
+                        );
+                        if ui
+                            .selectable_label(false, name)
+                            .on_hover_text(path.display().to_string())
+                            .clicked()
+                        {
+                            picked = Some(path.clone());
+                        }
+                    }
+                });
+        });
+        if picked.is_some() {
+            explorer.open = picked;
         }
     });
 }

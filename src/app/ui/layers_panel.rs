@@ -628,18 +628,14 @@ pub fn save_scene(
             .clicked()
         {
             let path = std::path::PathBuf::from(explorer.scene_path.trim());
-            let saved = explorer.scene_script(epoch, mode).and_then(|text| {
-                crate::io::write_atomic(&path, text.as_bytes())
-                    .map(|()| {
-                        format!(
-                            "saved {} (play it: spacefold play {})",
-                            path.display(),
-                            path.display()
-                        )
-                    })
-                    .map_err(|e| format!("cannot save {}: {e}", path.display()))
-            });
-            explorer.message = Some(saved);
+            explorer.message = Some(explorer.save_scene_to(&path, epoch, mode));
+        }
+        if ui
+            .button("…")
+            .on_hover_text("Save as scene, choosing where in a dialog")
+            .clicked()
+        {
+            explorer.ask = Some(crate::app::dialogs::Ask::SaveScene);
         }
         if ui
             .button("Save picture")

@@ -257,13 +257,14 @@ fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, publish
             .clicked()
             && let Some(latest) = &published.0
         {
-            explorer.message = Some(
-                latest
-                    .network
-                    .save(&path)
-                    .map(|()| format!("saved {}", path.display()))
-                    .map_err(|e| e.to_string()),
-            );
+            explorer.message = Some(explorer.save_network_to(&path, &latest.network));
+        }
+        if ui
+            .add_enabled(published.0.is_some(), egui::Button::new("…"))
+            .on_hover_text("Save the live network, choosing where in a dialog")
+            .clicked()
+        {
+            explorer.ask = Some(crate::app::dialogs::Ask::SaveNetwork);
         }
     });
 }
