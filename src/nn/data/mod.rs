@@ -236,7 +236,13 @@ impl Dataset {
                 // `{}` prints the shortest text that reads back to the same f32.
                 out.push_str(&format!("{v},"));
             }
-            out.push_str(&format!("{}\n", self.y[i]));
+            match self.names.get(self.y[i] as usize) {
+                // Named classes by name (read back, they are numbered in order of first
+                // appearance, which keeps their numbers when the rows keep their order).
+                Some(name) => out.push_str(&quoted(name)),
+                None => out.push_str(&self.y[i].to_string()),
+            }
+            out.push('\n');
         }
         out
     }
@@ -341,9 +347,32 @@ impl Default for DataOptions {
     }
 }
 
+/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote, a line break, or could
+/// be read as a number.
+fn quoted(field: &str) -> String {
+    let plain = !field.is_empty()
+        && field.parse::<f64>().is_err()
+        && !field.contains([',', '"', '\n', '\r', ';', '\t']);
+    match plain {
+        true => field.to_string(),
+        false => format!("\"{}\"", field.replace('"', "\"\"")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_names_are_written_and_read_back() {
+        let text = "a,b,kind\n1,2,\"setosa, small\"\n3,4,virginica\n5,6,\"setosa, small\"\n7,8,\"3\"\n";
+        let data = Dataset::parse_csv(text, "mem").unwrap();
+        assert_eq!(data.names, ["setosa, small", "virginica", "3"]);
+        let written = data.to_csv();
+        assert!(written.contains("\"setosa, small\""), "{written}");
+        let back = Dataset::parse_csv(&written, "mem").unwrap();
+        assert_eq!(back, data);
+    }
 
     #[test]
     fn csv_round_trip_is_exact_for_any_dimension() {
