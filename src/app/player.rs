@@ -1058,6 +1058,38 @@ mod tests {
     /// Exploring a scene live (Esc in presenter mode) goes on as the scene trains: its
     /// optimizer and settings, from the epoch shown.
     #[test]
+    fn auto_holds_at_each_cue_for_its_seconds_then_goes_on() {
+        let dir = std::env::temp_dir().join(format!("spacefold-auto-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.ron");
+        std::fs::write(
+            &path,
+            "Scene(dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
+             timeline: [Cue, Wait(1.0), Cue, Wait(1.0)])",
+        )
+        .unwrap();
+        let mut app = app(&path);
+        app.add_systems(Update, advance_unattended.before(advance_scene_time));
+        {
+            let mut p = app.world_mut().resource_mut::<Player>();
+            (p.present, p.playing, p.auto) = (true, false, Some(0.5));
+        }
+        let times: Vec<f32> = (0..30)
+            .map(|_| {
+                app.update();
+                app.world().resource::<Player>().time
+            })
+            .collect();
+        // Frames of 0.1 s: held at the first cue (0 s) about half a second, then on to the
+        // second (1 s), held there, then on to the end (2 s).
+        let held_at = |t: f32| times.iter().filter(|&&x| (x - t).abs() < 1e-4).count();
+        assert!((4..=7).contains(&held_at(0.0)), "{times:?}");
+        assert!((4..=7).contains(&held_at(1.0)), "{times:?}");
+        assert_eq!(times.last().copied(), Some(2.0), "{times:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn exploring_a_scene_goes_on_with_its_own_training() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/boundary-3class.ron");
