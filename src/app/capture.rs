@@ -139,30 +139,43 @@ pub fn speaker_path(path: &std::path::Path) -> PathBuf {
 /// Seconds a screenshot waits at most for the speaker view's preview of the next frame.
 const PREVIEW_WAIT: f32 = 120.0;
 
+/// What a screenshot waits for.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Ready<'w> {
+    time: Res<'w, Time>,
+    burst: Res<'w, super::explorer::Burst>,
+    layers: Res<'w, super::layers::LayerView>,
+    speaker: Res<'w, super::speaker::SpeakerView>,
+    player: Option<Res<'w, super::player::Player>>,
+}
+
+impl Ready<'_> {
+    /// A preset's network trained, and a moment more for the views to follow; a preset that
+    /// plays to its moment holding there; the speaker view's preview of the next frame shown
+    /// (or waited for long enough); and `after` seconds gone.
+    fn at(&self, after: f32) -> bool {
+        let now = self.time.elapsed_secs();
+        let preview = match (&self.player, self.speaker.window()) {
+            (Some(p), Some(_)) => self.speaker.next_frame_ready(p) || now > after + PREVIEW_WAIT,
+            _ => true,
+        };
+        now >= after
+            && self.burst.done_at.is_some_and(|t| now >= t + 0.6)
+            && (self.layers.hold.is_none() || !self.layers.playing)
+            && preview
+    }
+}
+
 fn request_screenshot(
     mut commands: Commands,
-    time: Res<Time>,
     request: Res<CaptureRequest>,
-    burst: Res<super::explorer::Burst>,
-    layers: Res<super::layers::LayerView>,
-    speaker: Res<super::speaker::SpeakerView>,
-    player: Option<Res<super::player::Player>>,
+    ready: Ready,
     mut state: ResMut<CaptureState>,
 ) {
-    // Wait for a preset's network to be trained, and a moment more for the views to follow;
-    // and for a preset that plays to its moment, to be holding there; and for the speaker
-    // view's preview of the next frame.
-    let now = time.elapsed_secs();
-    let preview = match (&player, speaker.window()) {
-        (Some(p), Some(_)) => speaker.next_frame_ready(p) || now > request.after + PREVIEW_WAIT,
-        _ => true,
-    };
-    let ready = burst.done_at.is_some_and(|t| now >= t + 0.6)
-        && (layers.hold.is_none() || !layers.playing)
-        && preview;
-    if state.requested || now < request.after || !ready {
+    if state.requested || !ready.at(request.after) {
         return;
     }
+    let speaker = &ready.speaker;
     state.requested = true;
     state.pending = 1;
     shoot(

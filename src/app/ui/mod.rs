@@ -33,11 +33,20 @@ pub(super) fn plugin(app: &mut App) {
             (
                 switch_view_on_tab,
                 toggle_help,
-                training_shortcuts.run_if(in_state(View::Regions)),
-                layers_shortcuts.run_if(in_state(View::Layers)),
-                landscape_shortcuts.run_if(in_state(View::Landscape)),
+                (
+                    training_shortcuts.run_if(in_state(View::Regions)),
+                    layers_shortcuts.run_if(in_state(View::Layers)),
+                    landscape_shortcuts.run_if(in_state(View::Landscape)),
+                )
+                    .run_if(no_scene_playing),
             ),
         );
+}
+
+/// While a scene plays (not explored live), its player owns the keys: S opens the speaker
+/// view rather than splitting the landscape, G lists a talk's scenes.
+fn no_scene_playing(player: Option<Res<super::player::Player>>) -> bool {
+    player.is_none_or(|p| p.exploring)
 }
 
 /// The font family equations are set in.
@@ -135,6 +144,7 @@ pub fn help_rows(view: View) -> Vec<(&'static str, &'static str)> {
     };
     rows.extend([
         ("V", "next view: regions, layers, landscape, regions"),
+        ("Ctrl+O", "open data, a network, a scene or a talk"),
         ("Ctrl+S", "save a picture of the view (PNG)"),
         ("H, F1 or ?", "this help on / off (Esc closes it)"),
     ]);

@@ -365,7 +365,8 @@ mod tests {
 
     #[test]
     fn class_names_are_written_and_read_back() {
-        let text = "a,b,kind\n1,2,\"setosa, small\"\n3,4,virginica\n5,6,\"setosa, small\"\n7,8,\"3\"\n";
+        let text =
+            "a,b,kind\n1,2,\"setosa, small\"\n3,4,virginica\n5,6,\"setosa, small\"\n7,8,\"3\"\n";
         let data = Dataset::parse_csv(text, "mem").unwrap();
         assert_eq!(data.names, ["setosa, small", "virginica", "3"]);
         let written = data.to_csv();
