@@ -423,13 +423,10 @@ fn parse_times(list: &str, duration: f32) -> Result<Vec<f32>, UsageError> {
     Ok(times)
 }
 
+/// What a render writes (by `--out`, checked writable) and at what size (`--size`).
 #[cfg_attr(not(feature = "app"), allow(dead_code))]
-fn plan_render(
-    args: &RenderArgs,
-    timeline: &crate::scene::Timeline,
-) -> Result<RenderPlan, UsageError> {
-    use crate::export::{Format, GIF_MAX_FPS};
-    let format = Format::for_path(&args.out).map_err(UsageError)?;
+fn render_output(args: &RenderArgs) -> Result<(crate::export::Format, (u32, u32)), UsageError> {
+    let format = crate::export::Format::for_path(&args.out).map_err(UsageError)?;
     crate::export::check_out(format, &args.out).map_err(UsageError)?;
     let size = parse_pair(&args.size, "--size", false)?;
     if size.0 > 8192 || size.1 > 8192 {
@@ -438,6 +435,16 @@ fn plan_render(
             args.size
         )));
     }
+    Ok((format, size))
+}
+
+#[cfg_attr(not(feature = "app"), allow(dead_code))]
+fn plan_render(
+    args: &RenderArgs,
+    timeline: &crate::scene::Timeline,
+) -> Result<RenderPlan, UsageError> {
+    use crate::export::{Format, GIF_MAX_FPS};
+    let (format, size) = render_output(args)?;
     let fps = match (args.fps, format) {
         (Some(0), _) => return Err(UsageError("--fps 0: at least 1".into())),
         (Some(f), Format::Gif) if f > GIF_MAX_FPS => {
@@ -630,15 +637,7 @@ fn cue_pages(file: &Path) -> Result<(crate::app::player::Player, String, CuePage
 #[cfg(feature = "app")]
 fn render_cues(args: &RenderArgs) -> Result<ExitCode, UsageError> {
     use crate::export::{Format, HandoutPdf, PngFolder, Sink};
-    let format = Format::for_path(&args.out).map_err(UsageError)?;
-    crate::export::check_out(format, &args.out).map_err(UsageError)?;
-    let size = parse_pair(&args.size, "--size", false)?;
-    if size.0 > 8192 || size.1 > 8192 {
-        return Err(UsageError(format!(
-            "--size {}: at most 8192 pixels a side",
-            args.size
-        )));
-    }
+    let (format, size) = render_output(args)?;
     let (player, title, pages) = cue_pages(&args.file)?;
     let bytes = pages.len() as u64 * size.0 as u64 * size.1 as u64 * 4;
     if format == Format::Pdf && bytes > crate::limits::MAX_HANDOUT_BYTES {

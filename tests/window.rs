@@ -80,6 +80,24 @@ fn near(a: [u8; 3], b: [u8; 3], tolerance: i32) -> bool {
 }
 
 /// Runs the app with `args` and returns the screenshot it saved.
+/// A folder of the test's own, empty: `CARGO_TARGET_TMPDIR/name`.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Asserts that the first two classes' points are drawn in `shot`: at least `least` pixels
+/// of each class's colour.
+fn assert_classes_drawn(shot: &Path, least: usize) {
+    let (_, _, pixels) = read_png(shot);
+    for (k, colour) in CLASSES[..2].iter().enumerate() {
+        let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
+        assert!(count > least, "class {k}: {count} pixels in {}", shot.display());
+    }
+}
+
 fn screenshot(x: &Xvfb, name: &str, args: &[&str]) -> PathBuf {
     shot_and_report(x, name, args).0
 }
@@ -953,8 +971,7 @@ fn the_first_orbit_drag_turns_the_view() {
 fn a_talk_plays_forward_and_back_across_its_scenes() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("talk");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("talk");
     let mut csv = String::from("x1,x2,label\n");
     for i in 0..40 {
         let (a, b) = ((i % 7) as f32 / 3.0 - 1.0, (i % 5) as f32 / 2.0 - 1.0);
@@ -993,15 +1010,7 @@ fn a_talk_plays_forward_and_back_across_its_scenes() {
     assert_eq!(on["scene"], "Three");
     // The third scene on screen: its points (read from the CSV beside the talk) are drawn.
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots/talk-forward.png");
-    let (_, _, pixels) = read_png(&shot);
-    for (k, colour) in CLASSES[..2].iter().enumerate() {
-        let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
-        assert!(
-            count > 100,
-            "class {k}: {count} pixels in {}",
-            shot.display()
-        );
-    }
+    assert_classes_drawn(&shot, 100);
     let back = app_after_input(
         &x,
         "talk-back",
@@ -1030,8 +1039,7 @@ fn a_talk_plays_forward_and_back_across_its_scenes() {
 fn the_speaker_view_shows_the_notes_and_the_next_frame() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("speaker");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("speaker");
     let scene = |title: &str, data: &str, notes: &str| {
         format!(
             "Scene(title: \"{title}\", dataset: \"{data}\", view: Regions, \
@@ -1115,8 +1123,7 @@ fn the_speaker_view_shows_the_notes_and_the_next_frame() {
 fn a_csv_with_string_labels_shows_its_class_names() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("named");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("named");
     let mut csv = String::from("\"petal length\",\"petal width\",\"species\"\n");
     for i in 0..90 {
         let (name, cx) = [("setosa", -2.0), ("versicolor", 0.0), ("virginica", 2.0)][i % 3];
@@ -1162,8 +1169,7 @@ fn a_csv_with_string_labels_shows_its_class_names() {
 fn a_packed_talk_plays_with_its_files_gone() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packed");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh_dir("packed");
     std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
     let mut csv = String::from("x1,x2,label\n");
     for i in 0..60 {
@@ -1228,15 +1234,7 @@ fn a_packed_talk_plays_with_its_files_gone() {
         report["train_points"], 60,
         "the packed CSV's points: {report}"
     );
-    let (_, _, pixels) = read_png(&shot);
-    for (k, colour) in CLASSES[..2].iter().enumerate() {
-        let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
-        assert!(
-            count > 50,
-            "class {k}: {count} pixels in {}",
-            shot.display()
-        );
-    }
+    assert_classes_drawn(&shot, 50);
     // No arguments (a double-click): the talk in presenter mode, its window titled by it.
     let mut app = Command::new(&packed)
         .current_dir(dir.join("elsewhere"))
@@ -1382,8 +1380,7 @@ fn drop_file(display: &str, target: u32, path: &Path) {
 fn dropping_a_csv_on_the_window_loads_it() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dropped");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("dropped");
     let mut csv = String::from("a;b;kind\n");
     for i in 0..75 {
         let name = ["north", "south", "east"][i % 3];
@@ -1419,8 +1416,7 @@ fn dropping_a_csv_on_the_window_loads_it() {
 fn ctrl_o_opens_a_file_from_the_dialog_and_remembers_it() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dialog");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh_dir("dialog");
     std::fs::create_dir_all(dir.join("bin")).unwrap();
     let mut csv = String::from("x,y,side\n");
     for i in 0..50 {
