@@ -928,7 +928,7 @@ fn undo_takes_back_a_layer_added() {
 
 /// Where the Network section's "+ layer" button is in the explorer as it opens (1280x800,
 /// paused, sections open).
-const ADD_LAYER_BUTTON: (u32, u32) = (47, 526);
+const ADD_LAYER_BUTTON: (u32, u32) = (47, 546);
 
 /// The first left drag in the 3D view turns it, in proportion (about half a turn across).
 #[test]
