@@ -94,7 +94,11 @@ fn assert_classes_drawn(shot: &Path, least: usize) {
     let (_, _, pixels) = read_png(shot);
     for (k, colour) in CLASSES[..2].iter().enumerate() {
         let count = pixels.iter().filter(|p| near(**p, *colour, 10)).count();
-        assert!(count > least, "class {k}: {count} pixels in {}", shot.display());
+        assert!(
+            count > least,
+            "class {k}: {count} pixels in {}",
+            shot.display()
+        );
     }
 }
 

@@ -330,6 +330,7 @@ fn show_speaker_view(
         ui.columns(2, |columns| {
             notes_column(&mut columns[0], &player);
             next_column(&mut columns[1], &player, next, texture, finished);
+            talk_outline(&mut columns[1], &player);
         });
     });
 }
@@ -398,6 +399,24 @@ fn notes_column(ui: &mut egui::Ui, player: &Player) {
                 ui.label(egui::RichText::new(notes).size(22.0));
             }
         });
+}
+
+/// The talk's scenes, the one shown marked, each with its cues.
+fn talk_outline(ui: &mut egui::Ui, player: &Player) {
+    let Some(talk) = &player.talk else { return };
+    ui.add_space(12.0);
+    ui.label(egui::RichText::new("The talk").strong());
+    egui::ScrollArea::vertical().id_salt("outline").show(ui, |ui| {
+        for (i, scene) in talk.scenes.iter().enumerate() {
+            let cues = scene.timeline.cues().len();
+            let text = format!("{:>2}  {}  ({cues} cue(s))", i + 1, scene.title);
+            let text = match i == talk.index {
+                true => egui::RichText::new(format!("▶ {text}")).strong(),
+                false => egui::RichText::new(format!("·  {text}")).weak(),
+            };
+            ui.label(text);
+        }
+    });
 }
 
 fn next_column(
