@@ -1379,7 +1379,8 @@ fn drop_file(display: &str, target: u32, path: &Path) {
     assert!(done, "the window finished the drop of {}", path.display());
 }
 
-/// A CSV dropped on the explorer's window becomes its data: its points and its class names.
+/// A CSV dropped on the explorer's window becomes its data (its points and class names), a
+/// PyTorch network dropped after it the model; a scene dropped on the window plays.
 #[test]
 fn dropping_a_csv_on_the_window_loads_it() {
     let _turn = one_at_a_time();
@@ -1397,9 +1398,17 @@ fn dropping_a_csv_on_the_window_loads_it() {
     let file = dir.join("dropped points.csv");
     std::fs::write(&file, csv).unwrap();
     let display = x.display.clone();
-    let report = app_after_input(&x, "dropped", (&["--paused"], "10"), |_, window| {
+    let torch = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/models/torch.safetensors");
+    let report = app_after_input(&x, "dropped", (&["--paused"], "12"), |_, window| {
         drop_file(&display, window.parse().unwrap(), &file);
+        std::thread::sleep(Duration::from_secs(1));
+        drop_file(&display, window.parse().unwrap(), &torch);
     });
+    assert_eq!(
+        report["sizes"],
+        serde_json::json!([2, 6, 6, 3]),
+        "the dropped network: {report}"
+    );
     assert_eq!(
         report["class_names"],
         serde_json::json!(["north", "south", "east"]),
@@ -1408,9 +1417,23 @@ fn dropping_a_csv_on_the_window_loads_it() {
     let points = report["train_points"].as_u64().unwrap() + report["test_points"].as_u64().unwrap();
     assert_eq!(points, 75, "{report}");
     assert!(
-        report["message"].as_str().unwrap().contains("loaded"),
+        report["message"]
+            .as_str()
+            .unwrap()
+            .contains("torch.safetensors"),
         "{report}"
     );
+    let scene = dir.join("dropped.ron");
+    std::fs::write(
+        &scene,
+        "Scene(title: \"Dropped in\", dataset: \"moons\", view: Regions, \
+         network: Train(arch: [2, 4, 2], epochs: 10), timeline: [Wait(1.0)])",
+    )
+    .unwrap();
+    let played = app_after_input(&x, "dropped-scene", (&["--paused"], "10"), |_, window| {
+        drop_file(&display, window.parse().unwrap(), &scene);
+    });
+    assert_eq!(played["scene"], "Dropped in", "{played}");
 }
 
 /// Ctrl+O opens the desktop's file dialog (here a stand-in `zenity` that answers with a

@@ -406,17 +406,19 @@ fn talk_outline(ui: &mut egui::Ui, player: &Player) {
     let Some(talk) = &player.talk else { return };
     ui.add_space(12.0);
     ui.label(egui::RichText::new("The talk").strong());
-    egui::ScrollArea::vertical().id_salt("outline").show(ui, |ui| {
-        for (i, scene) in talk.scenes.iter().enumerate() {
-            let cues = scene.timeline.cues().len();
-            let text = format!("{:>2}  {}  ({cues} cue(s))", i + 1, scene.title);
-            let text = match i == talk.index {
-                true => egui::RichText::new(format!("▶ {text}")).strong(),
-                false => egui::RichText::new(format!("·  {text}")).weak(),
-            };
-            ui.label(text);
-        }
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("outline")
+        .show(ui, |ui| {
+            for (i, scene) in talk.scenes.iter().enumerate() {
+                let cues = scene.timeline.cues().len();
+                let text = format!("{:>2}  {}  ({cues} cue(s))", i + 1, scene.title);
+                let text = match i == talk.index {
+                    true => egui::RichText::new(format!("▶ {text}")).strong(),
+                    false => egui::RichText::new(format!("·  {text}")).weak(),
+                };
+                ui.label(text);
+            }
+        });
 }
 
 fn next_column(
