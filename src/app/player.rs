@@ -295,18 +295,9 @@ impl Player {
             return self.open_scene(next, false);
         }
         if at_end && self.loop_talk {
-            return self.go_to_scene(1) | self.replay();
+            return self.go_to_scene(1);
         }
         self.next_cue();
-        false
-    }
-
-    /// A lone scene from its start, playing (a kiosk's loop); false (its data is the same).
-    fn replay(&mut self) -> bool {
-        if self.talk.as_ref().is_none_or(|t| t.scenes.len() == 1) {
-            self.time = 0.0;
-            self.playing = true;
-        }
         false
     }
 

@@ -110,7 +110,11 @@ impl Previews {
         let folder = crate::io::temporary_beside(&base);
         let scenes: Vec<_> = sources
             .iter()
-            .map(|(_, tl)| (stops(tl), vec![None; stops(tl).len()]))
+            .map(|(_, tl)| {
+                let at = stops(tl);
+                let files = vec![None; at.len()];
+                (at, files)
+            })
             .collect();
         let order: Vec<usize> = (first..sources.len()).chain(0..first).collect();
         let jobs: Vec<(usize, PathBuf, Vec<f32>)> = order
