@@ -50,15 +50,17 @@ pub enum Command {
     },
     /// List the presets (`spacefold --preset NAME` opens one).
     Presets,
-    /// Play a scene script in a window. Saving the file reloads it, keeping the time.
+    /// Play a scene script (or present a talk) in a window. Saving the file reloads it,
+    /// keeping the time.
     Play {
-        /// The scene file (RON), or the name of a scene bundled into this binary
-        /// (`relu-fold`: see `spacefold scenes`); in a packed program, the packed talk when
-        /// left out.
+        /// The scene file (RON), the name of a scene bundled into this binary (`relu-fold`:
+        /// see `spacefold scenes`), or a talk (its scenes in order); in a packed program, the
+        /// packed talk when left out.
         file: Option<PathBuf>,
         /// Presenter mode: full screen, no timeline, stops at each cue (Right / Space /
         /// PageDown next, Left / PageUp back, B blank, Home restart, F full screen, Esc
-        /// explore live and back).
+        /// explore live and back; in a talk: a number and Enter opens that scene, G lists
+        /// them, S the speaker view).
         #[arg(long)]
         present: bool,
         /// Start at this cue (from 1), paused.
