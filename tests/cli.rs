@@ -772,10 +772,9 @@ fn a_packed_talk_plays_from_one_file_with_its_sources_gone() {
         "--out",
         packed.to_str().unwrap(),
     ]);
-    let seconds = start.elapsed().as_secs_f64();
-    eprintln!("packing took {seconds:.2} s");
+    // How long it takes is bench/pack.sh's to say; printed here for the record.
+    eprintln!("packing took {:.2} s", start.elapsed().as_secs_f64());
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(seconds < 5.0, "packing took {seconds:.1} s");
     let said = stderr(&out);
     assert!(
         said.contains("packed \"Packed\" (2 scene(s), 2 files)"),
