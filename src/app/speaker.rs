@@ -51,7 +51,9 @@ const PREVIEW_SIZE: (u32, u32) = (640, 360);
 pub struct SpeakerView {
     /// Whether it should be open (`--speaker`, S).
     pub wanted: bool,
+    /// The window and the camera that draws into it.
     window: Option<Entity>,
+    camera: Option<Entity>,
     /// When the talk started (the speaker view first opened).
     started: Option<Instant>,
     previews: Option<Previews>,
@@ -270,9 +272,12 @@ fn open_or_close_speaker_window(
     if let Some(w) = speaker.window
         && windows.get(w).is_err()
     {
-        // Closed by its own button.
+        // Closed by its own button: its camera goes too.
         speaker.window = None;
         speaker.wanted = false;
+        if let Some(camera) = speaker.camera.take() {
+            commands.entity(camera).despawn();
+        }
     }
     match (speaker.wanted, speaker.window) {
         (true, None) => {
@@ -287,14 +292,21 @@ fn open_or_close_speaker_window(
                     ..default()
                 })
                 .id();
-            commands.spawn((
-                SpeakerCamera,
-                Camera2d,
-                RenderTarget::Window(WindowRef::Entity(window)),
-                RenderLayers::layer(31),
-                EguiSchedule::new(SpeakerPass),
-            ));
+            let camera = commands
+                .spawn((
+                    SpeakerCamera,
+                    Camera2d,
+                    RenderTarget::Window(WindowRef::Entity(window)),
+                    RenderLayers::layer(31),
+                    EguiSchedule::new(SpeakerPass),
+                ))
+                .id();
             speaker.window = Some(window);
+            speaker.camera = Some(camera);
+            // Textures belong to the egui context of the window they were shown in.
+            if let Some(previews) = speaker.previews.as_mut() {
+                previews.textures.clear();
+            }
             speaker.started.get_or_insert_with(Instant::now);
             if speaker.previews.is_none() {
                 speaker.previews = Some(Previews::start(&player));
@@ -303,6 +315,9 @@ fn open_or_close_speaker_window(
         (false, Some(w)) => {
             commands.entity(w).despawn();
             speaker.window = None;
+            if let Some(camera) = speaker.camera.take() {
+                commands.entity(camera).despawn();
+            }
         }
         _ => {}
     }
