@@ -1038,7 +1038,8 @@ fn a_talk_plays_forward_and_back_across_its_scenes() {
 }
 
 /// `--speaker`: a second window with the notes at this cue and the frame the next click
-/// shows; keys pressed in it drive the talk as in the audience's window.
+/// shows; keys pressed in it drive the talk as in the audience's window; S closes it and
+/// opens it again, whole.
 #[test]
 fn the_speaker_view_shows_the_notes_and_the_next_frame() {
     let _turn = one_at_a_time();
@@ -1066,7 +1067,12 @@ fn the_speaker_view_shows_the_notes_and_the_next_frame() {
         "--windowed",
         "--speaker",
     ];
-    let report = app_after_input(&x, "speaker", (args, "20"), |xdotool, _| {
+    let report = app_after_input(&x, "speaker", (args, "24"), |xdotool, main| {
+        // S closes the speaker view and opens it again.
+        for _ in 0..2 {
+            xdotool(&["mousemove", "--window", main, "300", "300", "key", "s"]);
+            std::thread::sleep(Duration::from_millis(1500));
+        }
         let found = xdotool(&["search", "--sync", "--name", "speaker view$"]);
         let speaker = String::from_utf8_lossy(&found.stdout)
             .lines()
