@@ -282,7 +282,7 @@ fn play(file: &Path, o: PlayOptions) -> Result<ExitCode, UsageError> {
             .map_err(|e| UsageError(format!("--auto {e} (seconds)")))?;
     }
     // A talk's scenes are checked now and trained as it plays (the first before it opens).
-    let talk = if is_talk_file(file) {
+    let talk = if crate::scene::talk::is_talk_file(file) {
         Some(crate::scene::talk::load_talk(file, false).map_err(|e| UsageError(e.to_string()))?)
     } else {
         None
@@ -585,7 +585,7 @@ type CuePages = Vec<(usize, f32, String, String)>;
 #[cfg(feature = "app")]
 fn cue_pages(file: &Path) -> Result<(crate::app::player::Player, String, CuePages), UsageError> {
     use crate::app::player::Player;
-    let player = if is_talk_file(file) {
+    let player = if crate::scene::talk::is_talk_file(file) {
         let talk =
             crate::scene::talk::load_talk(file, true).map_err(|e| UsageError(e.to_string()))?;
         Player::for_talk(talk, true, None, true).map_err(|e| UsageError(e.to_string()))?
@@ -624,11 +624,7 @@ fn cue_pages(file: &Path) -> Result<(crate::app::player::Player, String, CuePage
                 caption = format!("Scene {}/{} · {caption}", i + 1, scenes.len());
             }
             let first = if k == 0 { scene_notes.as_str() } else { "" };
-            let notes = [first, cue_notes.as_str()]
-                .into_iter()
-                .filter(|n| !n.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n\n");
+            let notes = crate::scene::talk::joined_notes(first, &cue_notes);
             pages.push((i, *t, caption, notes));
         }
     }
@@ -714,7 +710,7 @@ fn check(files: &[PathBuf], verify: bool, networks: Option<&Path>) -> ExitCode {
         return ExitCode::from(2);
     }
     for f in files {
-        if is_talk_file(f) {
+        if crate::scene::talk::is_talk_file(f) {
             failed += check_talk(f, verify, networks);
             continue;
         }
@@ -737,12 +733,6 @@ fn check(files: &[PathBuf], verify: bool, networks: Option<&Path>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Whether `file` is a talk (a file whose first word is `Talk`), not a scene.
-fn is_talk_file(file: &Path) -> bool {
-    crate::io::exists(file)
-        && crate::io::read_text(file).is_ok_and(|text| crate::scene::talk::is_talk(&text))
 }
 
 /// Checks a talk and every scene it names (and verifies them); 1 when it fails, else 0.

@@ -368,10 +368,7 @@ type Inputs = (
 );
 
 fn load_inputs(inputs: &[PathBuf]) -> Result<Inputs, String> {
-    let is_talk = |p: &Path| {
-        crate::io::exists(p)
-            && crate::io::read_text(p).is_ok_and(|t| crate::scene::talk::is_talk(&t))
-    };
+    use crate::scene::talk::is_talk_file as is_talk;
     if let [one] = inputs
         && is_talk(one)
     {

@@ -238,11 +238,7 @@ impl Player {
             0 => "",
             c => self.loaded.timeline.cue_notes()[c - 1].as_str(),
         };
-        [scene, cue]
-            .into_iter()
-            .filter(|n| !n.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n")
+        crate::scene::talk::joined_notes(scene, cue)
     }
 
     /// Where a click goes on to: the scene (its index in the talk, 0 for a lone scene) and

@@ -77,6 +77,22 @@ pub fn is_talk(text: &str) -> bool {
         .is_some_and(|l| l.starts_with("Talk"))
 }
 
+/// Whether the file at `path` is a talk (its first word is `Talk`), not a scene; packed
+/// files count.
+pub fn is_talk_file(path: &Path) -> bool {
+    crate::io::exists(path) && crate::io::read_text(path).is_ok_and(|text| is_talk(&text))
+}
+
+/// What the speaker says at a place: the scene's notes, then the cue's, a blank line
+/// between (either may be empty).
+pub fn joined_notes(scene: &str, cue: &str) -> String {
+    [scene, cue]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// Reads and checks a talk and every scene it names; an error names the talk's file, line
 /// and column (a scene's own error is quoted after the entry that names it).
 pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
