@@ -1,29 +1,14 @@
 //! spacefold: see what a neural network does to space.
 //!
-//! Dependencies run one way: `cli` → `app` → the engine. The engine is Bevy-free: `nn` (networks,
-//! data, training), `flow` and `landscape` (the views' geometry), `live` (the training
-//! worker), `scene` (scripts and their timelines), `setup` (what the command line, presets,
-//! scenes and the window share), `limits` (the bounds every loader applies), `presets`,
-//! `export`, `handout` (PDF handouts). `app` is the window; `cli` the command line on top of
-//! everything.
+//! Three layers, and dependencies run one way: `cli` → `app` → `engine`.
 
-pub mod cli;
-pub mod export;
-pub mod flow;
-pub mod handout;
-pub mod interrupt;
-pub mod io;
-pub mod landscape;
-pub mod limits;
-pub mod live;
-pub mod nn;
-pub mod pack;
-pub mod palette;
-pub mod presets;
-pub mod progress;
-pub mod recent;
-pub mod scene;
-pub mod setup;
+/// The engine (`src/engine`, a crate of its own with neither Bevy nor clap): networks, data,
+/// training, the views' geometry, scenes and timelines, export, handouts, packing, limits.
+pub use spacefold_engine as engine;
 
+/// The window: Bevy plugins that turn the engine's data and networks into entities.
 #[cfg(feature = "app")]
 pub mod app;
+
+/// The command line: its arguments, and one file per command.
+pub mod cli;

@@ -127,7 +127,7 @@ fn malformed_input_exits_2_and_names_the_problem() {
         ),
         (
             vec!["--arch".into(), "2-0-1".into()],
-            "--arch `2-0-1`".into(),
+            "invalid value '2-0-1' for '--arch <SIZES>'".into(),
         ),
         (
             vec!["--activation".into(), "swish".into()],

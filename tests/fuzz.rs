@@ -10,9 +10,9 @@
 //! `cargo test --test fuzz` runs 5,000 cases; `SPACEFOLD_FUZZ_CASES=100000` (and
 //! `SPACEFOLD_FUZZ_SEED=N` for other mutants) runs more, printing the figures.
 
-use spacefold::flow::{Bend, FlowInput, InputView, default_selection};
-use spacefold::nn::{Activation, Dataset, DatasetSpec, Network};
-use spacefold::scene;
+use spacefold::engine::flow::{Bend, FlowInput, InputView, default_selection};
+use spacefold::engine::nn::{Activation, Dataset, DatasetSpec, Network};
+use spacefold::engine::scene;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -275,10 +275,10 @@ fn scene_case(text: &str, dir: &Path) -> Result<bool, String> {
         d.is_finite() && (0.0..=3600.0 * 2.0).contains(&d),
         "duration {d}"
     );
-    let _ = spacefold::export::frame_count(0.0, d, 60);
+    let _ = spacefold::engine::export::frame_count(0.0, d, 60);
     let few: Vec<usize> = (0..loaded.data.len().min(48)).collect();
     let points = loaded.data.select(&few);
-    let flow = spacefold::flow::Flow::new(FlowInput {
+    let flow = spacefold::engine::flow::Flow::new(FlowInput {
         network: &loaded.network,
         points: &points.x,
         grid: None,
@@ -294,7 +294,7 @@ fn scene_case(text: &str, dir: &Path) -> Result<bool, String> {
             let mut out = vec![];
             flow.sample(
                 f.position,
-                spacefold::flow::Ease::Linear,
+                spacefold::engine::flow::Ease::Linear,
                 Bend::Auto,
                 f.split,
                 &mut out,
@@ -308,16 +308,16 @@ fn scene_case(text: &str, dir: &Path) -> Result<bool, String> {
 fn csv_case(text: &str) -> Result<bool, String> {
     match Dataset::parse_csv(text, "fuzz.csv") {
         Ok(d) => {
-            assert!(d.classes <= spacefold::limits::MAX_CLASSES && !d.is_empty());
+            assert!(d.classes <= spacefold::engine::limits::MAX_CLASSES && !d.is_empty());
             assert!(d.x.iter().all(|v| v.is_finite()));
             Ok(true)
         }
-        Err(spacefold::nn::data::DataError::Csv { line, message, .. })
+        Err(spacefold::engine::nn::data::DataError::Csv { line, message, .. })
             if line >= 1 && !message.is_empty() && message.len() < 1000 =>
         {
             Ok(false)
         }
-        Err(e) => Err(spacefold::limits::echo(&e.to_string(), 200)),
+        Err(e) => Err(spacefold::engine::limits::echo(&e.to_string(), 200)),
     }
 }
 
@@ -325,7 +325,7 @@ fn csv_case(text: &str) -> Result<bool, String> {
 fn network_case(text: &str) -> Result<bool, String> {
     match Network::from_ron(text) {
         Ok(net) => {
-            let x = spacefold::nn::Mat::from_element(net.input_dim(), 4, 0.5);
+            let x = spacefold::engine::nn::Mat::from_element(net.input_dim(), 4, 0.5);
             let _ = net.forward_stages(&x);
             Ok(true)
         }
@@ -370,10 +370,10 @@ fn setup_case(rng: &mut Rng) -> (String, Box<dyn FnOnce() -> Result<bool, String
     let shown = args.join(" ");
     let run = move || {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let said = match spacefold::setup::parse_setup(&refs) {
+        let said = match spacefold::cli::parse_setup(&refs) {
             Ok(setup) => match setup.resolve() {
                 Ok(_) => return Ok(true),
-                Err(e) => e.0,
+                Err(e) => spacefold::cli::UsageError::from(e).0,
             },
             Err(e) => e.0,
         };

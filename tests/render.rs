@@ -130,7 +130,7 @@ fn transparent_frames_keep_their_alpha() {
     let clear = alphas.iter().filter(|&&a| a == 0).count();
     assert!(clear * 2 > alphas.len(), "the background is transparent");
     // The points, in both class colours, opaque (after the title card, which dims them).
-    for class in [0, 1].map(spacefold::palette::class_rgb) {
+    for class in [0, 1].map(spacefold::engine::palette::class_rgb) {
         let drawn = pixels
             .chunks(4)
             .filter(|p| p[3] == 255 && (0..3).all(|c| p[c].abs_diff(class[c]) <= 12))
@@ -327,7 +327,7 @@ fn a_shot_renders_only_its_own_span() {
 }
 /// Times at which a scene's layers view sits on a stage boundary (input, after `W·a`,
 /// after `+ b`, after σ, ...): for each boundary the first time the position reaches it.
-fn stage_boundary_times(loaded: &spacefold::scene::Loaded) -> Vec<(f32, usize)> {
+fn stage_boundary_times(loaded: &spacefold::engine::scene::Loaded) -> Vec<(f32, usize)> {
     let timeline = &loaded.timeline;
     let steps = (timeline.duration() * 480.0).ceil() as usize;
     let mut found: Vec<(f32, usize)> = vec![];
@@ -335,7 +335,8 @@ fn stage_boundary_times(loaded: &spacefold::scene::Loaded) -> Vec<(f32, usize)> 
         let t = (i as f32 / 480.0).min(timeline.duration());
         let frame = timeline.sample(t);
         let k = frame.position.round();
-        if frame.view != spacefold::scene::View::Layers || (frame.position - k).abs() > 2e-3 {
+        if frame.view != spacefold::engine::scene::View::Layers || (frame.position - k).abs() > 2e-3
+        {
             continue;
         }
         let k = k as usize;
@@ -356,7 +357,7 @@ struct Cover {
 fn class_cover(path: &Path, classes: usize) -> Option<Cover> {
     let (w, h, _, rgb) = decode_png(path);
     let colours: Vec<[u8; 3]> = (0..classes as u32)
-        .map(spacefold::palette::class_rgb)
+        .map(spacefold::engine::palette::class_rgb)
         .collect();
     let mut cover: Option<Cover> = None;
     for (i, p) in rgb.chunks(3).enumerate() {
@@ -381,7 +382,7 @@ fn class_cover(path: &Path, classes: usize) -> Option<Cover> {
 }
 
 /// The flat layers scenes: a layers view whose every layer shows in a plane.
-fn flat_layers_scenes() -> Vec<(String, spacefold::scene::Loaded)> {
+fn flat_layers_scenes() -> Vec<(String, spacefold::engine::scene::Loaded)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenes");
     let mut scenes = vec![];
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -389,10 +390,10 @@ fn flat_layers_scenes() -> Vec<(String, spacefold::scene::Loaded)> {
         if path.extension().is_none_or(|e| e != "ron") {
             continue;
         }
-        let loaded = spacefold::scene::load_path_or_name(&path, false).unwrap();
+        let loaded = spacefold::engine::scene::load_path_or_name(&path, false).unwrap();
         let network = &loaded.network;
         let flat = network.input_dim() <= 2 && network.layers().iter().all(|l| l.outputs() != 3);
-        if loaded.scene.view == spacefold::scene::View::Layers && flat {
+        if loaded.scene.view == spacefold::engine::scene::View::Layers && flat {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             scenes.push((name, loaded));
         }

@@ -1,8 +1,8 @@
 //! Scene scripts: every shipped scene passes `spacefold check`, broken ones fail where they
 //! are broken, and a scene's frames are a function of time alone.
 
-use spacefold::flow::{Bend, FlowInput, InputView, default_selection};
-use spacefold::scene::{self, Frame};
+use spacefold::engine::flow::{Bend, FlowInput, InputView, default_selection};
+use spacefold::engine::scene::{self, Frame};
 use std::path::Path;
 use std::process::Command;
 
@@ -84,7 +84,7 @@ fn broken_scenes_fail_at_the_right_line_and_column() {
 
 /// The points' coordinates in the layers view at a frame.
 fn positions(loaded: &scene::Loaded, frame: &Frame) -> Vec<[f32; 3]> {
-    let flow = spacefold::flow::Flow::new(FlowInput {
+    let flow = spacefold::engine::flow::Flow::new(FlowInput {
         network: &loaded.network,
         points: &loaded.data.x,
         grid: None,
@@ -95,7 +95,7 @@ fn positions(loaded: &scene::Loaded, frame: &Frame) -> Vec<[f32; 3]> {
     let mut out = vec![];
     flow.sample(
         frame.position,
-        spacefold::flow::Ease::Linear,
+        spacefold::engine::flow::Ease::Linear,
         Bend::Auto,
         frame.split,
         &mut out,

@@ -108,11 +108,11 @@ fn screenshot(x: &Xvfb, name: &str, args: &[&str]) -> PathBuf {
 
 /// The window's background and the palette's first class colours (sRGB), as the app draws
 /// them (unlit, no tone mapping).
-const BACKGROUND: [u8; 3] = spacefold::palette::BACKGROUND;
+const BACKGROUND: [u8; 3] = spacefold::engine::palette::BACKGROUND;
 const CLASSES: [[u8; 3]; 3] = [
-    spacefold::palette::CLASS_COLORS[0],
-    spacefold::palette::CLASS_COLORS[1],
-    spacefold::palette::CLASS_COLORS[2],
+    spacefold::engine::palette::CLASS_COLORS[0],
+    spacefold::engine::palette::CLASS_COLORS[1],
+    spacefold::engine::palette::CLASS_COLORS[2],
 ];
 
 /// Which class's decision-region colour a pixel shows, if any: a blend of the background
@@ -806,7 +806,7 @@ fn shot_and_report(x: &Xvfb, name: &str, args: &[&str]) -> (PathBuf, serde_json:
 fn every_preset_shows_its_point() {
     let _turn = one_at_a_time();
     let x = Xvfb::start();
-    for preset in spacefold::presets::PRESETS {
+    for preset in spacefold::engine::presets::PRESETS {
         let (path, report) = shot_and_report(
             &x,
             &format!("preset-{}", preset.name),
@@ -836,7 +836,7 @@ fn every_preset_shows_its_point() {
         }
         assert_eq!(report["view"], "layers", "{}", preset.name);
         if let Some(hold) = preset.view.hold {
-            let at = (hold * spacefold::flow::STAGES_PER_LAYER) as f64;
+            let at = (hold * spacefold::engine::flow::STAGES_PER_LAYER) as f64;
             assert_eq!(
                 report["position"].as_f64(),
                 Some(at),
@@ -959,7 +959,7 @@ fn the_first_orbit_drag_turns_the_view() {
         xdotool(&["mouseup", "1"]);
     });
     let yaw = r["orbit_degrees"][0].as_f64().unwrap();
-    let default_yaw = spacefold::setup::DEFAULT_YAW_DEG as f64;
+    let default_yaw = spacefold::engine::setup::DEFAULT_YAW_DEG as f64;
     let turned = (yaw - default_yaw).abs();
     // 240 px of a ~950 px wide view: about 45°.
     assert!(

@@ -2,6 +2,7 @@
 //! data in the part of the window the panels leave free; the wheel zooms about the cursor,
 //! a drag pans, and R frames the data again.
 
+use super::Showing;
 use super::explorer::Explorer;
 use super::{CameraRig, PlaneTarget, UserMovedCamera, View, ViewSet};
 use bevy::camera::ScalingMode;
@@ -14,11 +15,12 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<View2d>()
         .init_resource::<PanelInsets>()
         .add_systems(Startup, spawn_plane_camera)
-        .add_systems(OnEnter(View::Regions), frame_data)
+        .add_systems(OnEnter(Showing(View::Regions)), frame_data)
         .add_systems(
             Update,
             (
-                (frame_data_when_it_changes, reset_view_on_key).run_if(in_state(View::Regions)),
+                (frame_data_when_it_changes, reset_view_on_key)
+                    .run_if(in_state(Showing(View::Regions))),
                 (zoom_about_cursor, pan_on_drag).run_if(super::pointer_on_view),
                 (follow_target, apply_view).chain().after(ViewSet::Frame),
             )

@@ -47,7 +47,7 @@ pub fn picture_path(dir: &std::path::Path, view: super::View, after: u32) -> (Pa
 fn save_picture(
     mut commands: Commands,
     mut wanted: ResMut<PictureWanted>,
-    view: Res<State<super::View>>,
+    view: Res<State<super::Showing>>,
     insets: Res<super::camera::PanelInsets>,
     window: Single<&Window, With<bevy::window::PrimaryWindow>>,
     mut taken: Local<std::collections::HashMap<super::View, u32>>,
@@ -55,8 +55,8 @@ fn save_picture(
     if !std::mem::take(&mut wanted.0) {
         return;
     }
-    let last = taken.entry(*view.get()).or_default();
-    let (path, n) = picture_path(std::path::Path::new("."), *view.get(), *last);
+    let last = taken.entry(view.get().0).or_default();
+    let (path, n) = picture_path(std::path::Path::new("."), view.get().0, *last);
     *last = n;
     // The view's rectangle in physical pixels: between the panels, above the bottom bar.
     let scale = window.scale_factor();
@@ -102,13 +102,13 @@ fn crop_and_save(image: &Image, cut: Cut, path: &std::path::Path) -> Result<(), 
         kept.extend_from_slice(&row[left as usize * 4..(left + cw) as usize * 4]);
     }
     let cut = kept;
-    let frame = crate::export::Frame {
+    let frame = crate::engine::export::Frame {
         width: cw,
         height: ch,
         rgba: &cut,
     };
-    let bytes = crate::export::encode_png(&frame, false).map_err(|e| e.to_string())?;
-    crate::io::write_atomic(path, &bytes).map_err(|e| e.to_string())
+    let bytes = crate::engine::export::encode_png(&frame, false).map_err(|e| e.to_string())?;
+    crate::engine::io::write_atomic(path, &bytes).map_err(|e| e.to_string())
 }
 
 /// Where and when to take the screenshot.
@@ -225,7 +225,7 @@ struct Shown<'w> {
     explorer: Res<'w, super::explorer::Explorer>,
     published: Res<'w, super::explorer::Published>,
     plane: Res<'w, super::camera::View2d>,
-    view: Res<'w, State<super::View>>,
+    view: Res<'w, State<super::Showing>>,
     layers: Res<'w, super::layers::LayerView>,
     orbit: Res<'w, super::orbit::Orbit>,
     insets: Res<'w, super::camera::PanelInsets>,
@@ -266,7 +266,7 @@ fn write_report(shown: &Shown) {
         "test_points": explorer.test.len(),
         "units_per_px": plane.units_per_px,
         "center": [plane.center.x, plane.center.y],
-        "view": shown.view.get().name(),
+        "view": shown.view.get().0.name(),
         "insets": [shown.insets.left, shown.insets.right, shown.insets.bottom],
         "scene": shown.player.as_ref().map(|p| p.loaded.scene.title.clone()),
         "scene_time": shown.player.as_ref().map(|p| p.time),
@@ -294,7 +294,7 @@ fn write_report(shown: &Shown) {
         }),
     });
     if let Err(e) =
-        crate::io::write_atomic(std::path::Path::new(&path), report.to_string().as_bytes())
+        crate::engine::io::write_atomic(std::path::Path::new(&path), report.to_string().as_bytes())
     {
         error!("cannot write the report: {e}");
     }

@@ -1,6 +1,7 @@
 //! Drawing data by hand: a left click adds a training point of the brush's class under the
 //! cursor; Shift (or Ctrl) + click erases the nearest point.
 
+use super::Showing;
 use super::View;
 use super::camera::{PanelInsets, View2d, window_to_world};
 use super::explorer::{Explorer, Link};
@@ -12,7 +13,7 @@ pub(super) fn plugin(app: &mut App) {
         Update,
         edit_points_with_mouse
             .run_if(super::pointer_on_view)
-            .run_if(in_state(View::Regions)),
+            .run_if(in_state(Showing(View::Regions))),
     );
 }
 

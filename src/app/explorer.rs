@@ -1,9 +1,11 @@
 //! The explorer's state: what the user set up (data, architecture, training settings) and
 //! the link to the training worker. The panels edit this; everything else follows from it.
 
-use crate::live::{Command, HeatmapSpec, Latest, LiveTraining};
-use crate::nn::{Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig};
-use crate::setup::{Resolved, split_and_standardise};
+use crate::engine::live::{Command, HeatmapSpec, Latest, LiveTraining};
+use crate::engine::nn::{
+    Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig,
+};
+use crate::engine::setup::{Resolved, split_and_standardise};
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -328,8 +330,12 @@ impl Explorer {
 
     /// The set-up as a scene script: the data as `--data` spells it, the network trained
     /// as it is being trained, to the epoch reached.
-    pub fn scene_script(&self, epochs: usize, view: crate::setup::View) -> Result<String, String> {
-        use crate::scene::{OptimizerKind, TrainSpec};
+    pub fn scene_script(
+        &self,
+        epochs: usize,
+        view: crate::engine::setup::View,
+    ) -> Result<String, String> {
+        use crate::engine::scene::{OptimizerKind, TrainSpec};
         let dataset = match &self.source {
             DataSource::Builtin(spec) => {
                 let mut s = spec.to_arg();
@@ -341,9 +347,9 @@ impl Explorer {
             DataSource::Csv { path, .. } => path.clone(),
         };
         let (optimizer, lr) = match self.config.optimizer {
-            crate::nn::Optimizer::Sgd { lr, .. } => (OptimizerKind::Sgd, lr),
-            crate::nn::Optimizer::Adam { lr, .. } => (OptimizerKind::Adam, lr),
-            crate::nn::Optimizer::Lbfgs { .. } => (OptimizerKind::Lbfgs, 0.01),
+            crate::engine::nn::Optimizer::Sgd { lr, .. } => (OptimizerKind::Sgd, lr),
+            crate::engine::nn::Optimizer::Adam { lr, .. } => (OptimizerKind::Adam, lr),
+            crate::engine::nn::Optimizer::Lbfgs { .. } => (OptimizerKind::Lbfgs, 0.01),
         };
         let hidden: Vec<Activation> = self.hidden.iter().map(|h| h.1).collect();
         let spec = TrainSpec {
@@ -363,7 +369,12 @@ impl Explorer {
             seed: self.seed,
             snapshot_every: None,
         };
-        Ok(crate::scene::script_for("My set-up", &dataset, &spec, view))
+        Ok(crate::engine::scene::script_for(
+            "My set-up",
+            &dataset,
+            &spec,
+            view,
+        ))
     }
 
     /// Takes over another set-up (a preset's), bumping the versions so that everything
@@ -378,7 +389,7 @@ impl Explorer {
     /// Makes the CSV file at `path` the data, training from fresh weights; a refused file
     /// leaves the data as it was and says why. True when the file was taken.
     pub fn open_csv(&mut self, link: &Link, path: &std::path::Path) -> bool {
-        match crate::nn::Dataset::load_csv(path) {
+        match crate::engine::nn::Dataset::load_csv(path) {
             Ok(data) => {
                 self.csv_path = path.display().to_string();
                 self.source = DataSource::Csv {
@@ -426,10 +437,10 @@ impl Explorer {
         &self,
         path: &std::path::Path,
         epoch: usize,
-        view: crate::setup::View,
+        view: crate::engine::setup::View,
     ) -> Result<String, String> {
         let text = self.scene_script(epoch, view)?;
-        crate::io::write_atomic(path, text.as_bytes())
+        crate::engine::io::write_atomic(path, text.as_bytes())
             .map(|()| {
                 let shown = path.display();
                 format!("saved {shown} (play it: spacefold play {shown})")
@@ -682,19 +693,19 @@ fn poll_training(link: Res<Link>, mut published: ResMut<Published>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::Setup;
-    use clap::Parser;
+    use crate::engine::setup::Setup;
 
-    #[derive(Parser)]
-    struct Args {
-        #[command(flatten)]
-        setup: Setup,
+    /// The set-up of these data and (when given) layer sizes.
+    fn setup(data: &str, arch: &[usize]) -> Setup {
+        Setup {
+            data: Some(data.into()),
+            arch: (!arch.is_empty()).then(|| arch.to_vec()),
+            ..Setup::default()
+        }
     }
 
-    fn explorer(args: &[&str]) -> (Explorer, Link) {
-        let mut all = vec!["spacefold"];
-        all.extend_from_slice(args);
-        let resolved = Args::parse_from(all).setup.resolve().unwrap();
+    fn explorer(setup: Setup) -> (Explorer, Link) {
+        let resolved = setup.resolve().unwrap();
         let explorer = Explorer::from_resolved(&resolved, 0);
         let link = Link(LiveTraining::start(
             resolved.network.clone(),
@@ -708,7 +719,7 @@ mod tests {
 
     #[test]
     fn clicks_add_and_erase_points() {
-        let (mut e, link) = explorer(&["--data", "blobs:n=30"]);
+        let (mut e, link) = explorer(setup("blobs:n=30", &[]));
         let (train, test, version) = (e.train.len(), e.test.len(), e.data_version);
         e.brush = 2;
         e.add_point(&link, Vec2::new(5.0, 5.0));
@@ -738,7 +749,7 @@ mod tests {
 
     #[test]
     fn undo_brings_back_the_architecture_and_the_weights() {
-        let (mut e, link) = explorer(&["--data", "moons:n=60", "--arch", "2-4-1"]);
+        let (mut e, link) = explorer(setup("moons:n=60", &[2, 4, 1]));
         let first = published(&link, |_| true).network;
         // A layer added: the architecture and the weights before it are kept.
         let before = (e.hidden.clone(), e.head);
@@ -776,7 +787,7 @@ mod tests {
 
     #[test]
     fn the_architecture_follows_the_data() {
-        let (mut e, _) = explorer(&["--data", "moons", "--arch", "2-5-7-1"]);
+        let (mut e, _) = explorer(setup("moons", &[2, 5, 7, 1]));
         assert_eq!(e.sizes(), vec![2, 5, 7, 1]);
         e.source = DataSource::Builtin(DatasetSpec::parse("spiral:arms=4").unwrap().0);
         e.regenerate();
@@ -791,16 +802,14 @@ mod tests {
 
     #[test]
     fn the_set_up_saves_as_a_scene_that_loads() {
-        let (e, _) = explorer(&[
-            "--data",
-            "moons:n=120",
-            "--arch",
-            "2-6-4-1",
-            "--activation",
-            "tanh,relu",
-        ]);
-        let text = e.scene_script(40, crate::setup::View::Layers).unwrap();
-        let loaded = crate::scene::load_str(&text, "saved.ron", None, true).unwrap();
+        let (e, _) = explorer(Setup {
+            activation: Some(vec![Activation::Tanh, Activation::Relu]),
+            ..setup("moons:n=120", &[2, 6, 4, 1])
+        });
+        let text = e
+            .scene_script(40, crate::engine::setup::View::Layers)
+            .unwrap();
+        let loaded = crate::engine::scene::load_str(&text, "saved.ron", None, true).unwrap();
         assert_eq!(loaded.network.sizes(), vec![2, 6, 4, 1]);
         assert_eq!(loaded.snapshots.last().unwrap().0, 40);
         assert_eq!(loaded.data.len(), 120, "a scene shows all the points");
@@ -809,7 +818,7 @@ mod tests {
 
     #[test]
     fn a_loaded_network_must_fit_the_data() {
-        let (mut e, link) = explorer(&["--data", "spiral:arms=3", "--arch", "2-4-3"]);
+        let (mut e, link) = explorer(setup("spiral:arms=3", &[2, 4, 3]));
         let wrong_inputs =
             Network::new(&[3, 4, 3], &[Activation::Relu], Activation::Softmax, 0).unwrap();
         assert!(

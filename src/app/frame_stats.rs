@@ -43,7 +43,7 @@ fn stop_frame_clock(
     mut bench: ResMut<FrameBench>,
     explorer: Res<Explorer>,
     published: Res<Published>,
-    mode: Res<State<super::View>>,
+    mode: Res<State<super::Showing>>,
     flow: Res<super::layers::FlowState>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -74,7 +74,7 @@ fn stop_frame_clock(
         .map_or(0, |g| g.points());
     println!(
         "{{\"view\":\"{}\",\"points\":{},\"heatmap\":{},\"grid_samples\":{grid_samples},\"frames\":{},\"mean_ms\":{mean:.3},\"p95_ms\":{p95:.3},\"epochs\":{},\"training\":{}}}",
-        if *mode.get() == super::View::Layers {
+        if mode.get().0 == super::View::Layers {
             "layers"
         } else {
             "regions"

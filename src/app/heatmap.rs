@@ -1,6 +1,7 @@
 //! The decision regions: a textured quad under the points whose pixels the training worker
 //! computes; this plugin only uploads them when a new version arrives.
 
+use super::Showing;
 use super::explorer::{Explorer, Published};
 use super::{CameraRig, View};
 use bevy::asset::RenderAssetUsages;
@@ -9,7 +10,7 @@ use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_heatmap)
-        .add_systems(OnEnter(View::Regions), put_plane_in_charge)
+        .add_systems(OnEnter(Showing(View::Regions)), put_plane_in_charge)
         .add_systems(Update, (upload_heatmap_pixels, fit_heatmap_to_data));
 }
 
@@ -68,7 +69,7 @@ fn spawn_heatmap(
 /// Copies newly published pixels into the quad's texture.
 fn upload_heatmap_pixels(
     published: Res<Published>,
-    mode: Res<State<View>>,
+    mode: Res<State<Showing>>,
     mut heatmaps: Query<(
         &mut Heatmap,
         &mut Visibility,
@@ -79,7 +80,7 @@ fn upload_heatmap_pixels(
 ) {
     let Some(latest) = &published.0 else { return };
     for (mut heatmap, mut visibility, material) in &mut heatmaps {
-        if *mode.get() != View::Regions {
+        if mode.get().0 != View::Regions {
             // Hidden under the layers view; shown again, with fresh pixels, on return.
             if *visibility != Visibility::Hidden {
                 *visibility = Visibility::Hidden;

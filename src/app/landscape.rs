@@ -1,14 +1,15 @@
 //! The landscape view: a neuron's output, or the network's outputs, as lit surfaces over the
 //! input plane, with the data on the floor. The height fields come from
-//! [`crate::landscape`]; this plugin rebuilds their meshes when the weights or the settings
+//! [`crate::engine::landscape`]; this plugin rebuilds their meshes when the weights or the settings
 //! change (not every frame) and draws the floor, the zero line and the legend's data.
 
+use super::Showing;
 use super::explorer::{Explorer, Published};
 use super::points::DataPoint;
 use super::{CameraRig, Framed, View, ViewSet};
-use crate::flow::Bounds;
-use crate::landscape::{Area, BuiltSurface, build_surfaces};
-pub use crate::landscape::{MORPH_PATH, SurfaceInfo, SurfaceSettings, Target, morph_name};
+use crate::engine::flow::Bounds;
+use crate::engine::landscape::{Area, BuiltSurface, build_surfaces};
+pub use crate::engine::landscape::{MORPH_PATH, SurfaceInfo, SurfaceSettings, Target, morph_name};
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -24,10 +25,10 @@ pub(super) fn plugin(app: &mut App) {
                 rebuild_surfaces.in_set(ViewSet::Animate),
                 (place_points_on_floor, draw_floor, fade_surfaces_from_above).in_set(ViewSet::Draw),
             )
-                .run_if(in_state(View::Landscape)),
+                .run_if(in_state(Showing(View::Landscape))),
         )
-        .add_systems(OnEnter(View::Landscape), put_orbit_in_charge)
-        .add_systems(OnExit(View::Landscape), hide_surfaces);
+        .add_systems(OnEnter(Showing(View::Landscape)), put_orbit_in_charge)
+        .add_systems(OnExit(Showing(View::Landscape)), hide_surfaces);
 }
 
 /// What the user set for the landscape view.
@@ -47,7 +48,7 @@ struct TopCamera;
 #[allow(clippy::too_many_arguments)]
 fn place_split_camera(
     mut commands: Commands,
-    mode: Res<State<View>>,
+    mode: Res<State<Showing>>,
     split: Res<Split>,
     state: Res<LandscapeState>,
     clear: Res<ClearColor>,
@@ -55,7 +56,7 @@ fn place_split_camera(
     mut insets: ResMut<super::camera::PanelInsets>,
     mut cameras: Query<(&mut Camera, &mut Transform, &mut Projection), With<TopCamera>>,
 ) {
-    let on = *mode.get() == View::Landscape && split.0 && state.area.is_some();
+    let on = mode.get().0 == View::Landscape && split.0 && state.area.is_some();
     let free_w = (window.width() - insets.left).max(100.0);
     let free_h = (window.height() - insets.bottom).max(100.0);
     let half = if on { (free_w / 2.0).floor() } else { 0.0 };
@@ -424,7 +425,7 @@ mod tests {
     #[test]
     fn surfaces_are_whole_from_the_side_and_see_through_from_above() {
         assert_eq!(
-            see_through(crate::setup::DEFAULT_PITCH_DEG.to_radians()),
+            see_through(crate::engine::setup::DEFAULT_PITCH_DEG.to_radians()),
             1.0
         );
         assert_eq!(see_through(50f32.to_radians()), 1.0);

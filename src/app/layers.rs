@@ -1,18 +1,19 @@
 //! The layers view: the data points and a grid over the input plane carried through the
-//! network stage by stage (`W·a`, `+ b`, `σ`). The geometry is [`crate::flow`]'s: this plugin
+//! network stage by stage (`W·a`, `+ b`, `σ`). The geometry is [`crate::engine::flow`]'s: this plugin
 //! keeps a [`Flow`] built for the live network, plays a position through it, and writes the
 //! sampled coordinates into the points' transforms and the grid's lines.
 
+use super::Showing;
 use super::camera::{PanelInsets, View2d};
 use super::explorer::{Explorer, Published};
 use super::points::DataPoint;
 use super::{CameraRig, Framed, PlaneTarget, UserMovedCamera, View, ViewSet};
-use crate::flow::{
+use crate::engine::flow::{
     Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, STAGES_PER_LAYER, boundary_lines,
     boundary_triangles, default_selection, stage_at,
 };
-use crate::nn::{Mat, Network, Stage};
-use crate::setup::Start;
+use crate::engine::nn::{Mat, Network, Stage};
+use crate::engine::setup::Start;
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -40,10 +41,10 @@ pub(super) fn plugin(app: &mut App) {
                 )
                     .in_set(ViewSet::Draw),
             )
-                .run_if(in_state(View::Layers)),
+                .run_if(in_state(Showing(View::Layers))),
         )
-        .add_systems(OnEnter(View::Regions), put_points_back)
-        .add_systems(OnExit(View::Layers), release_plane);
+        .add_systems(OnEnter(Showing(View::Regions)), put_points_back)
+        .add_systems(OnExit(Showing(View::Layers)), release_plane);
 }
 
 /// What the user set for the layers view.
@@ -65,7 +66,7 @@ pub struct LayerView {
     pub hold: Option<f32>,
     /// How `W·a` plays: in one go, or as its singular value decomposition (rotate, stretch,
     /// rotate) where the layer is shown whole.
-    pub split: crate::flow::Split,
+    pub split: crate::engine::flow::Split,
     /// The farthest position this showing goes (a scene's, a preset's moment), if it stops
     /// short of the output: the view is drawn in 3D only if a layer up to there needs it.
     pub reach: Option<f32>,
@@ -99,7 +100,7 @@ impl Default for LayerView {
             bend: Bend::Auto,
             looping: false,
             hold: None,
-            split: crate::flow::Split::Whole,
+            split: crate::engine::flow::Split::Whole,
             reach: None,
             grid_lines: 24,
             grid_samples: 128,
@@ -163,7 +164,7 @@ pub struct FlowState {
     pub generation: u64,
     built: Option<BuildKey>,
     built_at: f64,
-    sampled: Option<(u64, f32, Ease, Bend, crate::flow::Split)>,
+    sampled: Option<(u64, f32, Ease, Bend, crate::engine::flow::Split)>,
     flow_generation: u64,
     frame: Option<Bounds>,
     /// The farthest position shown so far of a showing that stops short (see
@@ -795,7 +796,7 @@ pub fn subscript(n: usize) -> String {
 
 /// Layer `k`'s equation (counting from 1), term by term: `a₂ = σ(W₂·a₁ + b₂)`; the input is
 /// written `x`.
-pub fn layer_equation(k: usize, act: crate::nn::Activation) -> Vec<Term> {
+pub fn layer_equation(k: usize, act: crate::engine::nn::Activation) -> Vec<Term> {
     let input = if k <= 1 {
         "x".to_string()
     } else {
@@ -834,7 +835,7 @@ pub fn shown_stage(flow: &Flow, u: f32) -> (usize, Stage) {
     }
     (
         i / STAGES_PER_LAYER,
-        crate::flow::STAGES[i % STAGES_PER_LAYER],
+        crate::engine::flow::STAGES[i % STAGES_PER_LAYER],
     )
 }
 
@@ -879,7 +880,7 @@ pub fn projection_note(flow: &Flow, u: f32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nn::Activation;
+    use crate::engine::nn::Activation;
 
     fn written(terms: &[Term]) -> String {
         terms.iter().map(|t| t.0.as_str()).collect()

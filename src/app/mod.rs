@@ -15,19 +15,25 @@ mod orbit;
 mod palette;
 pub mod player;
 pub mod points;
+mod recent;
 pub mod render;
 mod smooth_lines;
 pub mod speaker;
 mod startup;
 mod ui;
 
-use crate::live::LiveTraining;
-use crate::setup::{Resolved, Start};
+use crate::engine::live::LiveTraining;
+use crate::engine::setup::{Resolved, Start};
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use std::path::PathBuf;
 
-pub use crate::setup::View;
+pub use crate::engine::setup::View;
+
+/// The view on screen, as the app's Bevy state: the engine's [`View`], which the command
+/// line, scenes and presets name.
+#[derive(States, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Showing(pub View);
 pub use palette::class_color;
 
 /// Present when frames are rendered offline (`spacefold render`): every throttle that
@@ -121,11 +127,11 @@ pub enum CameraRig {
 
 /// The box the view in charge frames: the orbit camera turns about it.
 #[derive(Resource, Debug, Clone, Copy)]
-pub struct Framed(pub crate::flow::Bounds);
+pub struct Framed(pub crate::engine::flow::Bounds);
 
 impl Default for Framed {
     fn default() -> Self {
-        Framed(crate::flow::Bounds {
+        Framed(crate::engine::flow::Bounds {
             min: [-1.0; 3],
             max: [1.0; 3],
         })
@@ -232,7 +238,7 @@ pub fn held(keys: &ButtonInput<KeyCode>, pair: [KeyCode; 2]) -> bool {
 
 /// The window's background: the clear colour of every camera.
 pub const BACKGROUND: Color = {
-    let [r, g, b] = crate::palette::BACKGROUND;
+    let [r, g, b] = crate::engine::palette::BACKGROUND;
     Color::srgb_u8(r, g, b)
 };
 
@@ -281,8 +287,10 @@ fn configure(app: &mut App, options: AppOptions) {
         explorer.test.clone(),
         options.training,
     );
-    live.send(crate::live::Command::SetHeatmap(explorer.heatmap_spec()));
-    live.send(crate::live::Command::SetSpeed(explorer.speed));
+    live.send(crate::engine::live::Command::SetHeatmap(
+        explorer.heatmap_spec(),
+    ));
+    live.send(crate::engine::live::Command::SetSpeed(explorer.speed));
     let link = explorer::Link(live);
     let mut burst = explorer::Burst::default();
     burst.request(&link, options.train_epochs, 0);
@@ -295,7 +303,7 @@ fn configure(app: &mut App, options: AppOptions) {
         .insert_resource(link)
         .insert_resource(burst)
         .insert_resource(view)
-        .insert_state(start.view)
+        .insert_state(Showing(start.view))
         .insert_resource(landscape::LandscapeView(start.surface.clone()))
         .insert_resource(orbit)
         .insert_resource(landscape::Split(start.split))

@@ -2,12 +2,12 @@
 //! panels' buttons) or from the recent files. A CSV becomes the data, a network file (RON,
 //! `.npz`, `.safetensors`) the model, a scene plays and a talk presents. A file that cannot
 //! be opened leaves everything as it was and says why; each file opened is remembered
-//! (see [`crate::recent`]).
+//! (see [`super::recent`]).
 
 use super::dialogs::{Answer, Ask};
 use super::explorer::{Explorer, Link, Published};
 use super::player::{Player, explorer_for};
-use crate::recent::Recent;
+use super::recent::Recent;
 use bevy::prelude::*;
 use bevy::window::{FileDragAndDrop, PrimaryWindow};
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
 
 pub(super) fn plugin(app: &mut App) {
-    let dir = crate::recent::config_dir();
+    let dir = super::recent::config_dir();
     let list = dir.as_deref().map(Recent::load_from).unwrap_or_default();
     app.add_message::<OpenFile>()
         .insert_resource(RecentFiles { list, dir })
@@ -110,7 +110,7 @@ fn take_dialog_answer(
     mut dialog: ResMut<Dialog>,
     mut explorer: ResMut<Explorer>,
     published: Res<Published>,
-    view: Res<State<super::View>>,
+    view: Res<State<super::Showing>>,
     mut open: MessageWriter<OpenFile>,
 ) {
     let Some((what, receiver)) = &dialog.0 else {
@@ -144,7 +144,7 @@ fn take_dialog_answer(
         Ask::SaveScene => {
             explorer.scene_path = path.display().to_string();
             let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
-            explorer.message = Some(explorer.save_scene_to(&path, epoch, *view.get()));
+            explorer.message = Some(explorer.save_scene_to(&path, epoch, view.get().0));
         }
     }
 }
@@ -172,7 +172,7 @@ impl Dropped {
             Some("csv") => Ok(Dropped::Data),
             Some("npz" | "safetensors") => Ok(Dropped::Network),
             Some("ron") => {
-                let text = crate::io::read_text(path)?;
+                let text = crate::engine::io::read_text(path)?;
                 Ok(match first_word(&text) {
                     "Talk" => Dropped::Talk,
                     "Scene" => Dropped::Scene,
@@ -236,7 +236,7 @@ fn open_files(
             }
             Dropped::Scene | Dropped::Talk => match scene_player(path, kind) {
                 Ok(player) => {
-                    link.0.send(crate::live::Command::Pause);
+                    link.0.send(crate::engine::live::Command::Pause);
                     explorer.replace_with(explorer_for(&player.loaded));
                     window.title = format!("{} - spacefold", player.loaded.scene.title);
                     commands.insert_resource(player);
@@ -251,10 +251,10 @@ fn open_files(
 /// A player for a dropped scene (playing) or talk (presenting, in the window).
 fn scene_player(path: &Path, kind: Dropped) -> Result<Player, String> {
     if kind == Dropped::Talk {
-        let talk = crate::scene::talk::load_talk(path, false).map_err(|e| e.to_string())?;
+        let talk = crate::engine::scene::talk::load_talk(path, false).map_err(|e| e.to_string())?;
         return Player::for_talk(talk, true, None, false).map_err(|e| e.to_string());
     }
-    let loaded = crate::scene::load(path, true).map_err(|e| e.to_string())?;
+    let loaded = crate::engine::scene::load(path, true).map_err(|e| e.to_string())?;
     Ok(Player::new(path.to_path_buf(), loaded, false, None))
 }
 

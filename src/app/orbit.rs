@@ -5,7 +5,7 @@
 
 use super::camera::{PanelInsets, PlaneCamera};
 use super::{CameraRig, Framed, UserMovedCamera, ViewSet};
-use crate::setup::{DEFAULT_PITCH_DEG, DEFAULT_YAW_DEG, Start};
+use crate::engine::setup::{DEFAULT_PITCH_DEG, DEFAULT_YAW_DEG, Start};
 use bevy::input::mouse::{AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;

@@ -4,13 +4,14 @@
 //! time; a broken save shows its error and the last good scene plays on. Presenter mode
 //! stops at cues and takes clicker keys.
 
+use super::Showing;
 use super::explorer::{Explorer, Link, Published};
 use super::landscape::{LandscapeView, Target};
 use super::layers::LayerView;
 use super::orbit::Orbit;
 use super::{View, ViewSet};
-use crate::live::{Command, Latest};
-use crate::scene::{Frame, Loaded, SurfaceKind};
+use crate::engine::live::{Command, Latest};
+use crate::engine::scene::{Frame, Loaded, SurfaceKind};
 use bevy::prelude::*;
 use bevy::state::state::StateTransition;
 use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
@@ -113,7 +114,7 @@ pub struct TalkSlot {
     /// The scene's title.
     pub title: String,
     /// Its timeline (known before it is trained: the speaker view and handouts need it).
-    pub timeline: crate::scene::Timeline,
+    pub timeline: crate::engine::scene::Timeline,
     /// The scene, trained; `None` while the background still trains it.
     pub loaded: Option<Loaded>,
 }
@@ -172,11 +173,11 @@ impl Player {
     /// scenes were loaded trained; if not, the first is trained now and the others in the
     /// background, in order.
     pub fn for_talk(
-        talk: crate::scene::talk::LoadedTalk,
+        talk: crate::engine::scene::talk::LoadedTalk,
         present: bool,
         cue: Option<usize>,
         trained: bool,
-    ) -> Result<Player, crate::scene::SceneError> {
+    ) -> Result<Player, crate::engine::scene::SceneError> {
         let notes = talk.talk.scenes.iter().map(|s| s.notes().to_string());
         let mut scenes: Vec<TalkSlot> = talk
             .scenes
@@ -193,7 +194,7 @@ impl Player {
         let arriving = if trained {
             None
         } else {
-            let first = crate::scene::load_path_or_name(&scenes[0].source, true)?;
+            let first = crate::engine::scene::load_path_or_name(&scenes[0].source, true)?;
             scenes[0].loaded = Some(first);
             let rest: Vec<_> = scenes.iter().map(|s| s.source.clone()).skip(1).collect();
             Some(std::sync::Mutex::new(train_in_background(rest)))
@@ -238,7 +239,7 @@ impl Player {
             0 => "",
             c => self.loaded.timeline.cue_notes()[c - 1].as_str(),
         };
-        crate::scene::talk::joined_notes(scene, cue)
+        crate::engine::scene::talk::joined_notes(scene, cue)
     }
 
     /// Where a click goes on to: the scene (its index in the talk, 0 for a lone scene) and
@@ -404,7 +405,7 @@ impl Player {
 
     /// The snapshot shown at a (fractional) training epoch, or the trained network (the last
     /// snapshot) when the scene replays no training: its index and the network.
-    pub fn network_at(&self, epoch: Option<f32>) -> (usize, &crate::nn::Network) {
+    pub fn network_at(&self, epoch: Option<f32>) -> (usize, &crate::engine::nn::Network) {
         let snapshots = &self.loaded.snapshots;
         let index = match epoch {
             Some(e) => snapshot_index(snapshots, e),
@@ -455,7 +456,8 @@ fn train_in_background(sources: Vec<PathBuf>) -> Receiver<Arrived> {
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for (i, source) in sources.iter().enumerate() {
-            let result = crate::scene::load_path_or_name(source, true).map_err(|e| e.to_string());
+            let result =
+                crate::engine::scene::load_path_or_name(source, true).map_err(|e| e.to_string());
             if send.send((i + 1, result)).is_err() {
                 return;
             }
@@ -465,7 +467,7 @@ fn train_in_background(sources: Vec<PathBuf>) -> Receiver<Arrived> {
 }
 
 /// Where a scene opened in presenter mode stops first: its first cue, or its end.
-pub fn first_stop(timeline: &crate::scene::Timeline) -> f32 {
+pub fn first_stop(timeline: &crate::engine::scene::Timeline) -> f32 {
     timeline
         .cues()
         .first()
@@ -474,7 +476,7 @@ pub fn first_stop(timeline: &crate::scene::Timeline) -> f32 {
 }
 
 /// Where presenter mode stops in a scene: each cue, and the end.
-pub fn stops(timeline: &crate::scene::Timeline) -> Vec<f32> {
+pub fn stops(timeline: &crate::engine::scene::Timeline) -> Vec<f32> {
     let mut stops = timeline.cues();
     let end = timeline.duration();
     if stops.last().is_none_or(|&c| c < end - 1e-4) {
@@ -510,7 +512,7 @@ fn reload_scene_on_save(
         return;
     }
     player.modified = modified;
-    match crate::scene::load(&player.path, true) {
+    match crate::engine::scene::load(&player.path, true) {
         Ok(loaded) => {
             let data_changed = player.take_scene(loaded);
             player.time = player.time.min(player.duration());
@@ -532,11 +534,11 @@ pub fn explorer_for(loaded: &Loaded) -> Explorer {
 }
 
 /// A scene as the command line's set-up: all points for training, none held out.
-pub fn resolved_for(loaded: &Loaded) -> crate::setup::Resolved {
-    let spec = crate::nn::DatasetSpec::parse(&loaded.scene.dataset)
+pub fn resolved_for(loaded: &Loaded) -> crate::engine::setup::Resolved {
+    let spec = crate::engine::nn::DatasetSpec::parse(&loaded.scene.dataset)
         .ok()
         .map(|s| s.0);
-    crate::setup::Resolved {
+    crate::engine::setup::Resolved {
         data_label: loaded.scene.dataset.clone(),
         spec,
         train: loaded.data.clone(),
@@ -545,8 +547,8 @@ pub fn resolved_for(loaded: &Loaded) -> crate::setup::Resolved {
         network: loaded.network.clone(),
         // As the scene trains it, so exploring it live goes on the same way.
         config: match &loaded.scene.network {
-            crate::scene::NetworkSource::Train(t) => t.config(),
-            _ => crate::nn::TrainConfig::default(),
+            crate::engine::scene::NetworkSource::Train(t) => t.config(),
+            _ => crate::engine::nn::TrainConfig::default(),
         },
         epochs: 0,
     }
@@ -599,7 +601,7 @@ fn advance_scene_time(time: Res<Time>, mut player: ResMut<Player>) {
 }
 
 /// The index of the snapshot shown at a (fractional) epoch: the last at or before it.
-fn snapshot_index(snapshots: &[(usize, crate::nn::Network)], epoch: f32) -> usize {
+fn snapshot_index(snapshots: &[(usize, crate::engine::nn::Network)], epoch: f32) -> usize {
     snapshots
         .iter()
         .rposition(|(e, _)| *e as f32 <= epoch + 1e-3)
@@ -609,8 +611,8 @@ fn snapshot_index(snapshots: &[(usize, crate::nn::Network)], epoch: f32) -> usiz
 #[allow(clippy::too_many_arguments)]
 fn apply_scene_frame(
     mut player: ResMut<Player>,
-    mode: Res<State<View>>,
-    mut next_view: ResMut<NextState<View>>,
+    mode: Res<State<Showing>>,
+    mut next_view: ResMut<NextState<Showing>>,
     mut layers: ResMut<LayerView>,
     mut orbit: ResMut<Orbit>,
     mut landscape: ResMut<LandscapeView>,
@@ -625,8 +627,8 @@ fn apply_scene_frame(
     }
     let frame = player.loaded.timeline.sample(player.time);
     let view = frame.view;
-    if *mode.get() != view {
-        next_view.set(view);
+    if mode.get().0 != view {
+        next_view.set(Showing(view));
     }
     frame_layers(&frame, &mut layers, player.loaded.timeline.reach());
     if frame.view == View::Regions
@@ -727,7 +729,7 @@ fn publish_replayed_network(
     published.0 = Some(Latest {
         version: player.published,
         heatmap: spec
-            .map(|s| crate::live::heatmap_pixels(&network, &s))
+            .map(|s| crate::engine::live::heatmap_pixels(&network, &s))
             .unwrap_or_default(),
         heatmap_spec: spec,
         thumbnails: vec![],
@@ -743,7 +745,10 @@ fn publish_replayed_network(
 /// The scene's view for this frame's time, switched to now rather than at the next frame's
 /// state transition: a rendered frame shows the view its time asks for.
 fn show_view_now(world: &mut World) {
-    if matches!(world.resource::<NextState<View>>(), NextState::Pending(_)) {
+    if matches!(
+        world.resource::<NextState<Showing>>(),
+        NextState::Pending(_)
+    ) {
         world.run_schedule(StateTransition);
     }
 }
@@ -784,7 +789,7 @@ fn presenter_keys(
     mut window: Single<&mut Window, With<PrimaryWindow>>,
     mut explorer: ResMut<Explorer>,
     link: Res<Link>,
-    mut next_view: ResMut<NextState<View>>,
+    mut next_view: ResMut<NextState<Showing>>,
     mut published: ResMut<Published>,
 ) {
     if !player.present {
@@ -811,7 +816,7 @@ fn presenter_keys(
             explorer.restart_at(&link, network, reached);
             // Take the worker's publications again (the player's outnumber them).
             published.0 = None;
-            next_view.set(View::Regions);
+            next_view.set(Showing(View::Regions));
         }
         return;
     }
@@ -900,9 +905,9 @@ mod tests {
 
     /// The player's systems in a headless app with manual time: 0.1 s a frame.
     fn app(path: &std::path::Path) -> App {
-        let loaded = crate::scene::load(path, true).unwrap();
+        let loaded = crate::engine::scene::load(path, true).unwrap();
         let explorer = explorer_for(&loaded);
-        let link = Link(crate::live::LiveTraining::start(
+        let link = Link(crate::engine::live::LiveTraining::start(
             loaded.network.clone(),
             Default::default(),
             explorer.train.clone(),
@@ -919,7 +924,7 @@ mod tests {
             .insert_resource(explorer)
             .insert_resource(link)
             .init_resource::<Published>()
-            .insert_state(View::Layers)
+            .insert_state(Showing(View::Layers))
             .init_resource::<LayerView>()
             .init_resource::<Orbit>()
             .init_resource::<LandscapeView>()
@@ -943,7 +948,7 @@ mod tests {
             layers.position,
             orbit.yaw,
             orbit.pitch,
-            *w.resource::<State<View>>().get(),
+            w.resource::<State<Showing>>().get().0,
             epoch,
         )
     }
@@ -960,7 +965,7 @@ mod tests {
             "Talk(title: \"t\", scenes: [\"neuron-plane\", \"layer-anatomy\"])",
         )
         .unwrap();
-        let talk = crate::scene::talk::load_talk(&path, false).unwrap();
+        let talk = crate::engine::scene::talk::load_talk(&path, false).unwrap();
         let mut p = Player::for_talk(talk, true, None, false).unwrap();
         let first = p.loaded.scene.title.clone();
         // Not at the end: forward plays on, in the same scene.
@@ -1009,7 +1014,7 @@ mod tests {
             "Talk(title: \"t\", scenes: [(scene: \"a.ron\", notes: \"Open.\"), \"neuron-plane\"])",
         )
         .unwrap();
-        let talk = crate::scene::talk::load_talk(&path, false).unwrap();
+        let talk = crate::engine::scene::talk::load_talk(&path, false).unwrap();
         let mut p = Player::for_talk(talk, true, None, false).unwrap();
         let place = |p: &Player| {
             let q = p.place();
@@ -1080,14 +1085,14 @@ mod tests {
     fn exploring_a_scene_goes_on_with_its_own_training() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/boundary-3class.ron");
-        let loaded = crate::scene::load(&path, true).unwrap();
+        let loaded = crate::engine::scene::load(&path, true).unwrap();
         let explorer = explorer_for(&loaded);
         assert_eq!(explorer.config.optimizer.name(), "lbfgs");
-        let crate::scene::NetworkSource::Train(spec) = &loaded.scene.network else {
+        let crate::engine::scene::NetworkSource::Train(spec) = &loaded.scene.network else {
             panic!("the scene trains its network");
         };
         assert_eq!(explorer.config, spec.config());
-        assert_ne!(explorer.config, crate::nn::TrainConfig::default());
+        assert_ne!(explorer.config, crate::engine::nn::TrainConfig::default());
     }
 
     #[test]
@@ -1114,7 +1119,7 @@ mod tests {
             assert_eq!(&shown(&app), expected, "t = {t}");
         }
         // Reload the scene (as a save does): the same frames again.
-        let reloaded = crate::scene::load(&path, true).unwrap();
+        let reloaded = crate::engine::scene::load(&path, true).unwrap();
         app.world_mut().resource_mut::<Player>().loaded = reloaded;
         for (t, expected) in forward.iter().step_by(5) {
             app.world_mut().resource_mut::<Player>().time = *t;

@@ -7,8 +7,9 @@ use super::AppOptions;
 use super::CameraRig;
 use super::player::Player;
 use super::points::BlendPoints;
-use crate::export::{ExportError, Frame, Sink, frames_line};
-use crate::progress::Progress;
+pub use crate::engine::export::Antialias;
+use crate::engine::export::{ExportError, Frame, Sink, frames_line};
+use crate::engine::progress::Progress;
 use bevy::app::PluginsState;
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::{ImageRenderTarget, RenderTarget};
@@ -43,19 +44,9 @@ pub struct RenderJob {
     pub antialias: Antialias,
 }
 
-/// How edges are smoothed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Resource, clap::ValueEnum)]
-pub enum Antialias {
-    /// Smooth while a flat view shows, multisampling while a 3D view shows: frames look as
-    /// with msaa, flat views at the speed of smooth.
-    Auto,
-    /// 4x multisampling, as the window draws: every edge smooth.
-    Msaa,
-    /// Lines and points smoothed by their shaders, no multisampling: the flat views look as
-    /// with msaa, the edges of 3D surfaces are jagged; about twice as fast on a software
-    /// renderer.
-    Smooth,
-}
+/// How edges are smoothed, as a resource of the render.
+#[derive(Resource, Clone, Copy)]
+struct Smoothing(Antialias);
 
 /// How a render went.
 pub struct RenderReport {
@@ -152,7 +143,7 @@ fn headless_app(
             1.0 / fps.max(1) as f64,
         )))
         .insert_resource(Target(handle.clone(), scale))
-        .insert_resource(antialias)
+        .insert_resource(Smoothing(antialias))
         .insert_resource(BlendPoints(antialias == Antialias::Smooth))
         .add_observer(draw_into_target);
     if antialias == Antialias::Auto {
@@ -165,7 +156,7 @@ fn headless_app(
 fn draw_into_target(
     add: On<Add, Camera>,
     target: Res<Target>,
-    antialias: Res<Antialias>,
+    smoothing: Res<Smoothing>,
     mut commands: Commands,
 ) {
     let mut camera = commands.entity(add.entity);
@@ -173,7 +164,7 @@ fn draw_into_target(
         handle: target.0.clone(),
         scale_factor: target.1,
     }));
-    if *antialias == Antialias::Smooth {
+    if smoothing.0 == Antialias::Smooth {
         camera.insert(Msaa::Off);
     }
     // No dithering pass: the frames are 8-bit already (and a GIF re-quantizes them); on a

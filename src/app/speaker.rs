@@ -98,7 +98,7 @@ struct Previews {
 impl Previews {
     /// Starts rendering every scene's stops, the scene shown first, in a child process.
     fn start(player: &Player) -> Previews {
-        let sources: Vec<(PathBuf, crate::scene::Timeline)> = match &player.talk {
+        let sources: Vec<(PathBuf, crate::engine::scene::Timeline)> = match &player.talk {
             Some(t) => t
                 .scenes
                 .iter()
@@ -108,8 +108,8 @@ impl Previews {
         };
         let first = player.talk.as_ref().map_or(0, |t| t.index);
         let base = std::env::temp_dir().join("spacefold-speaker");
-        crate::io::remove_stale_partials(&base);
-        let folder = crate::io::temporary_beside(&base);
+        crate::engine::io::remove_stale_partials(&base);
+        let folder = crate::engine::io::temporary_beside(&base);
         let scenes: Vec<_> = sources
             .iter()
             .map(|(_, tl)| {
@@ -239,7 +239,7 @@ fn render_in_background(
                 continue;
             }
             let files = (0..times.len())
-                .map(|i| out.join(crate::export::png_name(i)))
+                .map(|i| out.join(crate::engine::export::png_name(i)))
                 .collect();
             if send.send((scene, files)).is_err() {
                 return;

@@ -1,7 +1,7 @@
 //! The data panel: pick a data set and its parameters, the split, or a CSV file.
 
 use crate::app::explorer::{DataSource, Explorer, Link};
-use crate::nn::{DatasetKind, DatasetSpec};
+use crate::engine::nn::{DatasetKind, DatasetSpec};
 use bevy_egui::egui;
 
 /// Draws the panel; any change regenerates the points and restarts training.
@@ -67,7 +67,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         ui.horizontal_wrapped(|ui| {
             ui.label("click adds");
             for k in 0..explorer.classes() as u32 {
-                let [r, g, b] = crate::palette::class_rgb(k);
+                let [r, g, b] = crate::engine::palette::class_rgb(k);
                 let text = egui::RichText::new(explorer.class_name(k))
                     .color(egui::Color32::from_rgb(r, g, b));
                 ui.selectable_value(&mut explorer.brush, k, text);
@@ -160,7 +160,7 @@ fn open_row(ui: &mut egui::Ui, explorer: &mut Explorer) {
 fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
     let mut changed = false;
     let max_n = if matches!(spec.kind, DatasetKind::Digits) {
-        crate::nn::data::DIGITS_COUNT
+        crate::engine::nn::data::DIGITS_COUNT
     } else {
         20_000
     };

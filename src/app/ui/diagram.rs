@@ -1,7 +1,7 @@
 //! The network diagram: each hidden neuron as a thumbnail of its output over the input
 //! plane, links coloured by the sign of their weight and thickened by its size.
 
-use crate::live::{Latest, THUMBNAIL_SIZE, THUMBNAILS_PER_LAYER, signed_rgb};
+use crate::engine::live::{Latest, THUMBNAIL_SIZE, THUMBNAILS_PER_LAYER, signed_rgb};
 use bevy_egui::egui;
 
 /// A thumbnail drawn as a mesh of flat-coloured cells (every `step`-th pixel), which needs

@@ -5,8 +5,8 @@ use super::super::explorer::{Explorer, Link, Published};
 use super::super::landscape::{LandscapeState, LandscapeView, Target, morph_name};
 use super::super::orbit::{Orbit, top_view};
 use crate::app::class_color;
-use crate::landscape::{ColorMap, OutputMode, hand_network, parse_neuron};
-use crate::nn::Activation;
+use crate::engine::landscape::{ColorMap, OutputMode, hand_network, parse_neuron};
+use crate::engine::nn::Activation;
 use bevy_egui::egui;
 
 /// The hand-set neurons being edited.
@@ -235,7 +235,7 @@ pub fn neuron_editor(
     }
 }
 
-fn build(editor: &NeuronEditor) -> Result<crate::nn::Network, String> {
+fn build(editor: &NeuronEditor) -> Result<crate::engine::nn::Network, String> {
     let neurons: Vec<([f32; 2], f32)> = editor
         .equations
         .iter()

@@ -5,8 +5,8 @@ use super::super::View;
 use super::super::explorer::{Burst, Explorer, Link};
 use super::super::layers::{FlowState, LayerView, describe_position, projection_note};
 use super::super::orbit::Orbit;
-use crate::flow::{Bend, Ease, STAGES_PER_LAYER, Split, SvdMove, stage_at};
-use crate::presets::{PRESETS, Preset};
+use crate::engine::flow::{Bend, Ease, STAGES_PER_LAYER, Split, SvdMove, stage_at};
+use crate::engine::presets::{PRESETS, Preset};
 use bevy_egui::egui;
 
 /// The view switch and the preset picker, at the top of the side panel.
@@ -55,7 +55,7 @@ pub fn apply_preset(
     seen: u64,
     landscape: &mut super::super::landscape::LandscapeView,
 ) -> Result<View, String> {
-    let resolved = preset.resolve().map_err(|e| e.0)?;
+    let resolved = preset.resolve().map_err(|e| e.to_string())?;
     let fresh = Explorer::from_resolved(&resolved, preset.setup().seed);
     explorer.replace_with(fresh);
     explorer.restart_with(link, resolved.network.clone());
@@ -71,7 +71,7 @@ pub fn apply_preset(
     };
     *orbit = Orbit::from_start(&start);
     if start.view == View::Landscape {
-        landscape.0 = crate::landscape::SurfaceSettings {
+        landscape.0 = crate::engine::landscape::SurfaceSettings {
             height: landscape.height,
             ..start.surface
         };
@@ -271,7 +271,7 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
         // Only the user's hand moves the position (a slider may round what it shows).
         if slider.changed() && (slider.dragged() || slider.clicked() || slider.has_focus()) {
             view.playing = false;
-            view.position = crate::setup::layers_to_stages(layers).clamp(0.0, end);
+            view.position = crate::engine::setup::layers_to_stages(layers).clamp(0.0, end);
         }
         ui.add(
             egui::DragValue::new(&mut view.speed)
@@ -477,7 +477,7 @@ pub fn warm_headings(ctx: &egui::Context, state: &FlowState, sizes: &HeadingSize
 /// stage does, whether it is a projection, and `extra`.
 fn heading_lines(
     ctx: &egui::Context,
-    flow: &crate::flow::Flow,
+    flow: &crate::engine::flow::Flow,
     (u, split): (f32, Split),
     sizes: &HeadingSizes,
     extra: Option<&str>,
@@ -536,7 +536,7 @@ fn math_family(ctx: &egui::Context) -> egui::FontFamily {
 fn equation_job(
     ctx: &egui::Context,
     terms: &[crate::app::layers::Term],
-    stage: crate::nn::Stage,
+    stage: crate::engine::nn::Stage,
     size: f32,
 ) -> egui::text::LayoutJob {
     let mut job = egui::text::LayoutJob::default();

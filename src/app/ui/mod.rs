@@ -15,7 +15,8 @@ use super::landscape::{LandscapeState, LandscapeView};
 use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
 use super::{UiCover, View};
-use crate::live::Command;
+use crate::app::Showing;
+use crate::engine::live::Command;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -34,9 +35,9 @@ pub(super) fn plugin(app: &mut App) {
                 switch_view_on_tab,
                 toggle_help,
                 (
-                    training_shortcuts.run_if(in_state(View::Regions)),
-                    layers_shortcuts.run_if(in_state(View::Layers)),
-                    landscape_shortcuts.run_if(in_state(View::Landscape)),
+                    training_shortcuts.run_if(in_state(Showing(View::Regions))),
+                    layers_shortcuts.run_if(in_state(Showing(View::Layers))),
+                    landscape_shortcuts.run_if(in_state(Showing(View::Landscape))),
                 )
                     .run_if(no_scene_playing),
             ),
@@ -184,8 +185,8 @@ pub struct ChosenPreset(pub Option<&'static str>);
 /// The layers view's state the panels edit.
 #[derive(SystemParam)]
 struct LayersUi<'w> {
-    mode: Res<'w, State<View>>,
-    next_view: ResMut<'w, NextState<View>>,
+    mode: Res<'w, State<Showing>>,
+    next_view: ResMut<'w, NextState<Showing>>,
     view: ResMut<'w, LayerView>,
     flow: Res<'w, FlowState>,
     orbit: ResMut<'w, Orbit>,
@@ -252,9 +253,9 @@ fn show_control_panel(
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
         if !player.blank {
             let shown = (&*layers.flow, &*layers.plane);
-            paint_ticks(ctx, *layers.mode.get(), shown, &explorer, (&insets, None));
+            paint_ticks(ctx, layers.mode.get().0, shown, &explorer, (&insets, None));
         }
-        if *layers.mode.get() == View::Layers && !player.blank && !titled {
+        if layers.mode.get().0 == View::Layers && !player.blank && !titled {
             let height = ctx.viewport_rect().height() - insets.bottom;
             let sizes = layers_panel::HeadingSizes::for_height(height);
             if player.warm_text {
@@ -272,7 +273,7 @@ fn show_control_panel(
         return Ok(());
     }
     // The view the panel shows from now on; the world follows at the next state transition.
-    let mut mode = *layers.mode.get();
+    let mut mode = layers.mode.get().0;
     let panel = egui::Panel::left("controls")
         .resizable(true)
         .default_size(330.0)
@@ -286,8 +287,8 @@ fn show_control_panel(
     let width = panel.width();
     // The resize handle lies a few pixels beyond the panel's edge: it is the panel's too.
     cover.set("panel", Some(rect_of(panel.expand2(egui::vec2(6.0, 0.0)))));
-    if mode != *layers.mode.get() {
-        layers.next_view.set(mode);
+    if mode != layers.mode.get().0 {
+        layers.next_view.set(Showing(mode));
     }
     let right = (mode == View::Regions).then(|| right_panel(&mut root, &explorer, &published));
     cover.set(
@@ -484,11 +485,11 @@ fn shortcut_hint(mode: View) -> &'static str {
 fn switch_view_on_tab(
     keys: Res<ButtonInput<KeyCode>>,
     typing: super::ViewKeys,
-    mode: Res<State<View>>,
-    mut next: ResMut<NextState<View>>,
+    mode: Res<State<Showing>>,
+    mut next: ResMut<NextState<Showing>>,
 ) {
     if keys.just_pressed(KeyCode::KeyV) && !typing.blocked() {
-        next.set(mode.get().next());
+        next.set(Showing(mode.get().0.next()));
     }
 }
 
@@ -608,14 +609,15 @@ fn right_panel(root: &mut egui::Ui, explorer: &Explorer, published: &Published) 
 
 /// Each class's colour (as its points and regions show it), name and point count.
 fn class_legend(ui: &mut egui::Ui, explorer: &Explorer) {
-    let count = |data: &crate::nn::Dataset, k: u32| data.y.iter().filter(|&&y| y == k).count();
+    let count =
+        |data: &crate::engine::nn::Dataset, k: u32| data.y.iter().filter(|&&y| y == k).count();
     egui::Grid::new("class-legend")
         .num_columns(3)
         .min_col_width(14.0)
         .spacing([8.0, 4.0])
         .show(ui, |ui| {
             for k in 0..explorer.classes() as u32 {
-                let [r, g, b] = crate::palette::class_rgb(k);
+                let [r, g, b] = crate::engine::palette::class_rgb(k);
                 let (rect, _) =
                     ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
                 ui.painter()

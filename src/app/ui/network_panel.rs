@@ -1,8 +1,8 @@
 //! The network panel: hidden layers (width, activation), the output head, fresh weights.
 
 use crate::app::explorer::{EditKind, Explorer, Link, Published};
-use crate::live::Command;
-use crate::nn::Activation;
+use crate::engine::live::Command;
+use crate::engine::nn::Activation;
 use bevy_egui::egui;
 
 /// Most hidden layers the panel offers.
@@ -162,7 +162,7 @@ fn edit_weights(
     ui: &mut egui::Ui,
     explorer: &mut Explorer,
     link: &Link,
-    network: &crate::nn::Network,
+    network: &crate::engine::nn::Network,
     ongoing: bool,
 ) {
     let layers = network.layers().len();

@@ -95,7 +95,7 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     let card = frame.title.as_ref().map_or(0.0, |t| t.alpha * 0.72);
     let veil = frame.veil.max(card);
     if veil > 0.0 {
-        let [r, g, b] = crate::palette::BACKGROUND;
+        let [r, g, b] = crate::engine::palette::BACKGROUND;
         let colour = egui::Color32::from_rgba_unmultiplied(r, g, b, (veil * 255.0) as u8);
         ctx.layer_painter(egui::LayerId::new(egui::Order::Middle, "scene-veil".into()))
             .rect_filled(view, 0.0, colour);
@@ -104,7 +104,7 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
         // Every text not on screen, unseen: egui has its glyphs and its size before it
         // first shows (one area per text: drawing the one on screen twice would clash).
         let (titles, captions) = player.loaded.timeline.texts();
-        let shown = |t: &Option<crate::scene::timeline::Text>, text: &str| {
+        let shown = |t: &Option<crate::engine::scene::timeline::Text>, text: &str| {
             t.as_ref().is_some_and(|t| t.text == text)
         };
         for t in titles.into_iter().filter(|t| !shown(&frame.title, t)) {

@@ -3,7 +3,7 @@
 //! (the regions view), at a round step that suits the zoom.
 
 use crate::app::camera::{PanelInsets, View2d, world_to_window};
-use crate::flow::nice_step;
+use crate::engine::flow::nice_step;
 use bevy::math::Vec2;
 use bevy_egui::egui;
 

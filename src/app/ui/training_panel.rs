@@ -1,8 +1,8 @@
 //! The training panel: optimizer settings, play / pause / step / reset, and the live plot.
 
 use crate::app::explorer::{Explorer, Link, Published};
-use crate::live::Command;
-use crate::nn::Optimizer;
+use crate::engine::live::Command;
+use crate::engine::nn::Optimizer;
 use bevy_egui::egui;
 use egui_plot::{Legend, Line, Plot};
 
@@ -164,8 +164,8 @@ fn speed_and_transport(
     }
 }
 
-fn plot_history(ui: &mut egui::Ui, latest: &crate::live::Latest) {
-    let pick = |f: fn(&crate::live::HistoryPoint) -> f64| -> Vec<[f64; 2]> {
+fn plot_history(ui: &mut egui::Ui, latest: &crate::engine::live::Latest) {
+    let pick = |f: fn(&crate::engine::live::HistoryPoint) -> f64| -> Vec<[f64; 2]> {
         latest
             .history
             .iter()

@@ -181,17 +181,7 @@ fn default_lr() -> f32 {
     0.01
 }
 
-/// The optimizers a scene can name.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Serialize)]
-pub enum OptimizerKind {
-    /// Adam.
-    #[default]
-    Adam,
-    /// SGD with momentum 0.9.
-    Sgd,
-    /// L-BFGS (full batch).
-    Lbfgs,
-}
+pub use crate::nn::optim::OptimizerKind;
 
 /// Hand-set neurons.
 #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]

@@ -19,5 +19,5 @@ pub use data::{
 };
 pub use loss::Loss;
 pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};
-pub use optim::Optimizer;
+pub use optim::{Optimizer, OptimizerKind};
 pub use train::{EpochStats, Evaluation, Snapshot, TrainConfig, TrainError, Trainer, evaluate};

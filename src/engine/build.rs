@@ -3,14 +3,19 @@
 //! `PATH`), become `spacefold play --present NAME`.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn main() {
-    let mut dirs = vec![PathBuf::from("scenes")];
-    println!("cargo:rerun-if-changed=scenes");
+    // The repository's root (this crate is src/engine): the shipped scenes are there, and a
+    // relative folder in SPACEFOLD_SCENES is read from there.
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).join("../..");
+    let shipped = root.join("scenes");
+    let mut dirs = vec![shipped.clone()];
+    println!("cargo:rerun-if-changed={}", shipped.display());
     println!("cargo:rerun-if-env-changed=SPACEFOLD_SCENES");
     if let Some(extra) = std::env::var_os("SPACEFOLD_SCENES") {
         for d in std::env::split_paths(&extra) {
+            let d = root.join(d);
             println!("cargo:rerun-if-changed={}", d.display());
             dirs.push(d);
         }
@@ -18,7 +23,7 @@ fn main() {
     let mut scenes: Vec<(String, PathBuf)> = vec![];
     for dir in &dirs {
         let Ok(entries) = std::fs::read_dir(dir) else {
-            if dir != Path::new("scenes") {
+            if *dir != shipped {
                 println!(
                     "cargo:warning=SPACEFOLD_SCENES: cannot read {}",
                     dir.display()

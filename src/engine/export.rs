@@ -7,6 +7,35 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
+/// How edges are smoothed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Antialias {
+    /// Smooth while a flat view shows, multisampling while a 3D view shows: frames look as
+    /// with msaa, flat views at the speed of smooth.
+    #[default]
+    Auto,
+    /// 4x multisampling, as the window draws: every edge smooth.
+    Msaa,
+    /// Lines and points smoothed by their shaders, no multisampling: the flat views look as
+    /// with msaa, the edges of 3D surfaces are jagged; about twice as fast on a software
+    /// renderer.
+    Smooth,
+}
+
+impl Antialias {
+    /// Every way, in the order they are listed.
+    pub const ALL: [Antialias; 3] = [Antialias::Auto, Antialias::Msaa, Antialias::Smooth];
+
+    /// Its name, as the command line takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Antialias::Auto => "auto",
+            Antialias::Msaa => "msaa",
+            Antialias::Smooth => "smooth",
+        }
+    }
+}
+
 /// What `--out` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

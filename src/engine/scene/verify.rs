@@ -42,13 +42,10 @@ pub fn shown_dims(width: usize) -> usize {
 }
 
 /// Measures a loaded (trained) scene.
-pub fn verify(loaded: &Loaded) -> Result<Verification, String> {
+pub fn verify(loaded: &Loaded) -> Result<Verification, crate::nn::NetworkError> {
     let data = &loaded.data;
     let accuracy = evaluate(&loaded.network, data, None)?.accuracy as f32;
-    let stages = loaded
-        .network
-        .forward_stages(&data.x)
-        .map_err(|e| e.to_string())?;
+    let stages = loaded.network.forward_stages(&data.x)?;
     let points = |x: &crate::nn::Mat| Dataset {
         x: x.clone(),
         y: data.y.clone(),

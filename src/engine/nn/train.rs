@@ -6,7 +6,7 @@ use super::activation::Activation;
 use super::backprop::{Blocks, Workspace, loss_and_grad, zero_blocks};
 use super::data::Dataset;
 use super::loss::Loss;
-use super::network::{Misfit, Network, decide};
+use super::network::{Misfit, Network, NetworkError, decide};
 use super::optim::OptState;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -114,7 +114,11 @@ pub struct Evaluation {
 }
 
 /// Loss and accuracy of `net` on `data`, with the loss `loss` (or the head's natural one).
-pub fn evaluate(net: &Network, data: &Dataset, loss: Option<Loss>) -> Result<Evaluation, String> {
+pub fn evaluate(
+    net: &Network,
+    data: &Dataset,
+    loss: Option<Loss>,
+) -> Result<Evaluation, NetworkError> {
     let loss = loss.unwrap_or_else(|| Loss::for_head(net.head()));
     if data.is_empty() {
         return Ok(Evaluation {
@@ -123,7 +127,7 @@ pub fn evaluate(net: &Network, data: &Dataset, loss: Option<Loss>) -> Result<Eva
         });
     }
     let last = net.layers().len() - 1;
-    let stages = net.forward_stages(&data.x).map_err(|e| e.to_string())?;
+    let stages = net.forward_stages(&data.x)?;
     let s = &stages[last];
     let sum = loss.sum_and_grad(
         net.head(),

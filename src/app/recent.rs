@@ -40,7 +40,7 @@ pub fn config_dir() -> Option<PathBuf> {
 impl Recent {
     /// The list in `dir` (empty when there is none, or it cannot be read).
     pub fn load_from(dir: &Path) -> Recent {
-        crate::io::read_text(&dir.join("recent.ron"))
+        crate::engine::io::read_text(&dir.join("recent.ron"))
             .ok()
             .and_then(|text| ron::from_str::<Recent>(&text).ok())
             .map(|mut r| {
@@ -63,7 +63,7 @@ impl Recent {
         std::fs::create_dir_all(dir)?;
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
             .map_err(std::io::Error::other)?;
-        crate::io::write_atomic(&dir.join("recent.ron"), text.as_bytes())
+        crate::engine::io::write_atomic(&dir.join("recent.ron"), text.as_bytes())
     }
 }
 

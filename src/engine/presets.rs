@@ -2,8 +2,8 @@
 //! it and how to show it. `spacefold presets` lists them; `spacefold --preset NAME` opens one.
 
 use crate::landscape::{OutputMode, Target, four_neuron_network, hand_network, parse_neuron};
-use crate::nn::{Activation, Layer, Mat, Network};
-use crate::setup::{Resolved, Setup, Start, UsageError, View, surface_resolution};
+use crate::nn::{Activation, Layer, Loss, Mat, Network};
+use crate::setup::{Resolved, Setup, SetupError, Start, View, surface_resolution};
 use nalgebra::DVector;
 
 /// How a preset opens in the landscape view.
@@ -55,8 +55,8 @@ pub struct Preset {
     pub name: &'static str,
     /// One line for `spacefold presets`.
     pub summary: &'static str,
-    /// The set-up, as `spacefold` takes it on the command line.
-    pub args: &'static str,
+    /// The set-up: data, network, training.
+    pub setup: fn() -> Setup,
     /// Hand-set weights instead of a trained network.
     pub weights: Option<fn() -> Network>,
     /// Epochs trained before the network is shown (0: shown as set).
@@ -80,7 +80,16 @@ pub const PRESETS: &[Preset] = &[
         name: "mixture-square",
         summary: "2-2-1 sigmoid net on the wedge: the hidden layer maps the data into the unit \
                   square, where a line separates it",
-        args: "--data wedge --test 0 --arch 2-2-1 --activation sigmoid --lr 0.05 --l2 0.5 --seed 3",
+        setup: || Setup {
+            data: Some("wedge".into()),
+            test: Some(0.0),
+            arch: Some(vec![2, 2, 1]),
+            activation: Some(vec![Activation::Sigmoid]),
+            lr: 0.05,
+            l2: 0.5,
+            seed: 3,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 4000,
         view: PresetView {
@@ -92,7 +101,16 @@ pub const PRESETS: &[Preset] = &[
         name: "rings-cube",
         summary: "2-3-1 sigmoid net on two rings: the plane is lifted into the unit cube, where \
                   a plane separates it (the cube turns)",
-        args: "--data circle --test 0 --arch 2-3-1 --activation sigmoid --lr 0.05 --l2 1 --seed 5",
+        setup: || Setup {
+            data: Some("circle".into()),
+            test: Some(0.0),
+            arch: Some(vec![2, 3, 1]),
+            activation: Some(vec![Activation::Sigmoid]),
+            lr: 0.05,
+            l2: 1.0,
+            seed: 5,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 4000,
         view: PresetView {
@@ -106,7 +124,12 @@ pub const PRESETS: &[Preset] = &[
         name: "layer-anatomy",
         summary: "one 2-to-2 layer on a grid: W stretches and shears, b shifts, tanh squashes \
                   into (-1, 1)²",
-        args: "--data circle:n=300 --arch 2-2 --output tanh",
+        setup: || Setup {
+            data: Some("circle:n=300".into()),
+            arch: Some(vec![2, 2]),
+            output: Some(Activation::Tanh),
+            ..Setup::default()
+        },
         weights: Some(anatomy_layer),
         epochs: 0,
         view: PLAY,
@@ -114,7 +137,17 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals-2wide",
         summary: "two spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: "--data spiral:arms=2,n=400,turns=0.85,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-2 --activation tanh --lr 0.01 --batch 32 --l2 0.004 --seed 10",
+        setup: || Setup {
+            data: Some("spiral:arms=2,n=400,turns=0.85,noise=0.02,standardize=true".into()),
+            test: Some(0.0),
+            arch: Some(vec![2, 2, 2, 2, 2, 2, 2]),
+            activation: Some(vec![Activation::Tanh]),
+            lr: 0.01,
+            batch: 32,
+            l2: 0.004,
+            seed: 10,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 4000,
         view: PresetView {
@@ -125,7 +158,17 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "spirals3-2wide",
         summary: "three spirals pulled apart by a deep network of 2-wide tanh layers",
-        args: "--data spiral:arms=3,n=600,turns=0.75,noise=0.02,standardize=true --test 0 --arch 2-2-2-2-2-2-3 --activation tanh --lr 0.01 --batch 32 --l2 0.001 --seed 4",
+        setup: || Setup {
+            data: Some("spiral:arms=3,n=600,turns=0.75,noise=0.02,standardize=true".into()),
+            test: Some(0.0),
+            arch: Some(vec![2, 2, 2, 2, 2, 2, 3]),
+            activation: Some(vec![Activation::Tanh]),
+            lr: 0.01,
+            batch: 32,
+            l2: 0.001,
+            seed: 4,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 5000,
         view: PresetView {
@@ -137,7 +180,17 @@ pub const PRESETS: &[Preset] = &[
         name: "relu-fold",
         summary: "2-2-2 ReLU net with a sigmoid output on the wedge: ReLU folds whole quadrants \
                   onto the axes, and a line separates what no line did",
-        args: "--data wedge:standardize=true --test 0 --arch 2-2-2 --activation relu --output sigmoid --loss mse --lr 0.02 --seed 3",
+        setup: || Setup {
+            data: Some("wedge:standardize=true".into()),
+            test: Some(0.0),
+            arch: Some(vec![2, 2, 2]),
+            activation: Some(vec![Activation::Relu]),
+            output: Some(Activation::Sigmoid),
+            loss: Some(Loss::Mse),
+            lr: 0.02,
+            seed: 3,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -149,7 +202,15 @@ pub const PRESETS: &[Preset] = &[
         name: "relu-fold-3d",
         summary: "2-3-2 ReLU net on two rings: the plane folds like paper in 3D, and the next \
                   layer flattens it again",
-        args: "--data circle:standardize=true --test 0 --arch 2-3-2 --activation relu --lr 0.01 --seed 7",
+        setup: || Setup {
+            data: Some("circle:standardize=true".into()),
+            test: Some(0.0),
+            arch: Some(vec![2, 3, 2]),
+            activation: Some(vec![Activation::Relu]),
+            lr: 0.01,
+            seed: 7,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 3000,
         view: PresetView {
@@ -162,7 +223,14 @@ pub const PRESETS: &[Preset] = &[
         name: "spiral-bottleneck",
         summary: "2-100-2-5 on a 5-arm spiral: the 2-neuron bottleneck pulls the arms apart \
                   into linearly separable wedges",
-        args: "--data spiral:arms=5,n=1000 --arch 2-100-2-5 --activation relu,identity --lr 0.01 --seed 0",
+        setup: || Setup {
+            data: Some("spiral:arms=5,n=1000".into()),
+            arch: Some(vec![2, 100, 2, 5]),
+            activation: Some(vec![Activation::Relu, Activation::Identity]),
+            lr: 0.01,
+            seed: 0,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -174,7 +242,14 @@ pub const PRESETS: &[Preset] = &[
         name: "digits-bottleneck",
         summary: "64-100-2-10 on the handwritten digits: the ten digits become clusters in the \
                   2-neuron bottleneck",
-        args: "--data digits --arch 64-100-2-10 --activation relu,identity --lr 0.01 --seed 0",
+        setup: || Setup {
+            data: Some("digits".into()),
+            arch: Some(vec![64, 100, 2, 10]),
+            activation: Some(vec![Activation::Relu, Activation::Identity]),
+            lr: 0.01,
+            seed: 0,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 400,
         view: PresetView {
@@ -186,7 +261,12 @@ pub const PRESETS: &[Preset] = &[
         name: "neuron-landscape",
         summary: "the single neuron x - y - 3: its pre-activation plane, zero line and sigmoid \
                   slope (drag the morph to step for a cliff)",
-        args: "--data lines --arch 2-1 --output sigmoid",
+        setup: || Setup {
+            data: Some("lines".into()),
+            arch: Some(vec![2, 1]),
+            output: Some(Activation::Sigmoid),
+            ..Setup::default()
+        },
         weights: Some(single_neuron),
         epochs: 0,
         view: PresetView {
@@ -201,7 +281,12 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "neuron-cliff",
         summary: "the same neuron through a step activation: the slope becomes a cliff",
-        args: "--data lines --arch 2-1 --output sigmoid",
+        setup: || Setup {
+            data: Some("lines".into()),
+            arch: Some(vec![2, 1]),
+            output: Some(Activation::Sigmoid),
+            ..Setup::default()
+        },
         weights: Some(single_neuron),
         epochs: 0,
         view: PresetView {
@@ -217,7 +302,12 @@ pub const PRESETS: &[Preset] = &[
         name: "four-neurons",
         summary: "four sigmoid neurons (x-y-3, -x+y-3, x+y-3, x+y+3) combined into one: a blue \
                   valley inside the lines, red mountains outside",
-        args: "--data lines --arch 2-4-1 --activation sigmoid",
+        setup: || Setup {
+            data: Some("lines".into()),
+            arch: Some(vec![2, 4, 1]),
+            activation: Some(vec![Activation::Sigmoid]),
+            ..Setup::default()
+        },
         weights: Some(four_sigmoid),
         epochs: 0,
         view: PresetView {
@@ -228,7 +318,12 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "four-neurons-step",
         summary: "the four-neuron landscape with step activations: the slopes become cliffs",
-        args: "--data lines --arch 2-4-1 --activation step",
+        setup: || Setup {
+            data: Some("lines".into()),
+            arch: Some(vec![2, 4, 1]),
+            activation: Some(vec![Activation::Step]),
+            ..Setup::default()
+        },
         weights: Some(four_step),
         epochs: 0,
         view: PresetView {
@@ -240,7 +335,14 @@ pub const PRESETS: &[Preset] = &[
         name: "softmax-surfaces",
         summary: "2-100-5 on a 5-arm spiral: one softmax surface per class (switch to argmax \
                   for flat terraces, logits for the raw outputs)",
-        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
+        setup: || Setup {
+            data: Some("spiral:arms=5,n=1000".into()),
+            arch: Some(vec![2, 100, 5]),
+            activation: Some(vec![Activation::Relu]),
+            lr: 0.01,
+            seed: 0,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -252,7 +354,14 @@ pub const PRESETS: &[Preset] = &[
         name: "argmax-terraces",
         summary: "the same network's argmax: flat terraces (T looks down on them: the regions \
                   of the winning classes)",
-        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
+        setup: || Setup {
+            data: Some("spiral:arms=5,n=1000".into()),
+            arch: Some(vec![2, 100, 5]),
+            activation: Some(vec![Activation::Relu]),
+            lr: 0.01,
+            seed: 0,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -266,7 +375,14 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "relu-zoomed-out",
         summary: "a ReLU network's classes seen 10x beyond its data: straight rays to infinity",
-        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation relu --lr 0.01 --seed 0",
+        setup: || Setup {
+            data: Some("spiral:arms=5,n=1000".into()),
+            arch: Some(vec![2, 100, 5]),
+            activation: Some(vec![Activation::Relu]),
+            lr: 0.01,
+            seed: 0,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -282,7 +398,14 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "sine-zoomed-out",
         summary: "a sine network's classes seen 10x beyond its data: periodic patterns",
-        args: "--data spiral:arms=5,n=1000 --arch 2-100-5 --activation sine --lr 0.01 --seed 0",
+        setup: || Setup {
+            data: Some("spiral:arms=5,n=1000".into()),
+            arch: Some(vec![2, 100, 5]),
+            activation: Some(vec![Activation::Sine]),
+            lr: 0.01,
+            seed: 0,
+            ..Setup::default()
+        },
         weights: None,
         epochs: 2000,
         view: PresetView {
@@ -322,21 +445,22 @@ fn anatomy_layer() -> Network {
 }
 
 /// The preset called `name`.
-pub fn find(name: &str) -> Result<&'static Preset, UsageError> {
-    PRESETS.iter().find(|p| p.name == name).ok_or_else(|| {
-        let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
-        UsageError(format!(
-            "no preset named `{name}`; the presets are: {} (`spacefold presets` describes them)",
-            names.join(", ")
-        ))
-    })
+pub fn find(name: &str) -> Result<&'static Preset, NoSuchPreset> {
+    PRESETS
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| NoSuchPreset(name.to_string()))
 }
+
+/// A preset name that names none.
+#[derive(Debug, thiserror::Error)]
+#[error("no preset named `{0}`; the presets are: {names}", names = PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", "))]
+pub struct NoSuchPreset(pub String);
 
 impl Preset {
     /// The preset's set-up.
     pub fn setup(&self) -> Setup {
-        let args: Vec<&str> = self.args.split_whitespace().collect();
-        crate::setup::parse_setup(&args).expect("presets' arguments parse")
+        (self.setup)()
     }
 
     /// How the window opens on the preset: the one translation of [`PresetView`], which the
@@ -373,7 +497,7 @@ impl Preset {
 
     /// Its data and network (the network untrained: [`Preset::epochs`] says how long to
     /// train it).
-    pub fn resolve(&self) -> Result<Resolved, UsageError> {
+    pub fn resolve(&self) -> Result<Resolved, SetupError> {
         let mut resolved = self.setup().resolve()?;
         if let Some(weights) = self.weights {
             resolved.network = weights();
@@ -390,14 +514,17 @@ mod tests {
     #[test]
     fn every_preset_resolves_and_names_are_unique() {
         for (i, p) in PRESETS.iter().enumerate() {
-            let r = p
-                .resolve()
-                .unwrap_or_else(|e| panic!("{}: {}", p.name, e.0));
+            let r = p.resolve().unwrap_or_else(|e| panic!("{}: {e}", p.name));
             assert_eq!(r.network.input_dim(), r.train.dim(), "{}", p.name);
             assert!(PRESETS[i + 1..].iter().all(|q| q.name != p.name));
             assert!(find(p.name).is_ok());
         }
-        assert!(find("nope").unwrap_err().0.contains("mixture-square"));
+        assert!(
+            find("nope")
+                .unwrap_err()
+                .to_string()
+                .contains("mixture-square")
+        );
     }
 
     /// A preset of a shipped scene's name trains the scene's network: the same data, the

@@ -2,91 +2,190 @@
 //! a network and how to train it ([`Setup`], resolved into [`Resolved`]), the rules every
 //! caller applies the same way (split then standardise, the default head), the views ([`View`]) and how the window opens ([`Start`]).
 //!
-//! No Bevy here and no command line: the CLI parses into these types, the app is built from
-//! them, and nothing below the CLI imports the CLI.
+//! No Bevy here and no command line: the CLI parses its flags into these types (and names
+//! its flags in their errors), the app is built from them.
 
-use crate::landscape::{SurfaceSettings, Target};
-use crate::nn::data::{CsvColumns, DataOptions, Dataset, DatasetSpec};
+use crate::landscape::SurfaceSettings;
+use crate::limits::OverLimit;
+use crate::nn::data::{CsvColumns, DataError, DataOptions, Dataset, DatasetSpec};
 use crate::nn::import::Activations;
-use crate::nn::{Activation, Loss, Network, Optimizer, TrainConfig};
-use clap::{Args, Parser};
+use crate::nn::{Activation, Loss, Network, NetworkError, OptimizerKind, TrainConfig};
 use std::path::{Path, PathBuf};
+use thiserror::Error;
 
-/// A user error: printed as `error: ...`, exit code 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl<E: std::fmt::Display> From<E> for UsageError {
-    fn from(e: E) -> Self {
-        UsageError(e.to_string())
-    }
-}
-
-/// A data set, a network and how to train it: shared by `train` and the window.
-#[derive(Debug, Clone, Args)]
+/// A data set, a network and how to train it: shared by `train`, the window and the presets.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Setup {
-    /// Data: a built-in set with parameters (`spiral:arms=5,n=500,noise=0.05`; also `test=0.2`,
-    /// `standardize=true`) or a CSV file.
-    #[arg(long = "data", visible_alias = "dataset", value_name = "SPEC|FILE.csv")]
+    /// Data: a built-in set with parameters (`spiral:arms=5,n=500,noise=0.05`; also
+    /// `test=0.2`, `standardize=true`) or a CSV file; `None`: spirals.
     pub data: Option<String>,
     /// The CSV file's label column, by its header name (default: the last column).
-    #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
-    /// The CSV file's feature columns, by header name: `sepal_length,petal_length` (default:
-    /// every column but the label).
-    #[arg(long, value_name = "A,B,...")]
-    pub columns: Option<String>,
-    /// Fraction of the points held out for testing (overrides the data's `test=`; default 0.2).
-    #[arg(long, value_name = "RATIO")]
+    /// The CSV file's feature columns, by header name (default: every column but the label).
+    pub columns: Option<Vec<String>>,
+    /// Fraction of the points held out for testing (overrides the data's `test=`).
     pub test: Option<f32>,
-    /// Layer sizes, input first: `2-16-16-3`. Default: input-16-16-classes.
-    #[arg(long, value_name = "SIZES")]
-    pub arch: Option<String>,
-    // Its help lists the names from `Activation::ALL` (see `activation_help`).
-    #[arg(long, help = activation_help())]
-    pub activation: Option<String>,
-    /// Output layer: sigmoid (one output, 2 classes), softmax (k outputs) or identity.
-    /// Default: sigmoid for one output, softmax otherwise.
-    #[arg(long, value_name = "HEAD")]
-    pub output: Option<String>,
-    /// Loss: bce, cce or mse. Default: the output's natural one.
-    #[arg(long)]
-    pub loss: Option<String>,
-    /// Start from a saved network instead of a fresh one: spacefold's RON, a NumPy or
-    /// scikit-learn `.npz` or a PyTorch `.safetensors` (these two take their activations
-    /// from --activation and --output, else a safetensors file's metadata, else ReLU).
-    #[arg(long, value_name = "FILE")]
+    /// Layer sizes, input first; `None`: input-16-16-classes.
+    pub arch: Option<Vec<usize>>,
+    /// Hidden activations, one for all or one per hidden layer; `None`: ReLU.
+    pub activation: Option<Vec<Activation>>,
+    /// The output layer's activation; `None`: [`default_head`].
+    pub output: Option<Activation>,
+    /// The loss; `None`: the output's natural one.
+    pub loss: Option<Loss>,
+    /// A saved network to start from (RON, `.npz`, `.safetensors`).
     pub load: Option<PathBuf>,
-    /// Optimizer: sgd, adam or lbfgs.
-    #[arg(long, default_value = "adam")]
-    pub optimizer: String,
-    /// Learning rate (sgd, adam).
-    #[arg(long, default_value_t = 0.01)]
+    /// The optimizer.
+    pub optimizer: OptimizerKind,
+    /// Learning rate (SGD, Adam).
     pub lr: f32,
-    /// Momentum (sgd).
-    #[arg(long, default_value_t = 0.9)]
+    /// Momentum (SGD).
     pub momentum: f32,
     /// Mini-batch size; 0 = full batch.
-    #[arg(long, default_value_t = 0)]
     pub batch: usize,
     /// L2 penalty on the weights (scikit-learn's alpha).
-    #[arg(long, default_value_t = 0.0)]
     pub l2: f32,
     /// Epochs to train (`train`; the window trains until paused).
-    #[arg(long, default_value_t = 1000)]
     pub epochs: usize,
     /// Seed of the weights and the shuffling.
-    #[arg(long, default_value_t = 0)]
     pub seed: u64,
 }
 
-/// The help of `--activation`: the names come from [`Activation::ALL`], so a new activation
-/// is listed without anyone remembering to.
-pub fn activation_help() -> String {
-    format!(
-        "Hidden activation (default relu), one for all or one per hidden layer: `relu` or `tanh,relu`. {}",
-        Activation::names()
-    )
+impl Setup {
+    /// The learning rate when none is given.
+    pub const LR: f32 = 0.01;
+    /// SGD's momentum when none is given.
+    pub const MOMENTUM: f32 = 0.9;
+    /// Epochs when none are given.
+    pub const EPOCHS: usize = 1000;
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            data: None,
+            label: None,
+            columns: None,
+            test: None,
+            arch: None,
+            activation: None,
+            output: None,
+            loss: None,
+            load: None,
+            optimizer: OptimizerKind::Adam,
+            lr: Setup::LR,
+            momentum: Setup::MOMENTUM,
+            batch: 0,
+            l2: 0.0,
+            epochs: Setup::EPOCHS,
+            seed: 0,
+        }
+    }
+}
+
+/// One of [`Setup`]'s settings, as its errors name it (the command line names its flag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// [`Setup::data`].
+    Data,
+    /// [`Setup::test`].
+    Test,
+    /// [`Setup::arch`].
+    Arch,
+    /// [`Setup::lr`].
+    Lr,
+    /// [`Setup::momentum`].
+    Momentum,
+    /// [`Setup::l2`].
+    L2,
+    /// [`Setup::epochs`].
+    Epochs,
+}
+
+impl Setting {
+    /// Its name in a sentence.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Data => "data",
+            Setting::Test => "test fraction",
+            Setting::Arch => "layer sizes",
+            Setting::Lr => "learning rate",
+            Setting::Momentum => "momentum",
+            Setting::L2 => "L2 penalty",
+            Setting::Epochs => "epochs",
+        }
+    }
+}
+
+/// Why a [`Setup`] cannot be resolved.
+#[derive(Debug, Error)]
+pub enum SetupError {
+    /// A setting out of its range: which, and a sentence that starts with its value.
+    #[error("{} {why}", .setting.name())]
+    Setting {
+        /// The setting.
+        setting: Setting,
+        /// What is wrong, starting with the value: "0: must be a positive number".
+        why: String,
+    },
+    /// Layer sizes over a limit.
+    #[error("layer sizes {sizes:?}: {over}")]
+    Sizes {
+        /// The sizes given.
+        sizes: Vec<usize>,
+        /// The limit passed.
+        over: OverLimit,
+    },
+    /// Both a network file and layer sizes.
+    #[error("the loaded network has its own layers; give layer sizes or a network file, not both")]
+    ArchAndLoad,
+    /// A CSV's columns picked for a built-in data set.
+    #[error("a label or feature columns pick a CSV file's columns; `{0}` is a built-in data set")]
+    ColumnsOfBuiltin(String),
+    /// No point is left to train on.
+    #[error("{0}: no training points left after the split")]
+    NoTrainingPoints(String),
+    /// The first size is not the data's width.
+    #[error("the layer sizes start with {given} inputs but the data has {data} features")]
+    Inputs {
+        /// The first size.
+        given: usize,
+        /// The data's features.
+        data: usize,
+    },
+    /// Fewer outputs than classes.
+    #[error("the data has {data} classes but the network has {outputs} output(s)")]
+    Classes {
+        /// Classes in the data.
+        data: usize,
+        /// The network's outputs.
+        outputs: usize,
+    },
+    /// More sigmoid outputs than classes: the extra ones decide nothing.
+    #[error("the network has {outputs} sigmoid outputs but the data has {data} classes")]
+    ExtraSigmoids {
+        /// The network's outputs.
+        outputs: usize,
+        /// Classes in the data.
+        data: usize,
+    },
+    /// The data cannot be made or read.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The network cannot be made or read.
+    #[error(transparent)]
+    Network(#[from] NetworkError),
+    /// A network file that does not fit the data.
+    #[error("{0}")]
+    Misfit(crate::nn::network::Misfit),
+    /// Training this much is over a limit.
+    #[error("epochs {epochs}: {over}")]
+    Work {
+        /// The epochs asked for.
+        epochs: usize,
+        /// The limit passed.
+        over: OverLimit,
+    },
 }
 
 /// Everything `Setup` resolves to: data split, a network, and the training settings.
@@ -108,68 +207,74 @@ pub struct Resolved {
     pub epochs: usize,
 }
 
-/// The set-up that these command-line arguments (without the program name) describe.
-pub fn parse_setup(args: &[&str]) -> Result<Setup, UsageError> {
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        setup: Setup,
-    }
-    let all = std::iter::once("spacefold").chain(args.iter().copied());
-    Ok(Only::try_parse_from(all)?.setup)
-}
-
-/// Parses `2-16-16-3` into sizes.
-pub fn parse_arch(text: &str) -> Result<Vec<usize>, UsageError> {
+/// Parses `2-16-16-3` into sizes (at least two, none zero, within the limits).
+pub fn parse_arch(text: &str) -> Result<Vec<usize>, String> {
     let sizes: Result<Vec<usize>, _> = text
         .split(['-', 'x', ','])
         .map(|s| s.trim().parse())
         .collect();
     match sizes {
         Ok(s) if s.len() >= 2 && !s.contains(&0) => {
-            crate::limits::check_sizes(&s).map_err(|e| {
-                UsageError(format!("--arch `{}`: {e}", crate::limits::echo(text, 60)))
-            })?;
+            crate::limits::check_sizes(&s).map_err(|e| e.to_string())?;
             Ok(s)
         }
-        _ => Err(UsageError(format!(
-            "--arch `{}`: expected layer sizes like 2-16-16-3 (input first, at least two, none zero)",
-            crate::limits::echo(text, 60)
-        ))),
+        _ => {
+            Err("expected layer sizes like 2-16-16-3 (input first, at least two, none zero)".into())
+        }
     }
 }
 
-/// Checks the numbers of the training options, before anything is made: each finite and
-/// in range, named as the option the user typed.
-fn check_numbers(setup: &Setup) -> Result<(), UsageError> {
+/// Parses activations, one for all or comma-separated, one per hidden layer: `tanh,relu`.
+pub fn parse_activations(text: &str) -> Result<Vec<Activation>, String> {
+    text.split(',').map(str::parse).collect()
+}
+
+/// Checks the numbers of the training settings, before anything is made: each finite and
+/// in range.
+fn check_numbers(setup: &Setup) -> Result<(), SetupError> {
     use crate::limits::{MAX_L2, MAX_LEARNING_RATE, check_range};
-    let bad = |flag: &str, why: String, expect: &str| {
-        UsageError(format!("{flag} {why}; expected {expect}"))
-    };
+    let bad = |setting, why: String| SetupError::Setting { setting, why };
     if setup.lr <= 0.0 || check_range(setup.lr, 0.0, MAX_LEARNING_RATE).is_err() {
-        return Err(UsageError(format!(
-            "--lr {}: must be a positive number (at most {MAX_LEARNING_RATE})",
-            setup.lr
-        )));
+        return Err(bad(
+            Setting::Lr,
+            format!(
+                "{}: must be a positive number (at most {MAX_LEARNING_RATE})",
+                setup.lr
+            ),
+        ));
     }
     // Momentum 1 never forgets a step: only [0, 1) converges.
     if setup.momentum.is_nan() || !(0.0..1.0).contains(&setup.momentum) {
         return Err(bad(
-            "--momentum",
-            format!("{}", setup.momentum),
-            "a number from 0 up to (not including) 1",
+            Setting::Momentum,
+            format!(
+                "{}; expected a number from 0 up to (not including) 1",
+                setup.momentum
+            ),
         ));
     }
-    check_range(setup.l2, 0.0, MAX_L2)
-        .map_err(|e| bad("--l2", e, &format!("a number from 0 to {MAX_L2}")))?;
+    check_range(setup.l2, 0.0, MAX_L2).map_err(|e| {
+        bad(
+            Setting::L2,
+            format!("{e}; expected a number from 0 to {MAX_L2}"),
+        )
+    })?;
     if let Some(t) = setup.test {
-        check_range(t, 0.0, 0.95).map_err(|e| bad("--test", e, "a fraction from 0 to 0.95"))?;
+        check_range(t, 0.0, 0.95).map_err(|e| {
+            bad(
+                Setting::Test,
+                format!("{e}; expected a fraction from 0 to 0.95"),
+            )
+        })?;
+    }
+    if let Some(sizes) = &setup.arch {
+        crate::limits::check_sizes(sizes).map_err(|over| SetupError::Sizes {
+            sizes: sizes.clone(),
+            over,
+        })?;
     }
     if setup.load.is_some() && setup.arch.is_some() {
-        return Err(UsageError(
-            "--arch and --load: the loaded network has its own layers; give one or the other"
-                .into(),
-        ));
+        return Err(SetupError::ArchAndLoad);
     }
     Ok(())
 }
@@ -214,77 +319,67 @@ pub use crate::nn::network::Misfit;
 
 impl Setup {
     /// Loads or generates the data, builds the network and the training settings.
-    pub fn resolve(&self) -> Result<Resolved, UsageError> {
+    pub fn resolve(&self) -> Result<Resolved, SetupError> {
         check_numbers(self)?;
         let text = self.data.as_deref().unwrap_or("spiral");
         let looks_like_file = text.ends_with(".csv") || Path::new(text).is_file();
         let (full, spec, options) = if looks_like_file {
-            let columns = CsvColumns::new(self.label.as_deref(), self.columns.as_deref());
+            let columns = CsvColumns {
+                label: self.label.clone(),
+                features: self.columns.clone().unwrap_or_default(),
+            };
             let data = Dataset::load_csv_with(Path::new(text), &columns)?;
             (data, None, DataOptions::default())
         } else {
             if self.label.is_some() || self.columns.is_some() {
-                return Err(UsageError(format!(
-                    "--label and --columns pick a CSV file's columns; `{}` is a built-in data set",
-                    crate::limits::echo(text, 60)
-                )));
+                return Err(SetupError::ColumnsOfBuiltin(crate::limits::echo(text, 60)));
             }
             let (spec, options) = DatasetSpec::parse(text)?;
             (spec.generate(), Some(spec), options)
         };
         let ratio = self.test.unwrap_or(options.test_ratio);
         if !(0.0..=0.95).contains(&ratio) {
-            return Err(UsageError(format!(
-                "--test {ratio}: must be between 0 and 0.95"
-            )));
+            return Err(SetupError::Setting {
+                setting: Setting::Test,
+                why: format!("{ratio}: must be between 0 and 0.95"),
+            });
         }
         let (train, test) = split_and_standardise(&full, ratio, self.seed, options.standardize);
         if train.is_empty() {
-            return Err(UsageError(format!(
-                "{text}: no training points left after the split"
-            )));
+            return Err(SetupError::NoTrainingPoints(text.to_string()));
         }
 
         let network = match &self.load {
-            Some(path) => Network::load_with(path, &self.loaded_activations()?)?,
+            Some(path) => Network::load_with(path, &self.loaded_activations())?,
             None => self.fresh_network(full.dim(), full.classes)?,
         };
-        network.fits(full.dim(), full.classes).map_err(|m| match m {
-            Misfit::Inputs { .. } => UsageError(m.to_string()),
-            Misfit::Classes { data, .. } => UsageError(format!(
-                "the data has {data} classes but the network has {} output(s); end --arch with -{data}",
-                network.output_dim()
-            )),
-        })?;
+        network
+            .fits(full.dim(), full.classes)
+            .map_err(|m| match m {
+                Misfit::Classes { data, .. } => SetupError::Classes {
+                    data,
+                    outputs: network.output_dim(),
+                },
+                m @ Misfit::Inputs { .. } => SetupError::Misfit(m),
+            })?;
         let parameters = network.parameter_count() as u128;
-        crate::limits::check_training(self.epochs, train.len(), parameters)
-            .map_err(|e| UsageError(format!("--epochs {}: {e}", self.epochs)))?;
+        crate::limits::check_training(self.epochs, train.len(), parameters).map_err(|over| {
+            SetupError::Work {
+                epochs: self.epochs,
+                over,
+            }
+        })?;
         let outputs = network.output_dim();
         if network.head() == Activation::Sigmoid && outputs > 1 && outputs > full.classes {
             // Outputs past the classes are trained towards 0 for ever and decide nothing.
-            return Err(UsageError(format!(
-                "the network has {outputs} sigmoid outputs but the data has {} classes; end \
-                 --arch with -{} (or -1 for two classes)",
-                full.classes, full.classes
-            )));
+            return Err(SetupError::ExtraSigmoids {
+                outputs,
+                data: full.classes,
+            });
         }
-        let optimizer = match self.optimizer.to_ascii_lowercase().as_str() {
-            "sgd" => Optimizer::Sgd {
-                lr: self.lr,
-                momentum: self.momentum,
-            },
-            other => Optimizer::parse(other, self.lr)?,
-        };
-        if !(self.lr > 0.0 && self.lr.is_finite()) {
-            return Err(UsageError(format!(
-                "--lr {}: must be a positive number",
-                self.lr
-            )));
-        }
-        let loss = self.loss.as_deref().map(str::parse::<Loss>).transpose()?;
         let config = TrainConfig {
-            optimizer,
-            loss,
+            optimizer: self.optimizer.with(self.lr, self.momentum),
+            loss: self.loss,
             batch_size: self.batch,
             l2: self.l2,
             seed: self.seed,
@@ -303,42 +398,32 @@ impl Setup {
         })
     }
 
-    /// The activations `--activation` and `--output` give a loaded `.npz` or
-    /// `.safetensors` network (a RON file names its own); where they are not given, the
-    /// file's metadata or the defaults.
-    fn loaded_activations(&self) -> Result<Activations, UsageError> {
-        Ok(Activations {
-            hidden: match &self.activation {
-                Some(a) => a.split(',').map(str::parse).collect::<Result<_, _>>()?,
-                None => vec![],
-            },
-            head: self.output.as_deref().map(str::parse).transpose()?,
-        })
+    /// The activations given for a loaded `.npz` or `.safetensors` network (a RON file names
+    /// its own); where they are not given, the file's metadata or the defaults.
+    fn loaded_activations(&self) -> Activations {
+        Activations {
+            hidden: self.activation.clone().unwrap_or_default(),
+            head: self.output,
+        }
     }
 
-    fn fresh_network(&self, dim: usize, classes: usize) -> Result<Network, UsageError> {
+    fn fresh_network(&self, dim: usize, classes: usize) -> Result<Network, SetupError> {
         let sizes = match &self.arch {
-            Some(a) => parse_arch(a)?,
+            Some(a) => a.clone(),
             None => vec![dim, 16, 16, outputs_for(classes)],
         };
         if sizes[0] != dim {
-            return Err(UsageError(format!(
-                "--arch starts with {} inputs but the data has {dim} features",
-                sizes[0]
-            )));
+            return Err(SetupError::Inputs {
+                given: sizes[0],
+                data: dim,
+            });
         }
-        let outputs = *sizes.last().unwrap();
-        let hidden: Vec<Activation> = self
+        let outputs = *sizes.last().expect("at least two sizes");
+        let hidden = self
             .activation
-            .as_deref()
-            .unwrap_or("relu")
-            .split(',')
-            .map(str::parse)
-            .collect::<Result<_, _>>()?;
-        let head = match &self.output {
-            Some(h) => h.parse()?,
-            None => default_head(outputs),
-        };
+            .clone()
+            .unwrap_or_else(|| vec![Activation::Relu]);
+        let head = self.output.unwrap_or_else(|| default_head(outputs));
         Ok(Network::new(&sizes, &hidden, head, self.seed)?)
     }
 }
@@ -362,7 +447,6 @@ pub const DEFAULT_PITCH_DEG: f32 = 25.8;
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize,
 )]
-#[cfg_attr(feature = "app", derive(bevy::prelude::States))]
 pub enum View {
     /// The input plane with the decision regions, while training.
     Regions,
@@ -484,37 +568,6 @@ pub fn surface_resolution(zoom_out: f32, chosen: Option<usize>) -> usize {
     chosen.unwrap_or(default).clamp(8, 512)
 }
 
-/// Parses `--surface`: `softmax` (or `outputs`), `logits`, `argmax`, or `L:N` for neuron N of
-/// layer L (both from 1) of `network`.
-pub fn parse_surface(text: &str, network: &Network) -> Result<Target, UsageError> {
-    use crate::landscape::OutputMode;
-    Ok(match text {
-        "softmax" | "outputs" => Target::Outputs(OutputMode::Softmax),
-        "logits" => Target::Outputs(OutputMode::Logits),
-        "argmax" => Target::Outputs(OutputMode::Argmax),
-        other => {
-            let parsed = other
-                .split_once(':')
-                .and_then(|(l, n)| Some((l.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
-            let layers = network.layers();
-            match parsed {
-                Some((l, n))
-                    if l >= 1 && l <= layers.len() && n >= 1 && n <= layers[l - 1].outputs() =>
-                {
-                    Target::Neuron(l - 1, n - 1)
-                }
-                _ => {
-                    return Err(UsageError(format!(
-                        "--surface `{other}`: expected softmax, logits, argmax or LAYER:NEURON \
-                         (from 1; this network's layers have {:?} neurons)",
-                        layers.iter().map(|l| l.outputs()).collect::<Vec<_>>()
-                    )));
-                }
-            }
-        }
-    })
-}
-
 /// A position in layers (`--position`) in stages, snapped to a stage boundary when it is
 /// within a few hundredths of one (so `0.33` is exactly "after W·a").
 pub fn layers_to_stages(layers: f32) -> f32 {
@@ -530,54 +583,84 @@ pub fn layers_to_stages(layers: f32) -> f32 {
 mod tests {
     use super::*;
 
-    fn setup(args: &[&str]) -> Setup {
-        parse_setup(args).unwrap()
-    }
-
     #[test]
     fn the_default_network_fits_the_data() {
-        let r = setup(&["--data", "spiral:arms=3"]).resolve().unwrap();
+        let setup = |data: &str| Setup {
+            data: Some(data.into()),
+            ..Setup::default()
+        };
+        let r = setup("spiral:arms=3").resolve().unwrap();
         assert_eq!(r.network.sizes(), vec![2, 16, 16, 3]);
         assert_eq!(r.network.head(), Activation::Softmax);
-        let r = setup(&["--data", "moons"]).resolve().unwrap();
+        let r = setup("moons").resolve().unwrap();
         assert_eq!(r.network.sizes(), vec![2, 16, 16, 1]);
         assert_eq!(r.network.head(), Activation::Sigmoid);
         assert_eq!(r.train.len() + r.test.len(), 400);
     }
 
     #[test]
-    fn bad_arguments_name_the_problem() {
-        let err = |args: &[&str]| setup(args).resolve().unwrap_err().0;
-        assert!(err(&["--arch", "2-x"]).contains("--arch `2-x`"));
-        assert!(
-            err(&["--data", "spiral:arms=5", "--arch", "2-8-3"]).contains("end --arch with -5")
+    fn bad_settings_are_typed_errors() {
+        let err = |s: Setup| s.resolve().unwrap_err();
+        let arch = |sizes: &[usize]| Setup {
+            arch: Some(sizes.to_vec()),
+            ..Setup::default()
+        };
+        assert!(matches!(
+            err(Setup {
+                data: Some("spiral:arms=5".into()),
+                ..arch(&[2, 8, 3])
+            }),
+            SetupError::Classes {
+                data: 5,
+                outputs: 3
+            }
+        ));
+        assert!(matches!(
+            err(Setup {
+                data: Some("moons".into()),
+                ..arch(&[3, 8, 1])
+            }),
+            SetupError::Inputs { given: 3, data: 2 }
+        ));
+        assert!(matches!(
+            err(Setup {
+                lr: -1.0,
+                ..Setup::default()
+            }),
+            SetupError::Setting {
+                setting: Setting::Lr,
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(arch(&[2, 10_000_000, 2])),
+            SetupError::Sizes { .. }
+        ));
+        assert!(matches!(
+            err(Setup {
+                load: Some("n.ron".into()),
+                ..arch(&[2, 4, 3])
+            }),
+            SetupError::ArchAndLoad
+        ));
+        let e = err(Setup {
+            data: Some("moons".into()),
+            output: Some(Activation::Sigmoid),
+            ..arch(&[2, 8, 3])
+        });
+        assert_eq!(
+            e.to_string(),
+            "the network has 3 sigmoid outputs but the data has 2 classes"
         );
-        assert!(err(&["--data", "moons", "--arch", "3-8-1"]).contains("the data has 2 features"));
-        assert!(err(&["--activation", "swish"]).contains("unknown activation `swish`"));
-        assert!(err(&["--optimizer", "rmsprop"]).contains("unknown optimizer"));
-        assert!(err(&["--data", "nope.csv"]).contains("nope.csv"));
-        assert!(err(&["--lr=-1"]).contains("--lr"));
-        // Hostile arguments (issue 15): errors, not a panic, an abort or a diverged run.
         assert!(
-            err(&["--arch", "2-18446744073709551615-2"])
-                .contains("layer width 18446744073709551615 is over the limit of 4096")
-        );
-        assert!(err(&["--arch", "2-10000000-2"]).contains("over the limit"));
-        assert!(err(&["--momentum", "nan"]).contains("--momentum NaN"));
-        assert!(err(&["--momentum", "1"]).contains("up to (not including) 1"));
-        assert!(err(&["--momentum=-0.5"]).contains("--momentum"));
-        assert!(err(&["--l2", "nan"]).contains("--l2 NaN is not a number"));
-        assert!(err(&["--l2=-1"]).contains("--l2 -1 is outside 0"));
-        assert!(err(&["--epochs", "1000000000000"]).contains("epoch count"));
-        assert!(err(&["--epochs", "5000000"]).contains("training work"));
-        assert!(err(&["--arch", "2-4-3", "--load", "n.ron"]).contains("--arch and --load"));
-        let e = err(&["--data", "moons", "--arch", "2-8-3", "--output", "sigmoid"]);
-        assert!(
-            e.contains("3 sigmoid outputs but the data has 2 classes"),
-            "{e}"
+            err(Setup {
+                data: Some("nope.csv".into()),
+                ..Setup::default()
+            })
+            .to_string()
+            .contains("nope.csv")
         );
     }
-
     #[test]
     fn a_network_fits_when_inputs_and_classes_agree() {
         let net = Network::new(&[2, 4, 3], &[Activation::Relu], Activation::Softmax, 0).unwrap();
@@ -612,29 +695,6 @@ mod tests {
         assert_eq!(seen, View::ALL);
         assert_eq!(View::parse("nope"), None);
         assert_eq!(View::names(), "`regions`, `layers` or `landscape`");
-    }
-
-    /// The lists of activations in the README and the scene format's documentation are the
-    /// ones `Activation::ALL` gives: a new activation fails here until they name it.
-    #[test]
-    fn the_docs_list_every_activation() {
-        let hidden: Vec<Activation> = Activation::ALL
-            .into_iter()
-            .filter(|a| a.is_elementwise())
-            .collect();
-        let cli: Vec<String> = hidden.iter().map(|a| format!("`{}`", a.name())).collect();
-        let readme = include_str!("../README.md");
-        let line = format!("Activations: {}", cli.join(", "));
-        assert!(readme.contains(&line), "README.md should say: {line}");
-        let ron: Vec<String> = hidden.iter().map(|a| format!("`{a:?}`")).collect();
-        let scene_format = include_str!("../docs/scene-format.md");
-        let list = format!("hidden layer: {} |", ron.join(", "));
-        assert!(
-            scene_format.contains(&list),
-            "docs/scene-format.md should say: {list}"
-        );
-        let names: Vec<&str> = hidden.iter().map(|a| a.name()).collect();
-        assert!(activation_help().ends_with(&format!("`tanh,relu`. {}", names.join(", "))));
     }
 
     #[test]

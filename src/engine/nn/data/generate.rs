@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use std::f32::consts::PI;
 
 /// The handwritten digits, bundled so the binary needs no file beside it.
-const DIGITS_CSV: &str = include_str!("../../../assets/data/digits.csv");
+const DIGITS_CSV: &str = include_str!("../../../../assets/data/digits.csv");
 
 /// Makes the points of `spec`.
 pub(super) fn dataset(spec: &DatasetSpec) -> Dataset {

@@ -25,7 +25,56 @@ pub enum Optimizer {
     Lbfgs { memory: usize },
 }
 
+/// The optimizers by name, as a scene, the command line and the panel choose one.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Hash, Serialize)]
+pub enum OptimizerKind {
+    /// Adam.
+    #[default]
+    Adam,
+    /// SGD with momentum 0.9.
+    Sgd,
+    /// L-BFGS (full batch).
+    Lbfgs,
+}
+
+impl OptimizerKind {
+    /// Every optimizer, in the order they are listed.
+    pub const ALL: [OptimizerKind; 3] = [
+        OptimizerKind::Sgd,
+        OptimizerKind::Adam,
+        OptimizerKind::Lbfgs,
+    ];
+
+    /// Its name, as the command line takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::Lbfgs => "lbfgs",
+        }
+    }
+
+    /// The optimizer of this kind with learning rate `lr` (ignored by L-BFGS) and `momentum`
+    /// (SGD's).
+    pub fn with(self, lr: f32, momentum: f32) -> Optimizer {
+        match self {
+            OptimizerKind::Sgd => Optimizer::Sgd { lr, momentum },
+            OptimizerKind::Adam => Optimizer::adam(lr),
+            OptimizerKind::Lbfgs => Optimizer::lbfgs(),
+        }
+    }
+}
+
 impl Optimizer {
+    /// Its kind.
+    pub fn kind(&self) -> OptimizerKind {
+        match self {
+            Optimizer::Sgd { .. } => OptimizerKind::Sgd,
+            Optimizer::Adam { .. } => OptimizerKind::Adam,
+            Optimizer::Lbfgs { .. } => OptimizerKind::Lbfgs,
+        }
+    }
+
     /// SGD with momentum 0.9.
     pub fn sgd(lr: f32) -> Optimizer {
         Optimizer::Sgd { lr, momentum: 0.9 }
@@ -46,13 +95,9 @@ impl Optimizer {
         Optimizer::Lbfgs { memory: 10 }
     }
 
-    /// Its command-line name, as [`Optimizer::parse`] reads it.
+    /// Its name, as [`Optimizer::parse`] reads it.
     pub fn name(&self) -> &'static str {
-        match self {
-            Optimizer::Sgd { .. } => "sgd",
-            Optimizer::Adam { .. } => "adam",
-            Optimizer::Lbfgs { .. } => "lbfgs",
-        }
+        self.kind().name()
     }
 
     /// Builds an optimizer from its command-line name and a learning rate (ignored by L-BFGS).

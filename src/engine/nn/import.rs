@@ -429,7 +429,7 @@ mod tests {
 
     fn fixture(name: &str) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/models")
+            .join("../../tests/data/models")
             .join(name)
     }
 
