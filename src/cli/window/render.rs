@@ -2,6 +2,7 @@
 //! handout.
 
 use crate::cli::UsageError;
+use crate::engine::scene::TIME_EPSILON;
 use crate::cli::args::RenderArgs;
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,7 +31,7 @@ fn parse_times(list: &str, duration: f32) -> Result<Vec<f32>, UsageError> {
                 "--at {part:.40}: expected seconds (a number), comma-separated"
             ))
         })?;
-        if !(t.is_finite() && (0.0..=duration + 1e-4).contains(&t)) {
+        if !(t.is_finite() && (0.0..=duration + TIME_EPSILON).contains(&t)) {
             return Err(UsageError(format!(
                 "--at {part}: the scene runs from 0 to {duration:.2} s"
             )));
@@ -101,7 +102,7 @@ fn plan_render(
         }
         None => (args.from.unwrap_or(0.0), args.to.unwrap_or(duration)),
     };
-    if !(from.is_finite() && to.is_finite() && 0.0 <= from && from <= to && to <= duration + 1e-4) {
+    if !(from.is_finite() && to.is_finite() && 0.0 <= from && from <= to && to <= duration + TIME_EPSILON) {
         return Err(UsageError(format!(
             "--from {from} --to {to}: the scene runs from 0 to {duration:.2} s; expected \
              0 <= from <= to <= {duration:.2}"

@@ -6,7 +6,8 @@
 //! - `load`: reading, checking and preparing a scene (data, network, training, timeline);
 //! - `hints`: the wording added to RON's own errors;
 //! - `save`: a scene written back as RON ([`to_ron`], [`script_for`]);
-//! - [`timeline`]: what a scene does over time; [`locate`]: where a value sits in the text.
+//! - [`timeline`]: what a scene does over time; [`locate`]: where a value sits in the text;
+//! - [`walk`]: a talk walked stop by stop, as presenter mode walks it.
 
 mod bare;
 mod hints;
@@ -17,6 +18,7 @@ mod schema;
 pub mod talk;
 pub mod timeline;
 pub mod verify;
+pub mod walk;
 
 use std::fmt;
 
@@ -27,7 +29,7 @@ pub use schema::{
     Claim, EaseKind, NetworkSource, NeuronsSpec, OptimizerKind, Scene, Shot, StageKind, Step,
     SurfaceKind, TrainSpec,
 };
-pub use timeline::{Frame, Timeline};
+pub use timeline::{Frame, TIME_EPSILON, Timeline};
 
 /// Scenes bundled into the binary at build time (`scenes/`, and `SPACEFOLD_SCENES`).
 pub mod bundled {

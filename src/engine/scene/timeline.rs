@@ -10,6 +10,10 @@ use crate::limits::{
     check_text, show,
 };
 
+/// Two scene times closer than this are the same moment (a cue and the frame at it, a stop
+/// and the time a step reached): seconds.
+pub const TIME_EPSILON: f32 = 1e-4;
+
 /// A value moving from `from` to `to` between two times.
 #[derive(Clone, Debug, PartialEq)]
 struct Segment {
