@@ -233,6 +233,18 @@ struct Shown<'w> {
     speaker: Res<'w, super::speaker::SpeakerView>,
 }
 
+/// Where a player stands, for a report: the scene and the stop it rests at (or `null` for
+/// each while a step plays), and the scene time.
+fn stop_json(player: &super::player::Player) -> serde_json::Value {
+    let rest = player.walk.resting_at();
+    serde_json::json!({
+        "scene": player.scene_index(),
+        "resting": rest.map(|s| s.index),
+        "time": player.time,
+        "present": player.present,
+    })
+}
+
 /// A fingerprint of every point (coordinates to the bit, and classes), train then test.
 fn data_hash(explorer: &super::explorer::Explorer) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -270,13 +282,14 @@ fn write_report(shown: &Shown) {
         "insets": [shown.insets.left, shown.insets.right, shown.insets.bottom],
         "scene": shown.player.as_ref().map(|p| p.loaded.scene.title.clone()),
         "scene_time": shown.player.as_ref().map(|p| p.time),
-        "talk_scene": shown.player.as_ref().and_then(|p| p.talk.as_ref().map(|t| t.index)),
+        "talk_scene": shown.player.as_ref().filter(|p| p.talk.is_some()).map(|p| p.scene_index()),
+        "stop": shown.player.as_ref().map(|p| stop_json(p)),
         "speaker": shown.player.as_ref().filter(|_| shown.speaker.window().is_some()).map(|p| {
             let place = p.place();
             serde_json::json!({
                 "notes": p.notes_now(),
                 "place": [place.scene, place.scenes, place.cue, place.cues],
-                "next": p.next_stop(),
+                "next": p.next_stop().map(|s| serde_json::json!([s.scene, s.time])),
                 "preview_shown": shown.speaker.next_frame_shown(p),
             })
         }),

@@ -10,6 +10,7 @@ use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Published>()
+        .init_resource::<Live>()
         .init_resource::<Burst>()
         .add_systems(PreUpdate, (poll_training, watch_burst).chain());
 }
@@ -627,14 +628,48 @@ impl Explorer {
 #[derive(Resource)]
 pub struct Link(pub LiveTraining);
 
-/// The latest publication of the worker, as the window last read it.
+/// The worker's latest publication, as the window last read it.
 #[derive(Resource, Default)]
-pub struct Published(pub Option<Latest>);
+pub struct Live(pub Option<Latest>);
 
-impl Published {
+impl Live {
     /// The version last read (0 before the first).
     pub fn version(&self) -> u64 {
         self.0.as_ref().map_or(0, |l| l.version)
+    }
+}
+
+/// The network the views show, with its decision regions: the worker's ([`Live`]) or a
+/// scene's replayed one (`player::Replayed`), whichever the player says
+/// (`player::show_chosen_network`). Its version is its own, bumped whenever what it shows
+/// changes, so a view keyed on it rebuilds when the source does.
+#[derive(Resource, Default)]
+pub struct Published(pub Option<Latest>, Shown);
+
+/// What [`Published`] shows: from which slot, which version of it, and its own version.
+#[derive(Default)]
+pub struct Shown {
+    from: Option<(bool, Option<u64>)>,
+    version: u64,
+}
+
+impl Published {
+    /// The version shown (0 before the first).
+    pub fn version(&self) -> u64 {
+        self.0.as_ref().map_or(0, |l| l.version)
+    }
+
+    /// Shows `latest`, from the scene's slot or the worker's; nothing changes if it is what
+    /// is shown already.
+    pub fn show(&mut self, from_scene: bool, latest: Option<&Latest>) {
+        let from = Some((from_scene, latest.map(|l| l.version)));
+        if self.1.from == from {
+            return;
+        }
+        self.1.from = from;
+        self.1.version += 1;
+        let version = self.1.version;
+        self.0 = latest.cloned().map(|l| Latest { version, ..l });
     }
 }
 
@@ -667,7 +702,7 @@ impl Burst {
     }
 }
 
-fn watch_burst(time: Res<Time>, published: Res<Published>, mut burst: ResMut<Burst>) {
+fn watch_burst(time: Res<Time>, published: Res<Live>, mut burst: ResMut<Burst>) {
     let Some(target) = burst.target else {
         if burst.done_at.is_none() {
             burst.done_at = Some(time.elapsed_secs());
@@ -684,9 +719,9 @@ fn watch_burst(time: Res<Time>, published: Res<Published>, mut burst: ResMut<Bur
     }
 }
 
-fn poll_training(link: Res<Link>, mut published: ResMut<Published>) {
-    if let Some(latest) = link.0.latest_since(published.version()) {
-        published.0 = Some(latest);
+fn poll_training(link: Res<Link>, mut live: ResMut<Live>) {
+    if let Some(latest) = link.0.latest_since(live.version()) {
+        live.0 = Some(latest);
     }
 }
 

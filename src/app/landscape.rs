@@ -354,6 +354,7 @@ fn place_points_on_floor(
     state: Res<LandscapeState>,
     cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
     mut points: Query<(&DataPoint, &mut Transform)>,
+    spawned: Query<(), Added<DataPoint>>,
     mut placed: Local<Option<(u64, Quat, [f32; 2])>>,
 ) {
     let Some(area) = state.area else { return };
@@ -364,7 +365,7 @@ fn place_points_on_floor(
     // Only when the points, the camera's turn or the plane changed, or the surfaces were
     // rebuilt (as on coming back from another view, which moved the points): not every frame.
     let key = (explorer.data_version, rotation, area.max);
-    if *placed == Some(key) && !state.is_changed() {
+    if *placed == Some(key) && !state.is_changed() && spawned.is_empty() {
         return;
     }
     *placed = Some(key);

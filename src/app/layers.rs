@@ -439,6 +439,7 @@ fn move_points_through_flow(
     plane: Res<View2d>,
     cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
     mut points: Query<(&DataPoint, &mut Transform)>,
+    spawned: Query<(), Added<DataPoint>>,
     mut written: Local<(u64, f32, Quat)>,
 ) {
     if state.flow.is_none() || state.samples.is_empty() {
@@ -454,8 +455,10 @@ fn move_points_through_flow(
             plane.units_per_px * flat_point_px(explorer.train.len() + explorer.test.len()),
         )
     };
+    // New point entities (other data: another scene, a preset) are placed even when the
+    // samples and the camera are as they were: they were spawned in the input plane.
     let key = (state.generation, radius, rotation);
-    if *written == key {
+    if *written == key && spawned.is_empty() {
         return;
     }
     *written = key;

@@ -7,6 +7,7 @@ mod dialogs;
 mod editing;
 pub mod explorer;
 mod frame_stats;
+pub mod full_screen;
 mod heatmap;
 pub mod landscape;
 pub mod layers;
@@ -15,11 +16,14 @@ mod orbit;
 mod palette;
 pub mod player;
 pub mod points;
+pub mod presenter;
 mod recent;
 pub mod render;
+mod setups;
 mod smooth_lines;
 pub mod speaker;
 mod startup;
+pub mod talk;
 mod ui;
 
 use crate::engine::live::LiveTraining;
@@ -66,8 +70,12 @@ pub struct AppOptions {
     pub start: Start,
     /// A scene to play (`spacefold play`).
     pub player: Option<player::Player>,
-    /// Open full screen.
+    /// Open full screen (presenter mode).
     pub fullscreen: bool,
+    /// The monitor to cover, from 1 left to right (`--screen`).
+    pub screen: Option<usize>,
+    /// Presenter mode: seconds to rest at each stop before going on (`--auto`).
+    pub auto: Option<f32>,
     /// Print how long until the first frame shows the scene, then quit (`bench startup`).
     pub startup_probe: Option<std::time::Instant>,
     /// Open the speaker view beside the scene (`play --speaker`).
@@ -94,6 +102,8 @@ impl AppOptions {
             },
             player: Some(player),
             fullscreen: false,
+            screen: None,
+            auto: None,
             startup_probe: None,
             speaker: false,
         }
@@ -255,13 +265,7 @@ pub fn run(options: AppOptions) {
                 _ => "spacefold".into(),
             },
             resolution: WindowResolution::new(options.size.0, options.size.1),
-            mode: if options.fullscreen {
-                bevy::window::WindowMode::BorderlessFullscreen(
-                    bevy::window::MonitorSelection::Current,
-                )
-            } else {
-                bevy::window::WindowMode::Windowed
-            },
+            // Full screen comes once the monitors are known (`full_screen`).
             ..default()
         }),
         // The speaker view's window does not keep the app open without the audience's.
@@ -296,6 +300,8 @@ fn configure(app: &mut App, options: AppOptions) {
     burst.request(&link, options.train_epochs, 0);
     let start = &options.start;
     let view = layers::LayerView::from_start(start);
+    let full_screen = full_screen::FullScreen::new(options.fullscreen, options.screen);
+    let presenter = presenter::Presenter::new(options.auto);
     let orbit = orbit::Orbit::from_start(start);
     app.add_plugins(bevy_egui::EguiPlugin::default())
         .insert_resource(ClearColor(BACKGROUND))
@@ -312,6 +318,8 @@ fn configure(app: &mut App, options: AppOptions) {
         .init_resource::<Typing>()
         .init_resource::<Framed>()
         .init_resource::<PlaneTarget>()
+        .insert_resource(full_screen)
+        .insert_resource(presenter)
         .add_message::<UserMovedCamera>()
         .configure_sets(
             Update,
@@ -327,17 +335,28 @@ fn configure(app: &mut App, options: AppOptions) {
             explorer::plugin,
             camera::plugin,
             editing::plugin,
+            full_screen::plugin,
             heatmap::plugin,
             landscape::plugin,
             layers::plugin,
             open_files::plugin,
             orbit::plugin,
+        ))
+        .add_plugins((
             player::plugin,
             points::plugin,
+            presenter::plugin,
+            setups::plugin,
             smooth_lines::plugin,
             speaker::plugin,
             ui::plugin,
-        ));
+        ))
+        .add_systems(
+            Update,
+            player::show_chosen_network
+                .after(player::PlayerSet::Play)
+                .before(ViewSet::Animate),
+        );
     if let Some(p) = options.player {
         app.insert_resource(p);
     }

@@ -1,44 +1,78 @@
 //! The scene player: `spacefold play FILE`. It keeps a time, samples the scene's timeline at
 //! it every frame and writes the frame into the views' settings (view, position, camera,
 //! surfaces, the network of the replayed epoch). Saving the file reloads it, keeping the
-//! time; a broken save shows its error and the last good scene plays on. Presenter mode
-//! stops at cues and takes clicker keys.
+//! time; a broken save shows its error and the last good scene plays on.
+//!
+//! In presenter mode the time is the [`Walk`]'s: the talk walked stop by stop, on the wall
+//! clock (a slow machine drops frames, never time). Its keys are the presenter's
+//! ([`super::presenter`]); `render` sets the time itself.
 
-use super::Showing;
-use super::explorer::{Explorer, Link, Published};
+use super::explorer::{Explorer, Link, Live};
 use super::landscape::{LandscapeView, Target};
 use super::layers::LayerView;
 use super::orbit::Orbit;
-use super::{View, ViewSet};
-use crate::engine::live::{Command, Latest};
-use crate::engine::scene::{Frame, Loaded, SurfaceKind};
+use super::talk::{Readiness, TalkStage};
+use super::{Showing, View, ViewSet};
+use crate::engine::live::Latest;
+use crate::engine::scene::walk::{Stop, Walk};
+use crate::engine::scene::{Frame, Loaded, SurfaceKind, TIME_EPSILON};
 use bevy::prelude::*;
 use bevy::state::state::StateTransition;
-use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
+use bevy::window::PrimaryWindow;
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
 use std::time::SystemTime;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        (
-            reload_scene_on_save.run_if(not(resource_exists::<super::ExactFrames>)),
-            take_preloaded_scenes,
-            (presenter_keys, player_keys, advance_unattended),
-            advance_scene_time,
-            apply_scene_frame,
-            show_view_now,
+    app.init_resource::<Replayed>()
+        .add_message::<SceneShown>()
+        .configure_sets(
+            Update,
+            (PlayerSet::Input, PlayerSet::Play)
+                .chain()
+                .before(ViewSet::Animate)
+                .run_if(resource_exists::<Player>),
         )
-            .chain()
-            .before(ViewSet::Animate)
-            .run_if(resource_exists::<Player>),
-    );
+        .add_systems(
+            Update,
+            (
+                reload_scene_on_save.run_if(not(resource_exists::<super::ExactFrames>)),
+                take_preloaded_scenes,
+                player_keys,
+            )
+                .in_set(PlayerSet::Input),
+        )
+        .add_systems(
+            Update,
+            (
+                advance_scene_time,
+                start_views_over,
+                apply_scene_frame,
+                show_view_now,
+            )
+                .chain()
+                .in_set(PlayerSet::Play),
+        );
 }
 
-/// Versions the player publishes networks under: above any the training worker reaches, so
-/// the window takes the player's.
-const PUBLISH_BASE: u64 = 1 << 40;
+/// The player's work in a frame: inputs (keys, reloads) first, then the time and the frame.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlayerSet {
+    /// Keys, clicks and reloads that move the player.
+    Input,
+    /// Time advances; the frame is applied to the views.
+    Play,
+}
+
+/// Sent when the player shows another scene (a talk's next, a jump, a reload of other data,
+/// back from exploring): every view starts over as a fresh window would open on it, so
+/// nothing of what was shown before (camera, orbit, view, zoom, grid, flow) leaks in.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct SceneShown;
+
+/// The network of the replayed epoch, as the player publishes it (the worker's are
+/// [`Live`]'s).
+#[derive(Resource, Default)]
+pub struct Replayed(pub Option<Latest>);
 
 /// A scene being played.
 #[derive(Resource)]
@@ -51,17 +85,21 @@ pub struct Player {
     pub time: f32,
     /// Whether time advances.
     pub playing: bool,
-    /// Playback speed.
+    /// Playback speed (not in presenter mode: it keeps the wall clock).
     pub speed: f32,
     /// Start again at the end.
     pub looping: bool,
-    /// Presenter mode: full screen, no timeline, stops at cues.
+    /// Presenter mode: full screen, no timeline, stop by stop.
     pub present: bool,
+    /// The talk (or the lone scene) walked stop by stop: presenter mode's time.
+    pub walk: Walk,
+    /// Time is set from outside every frame (`render`): it neither advances nor walks.
+    pub driven: bool,
     /// The screen is blanked (B).
     pub blank: bool,
-    /// Exploring live (Esc in presenter mode): the explorer on the scene's network.
+    /// Exploring live (Esc in presenter mode): the views on the scene's network, training.
     pub exploring: bool,
-    /// Why the last save could not be loaded.
+    /// Why the last save could not be loaded, or a scene could not be opened.
     pub error: Option<String>,
     /// The frame last applied.
     pub frame: Option<Frame>,
@@ -70,53 +108,11 @@ pub struct Player {
     pub warm_text: bool,
     /// The talk this scene belongs to, if one is playing.
     pub talk: Option<TalkStage>,
-    /// Presenter mode: seconds to hold at each cue before going on by itself (`--auto`).
-    pub auto: Option<f32>,
-    /// Presenter mode: after the last cue (of the talk's last scene), from the start again
-    /// (`--loop`, a kiosk).
-    pub loop_talk: bool,
-    /// Digits typed in presenter mode: a scene's number, taken by Enter.
-    pub typed: String,
-    /// Presenter mode: the list of the talk's scenes shown (G), to pick one.
-    pub scene_list: bool,
-    /// A scene (from 1) picked in that list, opened at the next frame.
-    pub go_to: Option<usize>,
-    /// Seconds held at the current stop (for `--auto`).
-    held: f32,
     modified: Option<SystemTime>,
     checked_at: f64,
     shown_snapshot: Option<usize>,
+    /// Publications of the replayed network so far (its versions).
     published: u64,
-}
-
-/// A talk being played: its scenes, and the one shown. Scenes after the first are trained
-/// in the background, in order, while the first plays: moving on does not wait.
-pub struct TalkStage {
-    /// The talk's title.
-    pub title: String,
-    /// The scenes in order.
-    pub scenes: Vec<TalkSlot>,
-    /// The scene shown.
-    pub index: usize,
-    /// Scenes as the background trains them (taken each frame).
-    arriving: Option<std::sync::Mutex<Receiver<Arrived>>>,
-}
-
-/// A scene trained in the background: its index, and the scene or why it failed.
-type Arrived = (usize, Result<Loaded, String>);
-
-/// One scene of a talk.
-pub struct TalkSlot {
-    /// Where it came from (a path, or the bundled name).
-    pub source: PathBuf,
-    /// The speaker's notes for the whole scene.
-    pub notes: String,
-    /// The scene's title.
-    pub title: String,
-    /// Its timeline (known before it is trained: the speaker view and handouts need it).
-    pub timeline: crate::engine::scene::Timeline,
-    /// The scene, trained; `None` while the background still trains it.
-    pub loaded: Option<Loaded>,
 }
 
 /// Where the player stands in a talk: scene and cue, each counted from 1 of how many (cue
@@ -133,23 +129,50 @@ pub struct Place {
     pub cues: usize,
 }
 
+/// What a presenter's move did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// Within the scene shown.
+    Within,
+    /// Another scene is shown: the views start over.
+    Scene,
+    /// The scene it goes to is still being trained: nothing moved; the move waits.
+    Waiting(usize),
+    /// The scene it goes to could not be trained: nothing moved (the error says why).
+    Refused,
+}
+
+/// A presenter's move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// Right, Space, PageDown, a clicker.
+    Forward,
+    /// Left, PageUp.
+    Back,
+    /// Home.
+    Home,
+    /// End.
+    End,
+    /// A scene's number (from 0).
+    Jump(usize),
+}
+
 impl Player {
-    /// A player at time 0 (or at cue `cue`, counting from 1), paused in presenter mode until
-    /// the first click, playing otherwise.
+    /// A player at time 0 (or resting at cue `cue`, counting from 1). In presenter mode the
+    /// scene plays to its first stop; otherwise it plays on (unless a cue was asked for).
     pub fn new(path: PathBuf, loaded: Loaded, present: bool, cue: Option<usize>) -> Player {
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-        let cues = loaded.timeline.cues();
-        let time = cue
-            .and_then(|c| cues.get(c.saturating_sub(1)).copied())
-            .unwrap_or(0.0);
-        Player {
+        let walk = Walk::of(&[&loaded.timeline]);
+        let mut player = Player {
             path,
             loaded,
-            time,
-            playing: cue.is_none(),
+            time: 0.0,
+            playing: false,
             speed: 1.0,
             looping: false,
             present,
+            walk,
+            driven: false,
             blank: false,
             exploring: false,
             error: None,
@@ -158,15 +181,23 @@ impl Player {
             modified,
             checked_at: 0.0,
             shown_snapshot: None,
-            published: PUBLISH_BASE,
+            published: 0,
             talk: None,
-            auto: None,
-            loop_talk: false,
-            typed: String::new(),
-            scene_list: false,
-            go_to: None,
-            held: 0.0,
+        };
+        player.open_at(cue);
+        player
+    }
+
+    /// Starts at cue `cue` (from 1), resting there; else from the start, playing.
+    fn open_at(&mut self, cue: Option<usize>) {
+        match cue {
+            Some(c) => self.walk.rest_at(c.saturating_sub(1)),
+            None => {
+                self.walk.forward();
+            }
         }
+        self.time = self.walk.time();
+        self.playing = self.walk.is_playing();
     }
 
     /// A player of a talk, at its first scene's start. `trained` says whether the talk's
@@ -178,52 +209,36 @@ impl Player {
         cue: Option<usize>,
         trained: bool,
     ) -> Result<Player, crate::engine::scene::SceneError> {
-        let notes = talk.talk.scenes.iter().map(|s| s.notes().to_string());
-        let mut scenes: Vec<TalkSlot> = talk
-            .scenes
-            .into_iter()
-            .zip(notes)
-            .map(|((source, loaded), notes)| TalkSlot {
-                source,
-                notes,
-                title: loaded.scene.title.clone(),
-                timeline: loaded.timeline.clone(),
-                loaded: trained.then_some(loaded),
-            })
-            .collect();
-        let arriving = if trained {
-            None
-        } else {
-            let first = crate::engine::scene::load_path_or_name(&scenes[0].source, true)?;
-            scenes[0].loaded = Some(first);
-            let rest: Vec<_> = scenes.iter().map(|s| s.source.clone()).skip(1).collect();
-            Some(std::sync::Mutex::new(train_in_background(rest)))
-        };
-        let first = scenes[0]
-            .loaded
-            .clone()
-            .expect("the first scene is trained");
-        let mut player = Player::new(scenes[0].source.clone(), first, present, cue);
-        player.talk = Some(TalkStage {
-            title: talk.talk.title,
-            scenes,
-            index: 0,
-            arriving,
-        });
+        let (stage, first) = TalkStage::new(talk, trained)?;
+        let source = stage.scenes[0].source.clone();
+        let mut player = Player::new(source, first, present, None);
+        let timelines: Vec<_> = stage.scenes.iter().map(|s| &s.timeline).collect();
+        player.walk = Walk::of(&timelines);
+        player.talk = Some(stage);
+        player.open_at(cue);
         Ok(player)
+    }
+
+    /// The talk's scene shown (0 for a lone scene).
+    pub fn scene_index(&self) -> usize {
+        self.walk.scene()
+    }
+
+    /// Scenes in the talk (1 for a lone scene).
+    pub fn scene_count(&self) -> usize {
+        self.walk.scenes()
     }
 
     /// Where the player stands: scene and cue.
     pub fn place(&self) -> Place {
         let cues = self.loaded.timeline.cues();
-        let (scene, scenes) = self
-            .talk
-            .as_ref()
-            .map_or((1, 1), |t| (t.index + 1, t.scenes.len()));
         Place {
-            scene,
-            scenes,
-            cue: cues.iter().filter(|&&c| c <= self.time + 1e-4).count(),
+            scene: self.scene_index() + 1,
+            scenes: self.scene_count(),
+            cue: cues
+                .iter()
+                .filter(|&&c| c <= self.time + TIME_EPSILON)
+                .count(),
             cues: cues.len(),
         }
     }
@@ -233,134 +248,87 @@ impl Player {
         let scene = self
             .talk
             .as_ref()
-            .map_or("", |t| t.scenes[t.index].notes.as_str());
-        let place = self.place();
-        let cue = match place.cue {
+            .map_or("", |t| t.scenes[self.scene_index()].notes.as_str());
+        let cue = match self.place().cue {
             0 => "",
             c => self.loaded.timeline.cue_notes()[c - 1].as_str(),
         };
         crate::engine::scene::talk::joined_notes(scene, cue)
     }
 
-    /// Where a click goes on to: the scene (its index in the talk, 0 for a lone scene) and
-    /// the time it stops at there; `None` at the talk's end (unless it loops).
-    pub fn next_stop(&self) -> Option<(usize, f32)> {
-        let index = self.talk.as_ref().map_or(0, |t| t.index);
-        if self.time < self.duration() - 1e-4 {
-            let cue = first_after(&self.loaded.timeline.cues(), self.time);
-            return Some((index, cue.unwrap_or(self.duration())));
-        }
-        let count = self.talk.as_ref().map_or(1, |t| t.scenes.len());
-        let next = if index + 1 < count {
-            index + 1
-        } else if self.loop_talk {
-            0
-        } else {
-            return None;
+    /// The stop the next forward shows; `None` at the talk's end (unless it loops).
+    pub fn next_stop(&self) -> Option<Stop> {
+        self.walk.next_stop()
+    }
+
+    /// Presenter: does `m` (see [`crate::engine::scene::walk`]). A move into a scene not
+    /// trained yet moves nothing and says so; one that could not be trained, likewise.
+    pub fn go(&mut self, m: Move) -> Moved {
+        let mut walk = self.walk.clone();
+        let changed = match m {
+            Move::Forward => walk.forward(),
+            Move::Back => walk.back(),
+            Move::Home => walk.home(),
+            Move::End => walk.end(),
+            Move::Jump(scene) => walk.jump(scene),
         };
-        let timeline = match &self.talk {
-            Some(t) => &t.scenes[next].timeline,
-            None => &self.loaded.timeline,
+        if changed {
+            match self.show_scene(walk.scene()) {
+                Ok(()) => {}
+                Err(moved) => return moved,
+            }
+        }
+        self.walk = walk;
+        self.time = self.walk.time();
+        self.playing = self.walk.is_playing();
+        if changed { Moved::Scene } else { Moved::Within }
+    }
+
+    /// Shows the talk's scene `index` in place of the one shown (time as it was: the caller
+    /// sets it); `Err` when it is not trained yet, or could not be.
+    pub fn show_scene(&mut self, index: usize) -> Result<(), Moved> {
+        let Some(talk) = self.talk.as_mut() else {
+            return Ok(());
         };
-        Some((next, first_stop(timeline)))
-    }
-
-    /// Presenter, a scene's number (from 1) typed and Enter, or picked from the list (G):
-    /// that scene from its start. True when the data changed.
-    pub fn go_to_scene(&mut self, number: usize) -> bool {
-        let count = self.talk.as_ref().map_or(1, |t| t.scenes.len());
-        if number == 0 || number > count {
-            return false;
-        }
-        if self.talk.is_none() {
-            self.time = 0.0;
-            self.playing = true;
-            return false;
-        }
-        self.open_scene(number - 1, false)
-    }
-
-    /// Presenter, forward (Right, Space, PageDown): on to the next cue; at the end of a
-    /// talk's scene, the next scene from its start. True when the data changed (a scene of
-    /// other data opened).
-    pub fn forward(&mut self) -> bool {
-        self.held = 0.0;
-        let next = self.talk.as_ref().map_or(0, |t| t.index + 1);
-        let count = self.talk.as_ref().map_or(1, |t| t.scenes.len());
-        let at_end = self.time >= self.duration();
-        if at_end && next < count {
-            return self.open_scene(next, false);
-        }
-        if at_end && self.loop_talk {
-            return self.go_to_scene(1);
-        }
-        self.next_cue();
-        false
-    }
-
-    /// Presenter, back (Left, PageUp): to the cue before; at a talk's scene's start, the
-    /// previous scene at its last cue. True when the data changed.
-    pub fn back(&mut self) -> bool {
-        let at_start =
-            last_before(&self.loaded.timeline.cues(), self.time).is_none() && self.time <= 1e-4;
-        match &self.talk {
-            Some(t) if at_start && t.index > 0 => self.open_scene(t.index - 1, true),
-            _ => {
-                self.previous_cue();
-                false
+        match talk.readiness(index) {
+            Readiness::Ready(loaded) => {
+                let path = talk.scenes[index].source.clone();
+                self.modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                self.path = path;
+                self.take_scene(*loaded);
+                Ok(())
+            }
+            Readiness::Training => Err(Moved::Waiting(index)),
+            Readiness::Failed(why) => {
+                self.error = Some(format!(
+                    "scene {} ({}) could not be trained: {why}",
+                    index + 1,
+                    talk.scenes[index].source.display()
+                ));
+                Err(Moved::Refused)
             }
         }
     }
 
-    /// Presenter, Home: the talk's first scene (or the scene) from its start. True when the
-    /// data changed.
-    pub fn restart(&mut self) -> bool {
-        if self.talk.as_ref().is_some_and(|t| t.index > 0) {
-            return self.open_scene(0, false);
-        }
-        self.time = 0.0;
-        self.playing = false;
-        false
-    }
-
-    /// Shows the talk's scene `index`: from its start, playing to its first cue as a scene
-    /// opened in presenter mode does, or (`at_last_cue`) paused at its last cue; true when
-    /// its data differs from the scene before (the explorer must follow).
-    fn open_scene(&mut self, index: usize, at_last_cue: bool) -> bool {
-        let Some(talk) = self.talk.as_mut() else {
-            return false;
-        };
-        let Some(loaded) = talk.wait_for(index) else {
-            self.error = Some(format!(
-                "scene {} ({}) could not be trained",
-                index + 1,
-                talk.scenes[index].source.display()
-            ));
-            return false;
-        };
-        talk.index = index;
-        let path = talk.scenes[index].source.clone();
-        self.held = 0.0;
-        self.modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-        self.path = path;
-        let data_changed = self.take_scene(loaded);
-        self.time = if at_last_cue {
-            self.loaded.timeline.cues().last().copied().unwrap_or(0.0)
-        } else {
-            0.0
-        };
-        self.playing = !at_last_cue;
-        data_changed
-    }
-
     /// Shows `loaded` in place of the scene shown (a save reloaded, a talk's next scene),
-    /// its network published again; true when its data differs (the explorer must follow).
-    fn take_scene(&mut self, loaded: Loaded) -> bool {
-        let data_changed = loaded.data != self.loaded.data;
+    /// its network published again.
+    fn take_scene(&mut self, loaded: Loaded) {
         self.loaded = loaded;
         self.error = None;
         self.shown_snapshot = None;
-        data_changed
+    }
+
+    /// Presenter mode on or off. On: the walk goes on from the time shown to the next stop
+    /// (or rests where a stop is); off: paused where it was.
+    pub fn set_present(&mut self, on: bool) {
+        self.present = on;
+        if on {
+            self.walk.stand_at(self.time);
+            self.time = self.walk.time();
+            self.playing = self.walk.is_playing();
+        } else {
+            self.playing = false;
+        }
     }
 
     /// The scene's length.
@@ -389,20 +357,6 @@ impl Player {
         self.playing = false;
     }
 
-    /// Presenter: plays on to the next cue.
-    pub fn next_cue(&mut self) {
-        if self.time >= self.duration() {
-            return;
-        }
-        self.playing = true;
-    }
-
-    /// Presenter: back to the cue before the current one (or the start).
-    pub fn previous_cue(&mut self) {
-        self.time = last_before(&self.loaded.timeline.cues(), self.time).unwrap_or(0.0);
-        self.playing = false;
-    }
-
     /// The snapshot shown at a (fractional) training epoch, or the trained network (the last
     /// snapshot) when the scene replays no training: its index and the network.
     pub fn network_at(&self, epoch: Option<f32>) -> (usize, &crate::engine::nn::Network) {
@@ -415,90 +369,20 @@ impl Player {
     }
 }
 
-impl TalkStage {
-    /// Takes the scenes the background has trained so far.
-    fn take_arrived(&mut self) {
-        let Some(arriving) = &self.arriving else {
-            return;
-        };
-        let got: Vec<Arrived> = arriving.lock().map_or(vec![], |r| r.try_iter().collect());
-        for arrived in got {
-            self.store(arrived);
-        }
-    }
-
-    fn store(&mut self, (index, result): Arrived) {
-        match result {
-            Ok(loaded) => self.scenes[index].loaded = Some(loaded),
-            Err(e) => warn!("{e}"),
-        }
-    }
-
-    /// Scene `index`, trained: waits for the background if it has not come yet. `None` if
-    /// its training failed.
-    fn wait_for(&mut self, index: usize) -> Option<Loaded> {
-        self.take_arrived();
-        while self.scenes[index].loaded.is_none() {
-            let next = self.arriving.as_ref()?.lock().ok()?.recv().ok()?;
-            let failed = next.0 == index && next.1.is_err();
-            self.store(next);
-            if failed {
-                return None;
-            }
-        }
-        self.scenes[index].loaded.clone()
-    }
-}
-
-/// Trains `sources` one after another on a thread of their own, sending each (numbered
-/// from 1: the first scene is trained already) as it is ready.
-fn train_in_background(sources: Vec<PathBuf>) -> Receiver<Arrived> {
-    let (send, receive) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for (i, source) in sources.iter().enumerate() {
-            let result =
-                crate::engine::scene::load_path_or_name(source, true).map_err(|e| e.to_string());
-            if send.send((i + 1, result)).is_err() {
-                return;
-            }
-        }
-    });
-    receive
-}
-
-/// Where a scene opened in presenter mode stops first: its first cue, or its end.
-pub fn first_stop(timeline: &crate::engine::scene::Timeline) -> f32 {
-    timeline
-        .cues()
-        .first()
-        .copied()
-        .unwrap_or(timeline.duration())
-}
-
-/// Where presenter mode stops in a scene: each cue, and the end.
-pub fn stops(timeline: &crate::engine::scene::Timeline) -> Vec<f32> {
-    let mut stops = timeline.cues();
-    let end = timeline.duration();
-    if stops.last().is_none_or(|&c| c < end - 1e-4) {
-        stops.push(end);
-    }
-    stops
-}
-
 /// The first time after `t` (times in order), past a hair so that `t` itself does not count.
 fn first_after(times: &[f32], t: f32) -> Option<f32> {
-    times.iter().copied().find(|&s| s > t + 1e-4)
+    times.iter().copied().find(|&s| s > t + TIME_EPSILON)
 }
 
 /// The last time before `t` (times in order).
 fn last_before(times: &[f32], t: f32) -> Option<f32> {
-    times.iter().rev().copied().find(|&s| s < t - 1e-4)
+    times.iter().rev().copied().find(|&s| s < t - TIME_EPSILON)
 }
 
 fn reload_scene_on_save(
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     mut player: ResMut<Player>,
-    mut explorer: ResMut<Explorer>,
+    mut shown: MessageWriter<SceneShown>,
 ) {
     let now = time.elapsed_secs_f64();
     if now - player.checked_at < 0.4 {
@@ -514,10 +398,15 @@ fn reload_scene_on_save(
     player.modified = modified;
     match crate::engine::scene::load(&player.path, true) {
         Ok(loaded) => {
-            let data_changed = player.take_scene(loaded);
+            let data_changed = loaded.data != player.loaded.data;
+            player.take_scene(loaded);
             player.time = player.time.min(player.duration());
+            if player.talk.is_none() {
+                let walk = Walk::of(&[&player.loaded.timeline]);
+                player.walk = walk;
+            }
             if data_changed {
-                explorer.replace_with(explorer_for(&player.loaded));
+                shown.write(SceneShown);
             }
             info!("reloaded {}", player.path.display());
         }
@@ -560,37 +449,26 @@ fn take_preloaded_scenes(mut player: ResMut<Player>) {
     }
 }
 
-/// `--auto`: after holding at a stop for its seconds, presenter mode goes on by itself.
-fn advance_unattended(time: Res<Time>, mut player: ResMut<Player>, mut explorer: ResMut<Explorer>) {
-    let Some(secs) = player.auto else {
-        return;
-    };
-    if !player.present || player.exploring || player.playing {
-        player.held = 0.0;
+/// Presenter mode plays on the wall clock (frames may drop; time keeps); the windowed player
+/// at its speed, stopping at the end or looping.
+fn advance_scene_time(time: Res<Time>, real: Res<Time<Real>>, mut player: ResMut<Player>) {
+    if player.driven || player.exploring {
         return;
     }
-    player.held += time.delta_secs();
-    if player.held >= secs && player.forward() {
-        explorer.replace_with(explorer_for(&player.loaded));
-    }
-}
-
-fn advance_scene_time(time: Res<Time>, mut player: ResMut<Player>) {
-    if !player.playing || player.exploring {
+    if player.present {
+        let seconds = real.delta_secs();
+        player.walk.advance(seconds);
+        player.time = player.walk.time();
+        player.playing = player.walk.is_playing();
         return;
     }
-    let before = player.time;
-    let mut after = before + time.delta_secs() * player.speed;
-    if player.present
-        && let Some(cue) =
-            first_after(&player.loaded.timeline.cues(), before).filter(|&c| c <= after)
-    {
-        after = cue;
-        player.playing = false;
+    if !player.playing {
+        return;
     }
+    let mut after = player.time + time.delta_secs() * player.speed;
     let end = player.duration();
     if after >= end {
-        if player.looping && !player.present {
+        if player.looping {
             after = 0.0;
         } else {
             after = end;
@@ -608,7 +486,26 @@ fn snapshot_index(snapshots: &[(usize, crate::engine::nn::Network)], epoch: f32)
         .unwrap_or(0)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Another scene shown: the explorer takes its data and network, and every view starts
+/// over as a window opening on the scene starts ([`super::setups::Views::start_over`]).
+fn start_views_over(
+    mut shown: MessageReader<SceneShown>,
+    mut player: ResMut<Player>,
+    mut explorer: ResMut<Explorer>,
+    mut views: super::setups::Views,
+) {
+    if shown.read().count() == 0 {
+        return;
+    }
+    explorer.replace_with(explorer_for(&player.loaded));
+    views.start_over(&super::setups::scene_start(), super::setups::Keep::Nothing);
+    player.shown_snapshot = None;
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one system writes the frame into every view"
+)]
 fn apply_scene_frame(
     mut player: ResMut<Player>,
     mode: Res<State<Showing>>,
@@ -616,7 +513,7 @@ fn apply_scene_frame(
     mut layers: ResMut<LayerView>,
     mut orbit: ResMut<Orbit>,
     mut landscape: ResMut<LandscapeView>,
-    mut published: ResMut<Published>,
+    mut replayed: ResMut<Replayed>,
     explorer: Res<Explorer>,
     mut plane: ResMut<super::camera::View2d>,
     insets: Res<super::camera::PanelInsets>,
@@ -645,7 +542,7 @@ fn apply_scene_frame(
     }
     frame_orbit(&frame, &mut orbit);
     frame_landscape(&frame, &mut landscape);
-    publish_replayed_network(&mut player, &frame, &explorer, &mut published);
+    publish_replayed_network(&mut player, &frame, &explorer, &mut replayed);
     player.frame = Some(frame);
 }
 
@@ -716,17 +613,17 @@ fn publish_replayed_network(
     player: &mut Player,
     frame: &Frame,
     explorer: &Explorer,
-    published: &mut Published,
+    replayed: &mut Replayed,
 ) {
     let (index, network) = player.network_at(frame.epoch);
-    if player.shown_snapshot == Some(index) && published.0.is_some() {
+    if player.shown_snapshot == Some(index) && replayed.0.is_some() {
         return;
     }
     let network = network.clone();
     player.shown_snapshot = Some(index);
     player.published += 1;
     let spec = explorer.heatmap_spec().filter(|_| network.input_dim() == 2);
-    published.0 = Some(Latest {
+    replayed.0 = Some(Latest {
         version: player.published,
         heatmap: spec
             .map(|s| crate::engine::live::heatmap_pixels(&network, &s))
@@ -753,12 +650,13 @@ fn show_view_now(world: &mut World) {
     }
 }
 
+/// The windowed player's keys (presenter mode has its own: [`super::presenter`]).
 fn player_keys(
     keys: Res<ButtonInput<KeyCode>>,
     typing: super::ViewKeys,
     mut player: ResMut<Player>,
 ) {
-    if player.present || typing.blocked() {
+    if player.present || player.driven || typing.blocked() {
         return;
     }
     if keys.just_pressed(KeyCode::Space) {
@@ -778,137 +676,51 @@ fn player_keys(
         player.playing = false;
     }
     if keys.just_pressed(KeyCode::KeyP) {
-        player.present = true;
-        player.playing = false;
+        player.set_present(true);
     }
 }
 
-fn presenter_keys(
-    keys: Res<ButtonInput<KeyCode>>,
-    mut player: ResMut<Player>,
-    mut window: Single<&mut Window, With<PrimaryWindow>>,
-    mut explorer: ResMut<Explorer>,
-    link: Res<Link>,
-    mut next_view: ResMut<NextState<Showing>>,
-    mut published: ResMut<Published>,
+/// Exploring a scene live (Esc in presenter mode) starts the worker on the network shown,
+/// from its epoch, with the scene's settings; the views stay as they are.
+pub fn start_exploring(player: &mut Player, explorer: &mut Explorer, link: &Link) {
+    player.exploring = true;
+    let epoch = player.frame.as_ref().and_then(|f| f.epoch);
+    let (index, network) = player.network_at(epoch);
+    let (reached, network) = (player.loaded.snapshots[index].0, network.clone());
+    explorer.replace_with(explorer_for(&player.loaded));
+    explorer.restart_at(link, network, reached);
+}
+
+/// Whether the views show the player's network (a scene playing) or the worker's.
+pub fn shows_scene(player: Option<&Player>) -> bool {
+    player.is_some_and(|p| !p.exploring)
+}
+
+/// Keeps [`super::explorer::Published`] on the network the views show: the player's
+/// replayed one while a scene plays, the worker's otherwise.
+pub fn show_chosen_network(
+    player: Option<Res<Player>>,
+    live: Res<Live>,
+    replayed: Res<Replayed>,
+    mut published: ResMut<super::explorer::Published>,
 ) {
-    if !player.present {
-        return;
-    }
-    if keys.just_pressed(KeyCode::Escape) && (player.scene_list || !player.typed.is_empty()) {
-        player.scene_list = false;
-        player.typed.clear();
-        return;
-    }
-    if keys.just_pressed(KeyCode::Escape) {
-        if player.exploring {
-            // Back to the scene, at the same time.
-            player.exploring = false;
-            player.shown_snapshot = None;
-            link.0.send(Command::Pause);
-        } else {
-            player.exploring = true;
-            player.playing = false;
-            let epoch = player.frame.as_ref().and_then(|f| f.epoch);
-            let (index, network) = player.network_at(epoch);
-            let (reached, network) = (player.loaded.snapshots[index].0, network.clone());
-            explorer.replace_with(explorer_for(&player.loaded));
-            explorer.restart_at(&link, network, reached);
-            // Take the worker's publications again (the player's outnumber them).
-            published.0 = None;
-            next_view.set(Showing(View::Regions));
-        }
-        return;
-    }
-    if player.exploring {
-        return;
-    }
-    let mut data_changed = go_to_typed_scene(&keys, &mut player) | go_to_picked_scene(&mut player);
-    if keys.any_just_pressed([KeyCode::ArrowRight, KeyCode::Space, KeyCode::PageDown]) {
-        data_changed |= player.forward();
-    }
-    if keys.any_just_pressed([KeyCode::ArrowLeft, KeyCode::PageUp]) {
-        data_changed |= player.back();
-    }
-    if keys.just_pressed(KeyCode::Home) {
-        data_changed |= player.restart();
-    }
-    if data_changed {
-        explorer.replace_with(explorer_for(&player.loaded));
-    }
-    if keys.just_pressed(KeyCode::KeyB) {
-        player.blank = !player.blank;
-    }
-    if keys.just_pressed(KeyCode::KeyF) {
-        window.mode = match window.mode {
-            WindowMode::Windowed => WindowMode::BorderlessFullscreen(MonitorSelection::Current),
-            _ => WindowMode::Windowed,
-        };
-    }
-    if keys.just_pressed(KeyCode::KeyP) {
-        player.present = false;
-    }
-}
-
-/// The digit keys, top row and keypad, and the digit each types.
-const DIGITS: [(KeyCode, KeyCode, char); 10] = [
-    (KeyCode::Digit0, KeyCode::Numpad0, '0'),
-    (KeyCode::Digit1, KeyCode::Numpad1, '1'),
-    (KeyCode::Digit2, KeyCode::Numpad2, '2'),
-    (KeyCode::Digit3, KeyCode::Numpad3, '3'),
-    (KeyCode::Digit4, KeyCode::Numpad4, '4'),
-    (KeyCode::Digit5, KeyCode::Numpad5, '5'),
-    (KeyCode::Digit6, KeyCode::Numpad6, '6'),
-    (KeyCode::Digit7, KeyCode::Numpad7, '7'),
-    (KeyCode::Digit8, KeyCode::Numpad8, '8'),
-    (KeyCode::Digit9, KeyCode::Numpad9, '9'),
-];
-
-/// Presenter: G shows the talk's scenes; a number and Enter opens that scene. True when
-/// the data changed.
-fn go_to_typed_scene(keys: &ButtonInput<KeyCode>, player: &mut Player) -> bool {
-    if keys.just_pressed(KeyCode::KeyG) && player.talk.is_some() {
-        player.scene_list = !player.scene_list;
-    }
-    for (top, pad, digit) in DIGITS {
-        if keys.any_just_pressed([top, pad]) && player.typed.len() < 3 {
-            player.typed.push(digit);
-        }
-    }
-    if !keys.any_just_pressed([KeyCode::Enter, KeyCode::NumpadEnter]) || player.typed.is_empty() {
-        return false;
-    }
-    let number = player.typed.parse().unwrap_or(0);
-    player.typed.clear();
-    player.scene_list = false;
-    player.go_to_scene(number)
-}
-
-/// A scene picked in the list (G) by a click.
-fn go_to_picked_scene(player: &mut Player) -> bool {
-    match player.go_to.take() {
-        Some(number) => {
-            player.scene_list = false;
-            player.typed.clear();
-            player.go_to_scene(number)
-        }
-        None => false,
-    }
+    let from_scene = shows_scene(player.as_deref());
+    let chosen = if from_scene { &replayed.0 } else { &live.0 };
+    published.show(from_scene, chosen.as_ref());
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::app::landscape::LandscapeView;
     use bevy::time::TimeUpdateStrategy;
     use std::time::Duration;
 
     /// The player's systems in a headless app with manual time: 0.1 s a frame.
-    fn app(path: &std::path::Path) -> App {
-        let loaded = crate::engine::scene::load(path, true).unwrap();
-        let explorer = explorer_for(&loaded);
+    pub(crate) fn app_with(player: Player) -> App {
+        let explorer = explorer_for(&player.loaded);
         let link = Link(crate::engine::live::LiveTraining::start(
-            loaded.network.clone(),
+            player.loaded.network.clone(),
             Default::default(),
             explorer.train.clone(),
             explorer.test.clone(),
@@ -920,21 +732,31 @@ mod tests {
                 100,
             )))
             .insert_resource(ButtonInput::<KeyCode>::default())
-            .insert_resource(Player::new(path.to_path_buf(), loaded, false, None))
+            .insert_resource(player)
             .insert_resource(explorer)
             .insert_resource(link)
-            .init_resource::<Published>()
+            .init_resource::<crate::app::explorer::Published>()
+            .init_resource::<Replayed>()
+            .add_message::<SceneShown>()
             .insert_state(Showing(View::Layers))
             .init_resource::<LayerView>()
             .init_resource::<Orbit>()
             .init_resource::<LandscapeView>()
             .init_resource::<crate::app::camera::View2d>()
             .init_resource::<crate::app::camera::PanelInsets>()
+            .configure_sets(Update, (PlayerSet::Input, PlayerSet::Play).chain())
             .add_systems(
                 Update,
-                (advance_scene_time, apply_scene_frame, show_view_now).chain(),
+                (advance_scene_time, apply_scene_frame, show_view_now)
+                    .chain()
+                    .in_set(PlayerSet::Play),
             );
         app
+    }
+
+    fn app(path: &std::path::Path) -> App {
+        let loaded = crate::engine::scene::load(path, true).unwrap();
+        app_with(Player::new(path.to_path_buf(), loaded, false, None))
     }
 
     /// What the views were told at this frame.
@@ -942,8 +764,8 @@ mod tests {
         let w = app.world();
         let layers = w.resource::<LayerView>();
         let orbit = w.resource::<Orbit>();
-        let published = w.resource::<Published>();
-        let epoch = published.0.as_ref().map_or(0, |l| l.epoch as u64);
+        let replayed = w.resource::<Replayed>();
+        let epoch = replayed.0.as_ref().map_or(0, |l| l.epoch as u64);
         (
             layers.position,
             orbit.yaw,
@@ -953,58 +775,53 @@ mod tests {
         )
     }
 
+    /// A temporary folder of the test's own.
+    fn folder(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("spacefold-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     /// A talk in presenter mode: forward at a scene's end opens the next from its start,
-    /// back at a scene's start opens the one before at its last cue, Home the first.
+    /// back at a scene's first stop shows the one before at its last stop, Home the first.
     #[test]
     fn a_talk_walks_forward_and_back_across_its_scenes() {
-        let dir = std::env::temp_dir().join(format!("spacefold-talk-play-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = folder("talk-play");
         let path = dir.join("talk.ron");
         std::fs::write(
             &path,
             "Talk(title: \"t\", scenes: [\"neuron-plane\", \"layer-anatomy\"])",
         )
         .unwrap();
-        let talk = crate::engine::scene::talk::load_talk(&path, false).unwrap();
-        let mut p = Player::for_talk(talk, true, None, false).unwrap();
+        let talk = crate::engine::scene::talk::load_talk(&path, true).unwrap();
+        let mut p = Player::for_talk(talk, true, None, true).unwrap();
         let first = p.loaded.scene.title.clone();
-        // Not at the end: forward plays on, in the same scene.
-        assert!(!p.forward());
-        assert!(p.playing);
-        assert_eq!(p.talk.as_ref().unwrap().index, 0);
-        p.time = p.duration();
-        p.playing = false;
-        let changed = p.forward();
-        assert_eq!(p.talk.as_ref().unwrap().index, 1);
+        assert!(p.playing, "it opens playing to its first stop");
         assert_eq!(
-            (p.time, p.playing),
-            (0.0, true),
-            "from its start, to its first cue"
+            p.go(Move::Forward),
+            Moved::Within,
+            "a click completes the step"
         );
-        assert!(changed, "other data: the explorer must follow");
+        assert_eq!(p.walk.resting_at().map(|s| s.index), Some(0));
+        let last = p.walk.stops_of(0).len() - 1;
+        p.walk.rest_at(last);
+        assert_eq!(p.go(Move::Forward), Moved::Scene);
+        assert_eq!((p.scene_index(), p.time, p.playing), (1, 0.0, true));
         assert_ne!(p.loaded.scene.title, first);
-        // Back at the start: the first scene at its last cue.
-        p.playing = false;
-        p.back();
-        assert_eq!(p.talk.as_ref().unwrap().index, 0);
+        // Back while its first step plays: the scene before, at its last stop, at once.
+        assert_eq!(p.go(Move::Back), Moved::Scene);
         assert_eq!(p.loaded.scene.title, first);
-        assert_eq!(Some(p.time), p.loaded.timeline.cues().last().copied());
-        // Back again, past its first cue: within the scene.
-        p.back();
-        assert_eq!((p.talk.as_ref().unwrap().index, p.time), (0, 0.0));
+        assert_eq!((p.time, p.playing), (p.duration(), false));
         // Home from the second scene: the first, from its start.
-        p.time = p.duration();
-        p.forward();
-        p.time = 3.0;
-        p.restart();
-        assert_eq!((p.talk.as_ref().unwrap().index, p.time), (0, 0.0));
+        p.go(Move::Jump(1));
+        assert_eq!(p.go(Move::Home), Moved::Scene);
+        assert_eq!((p.scene_index(), p.time, p.playing), (0, 0.0, true));
         std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn a_talk_knows_its_place_notes_and_next_stop_and_jumps_and_loops() {
-        let dir = std::env::temp_dir().join(format!("spacefold-talk-notes-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = folder("talk-notes");
         let scene = "Scene(dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
                      timeline: [Wait(1.0), Cue(notes: \"First.\"), Wait(1.0), Cue, Wait(1.0)])";
         std::fs::write(dir.join("a.ron"), scene).unwrap();
@@ -1020,64 +837,70 @@ mod tests {
             let q = p.place();
             (q.scene, q.scenes, q.cue, q.cues)
         };
+        let next = |p: &Player| p.next_stop().map(|s| (s.scene, s.time));
         assert_eq!(place(&p), (1, 2, 0, 2));
         assert_eq!(p.notes_now(), "Open.");
-        assert_eq!(p.next_stop(), Some((0, 1.0)));
-        p.time = 1.0;
+        assert_eq!(next(&p), Some((0, 1.0)));
+        p.go(Move::Forward);
         assert_eq!(place(&p), (1, 2, 1, 2));
         assert_eq!(p.notes_now(), "Open.\n\nFirst.");
-        assert_eq!(p.next_stop(), Some((0, 2.0)));
-        p.time = 2.0;
+        assert_eq!(next(&p), Some((0, 2.0)));
+        p.go(Move::Forward);
+        p.go(Move::Forward);
         assert_eq!(p.notes_now(), "Open.", "the second cue has no notes");
-        assert_eq!(p.next_stop(), Some((0, 3.0)), "the end is a stop");
-        p.time = 3.0;
-        let second = first_stop(&p.talk.as_ref().unwrap().scenes[1].timeline);
-        assert_eq!(p.next_stop(), Some((1, second)));
-        // A number and Enter: that scene; out of range: nothing.
-        assert!(!p.go_to_scene(3));
-        assert!(p.go_to_scene(2));
+        assert_eq!(next(&p), Some((0, 3.0)), "the end is a stop");
+        p.go(Move::Forward);
+        p.go(Move::Forward);
+        let second = p.walk.stops_of(1)[0];
+        assert_eq!(next(&p), Some((1, second)));
+        // A number and Enter: that scene (the background trains it: wait for it).
+        let moved = loop {
+            match p.go(Move::Jump(1)) {
+                Moved::Waiting(1) => std::thread::sleep(Duration::from_millis(20)),
+                other => break other,
+            }
+        };
+        assert_eq!(moved, Moved::Scene);
         assert_eq!(place(&p).0, 2);
-        p.time = p.duration();
-        assert_eq!(p.next_stop(), None, "the talk's end");
-        assert!(!p.forward() && place(&p).0 == 2, "without --loop it stays");
-        p.loop_talk = true;
-        assert_eq!(p.next_stop(), Some((0, 1.0)));
-        assert!(p.forward());
+        assert_eq!(p.go(Move::Jump(5)), Moved::Within, "out of range: nothing");
+        p.go(Move::End);
+        assert_eq!(next(&p), None, "the talk's end");
+        assert_eq!(p.go(Move::Forward), Moved::Within);
+        assert_eq!(place(&p).0, 2, "without --loop it stays");
+        p.walk.looping = true;
+        assert_eq!(next(&p), Some((0, 1.0)));
+        assert_eq!(p.go(Move::Forward), Moved::Scene);
         assert_eq!((place(&p).0, p.time, p.playing), (1, 0.0, true));
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// Exploring a scene live (Esc in presenter mode) goes on as the scene trains: its
-    /// optimizer and settings, from the epoch shown.
+    /// Presenter mode keeps the wall clock: a frame that took 0.1 s plays 0.1 s of the
+    /// scene, to the stop and no further.
     #[test]
-    fn auto_holds_at_each_cue_for_its_seconds_then_goes_on() {
-        let dir = std::env::temp_dir().join(format!("spacefold-auto-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+    fn presenter_time_plays_to_the_stop_and_rests() {
+        let dir = folder("present-time");
         let path = dir.join("a.ron");
         std::fs::write(
             &path,
             "Scene(dataset: \"xor\", network: Train(arch: [2, 3, 1], epochs: 5), \
-             timeline: [Cue, Wait(1.0), Cue, Wait(1.0)])",
+             timeline: [Wait(1.0), Cue, Wait(1.0)])",
         )
         .unwrap();
-        let mut app = app(&path);
-        app.add_systems(Update, advance_unattended.before(advance_scene_time));
-        {
-            let mut p = app.world_mut().resource_mut::<Player>();
-            (p.present, p.playing, p.auto) = (true, false, Some(0.5));
-        }
-        let times: Vec<f32> = (0..30)
+        let loaded = crate::engine::scene::load(&path, true).unwrap();
+        let mut app = app_with(Player::new(path.clone(), loaded, true, None));
+        let times: Vec<f32> = (0..25)
             .map(|_| {
                 app.update();
                 app.world().resource::<Player>().time
             })
             .collect();
-        // Frames of 0.1 s: held at the first cue (0 s) about half a second, then on to the
-        // second (1 s), held there, then on to the end (2 s).
-        let held_at = |t: f32| times.iter().filter(|&&x| (x - t).abs() < 1e-4).count();
-        assert!((4..=7).contains(&held_at(0.0)), "{times:?}");
-        assert!((4..=7).contains(&held_at(1.0)), "{times:?}");
-        assert_eq!(times.last().copied(), Some(2.0), "{times:?}");
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(
+            times.last().copied(),
+            Some(1.0),
+            "rests at the cue: {times:?}"
+        );
+        assert!(times.iter().filter(|&&t| t == 1.0).count() > 5, "{times:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -24,7 +24,13 @@ pub(super) fn plugin(app: &mut App) {
     app.add_plugins(MaterialPlugin::<PointMaterial>::default())
         .init_resource::<BlendPoints>()
         .add_systems(Startup, spawn_points_as_one_mesh)
-        .add_systems(Update, respawn_points)
+        // Before the views move the points: new entities are placed in the frame they appear.
+        .add_systems(
+            Update,
+            respawn_points
+                .after(super::player::PlayerSet::Play)
+                .before(super::ViewSet::Animate),
+        )
         // After the views moved the points (Update), before Bevy works out what is visible.
         .add_systems(
             PostUpdate,

@@ -101,9 +101,10 @@ fn headless_app(
 ) -> (App, Handle<Image>) {
     let scale = (h as f32 / LOGICAL_HEIGHT).max(0.25);
     if let Some(player) = options.player.as_mut() {
-        // Presenter mode: no timeline bar; time moves only when the loop sets it.
+        // Presenter mode's screen (no timeline bar); time moves only when the loop sets it.
         player.playing = false;
         player.present = true;
+        player.driven = true;
         player.looping = false;
     }
     let mut app = App::new();
@@ -245,23 +246,20 @@ fn set_time(app: &mut App, t: f32) {
     app.world_mut().resource_mut::<Player>().time = t;
 }
 
-/// Shows the talk's scene `index` (the explorer following its data); true if it was not
-/// shown already.
+/// Shows the talk's scene `index` as the window's player shows it (every view started
+/// over); true if it was not shown already.
 fn show_scene(app: &mut App, index: usize) -> bool {
     let world = app.world_mut();
     let mut player = world.resource_mut::<Player>();
-    if player.talk.as_ref().is_none_or(|t| t.index == index) {
+    if player.talk.is_none() || player.scene_index() == index {
         return false;
     }
-    let data_changed = player.go_to_scene(index + 1);
-    // Time moves only when the loop sets it.
-    player.playing = false;
-    if data_changed {
-        let explorer = super::player::explorer_for(&player.loaded);
-        world
-            .resource_mut::<super::explorer::Explorer>()
-            .replace_with(explorer);
+    if let Err(e) = player.show_scene(index) {
+        warn!("scene {} could not be shown: {e:?}", index + 1);
+        return false;
     }
+    player.walk.jump(index);
+    world.write_message(super::player::SceneShown);
     true
 }
 

@@ -7,7 +7,8 @@
 //! The next frames are rendered by `spacefold render` in a child process, scene by scene,
 //! at every stop (each cue and the end): the window's own world shows one time only.
 
-use super::player::{Player, stops};
+use super::player::Player;
+use crate::engine::scene::walk::{Stop, stops};
 use bevy::camera::RenderTarget;
 use bevy::camera::visibility::RenderLayers;
 use bevy::ecs::schedule::ScheduleLabel;
@@ -70,7 +71,7 @@ impl SpeakerView {
         let next = player.next_stop();
         self.previews
             .as_ref()
-            .is_some_and(|p| next.is_some_and(|(scene, t)| p.shown(scene, t)))
+            .is_some_and(|p| next.is_some_and(|stop| p.shown(stop)))
     }
 
     /// Whether the frame the next click shows is ready to show (or never will be).
@@ -80,7 +81,7 @@ impl SpeakerView {
         };
         player
             .next_stop()
-            .is_none_or(|(scene, t)| previews.shown(scene, t) || previews.finished)
+            .is_none_or(|stop| previews.shown(stop) || previews.finished)
     }
 }
 
@@ -106,7 +107,7 @@ impl Previews {
                 .collect(),
             None => vec![(player.path.clone(), player.loaded.timeline.clone())],
         };
-        let first = player.talk.as_ref().map_or(0, |t| t.index);
+        let first = player.scene_index();
         let base = std::env::temp_dir().join("spacefold-speaker");
         crate::engine::io::remove_stale_partials(&base);
         let folder = crate::engine::io::temporary_beside(&base);
@@ -149,36 +150,26 @@ impl Previews {
         }
     }
 
-    /// The stop of `scene` at time `t`.
-    fn stop(&self, scene: usize, t: f32) -> Option<usize> {
-        self.scenes
-            .get(scene)?
-            .0
-            .iter()
-            .position(|&s| (s - t).abs() < 1e-3)
+    /// Whether the frame at `stop` has been shown.
+    fn shown(&self, stop: Stop) -> bool {
+        self.textures.contains_key(&(stop.scene, stop.index))
     }
 
-    /// Whether the frame at `scene`'s stop at `t` has been shown.
-    fn shown(&self, scene: usize, t: f32) -> bool {
-        self.stop(scene, t)
-            .is_some_and(|k| self.textures.contains_key(&(scene, k)))
-    }
-
-    /// The frame at `scene`'s stop at `t`, as a texture of `ctx` (read on first use).
-    fn texture(&mut self, ctx: &egui::Context, scene: usize, t: f32) -> Option<egui::TextureId> {
-        let k = self.stop(scene, t)?;
-        if let Some(tex) = self.textures.get(&(scene, k)) {
+    /// The frame at `stop`, as a texture of `ctx` (read on first use).
+    fn texture(&mut self, ctx: &egui::Context, stop: Stop) -> Option<egui::TextureId> {
+        let key = (stop.scene, stop.index);
+        if let Some(tex) = self.textures.get(&key) {
             return Some(tex.id());
         }
-        let file = self.scenes[scene].1[k].clone()?;
+        let file = self.scenes.get(stop.scene)?.1.get(stop.index)?.clone()?;
         let image = read_rgba(&file)?;
         let tex = ctx.load_texture(
-            format!("next-{scene}-{k}"),
+            format!("next-{}-{}", stop.scene, stop.index),
             image,
             egui::TextureOptions::LINEAR,
         );
         let id = tex.id();
-        self.textures.insert((scene, k), tex);
+        self.textures.insert(key, tex);
         Some(id)
     }
 }
@@ -333,7 +324,7 @@ fn show_speaker_view(
     let next = player.next_stop();
     let texture = speaker.previews.as_mut().and_then(|p| {
         p.take_arrived();
-        next.and_then(|(scene, t)| p.texture(&ctx, scene, t))
+        next.and_then(|stop| p.texture(&ctx, stop))
     });
     let finished = speaker.previews.as_ref().is_some_and(|p| p.finished);
     let mut root = egui::Ui::new(
@@ -431,7 +422,7 @@ fn talk_outline(ui: &mut egui::Ui, player: &Player) {
             for (i, scene) in talk.scenes.iter().enumerate() {
                 let cues = scene.timeline.cues().len();
                 let text = format!("{:>2}  {}  ({cues} cue(s))", i + 1, scene.title);
-                let text = match i == talk.index {
+                let text = match i == player.scene_index() {
                     true => egui::RichText::new(format!("▶ {text}")).strong(),
                     false => egui::RichText::new(format!("·  {text}")).weak(),
                 };
@@ -443,23 +434,24 @@ fn talk_outline(ui: &mut egui::Ui, player: &Player) {
 fn next_column(
     ui: &mut egui::Ui,
     player: &Player,
-    next: Option<(usize, f32)>,
+    next: Option<Stop>,
     texture: Option<egui::TextureId>,
     finished: bool,
 ) {
-    let Some((scene, t)) = next else {
+    let Some(Stop { scene, index, .. }) = next else {
         ui.label(egui::RichText::new("Next: the end of the talk").strong());
         return;
     };
-    let here = player.talk.as_ref().map_or(0, |tk| tk.index);
+    let here = player.scene_index();
     let timeline = player
         .talk
         .as_ref()
         .map_or(&player.loaded.timeline, |tk| &tk.scenes[scene].timeline);
-    let cues = timeline.cues();
-    let at = match cues.iter().position(|&c| (c - t).abs() < 1e-3) {
-        Some(k) => format!("cue {}/{}", k + 1, cues.len()),
-        None => "the end of the scene".into(),
+    let cues = timeline.cues().len();
+    let at = if index < cues {
+        format!("cue {}/{cues}", index + 1)
+    } else {
+        "the end of the scene".into()
     };
     let what = match &player.talk {
         Some(tk) if scene != here => {

@@ -395,10 +395,11 @@ pub struct PlayArgs {
     /// see `spacefold scenes`), or a talk (its scenes in order); in a packed program, the
     /// packed talk when left out.
     pub file: Option<PathBuf>,
-    /// Presenter mode: full screen, no timeline, stops at each cue (Right / Space /
-    /// PageDown next, Left / PageUp back, B blank, Home restart, F full screen, Esc
-    /// explore live and back; in a talk: a number and Enter opens that scene, G lists
-    /// them, S the speaker view).
+    /// Presenter mode: full screen, no timeline, stop by stop: a scene's stops are its cues
+    /// and its end (Right / Space / PageDown the next stop, a step still playing completes
+    /// at once; Left / PageUp the stop before; Home / End the talk's start / last stop; B
+    /// blank; F full screen; Esc explore the picture live and back; H help; in a talk: a
+    /// number and Enter opens that scene, G lists them, S the speaker view).
     #[arg(long)]
     pub present: bool,
     /// Start at this cue (from 1), paused.
@@ -428,6 +429,10 @@ pub struct PlayArgs {
     /// --auto: a kiosk).
     #[arg(long = "loop")]
     pub looping: bool,
+    /// Presenter mode: the monitor to fill, counted from 1 left to right (default: the
+    /// primary one); the speaker view opens on another where there is one.
+    #[arg(long, value_name = "N")]
+    pub screen: Option<usize>,
 }
 
 impl PlayArgs {

@@ -2,7 +2,7 @@
 //! the caption over it, and the preset picker.
 
 use super::super::View;
-use super::super::explorer::{Burst, Explorer, Link};
+use super::super::explorer::{Burst, Explorer};
 use super::super::layers::{FlowState, LayerView, describe_position, projection_note};
 use super::super::orbit::Orbit;
 use crate::engine::flow::{Bend, Ease, STAGES_PER_LAYER, Split, SvdMove, stage_at};
@@ -41,42 +41,6 @@ pub fn view_switch(
                 }
             });
     });
-}
-
-/// Sets the explorer, the worker and the views up for a preset; returns the view it opens on.
-#[allow(clippy::too_many_arguments)]
-pub fn apply_preset(
-    preset: &Preset,
-    explorer: &mut Explorer,
-    link: &Link,
-    view: &mut LayerView,
-    orbit: &mut Orbit,
-    burst: &mut Burst,
-    seen: u64,
-    landscape: &mut super::super::landscape::LandscapeView,
-) -> Result<View, String> {
-    let resolved = preset.resolve().map_err(|e| e.to_string())?;
-    let fresh = Explorer::from_resolved(&resolved, preset.setup().seed);
-    explorer.replace_with(fresh);
-    explorer.restart_with(link, resolved.network.clone());
-    burst.request(link, preset.epochs, seen);
-    let start = preset.start();
-    // The user's grid, speed, easing and surface height stay.
-    *view = LayerView {
-        grid_lines: view.grid_lines,
-        grid_samples: view.grid_samples,
-        speed: view.speed,
-        ease: view.ease,
-        ..LayerView::from_start(&start)
-    };
-    *orbit = Orbit::from_start(&start);
-    if start.view == View::Landscape {
-        landscape.0 = crate::engine::landscape::SurfaceSettings {
-            height: landscape.height,
-            ..start.surface
-        };
-    }
-    Ok(start.view)
 }
 
 /// The layers view's settings, in the side panel.

@@ -200,6 +200,8 @@ struct LayersUi<'w> {
     picture: ResMut<'w, super::capture::PictureWanted>,
     help: ResMut<'w, HelpOpen>,
     plane: Res<'w, super::camera::View2d>,
+    open_preset: MessageWriter<'w, super::setups::OpenPreset>,
+    presenter: ResMut<'w, super::presenter::Presenter>,
 }
 
 /// The tick labels of the flat view shown (none in 3D or the landscape).
@@ -249,7 +251,7 @@ fn show_control_panel(
     if let Some(player) = layers.player.as_deref_mut()
         && !player.exploring
     {
-        scene_screen(ctx, &mut root, player, &mut insets);
+        scene_screen(ctx, &mut root, player, &mut layers.presenter, &mut insets);
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
         if !player.blank {
             let shown = (&*layers.flow, &*layers.plane);
@@ -307,6 +309,9 @@ fn show_control_panel(
         None
     };
     cover.set("help", help.map(rect_of));
+    if layers.player.as_deref().is_some_and(|p| p.exploring) {
+        player_panel::corner_note(ctx, "Exploring the scene live · Esc returns to the talk");
+    }
     if mode == View::Landscape {
         landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
     }
@@ -335,21 +340,32 @@ fn layers_bar(ctx: &egui::Context, root: &mut egui::Ui, layers: &mut LayersUi, l
     rect_of(bar)
 }
 
-/// A playing scene's screen: its timeline bar (unless presenting), titles and captions.
+/// A playing scene's screen: its timeline bar (unless presenting), titles and captions, a
+/// reload's error in a bar at the bottom, and presenter mode's list, help and notes.
 fn scene_screen(
     ctx: &egui::Context,
     root: &mut egui::Ui,
     player: &mut super::player::Player,
+    presenter: &mut super::presenter::Presenter,
     insets: &mut PanelInsets,
 ) {
-    let bottom = if player.present {
-        0.0
-    } else {
-        player_panel::timeline_bar(root, player)
-    };
+    let error = player_panel::error_bar(root, player);
+    let bottom = error
+        + if player.present {
+            0.0
+        } else {
+            player_panel::timeline_bar(root, player)
+        };
     player_panel::overlays(ctx, player, 0.0, bottom);
     if player.present {
-        player_panel::scene_list(ctx, player);
+        player_panel::scene_list(ctx, player, presenter);
+        if presenter.help {
+            player_panel::presenter_help(ctx);
+        }
+        if let (Some((_, scene)), Some(talk)) = (presenter.waiting, &player.talk) {
+            let title = &talk.scenes[scene].title;
+            player_panel::corner_note(ctx, &format!("preparing scene {} “{title}”…", scene + 1));
+        }
     }
     if player.blank {
         player_panel::blank(ctx);
@@ -375,19 +391,7 @@ fn side_panel(
     let mut apply = None;
     layers_panel::view_switch(ui, mode, &mut apply, &mut layers.chosen.0);
     if let Some(preset) = apply {
-        match layers_panel::apply_preset(
-            preset,
-            explorer,
-            link,
-            &mut layers.view,
-            &mut layers.orbit,
-            &mut layers.burst,
-            published.version(),
-            &mut layers.landscape,
-        ) {
-            Ok(view) => *mode = view,
-            Err(e) => explorer.message = Some(Err(e)),
-        }
+        layers.open_preset.write(super::setups::OpenPreset(preset));
     }
     let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
     layers_panel::save_scene(ui, explorer, epoch, *mode, &mut layers.picture.0);

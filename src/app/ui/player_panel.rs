@@ -2,6 +2,7 @@
 //! and captions, a reload error, and the blank screen.
 
 use super::super::player::Player;
+use crate::app::presenter::Presenter;
 use bevy_egui::egui;
 
 /// The timeline bar: play/pause, step, scrub, speed, loop, presenter mode. Returns its
@@ -53,8 +54,7 @@ pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
                     .on_hover_text("Presenter mode: stops at cues; clicker keys (P)")
                     .clicked()
                 {
-                    player.present = true;
-                    player.playing = false;
+                    player.set_present(true);
                 }
             });
             let cues = player.loaded.timeline.cues();
@@ -137,27 +137,6 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
             caption_at,
             width,
         );
-    }
-    if let Some(error) = &player.error {
-        egui::Area::new("scene-error".into())
-            .order(egui::Order::Foreground)
-            .pivot(egui::Align2::CENTER_TOP)
-            .fixed_pos(egui::pos2(cx, 12.0))
-            .show(ctx, |ui| {
-                egui::Frame::new()
-                    .fill(egui::Color32::from_rgb(90, 20, 20))
-                    .corner_radius(6.0)
-                    .inner_margin(egui::Margin::symmetric(14, 8))
-                    .show(ui, |ui| {
-                        ui.label(
-                            egui::RichText::new(
-                                "The saved scene has an error; playing the last good version",
-                            )
-                            .strong(),
-                        );
-                        ui.monospace(error);
-                    });
-            });
     }
 }
 
@@ -251,28 +230,64 @@ pub fn blank(ctx: &egui::Context) {
         });
 }
 
+/// A reload's error, in a bar at the bottom (under the caption, never over the heading or
+/// the picture): `file:line:col`, what is wrong, and that the last good version plays on.
+/// It goes when the file is fixed. Returns its height.
+pub fn error_bar(root: &mut egui::Ui, player: &Player) -> f32 {
+    let Some(error) = &player.error else {
+        return 0.0;
+    };
+    egui::Panel::bottom("scene-error")
+        .resizable(false)
+        .frame(
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(90, 20, 20))
+                .inner_margin(egui::Margin::symmetric(14, 6)),
+        )
+        .show(root, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(
+                        "The saved scene has an error; the last good version plays:",
+                    )
+                    .strong()
+                    .color(egui::Color32::WHITE),
+                );
+                ui.label(
+                    egui::RichText::new(error.replace('\n', "  "))
+                        .monospace()
+                        .color(egui::Color32::from_rgb(255, 220, 210)),
+                );
+            });
+        })
+        .response
+        .rect
+        .height()
+}
+
 /// Presenter mode in a talk: the list of its scenes (G) and the number being typed; a
 /// click on a scene opens it.
-pub fn scene_list(ctx: &egui::Context, player: &mut Player) {
+pub fn scene_list(ctx: &egui::Context, player: &Player, presenter: &mut Presenter) {
     let Some(talk) = &player.talk else { return };
-    if !player.scene_list && player.typed.is_empty() {
+    if !presenter.scene_list && presenter.typed.is_empty() {
         return;
     }
-    let typed = player.typed.parse::<usize>().ok();
+    let typed = presenter.typed.parse::<usize>().ok();
+    let here = player.scene_index();
     let mut picked = None;
     egui::Window::new("Go to scene")
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(match &player.typed {
+            ui.label(match &presenter.typed {
                 t if t.is_empty() => "Type a number and Enter, or click; Esc closes".to_string(),
                 t => format!("Scene {t}, Enter to open"),
             });
             ui.separator();
             for (i, scene) in talk.scenes.iter().enumerate() {
-                let marked = typed.map_or(i == talk.index, |n| n == i + 1);
-                let now = if i == talk.index { "  (now)" } else { "" };
+                let marked = typed.map_or(i == here, |n| n == i + 1);
+                let now = if i == here { "  (now)" } else { "" };
                 let text = format!("{:>3}  {}{now}", i + 1, scene.title);
                 if ui.selectable_label(marked, text).clicked() {
                     picked = Some(i + 1);
@@ -280,6 +295,48 @@ pub fn scene_list(ctx: &egui::Context, player: &mut Player) {
             }
         });
     if picked.is_some() {
-        player.go_to = picked;
+        presenter.go_to = picked;
     }
+}
+
+/// The presenter's keys over the frame (H, F1 or ?), until the next key.
+pub fn presenter_help(ctx: &egui::Context) {
+    egui::Window::new("Presenter keys")
+        .id("presenter-help".into())
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            egui::Grid::new("presenter-help-grid")
+                .num_columns(2)
+                .spacing([24.0, 6.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for (keys, does) in crate::app::presenter::HELP {
+                        ui.strong(keys);
+                        ui.label(does);
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// A small note at the top right, over nothing that matters: a scene being prepared, or
+/// the live exploring and how to come back.
+pub fn corner_note(ctx: &egui::Context, text: &str) {
+    let rect = ctx.viewport_rect();
+    egui::Area::new("presenter-note".into())
+        .order(egui::Order::Foreground)
+        .pivot(egui::Align2::RIGHT_TOP)
+        .fixed_pos(egui::pos2(rect.right() - 12.0, 12.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(egui::Color32::from_black_alpha(170))
+                .corner_radius(6.0)
+                .inner_margin(egui::Margin::symmetric(12, 6))
+                .show(ui, |ui| {
+                    ui.label(egui::RichText::new(text).color(egui::Color32::from_gray(230)));
+                });
+        });
 }

@@ -35,6 +35,8 @@ pub fn explore(setup: &SetupArgs, window: &WindowArgs) -> Result<ExitCode, Usage
         start,
         player: None,
         fullscreen: false,
+        screen: None,
+        auto: None,
         startup_probe: None,
         speaker: false,
     });

@@ -25,8 +25,12 @@ pub fn play(
         speaker,
         auto,
         looping,
+        screen,
         ..
     } = args;
+    if screen == Some(0) {
+        return Err(UsageError("--screen 0: monitors count from 1".into()));
+    }
     super::super::check_seconds("--screenshot-after", screenshot_after)?;
     if let Some(secs) = auto {
         super::super::check_seconds("--auto", secs)?;
@@ -58,12 +62,13 @@ pub fn play(
             .map_err(|e| UsageError(e.to_string()))?,
         None => crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue),
     };
-    player.auto = auto;
-    player.loop_talk = looping;
+    player.walk.looping = looping;
     crate::app::run(AppOptions {
         screenshot,
         screenshot_after,
         fullscreen: present && !windowed,
+        screen,
+        auto,
         startup_probe,
         speaker,
         ..AppOptions::for_scene(player, size.pair())

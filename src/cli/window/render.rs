@@ -2,8 +2,8 @@
 //! handout.
 
 use crate::cli::UsageError;
-use crate::engine::scene::TIME_EPSILON;
 use crate::cli::args::RenderArgs;
+use crate::engine::scene::TIME_EPSILON;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -102,7 +102,12 @@ fn plan_render(
         }
         None => (args.from.unwrap_or(0.0), args.to.unwrap_or(duration)),
     };
-    if !(from.is_finite() && to.is_finite() && 0.0 <= from && from <= to && to <= duration + TIME_EPSILON) {
+    if !(from.is_finite()
+        && to.is_finite()
+        && 0.0 <= from
+        && from <= to
+        && to <= duration + TIME_EPSILON)
+    {
         return Err(UsageError(format!(
             "--from {from} --to {to}: the scene runs from 0 to {duration:.2} s; expected \
              0 <= from <= to <= {duration:.2}"

@@ -183,10 +183,7 @@ impl Walk {
     pub fn forward(&mut self) -> bool {
         let scene = self.place.scene;
         let pose = match self.place.pose {
-            Pose::Start => Pose::Toward {
-                stop: 0,
-                time: 0.0,
-            },
+            Pose::Start => Pose::Toward { stop: 0, time: 0.0 },
             Pose::Toward { stop, .. } => Pose::At(stop),
             Pose::At(k) if k < self.last(scene) => Pose::Toward {
                 stop: k + 1,
@@ -235,6 +232,17 @@ impl Walk {
         self.open(0)
     }
 
+    /// End: the talk's last stop, at once. True when the scene shown changed.
+    pub fn end(&mut self) -> bool {
+        let scene = self.scenes() - 1;
+        let changed = scene != self.place.scene;
+        self.place = Place {
+            scene,
+            pose: Pose::At(self.last(scene)),
+        };
+        changed
+    }
+
     /// A jump (a number and Enter, the scene list): scene `scene` played from its start to
     /// its first stop. True when the scene shown changed; out of range, nothing.
     pub fn jump(&mut self, scene: usize) -> bool {
@@ -249,6 +257,18 @@ impl Walk {
         if index <= self.last(self.place.scene) {
             self.place.pose = Pose::At(index);
         }
+    }
+
+    /// Stands at `time` in the scene shown: resting at a stop if `time` is one, else playing
+    /// from `time` to the next stop (presenter mode turned on at some moment of a scene).
+    pub fn stand_at(&mut self, time: f32) {
+        let stops = &self.stops[self.place.scene];
+        let time = time.max(0.0);
+        self.place.pose = match stops.iter().position(|&s| s >= time - TIME_EPSILON) {
+            Some(k) if stops[k] - time <= TIME_EPSILON => Pose::At(k),
+            Some(k) => Pose::Toward { stop: k, time },
+            None => Pose::At(stops.len() - 1),
+        };
     }
 
     /// Plays `seconds` of the step playing: it rests at its stop when it gets there.
@@ -270,10 +290,7 @@ impl Walk {
         let changed = scene != self.place.scene;
         self.place = Place {
             scene,
-            pose: Pose::Toward {
-                stop: 0,
-                time: 0.0,
-            },
+            pose: Pose::Toward { stop: 0, time: 0.0 },
         };
         changed
     }
@@ -316,7 +333,11 @@ mod tests {
         assert_eq!((w.time(), w.is_playing()), (2.0, false));
         w.forward();
         w.forward();
-        assert_eq!(w.resting_at().map(|s| s.index), Some(2), "the end is a stop");
+        assert_eq!(
+            w.resting_at().map(|s| s.index),
+            Some(2),
+            "the end is a stop"
+        );
         // At the scene's last stop: the next scene, played from its start.
         assert!(w.forward());
         assert_eq!((w.scene(), w.time(), w.is_playing()), (1, 0.0, true));
@@ -338,7 +359,11 @@ mod tests {
         w.jump(1);
         w.forward(); // scene 2 at its only stop
         assert!(w.back(), "back across the scene boundary");
-        assert_eq!((w.scene(), w.time()), (0, 3.0), "the scene before, at its end");
+        assert_eq!(
+            (w.scene(), w.time()),
+            (0, 3.0),
+            "the scene before, at its end"
+        );
         w.jump(2);
         assert!(w.home());
         assert_eq!((w.scene(), w.time(), w.is_playing()), (0, 0.0, true));
@@ -361,7 +386,10 @@ mod tests {
     struct Lcg(u64);
     impl Lcg {
         fn next(&mut self, n: u64) -> u64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (self.0 >> 33) % n
         }
     }
@@ -399,7 +427,15 @@ mod tests {
                         w.jump(rng.next(4) as usize);
                     }
                     4 => {
-                        w.home();
+                        let r = rng.next(3);
+                        if r == 0 {
+                            w.home();
+                        } else if r == 1 {
+                            w.end();
+                            assert_eq!(w.next_stop().is_none(), !w.looping);
+                        } else {
+                            w.stand_at(rng.next(50) as f32 / 10.0 - 0.5);
+                        }
                     }
                     _ => w.advance(rng.next(30) as f32 / 10.0),
                 }

@@ -1,0 +1,101 @@
+//! Presenter mode's full screen: the window covers one whole monitor and draws at its real
+//! size, with or without a window manager. On Linux the window is made borderless, put at
+//! the monitor's corner and given the monitor's size: an X server with no window manager (a
+//! kiosk, a bare session on a venue's PC) ignores the "full screen" hint, which left the
+//! window at its first size, drawn as if it were the screen's. Elsewhere the system's
+//! borderless full screen does it. F toggles; `--screen N` picks the monitor.
+
+use bevy::prelude::*;
+use bevy::window::{Monitor, MonitorSelection, PrimaryMonitor, PrimaryWindow, WindowMode};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<FullScreen>()
+        .add_systems(PostUpdate, cover_the_screen);
+}
+
+/// Whether the presenter's window is to cover a monitor, and which.
+#[derive(Resource, Debug, Default)]
+pub struct FullScreen {
+    /// Cover a monitor (presenter mode's default; F toggles).
+    pub wanted: bool,
+    /// The monitor, from 1 in the order they stand left to right (`--screen N`); `None`:
+    /// the primary one.
+    pub screen: Option<usize>,
+    /// What was last applied: full or not.
+    applied: Option<bool>,
+    /// The window's size and place before it covered the monitor, to go back to.
+    windowed: Option<(Vec2, WindowPosition)>,
+}
+
+impl FullScreen {
+    /// Full screen on monitor `screen` (from 1; `None`: the primary), or not.
+    pub fn new(wanted: bool, screen: Option<usize>) -> FullScreen {
+        FullScreen {
+            wanted,
+            screen,
+            ..FullScreen::default()
+        }
+    }
+}
+
+/// The monitors, left to right then top to bottom, the primary one marked.
+pub fn monitors_in_order<'a>(
+    monitors: impl Iterator<Item = (Entity, &'a Monitor, bool)>,
+) -> Vec<(Entity, &'a Monitor, bool)> {
+    let mut list: Vec<_> = monitors.collect();
+    list.sort_by_key(|(_, m, _)| (m.physical_position.x, m.physical_position.y));
+    list
+}
+
+/// The monitor `screen` (from 1) picks, else the primary one, else the first.
+pub fn pick<'a>(
+    list: &[(Entity, &'a Monitor, bool)],
+    screen: Option<usize>,
+) -> Option<(Entity, &'a Monitor)> {
+    let chosen = screen
+        .and_then(|n| list.get(n.checked_sub(1)?))
+        .or_else(|| list.iter().find(|(_, _, primary)| *primary))
+        .or_else(|| list.first());
+    chosen.map(|(e, m, _)| (*e, *m))
+}
+
+fn cover_the_screen(
+    mut full: ResMut<FullScreen>,
+    mut window: Single<&mut Window, With<PrimaryWindow>>,
+    monitors: Query<(Entity, &Monitor, Has<PrimaryMonitor>)>,
+) {
+    if full.applied == Some(full.wanted) {
+        return;
+    }
+    if !full.wanted {
+        if full.applied.is_some() {
+            window.mode = WindowMode::Windowed;
+            window.decorations = true;
+            if let Some((size, position)) = full.windowed.take() {
+                window.resolution.set(size.x, size.y);
+                window.position = position;
+            }
+        }
+        full.applied = Some(false);
+        return;
+    }
+    let list = monitors_in_order(monitors.iter());
+    // The monitors are known a frame or two after the window opens.
+    let Some((entity, monitor)) = pick(&list, full.screen) else {
+        return;
+    };
+    if full.windowed.is_none() {
+        full.windowed = Some((window.size(), window.position));
+    }
+    if cfg!(target_os = "linux") {
+        window.mode = WindowMode::Windowed;
+        window.decorations = false;
+        window.position = WindowPosition::At(monitor.physical_position);
+        window
+            .resolution
+            .set_physical_resolution(monitor.physical_width, monitor.physical_height);
+    } else {
+        window.mode = WindowMode::BorderlessFullscreen(MonitorSelection::Entity(entity));
+    }
+    full.applied = Some(true);
+}
