@@ -1,24 +1,10 @@
 //! The command line, driven as a user drives it: real processes, real files, exit codes.
 
+mod common;
+
+use common::{spacefold, stderr, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn spacefold(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spacefold"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("spacefold-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn data_writes_a_csv_with_header_and_classes() {

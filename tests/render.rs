@@ -1,7 +1,10 @@
 //! `spacefold render`, driven as a user drives it: a real process rendering a shipped scene
 //! headless (no display; software Vulkan where there is no GPU), real files checked.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{stderr, temp_dir};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Mutex;
 
@@ -24,17 +27,6 @@ fn render(scene: &str, out: &Path, options: &[&str]) -> Output {
     let mut args = vec!["render", scene, "--out", out.to_str().unwrap()];
     args.extend_from_slice(options);
     spacefold(&args)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("spacefold-render-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn names(dir: &Path) -> Vec<String> {

@@ -84,6 +84,16 @@ struct Cut {
     bottom: u32,
 }
 
+/// The whole image as a PNG written atomically.
+pub fn save_whole(image: &Image, path: &std::path::Path) -> Result<(), String> {
+    let whole = Cut {
+        left: 0,
+        right: 0,
+        bottom: 0,
+    };
+    crop_and_save(image, whole, path)
+}
+
 /// The image without the panels' columns and rows, as a PNG written atomically (window
 /// surfaces may be BGRA: converted, then encoded as the offline render does).
 fn crop_and_save(image: &Image, cut: Cut, path: &std::path::Path) -> Result<(), String> {
@@ -197,12 +207,7 @@ fn request_screenshot(
 fn shoot(commands: &mut Commands, screenshot: Screenshot, path: PathBuf) {
     commands.spawn(screenshot).observe(
         move |captured: On<ScreenshotCaptured>, mut state: ResMut<CaptureState>| {
-            let whole = Cut {
-                left: 0,
-                right: 0,
-                bottom: 0,
-            };
-            match crop_and_save(&captured.image, whole, &path) {
+            match save_whole(&captured.image, &path) {
                 Ok(()) => info!("screenshot saved to {}", path.display()),
                 Err(e) => error!("cannot save the screenshot to {}: {e}", path.display()),
             }

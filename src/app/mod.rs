@@ -19,6 +19,7 @@ pub mod points;
 pub mod presenter;
 mod recent;
 pub mod render;
+mod rest_shots;
 mod setups;
 mod smooth_lines;
 pub mod speaker;
@@ -346,6 +347,7 @@ fn configure(app: &mut App, options: AppOptions) {
             player::plugin,
             points::plugin,
             presenter::plugin,
+            rest_shots::plugin,
             setups::plugin,
             smooth_lines::plugin,
             speaker::plugin,

@@ -33,6 +33,8 @@ pub struct Presenter {
     pub auto: Option<f32>,
     /// A move into a scene still being trained: done once it arrives.
     pub waiting: Option<(Move, usize)>,
+    /// Moves made so far (a rest at a stop is told from the one before by it).
+    pub moves: u64,
     /// Seconds rested at the current stop (for `--auto`).
     rested: f32,
 }
@@ -199,6 +201,7 @@ fn act(a: Action, player: &mut Player, stage: &mut Stage) {
 /// Makes a move; a move into a scene still training waits for it.
 fn go(player: &mut Player, stage: &mut Stage, m: Move) {
     stage.presenter.rested = 0.0;
+    stage.presenter.moves += 1;
     match player.go(m) {
         Moved::Scene => {
             stage.presenter.waiting = None;

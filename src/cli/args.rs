@@ -485,9 +485,10 @@ pub struct RenderArgs {
     /// slides: `--at 2.5,10`).
     #[arg(long, value_name = "S,S,...", conflicts_with_all = ["shot", "from", "to"])]
     pub at: Option<String>,
-    /// One frame per cue of every scene (a talk's, or the scene's; a scene without cues:
-    /// its last frame): `--out handout.pdf` writes a handout, each page the frame with the
-    /// cue's notes under it and the talk's title on the first; `--out DIR/` one PNG per cue.
+    /// One frame per stop of every scene (a talk's, or the scene's): its cues and its end,
+    /// where presenter mode stops. `--out handout.pdf` writes a handout, each page the frame
+    /// with the notes under it and the talk's title on the first; `--out DIR/` one PNG per
+    /// stop.
     #[arg(long, conflicts_with_all = ["shot", "from", "to", "at"])]
     pub cues: bool,
     /// Go ahead with a render of more than 100,000 frames (without it, such a render is

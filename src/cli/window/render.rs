@@ -203,22 +203,31 @@ pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, U
     }
 }
 
-/// The pages of `render --cues`: per page the talk's scene, the time, the caption and the
-/// notes.
-type CuePages = Vec<(usize, f32, String, String)>;
+/// A page of `render --cues`: one stop of one scene.
+struct StopPage {
+    /// The talk's scene (from 0).
+    scene: usize,
+    /// The stop's scene time.
+    time: f32,
+    /// Where it is: "Scene 2/3 · cue 1/2 · Title".
+    caption: String,
+    /// The speaker's notes there.
+    notes: String,
+}
 
-/// A player holding the scene or talk `file`, every scene trained, and its cue pages: each
-/// cue of each scene (a scene without cues: its end), captioned with where it is, the
-/// scene's notes on its first page before the cue's own.
-fn cue_pages(file: &Path) -> Result<(crate::app::player::Player, String, CuePages), UsageError> {
+/// A player holding the scene or talk `file`, every scene trained, and its pages: each
+/// stop of each scene (its cues, then its end, as presenter mode stops: see
+/// [`crate::engine::scene::walk::stops`]), captioned with where it is, the scene's notes on
+/// its first page before the cue's own.
+fn cue_pages(
+    file: &Path,
+) -> Result<(crate::app::player::Player, String, Vec<StopPage>), UsageError> {
     use crate::app::player::Player;
     let player = if crate::engine::scene::talk::is_talk_file(file) {
-        let talk = crate::engine::scene::talk::load_talk(file, true)
-            .map_err(|e| UsageError(e.to_string()))?;
-        Player::for_talk(talk, true, None, true).map_err(|e| UsageError(e.to_string()))?
+        let talk = crate::engine::scene::talk::load_talk(file, true)?;
+        Player::for_talk(talk, true, None, true)?
     } else {
-        let loaded = crate::engine::scene::load_path_or_name(file, true)
-            .map_err(|e| UsageError(e.to_string()))?;
+        let loaded = crate::engine::scene::load_path_or_name(file, true)?;
         Player::new(file.to_path_buf(), loaded, true, None)
     };
     let scenes: Vec<(String, String, crate::engine::scene::Timeline)> = match &player.talk {
@@ -239,26 +248,32 @@ fn cue_pages(file: &Path) -> Result<(crate::app::player::Player, String, CuePage
         .map_or_else(|| player.loaded.scene.title.clone(), |t| t.title.clone());
     let mut pages = vec![];
     for (i, (name, scene_notes, timeline)) in scenes.iter().enumerate() {
-        let cues = timeline.cues();
-        let (times, notes): (Vec<f32>, Vec<String>) = if cues.is_empty() {
-            (vec![timeline.duration()], vec![String::new()])
-        } else {
-            (cues, timeline.cue_notes().to_vec())
-        };
-        for (k, (t, cue_notes)) in times.iter().zip(notes).enumerate() {
-            let mut caption = format!("cue {}/{} · {name}", k + 1, times.len());
+        let stops = crate::engine::scene::walk::stops(timeline);
+        let cue_notes = timeline.cue_notes();
+        for (k, time) in stops.iter().enumerate() {
+            let at = match cue_notes.len() {
+                _ if k >= cue_notes.len() => "end".to_string(),
+                cues => format!("cue {}/{cues}", k + 1),
+            };
+            let mut caption = format!("{at} · {name}");
             if scenes.len() > 1 {
                 caption = format!("Scene {}/{} · {caption}", i + 1, scenes.len());
             }
             let first = if k == 0 { scene_notes.as_str() } else { "" };
-            let notes = crate::engine::scene::talk::joined_notes(first, &cue_notes);
-            pages.push((i, *t, caption, notes));
+            let cue = cue_notes.get(k).map_or("", String::as_str);
+            let notes = crate::engine::scene::talk::joined_notes(first, cue);
+            pages.push(StopPage {
+                scene: i,
+                time: *time,
+                caption,
+                notes,
+            });
         }
     }
     Ok((player, title, pages))
 }
 
-/// `render --cues`: a handout PDF or a folder of one PNG per cue.
+/// `render --cues`: a handout PDF or a folder of one PNG per stop.
 fn render_cues(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError> {
     use crate::engine::export::{Format, HandoutPdf, PngFolder, Sink};
     let (format, size) = render_output(args)?;
@@ -276,7 +291,10 @@ fn render_cues(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError> {
     }
     let sink: Box<dyn Sink> = match format {
         Format::Pdf => {
-            let texts = pages.iter().map(|p| (p.2.clone(), p.3.clone())).collect();
+            let texts = pages
+                .iter()
+                .map(|p| (p.caption.clone(), p.notes.clone()))
+                .collect();
             Box::new(
                 HandoutPdf::create(&args.out, &title, texts)
                     .map_err(|e| UsageError(e.to_string()))?,
@@ -303,8 +321,8 @@ fn render_cues(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError> {
         options: crate::app::AppOptions::for_scene(player, size),
         size,
         fps: 30,
-        times: pages.iter().map(|p| p.1).collect(),
-        scenes: pages.iter().map(|p| p.0).collect(),
+        times: pages.iter().map(|p| p.time).collect(),
+        scenes: pages.iter().map(|p| p.scene).collect(),
         transparent: args.transparent,
         antialias: args.antialias,
     };
