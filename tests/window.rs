@@ -1040,6 +1040,99 @@ fn a_talk_walked_with_real_keys_shows_the_rendered_frame_at_every_stop() {
     let _ = app.wait();
 }
 
+/// Presenter mode on an X server with no window manager (a kiosk, a bare session on a
+/// venue's PC) and a screen of another size than the window's default: the window covers
+/// the screen, at its corner, and draws at that size what a render of that size draws; the
+/// heading and every point are inside it.
+#[test]
+fn presenter_full_screen_fills_a_screen_without_a_window_manager() {
+    let _turn = one_at_a_time();
+    let x = Xvfb::with_screen("1024x640");
+    let dir = fresh_dir("full-screen");
+    let shots = dir.join("shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut app = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["play", "--present", "relu-fold"])
+        .env("DISPLAY", &x.display)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("SPACEFOLD_SHOTS", &shots)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("app.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let window = x.window_of(app.id(), WINDOW_WAIT);
+    let json = shots.join("rest-001.json");
+    let started = std::time::Instant::now();
+    while !json.exists() {
+        assert!(
+            started.elapsed() < WINDOW_WAIT,
+            "presenter mode never came to rest"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let geometry = x.xdotool(&["getwindowgeometry", &window]);
+    let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
+    let _ = app.kill();
+    let _ = app.wait();
+    assert!(
+        geometry.contains("Position: 0,0") && geometry.contains("Geometry: 1024x640"),
+        "the window does not cover the 1024x640 screen: {geometry}"
+    );
+    let shot = json.with_extension("png");
+    let (w, h, pixels) = read_png(&shot);
+    assert_eq!((w, h), (1024, 640), "drawn at the screen's size");
+    // What a render of the screen's size shows at that stop.
+    let reference = dir.join("ref");
+    let rendered = common::spacefold(&[
+        "render",
+        "relu-fold",
+        "--cues",
+        "--out",
+        &format!("{}/", reference.display()),
+        "--size",
+        "1024x640",
+    ]);
+    assert!(rendered.status.success(), "{}", common::stderr(&rendered));
+    let (mean, far) = frame_distance(&shot, &reference.join("frame-00000.png"));
+    assert!(
+        mean < SAME_FRAME.0 && far < SAME_FRAME.1,
+        "{} is not the render's frame (mean {mean:.2}, far {:.2} %)",
+        shot.display(),
+        far * 100.0
+    );
+    // Every point inside, clear of the edges; the heading's card at the top, inside too.
+    let at = |i: usize| ((i % w as usize) as u32, (i / w as usize) as u32);
+    let points: Vec<(u32, u32)> = (0..pixels.len())
+        .filter(|&i| CLASSES[..2].iter().any(|c| near(pixels[i], *c, 10)))
+        .map(at)
+        .collect();
+    assert!(
+        points.len() > 2000,
+        "the points are drawn: {}",
+        points.len()
+    );
+    let (x0, x1) = (
+        points.iter().map(|p| p.0).min().unwrap(),
+        points.iter().map(|p| p.0).max().unwrap(),
+    );
+    let (y0, y1) = (
+        points.iter().map(|p| p.1).min().unwrap(),
+        points.iter().map(|p| p.1).max().unwrap(),
+    );
+    assert!(
+        x0 > 8 && y0 > 8 && x1 < w - 8 && y1 < h - 8,
+        "points reach the screen's edge: x {x0}..{x1}, y {y0}..{y1} of {w}x{h}"
+    );
+    let heading = (0..pixels.len())
+        .map(at)
+        .filter(|&(px, py)| py < h / 8 && pixels[(py * w + px) as usize].iter().all(|&v| v > 200))
+        .count();
+    assert!(
+        heading > 200,
+        "no heading text at the top: {heading} white pixels"
+    );
+}
+
 /// `--speaker`: a second window with the notes at this cue and the frame the next click
 /// shows; keys pressed in it drive the talk as in the audience's window; S closes it and
 /// opens it again, whole.

@@ -10,7 +10,21 @@ use bevy::window::{Monitor, MonitorSelection, PrimaryMonitor, PrimaryWindow, Win
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<FullScreen>()
-        .add_systems(PostUpdate, cover_the_screen);
+        .add_systems(PostUpdate, (cover_the_screen, lay_out_as_a_render).chain());
+}
+
+/// While a scene is presented, the window lays its frame out as a render of its size does
+/// (as in a 720-line window, scaled), so the audience sees the rendered frame whatever the
+/// screen; otherwise the system's own scale.
+fn lay_out_as_a_render(
+    player: Option<Res<super::player::Player>>,
+    mut window: Single<&mut Window, With<PrimaryWindow>>,
+) {
+    let presenting = player.is_some_and(|p| p.present && !p.exploring);
+    let wanted = presenting.then(|| super::frame_scale(window.resolution.physical_height()));
+    if window.resolution.scale_factor_override() != wanted {
+        window.resolution.set_scale_factor_override(wanted);
+    }
 }
 
 /// Whether the presenter's window is to cover a monitor, and which.
@@ -23,8 +37,9 @@ pub struct FullScreen {
     pub screen: Option<usize>,
     /// What was last applied: full or not.
     applied: Option<bool>,
-    /// The window's size and place before it covered the monitor, to go back to.
-    windowed: Option<(Vec2, WindowPosition)>,
+    /// The window's size (physical pixels) and place before it covered the monitor, to go
+    /// back to.
+    windowed: Option<(UVec2, WindowPosition)>,
 }
 
 impl FullScreen {
@@ -72,7 +87,7 @@ fn cover_the_screen(
             window.mode = WindowMode::Windowed;
             window.decorations = true;
             if let Some((size, position)) = full.windowed.take() {
-                window.resolution.set(size.x, size.y);
+                window.resolution.set_physical_resolution(size.x, size.y);
                 window.position = position;
             }
         }
@@ -85,7 +100,7 @@ fn cover_the_screen(
         return;
     };
     if full.windowed.is_none() {
-        full.windowed = Some((window.size(), window.position));
+        full.windowed = Some((window.physical_size(), window.position));
     }
     if cfg!(target_os = "linux") {
         window.mode = WindowMode::Windowed;

@@ -247,6 +247,16 @@ pub fn held(keys: &ButtonInput<KeyCode>, pair: [KeyCode; 2]) -> bool {
     keys.any_pressed(pair) || keys.any_just_released(pair)
 }
 
+/// A scene's frame is laid out as in a window this many pixels tall, whatever its size:
+/// renders, and presenter mode's window, scale everything by [`frame_scale`].
+pub const FRAME_LINES: f32 = 720.0;
+
+/// The scale factor of a frame `height` physical pixels tall: text, points and panels as in
+/// a [`FRAME_LINES`]-tall window, scaled.
+pub fn frame_scale(height: u32) -> f32 {
+    (height as f32 / FRAME_LINES).max(0.25)
+}
+
 /// The window's background: the clear colour of every camera.
 pub const BACKGROUND: Color = {
     let [r, g, b] = crate::engine::palette::BACKGROUND;

@@ -68,9 +68,6 @@ type Captured = Arc<Mutex<BTreeMap<usize, Vec<u8>>>>;
 /// Updates run after a talk's render moves to another scene, before its frame is taken.
 const SCENE_CHANGE_UPDATES: usize = 6;
 
-/// Text and panels are laid out as in a window this many pixels tall, whatever the size.
-const LOGICAL_HEIGHT: f32 = 720.0;
-
 /// Renders `job` into `sink`. Nothing is written where the output goes unless every frame
 /// is in (the sink renames into place in `finish`).
 pub fn render(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, ExportError> {
@@ -99,7 +96,7 @@ fn headless_app(
     transparent: bool,
     antialias: Antialias,
 ) -> (App, Handle<Image>) {
-    let scale = (h as f32 / LOGICAL_HEIGHT).max(0.25);
+    let scale = super::frame_scale(h);
     if let Some(player) = options.player.as_mut() {
         // Presenter mode's screen (no timeline bar); time moves only when the loop sets it.
         player.playing = false;
