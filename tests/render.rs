@@ -254,7 +254,10 @@ fn bad_requests_are_refused_before_rendering() {
         (vec!["--from", "5", "--to", "2"], "--from 5 --to 2"),
         (vec!["--to", "99"], "runs from 0 to"),
         (vec!["--shot", "intro"], "no shots"),
-        (vec!["--size", "wide"], "invalid value 'wide' for '--size <SIZE>'"),
+        (
+            vec!["--size", "wide"],
+            "invalid value 'wide' for '--size <SIZE>'",
+        ),
     ] {
         let result = render("relu-fold", &gif, &args);
         assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));

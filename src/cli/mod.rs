@@ -120,6 +120,13 @@ impl From<crate::engine::setup::SetupError> for UsageError {
                  --arch with -{data} (or -1 for two classes)"
             ),
             E::Work { epochs, over } => format!("--epochs {epochs}: {over}"),
+            E::Head {
+                file: Some(file),
+                misfit,
+            } => format!("--load {file}: {misfit} (--output sigmoid makes it one)"),
+            E::Head { file: None, misfit } => {
+                format!("--output softmax with --arch ending in -1: {misfit}")
+            }
             other => other.to_string(),
         })
     }

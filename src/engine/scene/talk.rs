@@ -135,13 +135,8 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
             ));
         }
         let entry = entry.scene();
-        let beside = dir.join(entry);
-        // Asked of crate::io, which also sees a packed talk's files.
-        let source = if crate::io::exists(&beside) {
-            beside
-        } else {
-            PathBuf::from(entry)
-        };
+        let source = scene_source(dir, entry)
+            .map_err(|e| at(&[Seg::Field("scenes"), Seg::Index(i)], e, None))?;
         let loaded = load_path_or_name(&source, train).map_err(|e| {
             let inner = format!("{}:{}:{}: {}", e.file, e.line, e.col, e.message);
             let message = format!("scene {} `{entry}`: {inner}", i + 1);
@@ -150,6 +145,22 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
         scenes.push((source, loaded));
     }
     Ok(LoadedTalk { talk, scenes })
+}
+
+/// Where a talk in `dir` finds the scene `entry`: a file beside the talk (asked of
+/// crate::io, which also sees a packed talk's files), else a bundled scene's name. A packed
+/// talk's scenes are packed or bundled, never read from the disk.
+fn scene_source(dir: &Path, entry: &str) -> Result<PathBuf, String> {
+    let packed = crate::io::is_packed(dir);
+    match crate::io::beside(Some(dir), entry) {
+        Ok(p) if crate::io::exists(&p) => Ok(p),
+        Ok(_) if !packed || super::load::is_bundled(entry) => Ok(PathBuf::from(entry)),
+        Ok(_) => Err(format!(
+            "scene `{}` is neither packed in this program nor bundled",
+            crate::limits::echo(entry, 80)
+        )),
+        Err(e) => Err(format!("scene: {e}")),
+    }
 }
 
 #[cfg(test)]

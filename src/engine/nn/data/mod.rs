@@ -263,9 +263,9 @@ impl Dataset {
 
     /// Reads a CSV file with the label and feature columns named in `columns`.
     pub fn load_csv_with(path: &Path, columns: &CsvColumns) -> Result<Dataset, DataError> {
-        let text = crate::io::read_text(path).map_err(|message| DataError::Io {
+        let text = crate::io::read_text(path).map_err(|e| DataError::Io {
             path: path.display().to_string(),
-            message,
+            message: e.to_string(),
         })?;
         table::parse(&text, &path.display().to_string(), columns)
     }
