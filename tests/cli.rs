@@ -890,7 +890,7 @@ fn a_damaged_packed_talk_says_so_and_exits_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("that is a file to pack"),
+        stderr(&out).contains("(a file to pack)"),
         "{}",
         stderr(&out)
     );
