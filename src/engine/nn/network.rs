@@ -588,11 +588,12 @@ impl Network {
         match ext.as_deref() {
             Some("npz") => {
                 let bytes = crate::io::read_bytes(path).map_err(|e| file_err(e.to_string()))?;
-                super::import::network_from_npz(&bytes, acts).map_err(file_err)
+                super::import::network_from_npz(&bytes, acts).map_err(|e| file_err(e.to_string()))
             }
             Some("safetensors") => {
                 let bytes = crate::io::read_bytes(path).map_err(|e| file_err(e.to_string()))?;
-                super::import::network_from_safetensors(&bytes, acts).map_err(file_err)
+                super::import::network_from_safetensors(&bytes, acts)
+                    .map_err(|e| file_err(e.to_string()))
             }
             _ => {
                 let text = crate::io::read_text(path).map_err(|e| file_err(e.to_string()))?;
