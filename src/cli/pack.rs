@@ -71,6 +71,10 @@ pub fn packed_or_given(
 
 /// `render`'s scene: the one given, or the packed talk's when it has only one (a talk is
 /// rendered whole only as its cues, `--cues`; otherwise its scenes are, one by one).
+#[cfg_attr(
+    not(feature = "app"),
+    allow(dead_code, reason = "only the window's commands call it")
+)]
 pub fn packed_scene(
     given: Option<PathBuf>,
     packed: Option<&Path>,
