@@ -136,6 +136,9 @@ fn plan_render(
 }
 
 pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, UsageError> {
+    // Ctrl-C, SIGTERM and SIGHUP: the first closes the renderer (nothing is written), a second
+    // stops at once and removes what was half-written; a signal started ignored stays so.
+    crate::engine::interrupt::watch_then(bevy::app::TerminalCtrlCHandlerPlugin::gracefully_exit);
     use crate::engine::export::{ExportError, open_sink};
     let file = crate::cli::pack::packed_scene(args.file.take(), packed, args.cues)?;
     // Before anything trains: the output must not be the scene, the talk, or a file they read.
