@@ -120,6 +120,7 @@ impl From<crate::engine::setup::SetupError> for UsageError {
                  --arch with -{data} (or -1 for two classes)"
             ),
             E::Work { epochs, over } => format!("--epochs {epochs}: {over}"),
+            E::Data(e) => data_error(e),
             E::Head {
                 file: Some(file),
                 misfit,
@@ -134,7 +135,27 @@ impl From<crate::engine::setup::SetupError> for UsageError {
 
 impl From<crate::engine::nn::data::DataError> for UsageError {
     fn from(e: crate::engine::nn::data::DataError) -> Self {
-        UsageError(e.to_string())
+        UsageError(data_error(e))
+    }
+}
+
+/// A data error in the command line's words: a CSV's columns named by `--label` and
+/// `--columns`.
+fn data_error(e: crate::engine::nn::data::DataError) -> String {
+    use crate::engine::nn::data::{ColumnProblem as P, DataError as E};
+    match e {
+        E::Columns {
+            path,
+            line,
+            problem,
+        } => {
+            let flag = match &problem {
+                P::NoLabel { .. } => "--label",
+                P::NoFeature { .. } | P::LabelAsFeature(_) => "--columns",
+            };
+            format!("{path}:{line}: {flag}: {problem}")
+        }
+        other => other.to_string(),
     }
 }
 

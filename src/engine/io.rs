@@ -34,8 +34,8 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     /// A FIFO, socket or device: reading it could block for ever or never end.
     #[error(
-        "it is {0}, not a regular file; spacefold reads only files (a {0} could block for \
-         ever or never end): save what it gives to a file first"
+        "it is {0}, not a regular file; spacefold reads only files (reading it could block \
+         for ever or never end): save what it gives to a file first"
     )]
     NotRegular(&'static str),
     /// Over [`MAX_FILE_BYTES`].
