@@ -280,13 +280,18 @@ fn check_relative(path: &str) -> Result<(), Damage> {
 /// `program` (a spacefold executable, any payload of its own left off) with `payload` and
 /// its trailer appended.
 pub fn append(program: &[u8], payload: &Payload) -> Vec<u8> {
-    let body = payload.encode();
+    append_bytes(program, &payload.encode())
+}
+
+/// As [`append`], with a payload's bytes as they are (the fuzz test appends damaged ones,
+/// their hash matching).
+pub fn append_bytes(program: &[u8], body: &[u8]) -> Vec<u8> {
     let program = program_part(program);
     let mut out = Vec::with_capacity(program.len() + body.len() + TRAILER_BYTES);
     out.extend_from_slice(program);
-    out.extend_from_slice(&body);
+    out.extend_from_slice(body);
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(blake3::hash(&body).as_bytes());
+    out.extend_from_slice(blake3::hash(body).as_bytes());
     out.extend_from_slice(MAGIC);
     out
 }
