@@ -330,9 +330,17 @@ impl HandoutPdf {
         texts: Vec<(String, String)>,
     ) -> Result<HandoutPdf, ExportError> {
         crate::limits::check_text("title", title).map_err(ExportError::Text)?;
+        // A page's caption and notes join checked texts (a scene's title and place, its
+        // notes and a cue's): a few texts' worth at most.
+        let most = 4 * crate::limits::MAX_TEXT_CHARS;
         for (caption, notes) in &texts {
-            crate::limits::check_text("caption", caption).map_err(ExportError::Text)?;
-            crate::limits::check_text("notes", notes).map_err(ExportError::Text)?;
+            for (what, text) in [("caption", caption), ("notes", notes)] {
+                if text.len() > most {
+                    let chars = text.chars().count();
+                    crate::limits::at_most(&format!("{what} length (characters)"), chars, most)
+                        .map_err(ExportError::Text)?;
+                }
+            }
         }
         Ok(HandoutPdf {
             title: title.into(),
@@ -1175,7 +1183,10 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.to_string().contains("title length"), "{e}");
-        let texts = vec![("cue 1".into(), long)];
+        // A page joins a scene's notes and a cue's, each within the limit.
+        let joined = vec![("cue 1 · a title".into(), format!("{long}\n\n{long}"))];
+        assert!(HandoutPdf::create(&dir.join("h.pdf"), "t", joined).is_ok());
+        let texts = vec![("cue 1".into(), long.repeat(5))];
         assert!(HandoutPdf::create(&dir.join("h.pdf"), "t", texts).is_err());
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
         std::fs::remove_dir_all(&dir).unwrap();
