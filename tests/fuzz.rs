@@ -7,8 +7,12 @@
 //! not allocate beyond a bound (a counting allocator watches), and every error must say
 //! where (a scene's `line:col` inside the text, a CSV's line, a network file's `line:col`).
 //!
-//! `cargo test --test fuzz` runs 5,000 cases; `SPACEFOLD_FUZZ_CASES=100000` (and
-//! `SPACEFOLD_FUZZ_SEED=N` for other mutants) runs more, printing the figures.
+//! A second test (issue 27) does the same for talks, packed payloads, `.npz` and
+//! `.safetensors` archives, and output paths (links and hard links to inputs, FIFOs).
+//!
+//! `cargo test --test fuzz` runs 5,000 cases and 2,500 of the second round;
+//! `SPACEFOLD_FUZZ_CASES=100000` (and `SPACEFOLD_FUZZ_SEED=N` for other mutants) runs that
+//! many of each, printing the figures.
 
 use spacefold::engine::flow::{Bend, FlowInput, InputView, default_selection};
 use spacefold::engine::nn::{Activation, Dataset, DatasetSpec, Network};
@@ -524,4 +528,500 @@ fn hostile_mutants_of_scenes_csvs_and_networks_give_located_errors_and_never_pan
     );
     // The mutants reach past the parser: some load, compile and sample.
     assert!(tally.accepted > cases / 20, "{tally:?}");
+}
+
+/// Second round (issue 27): the doors opened since — talks, packed payloads, `.npz` and
+/// `.safetensors` archives, and output paths. Each kind of case has its own invariant:
+/// - a talk mutant (titles of any length, entries that climb out with `..`, absolute paths,
+///   a FIFO as a scene) loads or gives an error placed in its text, without blocking;
+/// - a packed program with a mutated payload (its hash made to match, or not) gives back
+///   exactly what was packed, nothing, or "damaged", and never a path out of the pack;
+/// - an archive mutant (bytes flipped, cut, lengths changed; members sharing one stream)
+///   loads or is refused within the allocation bound;
+/// - `pack` onto an output that is, links to or hard-links the talk, a scene, its CSV or the
+///   program is refused, and every input is unchanged byte for byte.
+///
+/// A watchdog fails the run when one case blocks (a hang is the failure, not a slow case).
+#[test]
+fn hostile_talks_packs_archives_and_outputs_never_panic_hang_or_lose_data() {
+    let cases = env_number("SPACEFOLD_FUZZ_CASES", 2500) as usize;
+    let mut rng = Rng(env_number("SPACEFOLD_FUZZ_SEED", 27));
+    let world = World::new();
+    let mut tally = Tally::default();
+    let mut kinds = [0usize; 4];
+    let started = std::sync::Arc::new(AtomicUsize::new(usize::MAX));
+    watchdog(started.clone());
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    for i in 0..cases {
+        started.store(i, Ordering::SeqCst);
+        let kind = match i % 20 {
+            0 => 3,
+            1..=7 => 0,
+            8..=12 => 1,
+            _ => 2,
+        };
+        kinds[kind] += 1;
+        match kind {
+            0 => {
+                let text = talk_mutant(&world, &mut rng);
+                run_case(&mut tally, &text, "talk", || talk_case(&text, &world, i));
+            }
+            1 => {
+                let (shown, bytes, rehash) = pack_mutant(&world, &mut rng);
+                run_case(&mut tally, &shown, "packed", || {
+                    packed_case(&bytes, rehash, &world, i)
+                });
+            }
+            2 => {
+                let (name, bytes) = archive_mutant(&world, &mut rng, i);
+                run_case(&mut tally, &name, "archive", || archive_case(&name, &bytes));
+            }
+            _ => {
+                let shown = format!("output case {i}");
+                run_case(&mut tally, &shown, "output", || {
+                    output_case(&world, &mut rng)
+                });
+            }
+        }
+    }
+    started.store(usize::MAX, Ordering::SeqCst);
+    std::panic::set_hook(quiet);
+    eprintln!(
+        "fuzz (talks, packs, archives, outputs): {} cases ({} talks, {} packed payloads, {} \
+         archives, {} output paths), {} panics, 0 hangs, {} over the allocation bound, {} \
+         errors ({} without a place or losing data), {} accepted",
+        tally.cases,
+        kinds[0],
+        kinds[1],
+        kinds[2],
+        kinds[3],
+        tally.panics,
+        tally.over_allocation,
+        tally.errors,
+        tally.unlocated.len(),
+        tally.accepted,
+    );
+    assert_eq!(
+        tally.panics, 0,
+        "inputs that panicked: {:?}",
+        tally.panicked
+    );
+    assert_eq!(tally.over_allocation, 0);
+    assert!(
+        tally.unlocated.is_empty(),
+        "failures: {:#?}",
+        &tally.unlocated[..tally.unlocated.len().min(10)]
+    );
+    assert!(tally.accepted > 0 && tally.errors > 0, "{tally:?}");
+}
+
+/// Fails the whole run when case `started` is still running a minute later.
+fn watchdog(started: std::sync::Arc<AtomicUsize>) {
+    std::thread::spawn(move || {
+        let mut last = (usize::MAX, 0);
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let now = started.load(Ordering::SeqCst);
+            last = if now == last.0 {
+                (now, last.1 + 1)
+            } else {
+                (now, 0)
+            };
+            if now != usize::MAX && last.1 >= 60 {
+                eprintln!("fuzz: case {now} blocked for a minute: a hang");
+                std::process::exit(1);
+            }
+        }
+    });
+}
+
+/// The files the second round's cases read and write: a talk, its scene, the scene's CSV,
+/// a FIFO, a small program to pack onto, and network fixtures.
+struct World {
+    dir: PathBuf,
+    talk: PathBuf,
+    scene: PathBuf,
+    csv: PathBuf,
+    base: PathBuf,
+    fifo: Option<PathBuf>,
+    payload: Vec<u8>,
+    archives: Vec<(String, Vec<u8>)>,
+}
+
+const SCENE: &str = "Scene(title: \"mine\", dataset: \"d.csv\", \
+                     network: Train(arch: [2, 3, 2], epochs: 2), timeline: [Wait(1.0), Cue])";
+
+/// A smallest ELF program (a 64-bit header, no sections) holding spacefold's mark.
+fn tiny_program() -> Vec<u8> {
+    let rest = [
+        &b"code "[..],
+        spacefold::engine::pack::program::PROGRAM_MARK,
+    ]
+    .concat();
+    let mut h = vec![0u8; 64];
+    h[..4].copy_from_slice(b"\x7fELF");
+    h[4] = 2;
+    h[5] = 1;
+    let end = (64 + rest.len()) as u64;
+    h[0x28..0x30].copy_from_slice(&end.to_le_bytes());
+    h[0x34..0x36].copy_from_slice(&64u16.to_le_bytes());
+    h[0x3A..0x3C].copy_from_slice(&64u16.to_le_bytes());
+    h.extend_from_slice(&rest);
+    h
+}
+
+impl World {
+    fn new() -> World {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("fuzz-second-round-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("talk")).unwrap();
+        let scene = dir.join("talk/s.ron");
+        std::fs::write(&scene, SCENE).unwrap();
+        let csv = dir.join("talk/d.csv");
+        let data = DatasetSpec::parse("xor:n=30").unwrap().0.generate();
+        std::fs::write(&csv, data.to_csv()).unwrap();
+        let talk = dir.join("talk/talk.ron");
+        std::fs::write(
+            &talk,
+            "Talk(title: \"Fuzzed\", scenes: [\"s.ron\", (scene: \"relu-fold\", notes: \"n\")])",
+        )
+        .unwrap();
+        let base = dir.join("base.bin");
+        std::fs::write(&base, tiny_program()).unwrap();
+        let fifo = dir.join("talk/fifo.ron");
+        #[cfg(unix)]
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success())
+            .then_some(fifo);
+        #[cfg(not(unix))]
+        let fifo = None;
+        let (payload, _, _) =
+            spacefold::engine::pack::collect(std::slice::from_ref(&talk)).expect("the talk packs");
+        let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/models");
+        let archives = [
+            "numpy.npz",
+            "sklearn.npz",
+            "fortran.npz",
+            "float16.npz",
+            "bigendian.npz",
+            "torch.safetensors",
+            "float16.safetensors",
+            "bfloat16.safetensors",
+            "float64.safetensors",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(models.join(n)).unwrap()))
+        .collect();
+        World {
+            talk,
+            scene,
+            csv,
+            base,
+            fifo,
+            payload: payload.encode(),
+            archives,
+            dir,
+        }
+    }
+}
+
+/// A talk's text, mutated: the scene entries replaced with hostile ones, the title made
+/// long, then the usual mutations.
+fn talk_mutant(world: &World, rng: &mut Rng) -> String {
+    let fifo = world
+        .fifo
+        .as_ref()
+        .map_or("fifo.ron".to_string(), |f| f.display().to_string());
+    let entries = [
+        "s.ron".to_string(),
+        "relu-fold".into(),
+        "../../../../etc/passwd".into(),
+        "/etc/passwd".into(),
+        "fifo.ron".into(),
+        fifo,
+        "talk.ron".into(),
+        "/dev/zero".into(),
+        "no-such.ron".into(),
+        "../talk/s.ron".into(),
+    ];
+    let title = match rng.below(4) {
+        0 => "x".repeat(10_001 + rng.below(100_000)),
+        1 => "é".repeat(rng.below(10_000)),
+        _ => "A talk".into(),
+    };
+    let scenes: Vec<String> = (0..1 + rng.below(3))
+        .map(|_| format!("{:?}", rng.pick(&entries)))
+        .collect();
+    let text = format!("Talk(title: {title:?}, scenes: [{}])", scenes.join(", "));
+    if rng.below(2) == 0 {
+        text
+    } else {
+        mutate(&text, rng)
+    }
+}
+
+/// Loads a talk mutant as `check` does (untrained): fine, or an error placed in its text.
+fn talk_case(text: &str, world: &World, i: usize) -> Result<bool, String> {
+    let path = world.dir.join(format!("talk/case-{}.ron", i % 4));
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    match scene::talk::load_talk(&path, false) {
+        Ok(_) => Ok(true),
+        Err(e) if e.line >= 1 && inside(text, e.line, e.col) => Ok(false),
+        Err(e) => Err(format!("{e} ({}:{} not in the text)", e.line, e.col)),
+    }
+}
+
+/// A packed program whose payload is mutated: with the hash made to match (`rehash`), or
+/// the file's bytes changed after it was written.
+fn pack_mutant(world: &World, rng: &mut Rng) -> (String, Vec<u8>, bool) {
+    use spacefold::engine::pack::{Payload, append};
+    let program = tiny_program();
+    let rehash = rng.below(2) == 0;
+    let bytes = if rehash {
+        // A payload that decodes, with a path made hostile, or bytes changed.
+        let mut payload = Payload::decode(&world.payload).expect("it decodes");
+        match rng.below(3) {
+            0 => {
+                let i = rng.below(payload.files.len());
+                let paths = [
+                    "../../../../etc/passwd",
+                    "/etc/passwd",
+                    "a//b",
+                    "./x",
+                    "a\\..\\b",
+                ];
+                payload.files[i].0 = rng.pick(&paths).to_string();
+            }
+            1 => {
+                let talk = "Talk(title: \"t\", scenes: [\"../../../../etc/passwd\"])";
+                payload.files[payload.talk].1 = talk.as_bytes().to_vec();
+            }
+            _ => {}
+        }
+        let mut body = payload.encode();
+        flip(&mut body, rng);
+        // The trailer over the mutated body: its hash matches.
+        spacefold::engine::pack::append_bytes(&program, &body)
+    } else {
+        let payload = Payload::decode(&world.payload).expect("it decodes");
+        let mut out = append(&program, &payload);
+        let start = program.len();
+        match rng.below(3) {
+            0 => {
+                let at = start + rng.below(out.len() - start);
+                out[at] ^= 1 << rng.below(8);
+            }
+            1 => out.truncate(start + rng.below(out.len() - start)),
+            _ => {
+                let at = out.len() - 1 - rng.below(56);
+                out[at] = out[at].wrapping_add(1 + rng.below(255) as u8);
+            }
+        }
+        out
+    };
+    (
+        format!("{} bytes, rehashed {rehash}", bytes.len()),
+        bytes,
+        rehash,
+    )
+}
+
+/// Flips a few bytes (or none).
+fn flip(bytes: &mut [u8], rng: &mut Rng) {
+    for _ in 0..rng.below(3) {
+        if !bytes.is_empty() {
+            let at = rng.below(bytes.len());
+            bytes[at] ^= 1 << rng.below(8);
+        }
+    }
+}
+
+/// A mutated packed program: what was packed comes back whole, or nothing, or "damaged";
+/// a payload that reads never names a path out of the pack.
+fn packed_case(bytes: &[u8], rehash: bool, world: &World, i: usize) -> Result<bool, String> {
+    use spacefold::engine::pack::{Payload, read_from};
+    let path = world.dir.join(format!("packed-{}.bin", i % 4));
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    let original = Payload::decode(&world.payload).expect("it decodes");
+    match read_from(&path) {
+        Ok(None) => Ok(false),
+        Ok(Some(p)) if !rehash && p != original => {
+            Err("a changed payload came back as if whole".into())
+        }
+        Ok(Some(p)) => {
+            let escapes = p.files.iter().any(|(name, _)| {
+                name.starts_with('/') || name.split(['/', '\\']).any(|part| part == "..")
+            });
+            match escapes {
+                true => Err(format!("a packed path leaves the pack: {:?}", p.files)),
+                false => Ok(true),
+            }
+        }
+        Err(e) if e.to_string().contains(&*path.to_string_lossy()) => Ok(false),
+        Err(e) => Err(format!("damage without the file's path: {e}")),
+    }
+}
+
+/// An archive mutant: bytes flipped, cut, or a length field changed; now and then the
+/// zip bomb of many members sharing one stream.
+fn archive_mutant(world: &World, rng: &mut Rng, i: usize) -> (String, Vec<u8>) {
+    if i % 400 == 2 {
+        return ("bomb.npz".into(), zip_bomb(40));
+    }
+    let (name, base) = rng.pick(&world.archives);
+    let mut bytes = base.clone();
+    match rng.below(4) {
+        0 => flip(&mut bytes, rng),
+        1 => bytes.truncate(rng.below(bytes.len())),
+        2 => {
+            // A 32-bit field somewhere set to something large.
+            let at = rng.below(bytes.len().saturating_sub(4));
+            let value = *rng.pick(&[u32::MAX, 0x7fff_ffff, 1 << 26, 0]);
+            bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        }
+        _ => {
+            let at = rng.below(bytes.len());
+            bytes[at] = bytes[at].wrapping_add(1);
+        }
+    }
+    (name.clone(), bytes)
+}
+
+/// An `.npz` whose `members` directory entries all point at one deflate stream of zeros.
+fn zip_bomb(members: u16) -> Vec<u8> {
+    use std::io::Write;
+    let mut deflate = flate2::write::DeflateEncoder::new(vec![], flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        deflate.write_all(&zeros).unwrap();
+    }
+    let stream = deflate.finish().unwrap();
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&[0u8; 26]);
+    zip.extend_from_slice(&stream);
+    let directory = zip.len();
+    for i in 0..members {
+        let name = format!("W{i}.npy");
+        zip.extend_from_slice(b"PK\x01\x02");
+        zip.extend_from_slice(&[0u8; 6]);
+        zip.extend_from_slice(&8u16.to_le_bytes());
+        zip.extend_from_slice(&[0u8; 8]);
+        zip.extend_from_slice(&(stream.len() as u32).to_le_bytes());
+        zip.extend_from_slice(&(64u32 << 20).to_le_bytes());
+        zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        zip.extend_from_slice(&[0u8; 16]);
+        zip.extend_from_slice(name.as_bytes());
+    }
+    let size = zip.len() - directory;
+    zip.extend_from_slice(b"PK\x05\x06");
+    zip.extend_from_slice(&[0u8; 6]);
+    zip.extend_from_slice(&members.to_le_bytes());
+    zip.extend_from_slice(&(size as u32).to_le_bytes());
+    zip.extend_from_slice(&(directory as u32).to_le_bytes());
+    zip.extend_from_slice(&[0, 0]);
+    zip
+}
+
+/// Reads an archive mutant as a network: it loads, or is refused with words.
+fn archive_case(name: &str, bytes: &[u8]) -> Result<bool, String> {
+    use spacefold::engine::nn::import::{Activations, network_from_npz, network_from_safetensors};
+    let acts = Activations::default();
+    let read = if name.ends_with(".npz") {
+        network_from_npz(bytes, &acts)
+    } else {
+        network_from_safetensors(bytes, &acts)
+    };
+    match read {
+        Ok(net) if net.sizes().len() >= 2 => Ok(true),
+        Ok(net) => Err(format!("a network of sizes {:?}", net.sizes())),
+        Err(e) if e.to_string().trim().is_empty() => Err("an empty error".into()),
+        Err(_) => Ok(false),
+    }
+}
+
+/// `pack` onto an output path: one of the inputs by a path, a link or a hard link, or a
+/// new, missing or unwritable place. Outputs that reach an input are refused; every input is
+/// unchanged afterwards.
+fn output_case(world: &World, rng: &mut Rng) -> Result<bool, String> {
+    let inputs = [&world.talk, &world.scene, &world.csv, &world.base];
+    let before: Vec<Vec<u8>> = inputs.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let target = *rng.pick(&inputs);
+    let out = world.dir.join(format!("out-{}", rng.below(1000)));
+    let _ = std::fs::remove_file(&out);
+    let variant = rng.below(7);
+    let reaches_input = match variant {
+        0 => {
+            std::os::unix::fs::symlink(target, &out).map_err(|e| e.to_string())?;
+            true
+        }
+        1 => {
+            std::fs::hard_link(target, &out).map_err(|e| e.to_string())?;
+            true
+        }
+        2 => {
+            let parent = target.parent().unwrap();
+            let indirect = parent
+                .join("..")
+                .join(parent.file_name().unwrap())
+                .join(".")
+                .join(target.file_name().unwrap());
+            let _ = std::fs::remove_file(&out);
+            std::os::unix::fs::symlink(&indirect, &out).map_err(|e| e.to_string())?;
+            true
+        }
+        3 => {
+            // The input's own path, written another way.
+            let same = target
+                .parent()
+                .unwrap()
+                .join(".")
+                .join(target.file_name().unwrap());
+            return check_pack(world, &same, true, &inputs, &before);
+        }
+        4 => {
+            return check_pack(
+                world,
+                &world.dir.join("missing/x.bin"),
+                false,
+                &inputs,
+                &before,
+            );
+        }
+        5 => return check_pack(world, &world.dir.join("talk"), false, &inputs, &before),
+        _ => false,
+    };
+    let result = check_pack(world, &out, reaches_input, &inputs, &before)
+        .map_err(|e| format!("{e} (variant {variant}, to {})", target.display()));
+    let _ = std::fs::remove_file(&out);
+    result
+}
+
+/// Packs the world's talk onto its base into `out`; `refused`: it must be refused.
+fn check_pack(
+    world: &World,
+    out: &Path,
+    refused: bool,
+    inputs: &[&PathBuf],
+    before: &[Vec<u8>],
+) -> Result<bool, String> {
+    let packed =
+        spacefold::engine::pack::pack(std::slice::from_ref(&world.talk), Some(&world.base), out);
+    for (p, b) in inputs.iter().zip(before) {
+        if std::fs::read(p).map_err(|e| e.to_string())? != *b {
+            return Err(format!(
+                "pack --out {} changed {}",
+                out.display(),
+                p.display()
+            ));
+        }
+    }
+    match (packed, refused) {
+        (Ok(_), true) => Err(format!("pack --out {} was not refused", out.display())),
+        (Ok(_), false) => Ok(true),
+        (Err(_), _) => Ok(false),
+    }
 }

@@ -301,6 +301,10 @@ pub struct WindowArgs {
 }
 
 /// How the window opens: a preset's start (or the default), overridden by the options.
+#[cfg_attr(
+    not(feature = "app"),
+    allow(dead_code, reason = "only the window's commands call it")
+)]
 pub fn window_start(
     window: &WindowArgs,
     mut start: Start,
@@ -360,6 +364,10 @@ pub fn window_start(
 
 /// Parses `--surface`: `softmax` (or `outputs`), `logits`, `argmax`, or `L:N` for neuron N of
 /// layer L (both from 1) of `network`.
+#[cfg_attr(
+    not(feature = "app"),
+    allow(dead_code, reason = "only the window's commands call it")
+)]
 pub fn parse_surface(text: &str, network: &Network) -> Result<Target, String> {
     Ok(match text {
         "softmax" | "outputs" => Target::Outputs(OutputMode::Softmax),

@@ -30,10 +30,8 @@ pub fn run(args: CheckArgs, packed: Option<&Path>) -> Result<ExitCode, UsageErro
     let files = super::pack::packed_or_given(args.files, packed, "check")?;
     let (verify, networks) = (args.verify, args.networks.as_deref());
     let mut failed = 0;
-    if let Some(dir) = networks
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        return Err(UsageError(format!("--networks {}: {e}", dir.display())));
+    if let Some(dir) = networks {
+        check_networks_folder(dir, &files)?;
     }
     for f in &files {
         if crate::engine::scene::talk::is_talk_file(f) {
@@ -59,6 +57,40 @@ pub fn run(args: CheckArgs, packed: Option<&Path>) -> Result<ExitCode, UsageErro
     } else {
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Before any training: `--networks DIR` exists (made if need be) and none of the files
+/// it will hold (`DIR/NAME.ron`, `DIR/NAME.csv`) is a scene, a talk, or a file they read.
+fn check_networks_folder(dir: &Path, files: &[PathBuf]) -> Result<(), UsageError> {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Err(UsageError(format!("--networks {}: {e}", dir.display())));
+    }
+    let mut inputs = vec![];
+    for f in files {
+        inputs.extend(super::scene_inputs(f));
+    }
+    for (scene, _) in inputs.iter().filter(|(_, what)| *what == "a scene") {
+        for written in [network_file(dir, scene), points_file(dir, scene)] {
+            super::check_not_input("--networks", &written, &inputs)?;
+        }
+    }
+    Ok(())
+}
+
+/// Where `--networks DIR` puts a scene's trained network.
+fn network_file(dir: &Path, scene: &Path) -> PathBuf {
+    dir.join(format!("{}.ron", scene_name(scene)))
+}
+
+/// Where `--networks DIR` puts a scene's points.
+fn points_file(dir: &Path, scene: &Path) -> PathBuf {
+    dir.join(format!("{}.csv", scene_name(scene)))
+}
+
+fn scene_name(scene: &Path) -> String {
+    scene
+        .file_stem()
+        .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Checks a talk and every scene it names (and verifies them); 1 when it fails, else 0.
@@ -137,17 +169,14 @@ fn verify_scene(
         println!("  {} claim(s) hold", loaded.scene.claims.len());
     }
     let Some(dir) = networks else { return true };
-    let name = file
-        .file_stem()
-        .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
     let written = loaded
         .network
-        .save(&dir.join(format!("{name}.ron")))
+        .save(&network_file(dir, file))
         .map_err(|e| e.to_string())
         .and_then(|()| {
             loaded
                 .data
-                .save_csv(&dir.join(format!("{name}.csv")))
+                .save_csv(&points_file(dir, file))
                 .map_err(|e| e.to_string())
         });
     if let Err(e) = written {

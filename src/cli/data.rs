@@ -27,6 +27,7 @@ pub fn run(args: &DataArgs) -> Result<ExitCode, UsageError> {
     }
     if let Some(path) = &args.csv {
         super::check_output("--csv", path)?;
+        super::check_not_input("--csv", path, &vec![])?;
     }
     let data = spec.generate();
     match &args.csv {

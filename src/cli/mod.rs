@@ -120,6 +120,14 @@ impl From<crate::engine::setup::SetupError> for UsageError {
                  --arch with -{data} (or -1 for two classes)"
             ),
             E::Work { epochs, over } => format!("--epochs {epochs}: {over}"),
+            E::Data(e) => data_error(e),
+            E::Head {
+                file: Some(file),
+                misfit,
+            } => format!("--load {file}: {misfit} (--output sigmoid makes it one)"),
+            E::Head { file: None, misfit } => {
+                format!("--output softmax with --arch ending in -1: {misfit}")
+            }
             other => other.to_string(),
         })
     }
@@ -127,7 +135,27 @@ impl From<crate::engine::setup::SetupError> for UsageError {
 
 impl From<crate::engine::nn::data::DataError> for UsageError {
     fn from(e: crate::engine::nn::data::DataError) -> Self {
-        UsageError(e.to_string())
+        UsageError(data_error(e))
+    }
+}
+
+/// A data error in the command line's words: a CSV's columns named by `--label` and
+/// `--columns`.
+fn data_error(e: crate::engine::nn::data::DataError) -> String {
+    use crate::engine::nn::data::{ColumnProblem as P, DataError as E};
+    match e {
+        E::Columns {
+            path,
+            line,
+            problem,
+        } => {
+            let flag = match &problem {
+                P::NoLabel { .. } => "--label",
+                P::NoFeature { .. } | P::LabelAsFeature(_) => "--columns",
+            };
+            format!("{path}:{line}: {flag}: {problem}")
+        }
+        other => other.to_string(),
     }
 }
 
@@ -155,12 +183,64 @@ impl From<crate::engine::presets::NoSuchPreset> for UsageError {
     }
 }
 
+impl From<crate::engine::export::ExportError> for UsageError {
+    fn from(e: crate::engine::export::ExportError) -> Self {
+        use crate::engine::export::ExportError as E;
+        let less = "--from/--to, --shot or a lower --fps render less";
+        UsageError(match e {
+            E::NoFfmpeg(out) => no_ffmpeg(&out),
+            E::Extension { out, ext } => format!(
+                "--out {}: `.{ext}` is not an output spacefold writes; use a folder (numbered \
+                 PNGs), `.gif`, `.mp4`, `.webm`, or `.pdf` with --cues",
+                out.display()
+            ),
+            E::PdfNeedsCues(out) => format!(
+                "--out {}: a PDF is a handout, one page per cue: add --cues",
+                out.display()
+            ),
+            e @ E::Frames {
+                over_limit: true, ..
+            } => format!("{e}; {less}"),
+            e @ E::Frames { .. } => format!("{e}; pass --yes to go ahead, or {less}"),
+            E::NotAFolder { out, path } => format!(
+                "--out {}: {} is a file, not a folder; a PNG render writes a folder of frames: \
+                 name a new folder, or end the name in .gif, .mp4 or .webm",
+                out.display(),
+                path.display()
+            ),
+            E::NotAFile { out, path } => format!(
+                "--out {}: {} is not a regular file; a render is written beside it and renamed \
+                 into place, so it writes only files",
+                out.display(),
+                path.display()
+            ),
+            E::Unwritable { out, source } => {
+                format!("--out {}: cannot write there: {source}", out.display())
+            }
+            other => other.to_string(),
+        })
+    }
+}
+
+/// What to tell a user who asked for a video without ffmpeg.
+pub fn no_ffmpeg(out: &std::path::Path) -> String {
+    format!(
+        "--out {}: writing video needs ffmpeg, and none is on the PATH.\n\
+         Install it (Debian/Ubuntu: `sudo apt install ffmpeg`; macOS: `brew install ffmpeg`; \
+         Windows: `winget install ffmpeg`), or point SPACEFOLD_FFMPEG at an ffmpeg binary.\n\
+         Or render numbered PNGs (`--out frames/`) or a GIF (`--out clip.gif`), which need \
+         nothing else.",
+        out.display()
+    )
+}
+
 /// When `main` started: `bench startup` measures from here.
 static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     STARTED.get_or_init(Instant::now);
+    note_panics();
     let packed = match pack::mount_packed() {
         Ok(talk) => talk,
         Err(code) => return code,
@@ -168,6 +248,12 @@ pub fn main() -> ExitCode {
     let args = pack::packed_arguments(std::env::args_os().collect(), packed.as_deref());
     let cli = Cli::parse_from(args);
     let packed = packed.as_deref();
+    // The window's own commands may end on a panic the window system handles; the others
+    // (render among them) fail on any.
+    let windowed = matches!(
+        cli.command,
+        None | Some(Command::Play(_) | Command::Bench(_))
+    );
     let result = match cli.command {
         Some(Command::Data(args)) => data::run(&args),
         Some(Command::Train(args)) => train::run(&args),
@@ -181,6 +267,12 @@ pub fn main() -> ExitCode {
         None => window::explore(&cli.setup, &cli.window),
     };
     match result {
+        // A panic caught on the way (a worker thread's, one the renderer reported) is a
+        // failure, whatever the command made of it.
+        Ok(_) if !windowed && PANICKED.load(std::sync::atomic::Ordering::SeqCst) => {
+            eprintln!("error: spacefold stopped on an internal error (above)");
+            ExitCode::from(101)
+        }
         Ok(code) => code,
         Err(UsageError(message)) => {
             eprintln!("error: {message}");
@@ -189,13 +281,99 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether any thread panicked.
+static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes every panic (then reports it as Rust does), so that the exit code says so.
+fn note_panics() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICKED.store(true, std::sync::atomic::Ordering::SeqCst);
+        report(info);
+    }));
+}
+
 /// A number of seconds given as `flag`: finite and in range (a NaN delay would never take
 /// the screenshot).
+#[cfg_attr(
+    not(feature = "app"),
+    allow(dead_code, reason = "only the window's commands call it")
+)]
 fn check_seconds(flag: &str, secs: f32) -> Result<(), UsageError> {
     use crate::engine::limits::{MAX_DURATION_SECS, check_range};
     check_range(secs, 0.0, MAX_DURATION_SECS)
         .map(|_| ())
         .map_err(|e| UsageError(format!("{flag} {e} (seconds)")))
+}
+
+/// What an input is to a command, for the message that refuses to write over it.
+type Inputs = Vec<(std::path::PathBuf, &'static str)>;
+
+/// Refuses, before any work, an output (given as `flag`) that is, or links to, one of the
+/// command's `inputs` or this program: writing there would replace it.
+fn check_not_input(flag: &str, out: &std::path::Path, inputs: &Inputs) -> Result<(), UsageError> {
+    let program = std::env::current_exe().ok().map(|p| (p, "this program"));
+    for (input, what) in inputs.iter().chain(program.as_ref()) {
+        if crate::engine::io::same_file(out, input) {
+            return Err(UsageError(format!(
+                "{flag} {}: that is {} ({what}); writing there would replace it: choose another \
+                 {flag}",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The files a scene or talk is read from: the file itself, a talk's scenes, and the CSV and
+/// network file each scene reads (loaded untrained, which is quick; what does not load is
+/// left out, for the command to report as it loads).
+fn scene_inputs(file: &std::path::Path) -> Inputs {
+    use crate::engine::scene;
+    let mut inputs: Inputs = vec![(file.to_path_buf(), "the file given")];
+    let scenes = if scene::talk::is_talk_file(file) {
+        match scene::talk::load_talk(file, false) {
+            Ok(talk) => talk.scenes,
+            Err(_) => return inputs,
+        }
+    } else {
+        match scene::load_path_or_name(file, false) {
+            Ok(loaded) => vec![(file.to_path_buf(), loaded)],
+            Err(_) => return inputs,
+        }
+    };
+    for (source, loaded) in scenes {
+        for f in scene::referenced_files(&loaded.scene, source.parent()) {
+            inputs.push((f, "a file a scene reads"));
+        }
+        inputs.push((source, "a scene"));
+    }
+    inputs
+}
+
+/// Why a window cannot open, on a system whose windows need a display server: neither X11's
+/// `DISPLAY` nor Wayland's `WAYLAND_DISPLAY` is set. The window's commands say so, and how to
+/// render instead, before they start (the window system would panic).
+#[cfg_attr(
+    not(feature = "app"),
+    allow(dead_code, reason = "only the window's commands call it")
+)]
+fn no_display() -> Option<UsageError> {
+    let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if !unix_desktop || set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        return None;
+    }
+    let program = std::env::args_os()
+        .next()
+        .map_or_else(|| "spacefold".into(), |p| p.to_string_lossy().into_owned());
+    Some(UsageError(format!(
+        "there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window can \
+         open. Render instead: `{program} render SCENE --out clip.gif` (or `--out frames/`), or \
+         a talk's handout: `{program} render TALK --cues --out handout.pdf`; a packed talk: \
+         `{program} render --cues --out handout.pdf`"
+    )))
 }
 
 /// Checks before any work that `path` (given as `flag`) can be written.
@@ -206,4 +384,39 @@ fn check_output(flag: &str, path: &std::path::Path) -> Result<(), UsageError> {
             path.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With no display server, the window's commands say so before the window system
+    /// panics (issue 27). The environment is the process's: only this test changes it.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn no_display_is_said_with_how_to_render_instead() {
+        let saved: Vec<_> = ["DISPLAY", "WAYLAND_DISPLAY"]
+            .map(|k| (k, std::env::var_os(k)))
+            .into();
+        // SAFETY: no other test reads or writes these variables.
+        unsafe {
+            std::env::remove_var("DISPLAY");
+            std::env::set_var("WAYLAND_DISPLAY", "");
+        }
+        let said = no_display().map(|e| e.0);
+        unsafe { std::env::set_var("DISPLAY", ":99") };
+        let with_display = no_display().is_none();
+        for (k, v) in saved {
+            match v {
+                Some(v) => unsafe { std::env::set_var(k, v) },
+                None => unsafe { std::env::remove_var(k) },
+            }
+        }
+        let said = said.expect("no display is found");
+        assert!(
+            said.contains("there is no display") && said.contains("render"),
+            "{said}"
+        );
+        assert!(with_display);
+    }
 }

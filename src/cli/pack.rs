@@ -29,10 +29,7 @@ pub struct PackArgs {
 /// not half-play).
 pub fn mount_packed() -> Result<Option<PathBuf>, ExitCode> {
     crate::engine::pack::mount_current_exe().map_err(|e| {
-        eprintln!(
-            "error: this spacefold executable's packed talk is damaged ({e}); copy it again, \
-             or pack the talk again"
-        );
+        eprintln!("error: {e}; copy it again, or pack the talk again");
         ExitCode::from(2)
     })
 }
@@ -74,6 +71,10 @@ pub fn packed_or_given(
 
 /// `render`'s scene: the one given, or the packed talk's when it has only one (a talk is
 /// rendered whole only as its cues, `--cues`; otherwise its scenes are, one by one).
+#[cfg_attr(
+    not(feature = "app"),
+    allow(dead_code, reason = "only the window's commands call it")
+)]
 pub fn packed_scene(
     given: Option<PathBuf>,
     packed: Option<&Path>,
@@ -98,12 +99,35 @@ pub fn packed_scene(
     }
 }
 
+impl From<crate::engine::pack::PackError> for UsageError {
+    fn from(e: crate::engine::pack::PackError) -> Self {
+        use crate::engine::pack::PackError as E;
+        UsageError(match e {
+            E::Base { path, why } => format!("--base {}: {why}", path.display()),
+            E::OutputIsInput {
+                output,
+                input,
+                what,
+            } => format!(
+                "--out {}: that is {} ({what}); the program would replace it: choose another \
+                 --out",
+                output.display(),
+                input.display()
+            ),
+            E::Write { path, source } => {
+                format!("--out {}: cannot write there: {source}", path.display())
+            }
+            other => other.to_string(),
+        })
+    }
+}
+
 /// `spacefold pack`: checks the output can be written, packs, and says what and how fast.
 pub fn run(args: &PackArgs) -> Result<ExitCode, UsageError> {
     let (files, out, base) = (&args.files, &args.out, args.base.as_deref());
     super::check_output("--out", out)?;
     let start = Instant::now();
-    let packed = crate::engine::pack::pack(files, base, out).map_err(UsageError)?;
+    let packed = crate::engine::pack::pack(files, base, out)?;
     let other = match packed.data_files {
         0 => String::new(),
         1 => ", 1 file".into(),

@@ -29,6 +29,14 @@ pub fn run(args: &TrainArgs) -> Result<ExitCode, UsageError> {
     // A typo in --save must not cost the run: checked before anything trains.
     if let Some(path) = save {
         super::check_output("--save", path)?;
+        let mut inputs = vec![];
+        if let Some(data) = &args.setup.data {
+            inputs.push((data.into(), "the data, --data"));
+        }
+        if let Some(load) = &args.setup.load {
+            inputs.push((load.clone(), "the network --load reads"));
+        }
+        super::check_not_input("--save", path, &inputs)?;
     }
     let r = args.setup.setup().resolve()?;
     eprintln!(

@@ -53,7 +53,7 @@ pub enum Format {
 
 impl Format {
     /// The format an output path asks for: by its extension, a folder when it has none.
-    pub fn for_path(out: &Path) -> Result<Format, String> {
+    pub fn for_path(out: &Path) -> Result<Format, ExportError> {
         let text = out.to_string_lossy();
         if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || out.is_dir() {
             return Ok(Format::Pngs);
@@ -68,11 +68,10 @@ impl Format {
             Some("mp4") => Ok(Format::Mp4),
             Some("webm") => Ok(Format::Webm),
             Some("pdf") => Ok(Format::Pdf),
-            Some(other) => Err(format!(
-                "--out {}: `.{other}` is not an output spacefold writes; use a folder (numbered \
-                 PNGs), `.gif`, `.mp4`, `.webm`, or `.pdf` with --cues",
-                out.display()
-            )),
+            Some(other) => Err(ExportError::Extension {
+                out: out.to_path_buf(),
+                ext: crate::limits::echo(other, 20),
+            }),
         }
     }
 
@@ -113,44 +112,105 @@ pub fn frame_count(from: f32, to: f32, fps: u32) -> usize {
 /// Checks a render's size before it starts: at most [`crate::limits::MAX_FRAMES`] frames,
 /// and more than [`crate::limits::CONFIRM_FRAMES`] only when `confirmed` (`--yes`), so a
 /// mistyped scene time does not start hours of rendering without a word.
-pub fn check_frame_count(frames: usize, seconds: f32, confirmed: bool) -> Result<(), String> {
+pub fn check_frame_count(frames: usize, seconds: f32, confirmed: bool) -> Result<(), ExportError> {
     use crate::limits::{CONFIRM_FRAMES, MAX_FRAMES};
-    let less = "--from/--to, --shot or a lower --fps render less";
-    if frames > MAX_FRAMES {
-        return Err(format!(
-            "{frames} frames ({seconds:.1} s of scene) is over the limit of {MAX_FRAMES}; {less}"
-        ));
-    }
-    if frames > CONFIRM_FRAMES && !confirmed {
-        return Err(format!(
-            "{frames} frames ({seconds:.1} s of scene) is more than {CONFIRM_FRAMES}, hours of \
-             rendering and gigabytes of output; pass --yes to go ahead, or {less}"
-        ));
+    if frames > MAX_FRAMES || (frames > CONFIRM_FRAMES && !confirmed) {
+        return Err(ExportError::Frames {
+            frames,
+            seconds,
+            over_limit: frames > MAX_FRAMES,
+        });
     }
     Ok(())
 }
 
-/// Why a render could not be written.
-#[derive(Debug)]
+/// Why a render could not be written. Each names the output as the user gave it; the
+/// command line adds its flags' names.
+#[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// ffmpeg is needed and not on the PATH: how to get it.
-    NoFfmpeg(String),
-    /// Anything else, said plainly.
-    Other(String),
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::NoFfmpeg(m) | ExportError::Other(m) => f.write_str(m),
+    /// ffmpeg is needed and not on the PATH (`out`: the video asked for).
+    #[error("{}: writing video needs ffmpeg, and none is on the PATH", .0.display())]
+    NoFfmpeg(PathBuf),
+    /// An output name whose extension spacefold does not write.
+    #[error("{}: `.{ext}` is not an output spacefold writes", .out.display())]
+    Extension {
+        /// The output.
+        out: PathBuf,
+        /// Its extension.
+        ext: String,
+    },
+    /// A PDF asked for without the cues that make its pages.
+    #[error("{}: a PDF is a handout, one page per cue", .0.display())]
+    PdfNeedsCues(PathBuf),
+    /// Too many frames, or more than [`crate::limits::CONFIRM_FRAMES`] unconfirmed.
+    #[error(
+        "{frames} frames ({seconds:.1} s of scene) is {}",
+        if *.over_limit {
+            format!("over the limit of {}", crate::limits::MAX_FRAMES)
+        } else {
+            format!(
+                "more than {}, hours of rendering and gigabytes of output",
+                crate::limits::CONFIRM_FRAMES
+            )
         }
-    }
-}
-
-impl From<std::io::Error> for ExportError {
-    fn from(e: std::io::Error) -> Self {
-        ExportError::Other(e.to_string())
-    }
+    )]
+    Frames {
+        /// Frames asked for.
+        frames: usize,
+        /// Seconds of scene they span.
+        seconds: f32,
+        /// Over [`crate::limits::MAX_FRAMES`] (else only unconfirmed).
+        over_limit: bool,
+    },
+    /// A PNG render asked for where a file is.
+    #[error(
+        "{} is a file, not a folder; a PNG render writes a folder of frames",
+        .path.display()
+    )]
+    NotAFolder {
+        /// The output as given.
+        out: PathBuf,
+        /// The file there (a link's target).
+        path: PathBuf,
+    },
+    /// A file render asked for where something else than a regular file is.
+    #[error(
+        "{} is not a regular file; a render is written beside it and renamed into place, so \
+         it writes only files",
+        .path.display()
+    )]
+    NotAFile {
+        /// The output as given.
+        out: PathBuf,
+        /// What is there (a link's target).
+        path: PathBuf,
+    },
+    /// The output cannot be written (its folder is missing or read-only).
+    #[error("{}: {source}", .out.display())]
+    Unwritable {
+        /// The output as given.
+        out: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A handout's text over the limit of a text.
+    #[error("the handout's {0}")]
+    Text(crate::limits::OverLimit),
+    /// A GIF larger than its format holds.
+    #[error("a GIF is at most {0}x{0} pixels", u16::MAX)]
+    GifSize,
+    /// A PNG or GIF encoder's error.
+    #[error("{0}")]
+    Encode(String),
+    /// ffmpeg failed: what it said, or how it ended.
+    #[error("{0}")]
+    Ffmpeg(String),
+    /// The system's error.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Anything else, said plainly (the renderer's own failures).
+    #[error("{0}")]
+    Other(String),
 }
 
 /// Where ffmpeg is: `SPACEFOLD_FFMPEG` if set, else the first `ffmpeg` on the PATH.
@@ -169,18 +229,6 @@ pub fn find_ffmpeg() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// What to tell a user who asked for a video without ffmpeg.
-pub fn no_ffmpeg_message(out: &Path) -> String {
-    format!(
-        "--out {}: writing video needs ffmpeg, and none is on the PATH.\n\
-         Install it (Debian/Ubuntu: `sudo apt install ffmpeg`; macOS: `brew install ffmpeg`; \
-         Windows: `winget install ffmpeg`), or point SPACEFOLD_FFMPEG at an ffmpeg binary.\n\
-         Or render numbered PNGs (`--out frames/`) or a GIF (`--out clip.gif`), which need \
-         nothing else.",
-        out.display()
-    )
-}
-
 /// An output written under a temporary name beside its destination: `commit` renames it
 /// into place; dropped uncommitted, it is removed (a file, or a whole folder).
 struct Staged {
@@ -195,8 +243,11 @@ impl Staged {
     fn beside(out: &Path) -> Result<Staged, ExportError> {
         let out = crate::io::follow_links(out)?;
         crate::io::remove_stale_partials(&out);
+        let tmp = crate::io::temporary_beside(&out);
+        // A second Ctrl+C, which stops the process at once, removes it too.
+        crate::io::register_partial(&tmp);
         Ok(Staged {
-            tmp: crate::io::temporary_beside(&out),
+            tmp,
             out,
             committed: false,
         })
@@ -205,6 +256,7 @@ impl Staged {
     fn commit(&mut self) -> std::io::Result<()> {
         std::fs::rename(&self.tmp, &self.out)?;
         self.committed = true;
+        crate::io::forget_partial(&self.tmp);
         Ok(())
     }
 }
@@ -217,6 +269,7 @@ impl Drop for Staged {
             } else {
                 std::fs::remove_file(&self.tmp)
             };
+            crate::io::forget_partial(&self.tmp);
         }
     }
 }
@@ -252,16 +305,10 @@ pub fn open_sink(
         Format::Pngs => Box::new(PngFolder::create(out, transparent)?),
         Format::Gif => Box::new(GifFile::create(out, size, fps, transparent)?),
         Format::Mp4 | Format::Webm => {
-            let ffmpeg =
-                find_ffmpeg().ok_or_else(|| ExportError::NoFfmpeg(no_ffmpeg_message(out)))?;
+            let ffmpeg = find_ffmpeg().ok_or_else(|| ExportError::NoFfmpeg(out.to_path_buf()))?;
             Box::new(Video::start(&ffmpeg, format, out, size, fps, transparent)?)
         }
-        Format::Pdf => {
-            return Err(ExportError::Other(format!(
-                "--out {}: a PDF is a handout, one page per cue: add --cues",
-                out.display()
-            )));
-        }
+        Format::Pdf => return Err(ExportError::PdfNeedsCues(out.to_path_buf())),
     })
 }
 
@@ -276,11 +323,25 @@ pub struct HandoutPdf {
 
 impl HandoutPdf {
     /// A handout titled `title` whose pages get `texts` (caption, notes) in order.
+    /// Each text within the limits module's text limit, so laying it out stays quick.
     pub fn create(
         out: &Path,
         title: &str,
         texts: Vec<(String, String)>,
     ) -> Result<HandoutPdf, ExportError> {
+        crate::limits::check_text("title", title).map_err(ExportError::Text)?;
+        // A page's caption and notes join checked texts (a scene's title and place, its
+        // notes and a cue's): a few texts' worth at most.
+        let most = 4 * crate::limits::MAX_TEXT_CHARS;
+        for (caption, notes) in &texts {
+            for (what, text) in [("caption", caption), ("notes", notes)] {
+                if text.len() > most {
+                    let chars = text.chars().count();
+                    crate::limits::at_most(&format!("{what} length (characters)"), chars, most)
+                        .map_err(ExportError::Text)?;
+                }
+            }
+        }
         Ok(HandoutPdf {
             title: title.into(),
             texts,
@@ -309,8 +370,9 @@ impl Sink for HandoutPdf {
 
     fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
         let bytes = crate::handout::pdf(&self.title, &self.pages);
-        std::fs::write(&self.staged.tmp, bytes).map_err(|e| {
-            ExportError::Other(format!("cannot write {}: {e}", self.staged.tmp.display()))
+        std::fs::write(&self.staged.tmp, bytes).map_err(|source| ExportError::Unwritable {
+            out: self.staged.out.clone(),
+            source,
         })?;
         self.staged.commit()?;
         Ok(())
@@ -328,7 +390,9 @@ fn is_frame_name(name: &str) -> bool {
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Numbered PNGs in a folder (RGB, or RGBA when transparent).
+/// Numbered PNGs in a folder (RGB, or RGBA when transparent). Into a folder that is
+/// there already, the render writes only its own frames (`frame-NNNNN.png`, replacing
+/// those of the same names) and leaves everything else as it was; see [`folder_note`].
 pub struct PngFolder {
     transparent: bool,
     written: usize,
@@ -336,32 +400,20 @@ pub struct PngFolder {
 }
 
 impl PngFolder {
-    /// Starts the folder under a temporary name. An existing `out` may only hold frames (it
-    /// is replaced when the render completes).
+    /// Starts the frames in a hidden folder beside `out`, moved in when the render completes.
     pub fn create(out: &Path, transparent: bool) -> Result<PngFolder, ExportError> {
-        if out.exists() {
-            if !out.is_dir() {
-                return Err(ExportError::Other(format!(
-                    "--out {}: a file is there; a PNG render writes a folder",
-                    out.display()
-                )));
-            }
-            for entry in std::fs::read_dir(out)? {
-                let name = entry?.file_name();
-                if !is_frame_name(&name.to_string_lossy()) {
-                    return Err(ExportError::Other(format!(
-                        "--out {}: the folder holds other files than frames ({}); choose a new \
-                         or empty folder",
-                        out.display(),
-                        name.to_string_lossy()
-                    )));
-                }
-            }
-        }
+        let given = out;
         let out = PathBuf::from(out.to_string_lossy().trim_end_matches(['/', '\\']));
+        if out.exists() && !out.is_dir() {
+            return Err(ExportError::NotAFolder {
+                out: given.to_path_buf(),
+                path: out,
+            });
+        }
         let staged = Staged::beside(&out)?;
-        std::fs::create_dir_all(&staged.tmp).map_err(|e| {
-            ExportError::Other(format!("cannot create {}: {e}", staged.tmp.display()))
+        std::fs::create_dir_all(&staged.tmp).map_err(|source| ExportError::Unwritable {
+            out: given.to_path_buf(),
+            source,
         })?;
         Ok(PngFolder {
             transparent,
@@ -371,6 +423,34 @@ impl PngFolder {
     }
 }
 
+/// What a PNG render into `out`, a folder that is there already, will do to it: the frames
+/// of earlier renders it replaces and what it leaves; `None` for a new or empty folder.
+pub fn folder_note(out: &Path) -> Option<String> {
+    let entries: Vec<String> = std::fs::read_dir(out)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    let mut frames: Vec<&String> = entries.iter().filter(|n| is_frame_name(n)).collect();
+    frames.sort();
+    let others = entries.len() - frames.len();
+    let replaced = match (frames.first(), frames.last()) {
+        (Some(first), Some(last)) if frames.len() > 1 => {
+            format!("{} frame files ({first} to {last})", frames.len())
+        }
+        (Some(only), _) => format!("the frame file {only}"),
+        _ => "no frame files".into(),
+    };
+    Some(format!(
+        "{} holds {replaced} and {others} other entr{}: the render writes its frames there, \
+         replacing frame files of the same names, and leaves everything else",
+        out.display(),
+        if others == 1 { "y" } else { "ies" }
+    ))
+}
 /// Encodes a frame as PNG bytes: RGBA when `alpha`, else RGB.
 pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
     let mut bytes = Vec::new();
@@ -384,7 +464,7 @@ pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
     encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder
         .write_header()
-        .map_err(|e| ExportError::Other(e.to_string()))?;
+        .map_err(|e| ExportError::Encode(e.to_string()))?;
     let result = if alpha {
         writer.write_image_data(frame.rgba)
     } else {
@@ -395,10 +475,10 @@ pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
             .collect();
         writer.write_image_data(&rgb)
     };
-    result.map_err(|e| ExportError::Other(e.to_string()))?;
+    result.map_err(|e| ExportError::Encode(e.to_string()))?;
     writer
         .finish()
-        .map_err(|e| ExportError::Other(e.to_string()))?;
+        .map_err(|e| ExportError::Encode(e.to_string()))?;
     Ok(bytes)
 }
 
@@ -411,11 +491,18 @@ impl Sink for PngFolder {
     }
 
     fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
-        if self.staged.out.exists() {
-            // Checked at the start to hold only frames.
-            std::fs::remove_dir_all(&self.staged.out)?;
+        if !self.staged.out.is_dir() {
+            // A new folder: all the frames at once.
+            return Ok(self.staged.commit()?);
         }
-        Ok(self.staged.commit()?)
+        // A folder that is there: only the frames go in, each replacing its namesake;
+        // nothing else there is touched.
+        for i in 0..self.written {
+            let name = png_name(i);
+            std::fs::rename(self.staged.tmp.join(&name), self.staged.out.join(&name))?;
+        }
+        // Empty now; dropped uncommitted, the staging folder goes.
+        Ok(())
     }
 }
 
@@ -452,15 +539,15 @@ impl GifFile {
     ) -> Result<GifFile, ExportError> {
         let (w, h) = size;
         if w > u16::MAX as u32 || h > u16::MAX as u32 {
-            return Err(ExportError::Other(format!(
-                "a GIF is at most {0}x{0} pixels",
-                u16::MAX
-            )));
+            return Err(ExportError::GifSize);
         }
         let staged = Staged::beside(out)?;
-        let file = std::fs::File::create(&staged.tmp)
-            .map_err(|e| ExportError::Other(format!("cannot write {}: {e}", out.display())))?;
-        let gif_error = |e: gif::EncodingError| ExportError::Other(e.to_string());
+        let file =
+            std::fs::File::create(&staged.tmp).map_err(|source| ExportError::Unwritable {
+                out: out.to_path_buf(),
+                source,
+            })?;
+        let gif_error = |e: gif::EncodingError| ExportError::Encode(e.to_string());
         let mut encoder =
             gif::Encoder::new(BufWriter::new(file), w as u16, h as u16, &[]).map_err(gif_error)?;
         encoder
@@ -531,7 +618,7 @@ impl Sink for GifFile {
             .as_mut()
             .expect("open until finished")
             .write_frame(&out)
-            .map_err(|e| ExportError::Other(e.to_string()))?;
+            .map_err(|e| ExportError::Encode(e.to_string()))?;
         if !self.transparent {
             self.previous = Some(frame.rgba.to_vec());
         }
@@ -543,10 +630,8 @@ impl Sink for GifFile {
         let encoder = self.encoder.take().expect("finished once");
         let file = encoder
             .into_inner()
-            .map_err(|e| ExportError::Other(e.to_string()))?;
-        let file = file
-            .into_inner()
-            .map_err(|e| ExportError::Other(e.error().to_string()))?;
+            .map_err(|e| ExportError::Encode(e.to_string()))?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
         Ok(self.staged.commit()?)
@@ -569,28 +654,27 @@ fn ffmpeg_failure(what: &str, status: Option<std::process::ExitStatus>, said: &s
 /// Checks, before anything renders, that `out` can take a render of `format`: a PNG render
 /// needs a folder (or nothing) there, a GIF or video a regular file (or nothing) whose
 /// folder exists; a device or FIFO is refused, as the output is renamed into place.
-pub fn check_out(format: Format, out: &Path) -> Result<(), String> {
+pub fn check_out(format: Format, out: &Path) -> Result<(), ExportError> {
     let text = out.to_string_lossy();
     let trimmed = PathBuf::from(text.trim_end_matches(['/', '\\']));
-    let bad = |why: String| Err(format!("--out {}: {why}", out.display()));
-    let real = match crate::io::follow_links(&trimmed) {
-        Ok(p) => p,
-        Err(e) => return bad(e.to_string()),
+    let unwritable = |source| ExportError::Unwritable {
+        out: out.to_path_buf(),
+        source,
     };
+    let real = crate::io::follow_links(&trimmed).map_err(unwritable)?;
     let meta = std::fs::metadata(&real).ok();
     match (format, meta) {
-        (Format::Pngs, Some(m)) if !m.is_dir() => bad(format!(
-            "{} is a file, not a folder; a PNG render writes a folder of frames: name a new \
-             folder, or end the name in .gif, .mp4 or .webm",
-            trimmed.display()
-        )),
-        (Format::Pngs, _) => Ok(()),
-        (_, Some(m)) if !m.is_file() => bad(format!(
-            "{} is not a regular file; a render is written beside it and renamed into place, \
-             so it writes only files",
-            real.display()
-        )),
-        (_, _) => crate::io::check_output(&real).or_else(|e| bad(e.to_string())),
+        (Format::Pngs, Some(m)) if !m.is_dir() => Err(ExportError::NotAFolder {
+            out: out.to_path_buf(),
+            path: trimmed,
+        }),
+        // The frames are staged beside the folder: that folder must take them.
+        (Format::Pngs, _) => crate::io::check_folder_writable(&real).map_err(unwritable),
+        (_, Some(m)) if !m.is_file() => Err(ExportError::NotAFile {
+            out: out.to_path_buf(),
+            path: real,
+        }),
+        (_, _) => crate::io::check_output(&real).map_err(unwritable),
     }
 }
 
@@ -689,7 +773,7 @@ impl Video {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| ExportError::Other(format!("cannot start {}: {e}", ffmpeg.display())))?;
+            .map_err(|e| ExportError::Ffmpeg(format!("cannot start {}: {e}", ffmpeg.display())))?;
         let stdin = child.stdin.take();
         let mut stderr = child.stderr.take().expect("piped");
         let errors = std::thread::spawn(move || {
@@ -713,7 +797,7 @@ impl Video {
             .take()
             .and_then(|h| h.join().ok())
             .unwrap_or_default();
-        ExportError::Other(ffmpeg_failure(what, status, &said))
+        ExportError::Ffmpeg(ffmpeg_failure(what, status, &said))
     }
 }
 
@@ -804,8 +888,10 @@ mod tests {
         );
         assert_eq!(Format::for_path(Path::new("frames")).unwrap(), Format::Pngs);
         assert_eq!(Format::for_path(Path::new("out.d/")).unwrap(), Format::Pngs);
-        let e = Format::for_path(Path::new("a.avi")).unwrap_err();
-        assert!(e.contains(".avi") && e.contains(".gif"), "{e}");
+        let e = Format::for_path(Path::new("a.avi"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(".avi") && !e.contains("--"), "{e}");
         assert!(Format::Mp4.needs_ffmpeg() && !Format::Gif.needs_ffmpeg());
     }
 
@@ -818,15 +904,19 @@ mod tests {
         let file = dir.join("taken");
         std::fs::write(&file, b"x").unwrap();
         let slash = PathBuf::from(format!("{}/", file.display()));
-        let e = check_out(Format::Pngs, &slash).unwrap_err();
+        let e = check_out(Format::Pngs, &slash).unwrap_err().to_string();
         assert!(e.contains("is a file, not a folder"), "{e}");
         assert!(check_out(Format::Pngs, &dir.join("new/")).is_ok());
         assert!(check_out(Format::Gif, &dir.join("a.gif")).is_ok());
-        let e = check_out(Format::Gif, &dir.join("no/such/a.gif")).unwrap_err();
+        let e = check_out(Format::Gif, &dir.join("no/such/a.gif"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("does not exist"), "{e}");
         #[cfg(unix)]
         {
-            let e = check_out(Format::Gif, Path::new("/dev/null")).unwrap_err();
+            let e = check_out(Format::Gif, Path::new("/dev/null"))
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("not a regular file"), "{e}");
             let real = dir.join("real.gif");
             let link = dir.join("link.gif");
@@ -855,10 +945,17 @@ mod tests {
         assert_eq!(frame_count(0.0, 1e30, 60), usize::MAX);
         assert!(check_frame_count(600, 10.0, false).is_ok());
         let e = check_frame_count(216_001, 3600.0, false).unwrap_err();
-        assert!(e.contains("216001 frames") && e.contains("--yes"), "{e}");
+        assert!(matches!(
+            e,
+            ExportError::Frames {
+                over_limit: false,
+                ..
+            }
+        ));
+        assert!(e.to_string().contains("216001 frames"), "{e}");
         assert!(check_frame_count(216_001, 3600.0, true).is_ok());
         let e = check_frame_count(usize::MAX, 1e30, true).unwrap_err();
-        assert!(e.contains("over the limit of 1000000"), "{e}");
+        assert!(e.to_string().contains("over the limit of 1000000"), "{e}");
     }
 
     #[test]
@@ -1000,8 +1097,8 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            vec![png_name(0), png_name(1)],
-            "the second render replaced the first"
+            vec![png_name(0), png_name(1), png_name(2)],
+            "the second render replaced the first's frames 0 and 1, and left its frame 2"
         );
         let decoder = png::Decoder::new(std::io::BufReader::new(
             std::fs::File::open(out.join(png_name(1))).unwrap(),
@@ -1014,20 +1111,91 @@ mod tests {
             (16, 8, png::ColorType::Rgba)
         );
         assert_eq!(&buf[..4], &[20, 23, 28, 0], "transparent background kept");
-        // A folder holding something else is refused.
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// `render --cues --out DIR/` into a folder holding other files and a sub-folder
+    /// removed them (issue 27): the render writes its frames and nothing else is touched.
+    #[test]
+    fn a_folder_that_holds_other_things_keeps_them() {
+        let dir = scratch("png-keep");
+        let out = dir.join("slides");
+        std::fs::create_dir_all(out.join("sub")).unwrap();
         std::fs::write(out.join("notes.txt"), "keep me").unwrap();
-        let e = open_sink(Format::Pngs, &out, (16, 8), 10, false)
+        std::fs::write(out.join("sub/deep.txt"), "me too").unwrap();
+        std::fs::write(out.join(png_name(0)), "an old frame").unwrap();
+        let note = folder_note(&out).unwrap();
+        assert!(
+            note.contains("the frame file frame-00000.png and 2 other entries"),
+            "{note}"
+        );
+        let slash = PathBuf::from(format!("{}/", out.display()));
+        assert!(check_out(Format::Pngs, &slash).is_ok());
+        let mut sink = open_sink(Format::Pngs, &slash, (16, 8), 10, false).unwrap();
+        for i in 0..2 {
+            let f = frame(16, 8, i, 255);
+            sink.frame(Frame {
+                width: 16,
+                height: 8,
+                rgba: &f,
+            })
+            .unwrap();
+        }
+        sink.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "keep me"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("sub/deep.txt")).unwrap(),
+            "me too"
+        );
+        assert!(
+            std::fs::read(out.join(png_name(0)))
+                .unwrap()
+                .starts_with(b"\x89PNG")
+        );
+        assert!(out.join(png_name(1)).exists());
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no staging folder left beside it");
+        // An interrupted render (dropped unfinished) leaves the folder as it was.
+        let before = std::fs::read(out.join(png_name(1))).unwrap();
+        {
+            let mut sink = open_sink(Format::Pngs, &out, (16, 8), 10, true).unwrap();
+            let f = frame(16, 8, 3, 0);
+            let f = Frame {
+                width: 16,
+                height: 8,
+                rgba: &f,
+            };
+            sink.frame(f).unwrap();
+        }
+        assert_eq!(std::fs::read(out.join(png_name(1))).unwrap(), before);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn handout_texts_over_the_limit_are_refused_before_any_work() {
+        let dir = scratch("handout-limit");
+        let long = "x".repeat(crate::limits::MAX_TEXT_CHARS + 1);
+        let e = HandoutPdf::create(&dir.join("h.pdf"), &long, vec![])
             .err()
             .unwrap();
-        assert!(e.to_string().contains("notes.txt"), "{e}");
-        assert!(out.join("notes.txt").exists());
+        assert!(e.to_string().contains("title length"), "{e}");
+        // A page joins a scene's notes and a cue's, each within the limit.
+        let joined = vec![("cue 1 · a title".into(), format!("{long}\n\n{long}"))];
+        assert!(HandoutPdf::create(&dir.join("h.pdf"), "t", joined).is_ok());
+        let texts = vec![("cue 1".into(), long.repeat(5))];
+        assert!(HandoutPdf::create(&dir.join("h.pdf"), "t", texts).is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn video_without_ffmpeg_says_how_to_get_it() {
-        let message = no_ffmpeg_message(Path::new("talk.mp4"));
-        assert!(message.contains("apt install ffmpeg") && message.contains("--out frames/"));
+        let message = ExportError::NoFfmpeg("talk.mp4".into()).to_string();
+        assert!(message.contains("needs ffmpeg"), "{message}");
         let args = ffmpeg_args(Format::Mp4, (640, 360), 30, false, Path::new("x.mp4"));
         let joined = args.join(" ");
         assert!(joined.contains("-s 640x360 -framerate 30 -i -"), "{joined}");

@@ -184,22 +184,55 @@ pub fn show(value: f32) -> String {
     }
 }
 
-/// A float that is finite and within `[min, max]`, or what is wrong with it, as a sentence
-/// starting with the value: "NaN is not a number", "1e30 is outside -3600 to 3600".
-pub fn check_range(value: f32, min: f32, max: f32) -> Result<f32, String> {
+/// Why a number is not one a setting takes; shown as a sentence starting with the value:
+/// "NaN is not a number", "1e30 is outside -3600 to 3600".
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BadNumber {
+    /// NaN.
+    NaN,
+    /// An infinity.
+    Infinite(f32),
+    /// A finite value outside `min..=max`.
+    Outside {
+        /// The value.
+        value: f32,
+        /// The least allowed.
+        min: f32,
+        /// The most allowed.
+        max: f32,
+    },
+}
+
+impl fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            BadNumber::NaN => write!(f, "NaN is not a number"),
+            BadNumber::Infinite(v) => write!(f, "{v} is not finite"),
+            BadNumber::Outside { value, min, max } => {
+                write!(
+                    f,
+                    "{} is outside {} to {}",
+                    show(value),
+                    show(min),
+                    show(max)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for BadNumber {}
+
+/// A float that is finite and within `[min, max]`, or what is wrong with it.
+pub fn check_range(value: f32, min: f32, max: f32) -> Result<f32, BadNumber> {
     if value.is_nan() {
-        return Err("NaN is not a number".into());
+        return Err(BadNumber::NaN);
     }
     if !value.is_finite() {
-        return Err(format!("{value} is not finite"));
+        return Err(BadNumber::Infinite(value));
     }
     if !(min..=max).contains(&value) {
-        return Err(format!(
-            "{} is outside {} to {}",
-            show(value),
-            show(min),
-            show(max)
-        ));
+        return Err(BadNumber::Outside { value, min, max });
     }
     Ok(value)
 }
@@ -256,14 +289,15 @@ mod tests {
     #[test]
     fn numbers_must_be_finite_and_in_range() {
         assert_eq!(check_range(1.0, 0.0, 2.0), Ok(1.0));
-        assert!(check_range(f32::NAN, 0.0, 2.0).unwrap_err().contains("NaN"));
+        assert_eq!(check_range(f32::NAN, 0.0, 2.0), Err(BadNumber::NaN));
         assert!(
             check_range(f32::INFINITY, 0.0, 2.0)
                 .unwrap_err()
+                .to_string()
                 .contains("not finite")
         );
         assert_eq!(
-            check_range(1e30, 0.0, 2.0).unwrap_err(),
+            check_range(1e30, 0.0, 2.0).unwrap_err().to_string(),
             "1e30 is outside 0 to 2"
         );
     }

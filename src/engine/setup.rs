@@ -178,6 +178,15 @@ pub enum SetupError {
     /// A network file that does not fit the data.
     #[error("{0}")]
     Misfit(crate::nn::network::Misfit),
+    /// An output layer that cannot decide the data's classes (a softmax of one output), in
+    /// a network file (named) or as asked.
+    #[error("{}{misfit}", file.as_ref().map_or(String::new(), |f| format!("{f}: ")))]
+    Head {
+        /// The network file, when the network was loaded.
+        file: Option<String>,
+        /// What does not fit.
+        misfit: crate::nn::network::Misfit,
+    },
     /// Training this much is over a limit.
     #[error("epochs {epochs}: {over}")]
     Work {
@@ -361,6 +370,10 @@ impl Setup {
                     outputs: network.output_dim(),
                 },
                 m @ Misfit::Inputs { .. } => SetupError::Misfit(m),
+                m @ Misfit::SoftmaxOfOne { .. } => SetupError::Head {
+                    file: self.load.as_ref().map(|p| p.display().to_string()),
+                    misfit: m,
+                },
             })?;
         let parameters = network.parameter_count() as u128;
         crate::limits::check_training(self.epochs, train.len(), parameters).map_err(|over| {

@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 /// Opens the window on the set-up (or `--preset`) and runs until it closes.
 pub fn explore(setup: &SetupArgs, window: &WindowArgs) -> Result<ExitCode, UsageError> {
+    if let Some(e) = crate::cli::no_display() {
+        return Err(e);
+    }
     crate::cli::check_seconds("--screenshot-after", window.screenshot_after)?;
     let preset = window
         .preset

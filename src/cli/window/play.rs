@@ -14,6 +14,9 @@ pub fn play(
     packed: Option<&Path>,
     startup_probe: Option<Instant>,
 ) -> Result<ExitCode, UsageError> {
+    if let Some(e) = super::super::no_display() {
+        return Err(e);
+    }
     let file = &super::super::pack::packed_or_given(Vec::from_iter(args.file), packed, "play")?[0];
     let PlayArgs {
         present,

@@ -51,8 +51,13 @@ fn parse_times(list: &str, duration: f32) -> Result<Vec<f32>, UsageError> {
 fn render_output(
     args: &RenderArgs,
 ) -> Result<(crate::engine::export::Format, (u32, u32)), UsageError> {
-    let format = crate::engine::export::Format::for_path(&args.out).map_err(UsageError)?;
-    crate::engine::export::check_out(format, &args.out).map_err(UsageError)?;
+    let format = crate::engine::export::Format::for_path(&args.out)?;
+    crate::engine::export::check_out(format, &args.out)?;
+    if format == crate::engine::export::Format::Pngs
+        && let Some(note) = crate::engine::export::folder_note(&args.out)
+    {
+        eprintln!("note: {note}");
+    }
     let size = args.size.pair();
     if size.0 > 8192 || size.1 > 8192 {
         return Err(UsageError(format!(
@@ -118,8 +123,7 @@ fn plan_render(
         Some(list) => parse_times(list, duration)?,
         None => {
             let count = crate::engine::export::frame_count(from, to, fps);
-            crate::engine::export::check_frame_count(count, to - from, args.yes)
-                .map_err(UsageError)?;
+            crate::engine::export::check_frame_count(count, to - from, args.yes)?;
             crate::engine::export::frame_times(from, to, fps)
         }
     };
@@ -138,8 +142,13 @@ fn plan_render(
 }
 
 pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, UsageError> {
+    // Ctrl-C, SIGTERM and SIGHUP: the first closes the renderer (nothing is written), a second
+    // stops at once and removes what was half-written; a signal started ignored stays so.
+    crate::engine::interrupt::watch_then(bevy::app::TerminalCtrlCHandlerPlugin::gracefully_exit);
     use crate::engine::export::{ExportError, open_sink};
     let file = crate::cli::pack::packed_scene(args.file.take(), packed, args.cues)?;
+    // Before anything trains: the output must not be the scene, the talk, or a file they read.
+    crate::cli::check_not_input("--out", &args.out, &crate::cli::scene_inputs(&file))?;
     if args.cues {
         return render_cues(&args, &file);
     }
@@ -157,11 +166,11 @@ pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, U
         args.transparent,
     ) {
         Ok(s) => s,
-        Err(ExportError::NoFfmpeg(m)) => {
-            eprintln!("error: {m}");
+        Err(ExportError::NoFfmpeg(out)) => {
+            eprintln!("error: {}", crate::cli::no_ffmpeg(&out));
             return Ok(ExitCode::from(2));
         }
-        Err(e) => return Err(UsageError(e.to_string())),
+        Err(e) => return Err(UsageError::from(e)),
     };
     eprintln!(
         "rendering {} frames ({}x{}, {} fps, {:.2} to {:.2} s) of {} to {}",
@@ -295,15 +304,11 @@ fn render_cues(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError> {
                 .iter()
                 .map(|p| (p.caption.clone(), p.notes.clone()))
                 .collect();
-            Box::new(
-                HandoutPdf::create(&args.out, &title, texts)
-                    .map_err(|e| UsageError(e.to_string()))?,
-            )
+            Box::new(HandoutPdf::create(&args.out, &title, texts).map_err(UsageError::from)?)
         }
-        Format::Pngs => Box::new(
-            PngFolder::create(&args.out, args.transparent)
-                .map_err(|e| UsageError(e.to_string()))?,
-        ),
+        Format::Pngs => {
+            Box::new(PngFolder::create(&args.out, args.transparent).map_err(UsageError::from)?)
+        }
         _ => {
             return Err(UsageError(format!(
                 "--cues --out {}: a handout (.pdf) or a folder of PNGs (DIR/)",

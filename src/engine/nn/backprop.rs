@@ -149,7 +149,10 @@ pub(super) fn loss_and_grad(
 }
 
 /// Runs the blocks of `x` one after another, adding their gradients into `grads`.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a kernel takes its matrices and sizes apart, as BLAS does"
+)]
 fn blocks_loss_and_grad(
     net: &Network,
     wt: &[Vec<f32>],
@@ -181,7 +184,10 @@ fn blocks_loss_and_grad(
 /// Forward and backward pass of one block: returns its summed loss and adds `scale ×` its
 /// gradient to `grads`. Inside the block every layer's values are sample-major (`n × width`,
 /// see [`rows`]), so each product streams along the samples.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a kernel takes its matrices and sizes apart, as BLAS does"
+)]
 fn block_loss_and_grad(
     net: &Network,
     wt: &[Vec<f32>],
@@ -285,7 +291,10 @@ fn block_loss_and_grad(
 /// the probabilities into `a` and `scale · (a − onehot)` into `dz`, returns the summed loss.
 /// Every step runs down whole columns, so it vectorises along the samples; `scratch` holds
 /// one value per sample.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a kernel takes its matrices and sizes apart, as BLAS does"
+)]
 fn softmax_cross_entropy_rows(
     n: usize,
     k: usize,
@@ -355,7 +364,10 @@ mod tests {
         loss_and_grad(net, x, y, loss, l2, &mut ws, &mut grads)
     }
 
-    #[allow(clippy::needless_range_loop)]
+    #[allow(
+        clippy::needless_range_loop,
+        reason = "one index runs over several slices at once"
+    )]
     fn check_gradient(hidden: Activation, head: Activation, loss: Loss, outputs: usize) {
         let n = 6;
         let x: Vec<f32> = (0..3 * n)

@@ -15,7 +15,10 @@ const SKINNY: usize = 24;
 
 /// `C = alpha · op(A) · op(B) + beta · C` where `op(A)` is `m × k`, `op(B)` is `k × n` and
 /// `C` is `m × n`. `a_t` / `b_t` say the operand is stored transposed (`A` as `k × m`).
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a kernel takes its matrices and sizes apart, as BLAS does"
+)]
 pub fn gemm(
     m: usize,
     k: usize,
@@ -65,7 +68,10 @@ pub fn gemm(
 
 /// The skinny path: runs the kernel that vectorises along a long side, writing into `C`
 /// directly where `alpha`/`beta` allow, through a scratch matrix otherwise.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a kernel takes its matrices and sizes apart, as BLAS does"
+)]
 fn skinny(
     m: usize,
     k: usize,

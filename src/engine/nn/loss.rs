@@ -60,7 +60,11 @@ impl Loss {
     /// Loss summed over a batch, and the gradient of `scale ×` that sum with respect to the
     /// output pre-activations `z`, written into `dz`. `z` and `a = σ(z)` are `k × n`;
     /// `labels` holds one class per column. `dz` may be `None` when only the value is needed.
-    #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+    #[allow(
+        clippy::too_many_arguments,
+        clippy::needless_range_loop,
+        reason = "the loss takes the batch apart as the kernels do; indices run over two slices at once"
+    )]
     pub fn sum_and_grad(
         self,
         head: Activation,

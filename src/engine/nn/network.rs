@@ -465,6 +465,12 @@ impl Network {
                 data: classes,
             });
         }
+        if self.head() == Activation::Softmax && self.output_dim() == 1 {
+            return Err(Misfit::SoftmaxOfOne {
+                layer: self.layers.len(),
+                data: classes,
+            });
+        }
         Ok(())
     }
 
@@ -581,15 +587,16 @@ impl Network {
             .map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("npz") => {
-                let bytes = crate::io::read_bytes(path).map_err(file_err)?;
-                super::import::network_from_npz(&bytes, acts).map_err(file_err)
+                let bytes = crate::io::read_bytes(path).map_err(|e| file_err(e.to_string()))?;
+                super::import::network_from_npz(&bytes, acts).map_err(|e| file_err(e.to_string()))
             }
             Some("safetensors") => {
-                let bytes = crate::io::read_bytes(path).map_err(file_err)?;
-                super::import::network_from_safetensors(&bytes, acts).map_err(file_err)
+                let bytes = crate::io::read_bytes(path).map_err(|e| file_err(e.to_string()))?;
+                super::import::network_from_safetensors(&bytes, acts)
+                    .map_err(|e| file_err(e.to_string()))
             }
             _ => {
-                let text = crate::io::read_text(path).map_err(file_err)?;
+                let text = crate::io::read_text(path).map_err(|e| file_err(e.to_string()))?;
                 Network::from_ron(&text).map_err(file_err)
             }
         }
@@ -622,6 +629,14 @@ pub enum Misfit {
         /// Classes in the data.
         data: usize,
     },
+    /// A softmax output layer of one output: it is always 1 and tells no classes apart
+    /// (cross-entropy against it has no output for the second class).
+    SoftmaxOfOne {
+        /// The output layer's number, from 1.
+        layer: usize,
+        /// Classes in the data.
+        data: usize,
+    },
 }
 
 impl std::fmt::Display for Misfit {
@@ -634,6 +649,12 @@ impl std::fmt::Display for Misfit {
             Misfit::Classes { network, data } => write!(
                 f,
                 "the data has {data} classes but the network decides between {network}"
+            ),
+            Misfit::SoftmaxOfOne { layer, data } => write!(
+                f,
+                "layer {layer}, the output layer, is a softmax of 1 output, which is always 1 \
+                 and tells none of the data's {data} classes apart; give it {data} outputs, or a \
+                 sigmoid output"
             ),
         }
     }

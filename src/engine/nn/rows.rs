@@ -112,7 +112,7 @@ fn sum(a: &[f32]) -> f32 {
 
 dispatch! {
     /// The portable [`mm`], for rows `from..n` (also the AVX2 kernel's leftover rows).
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "a kernel takes its matrices and sizes apart, as BLAS does")]
     fn mm_plain(
         n: usize,
         k: usize,
@@ -219,7 +219,10 @@ mod avx2 {
     /// registers while `p` runs over `k`, each step loading two vectors of `A` and broadcasting
     /// six entries of `B`.
     #[target_feature(enable = "avx2,fma")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a kernel takes its matrices and sizes apart, as BLAS does"
+    )]
     pub fn mm(n: usize, k: usize, m: usize, a: &[f32], b: &[f32], bias: &[f32], c: &mut [f32]) {
         let whole = n - n % 16;
         let mut j0 = 0;

@@ -251,6 +251,7 @@ impl Trainer {
                 Misfit::Inputs { network, data } => TrainError::Data(format!(
                     "the network takes {network} inputs, the data has {data} features"
                 )),
+                m @ Misfit::SoftmaxOfOne { .. } => TrainError::Data(m.to_string()),
                 Misfit::Classes { network, data } => TrainError::Data(format!(
                     "the data has {data} classes but the network's output layer encodes \
                      {network} (give it {data} outputs)"

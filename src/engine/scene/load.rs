@@ -13,6 +13,12 @@ use crate::nn::{Dataset, DatasetSpec, Layer, Network, Optimizer, TrainConfig};
 use crate::setup::split_and_standardise;
 use std::path::{Path, PathBuf};
 
+/// Whether `name` is a bundled scene's (`relu-fold` or `relu-fold.ron`).
+pub fn is_bundled(name: &str) -> bool {
+    let stem = name.strip_suffix(".ron").unwrap_or(name);
+    bundled::BUNDLED.iter().any(|(n, _)| *n == stem)
+}
+
 /// Loads a scene by path, or, when no such file exists, a bundled scene by name
 /// (`relu-fold` or `relu-fold.ron`).
 pub fn load_path_or_name(path: &Path, train: bool) -> Result<Loaded, SceneError> {
@@ -182,22 +188,20 @@ type Locate<'a> = dyn Fn(&[Seg], String, Option<String>) -> SceneError + 'a;
 /// where it has them, resolved as loading resolves them (`spacefold pack` packs these).
 pub fn referenced_files(scene: &Scene, dir: Option<&Path>) -> Vec<PathBuf> {
     let mut files = vec![];
+    // A path that leaves a packed talk names nothing to pack (loading refuses it).
     if scene.dataset.ends_with(".csv") {
-        files.push(relative(dir, &scene.dataset));
+        files.extend(relative(dir, &scene.dataset).ok());
     }
     if let NetworkSource::File(p) = &scene.network {
-        files.push(relative(dir, p));
+        files.extend(relative(dir, p).ok());
     }
     files
 }
 
-/// A path in a scene file, relative to the scene's directory (when it has one).
-fn relative(dir: Option<&Path>, p: &str) -> PathBuf {
-    let p = Path::new(p);
-    match dir {
-        Some(d) if p.is_relative() => d.join(p),
-        _ => p.to_path_buf(),
-    }
+/// A path in a scene file, relative to the scene's directory (when it has one); a packed
+/// scene's stays inside its packed talk (see [`crate::io::beside`]).
+fn relative(dir: Option<&Path>, p: &str) -> Result<PathBuf, crate::io::ReadError> {
+    crate::io::beside(dir, p)
 }
 
 /// The scene's data: a CSV file (relative to `dir`), or a built-in set generated from its
@@ -211,7 +215,9 @@ fn resolve_data(
 ) -> Result<Dataset, SceneError> {
     if dataset.ends_with(".csv") {
         let columns = crate::nn::data::CsvColumns::new(label, None);
-        return Dataset::load_csv_with(&relative(dir, dataset), &columns)
+        let path = relative(dir, dataset)
+            .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None))?;
+        return Dataset::load_csv_with(&path, &columns)
             .map_err(|e| at(&[Seg::Field("dataset")], e.to_string(), None));
     }
     if label.is_some() {
@@ -242,8 +248,10 @@ fn build_network(
     match source {
         NetworkSource::Train(t) => build_trained(t, data, at),
         NetworkSource::Layers(layers) => build_layers(layers, at),
-        NetworkSource::File(p) => Network::load(&relative(dir, p))
-            .map_err(|e| at(&[Seg::Field("network")], e.to_string(), None)),
+        NetworkSource::File(p) => relative(dir, p)
+            .map_err(|e| e.to_string())
+            .and_then(|path| Network::load(&path).map_err(|e| e.to_string()))
+            .map_err(|e| at(&[Seg::Field("network")], e, None)),
         NetworkSource::Neurons(n) => build_neurons(n, at),
     }
 }
@@ -288,7 +296,7 @@ fn build_neurons(n: &NeuronsSpec, at: &Locate<'_>) -> Result<Network, SceneError
 fn check_fits(network: &Network, data: &Dataset, at: &Locate<'_>) -> Result<(), SceneError> {
     network.fits(data.dim(), data.classes).map_err(|m| {
         let hint = match m {
-            Misfit::Inputs { .. } => None,
+            Misfit::Inputs { .. } | Misfit::SoftmaxOfOne { .. } => None,
             Misfit::Classes { data, .. } => Some(format!("end the network with {data} outputs")),
         };
         at(&[Seg::Field("network")], m.to_string(), hint)

@@ -115,6 +115,10 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
             hint,
         }
     };
+    // Titles are laid out in handouts and windows: as bounded as any scene's text.
+    if let Err(e) = crate::limits::check_text("title", &talk.title) {
+        return Err(at(&[Seg::Field("title")], e.to_string(), None));
+    }
     let most = crate::limits::MAX_TALK_SCENES;
     if talk.scenes.is_empty() || talk.scenes.len() > most {
         let n = talk.scenes.len();
@@ -135,13 +139,8 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
             ));
         }
         let entry = entry.scene();
-        let beside = dir.join(entry);
-        // Asked of crate::io, which also sees a packed talk's files.
-        let source = if crate::io::exists(&beside) {
-            beside
-        } else {
-            PathBuf::from(entry)
-        };
+        let source = scene_source(dir, entry)
+            .map_err(|e| at(&[Seg::Field("scenes"), Seg::Index(i)], e, None))?;
         let loaded = load_path_or_name(&source, train).map_err(|e| {
             let inner = format!("{}:{}:{}: {}", e.file, e.line, e.col, e.message);
             let message = format!("scene {} `{entry}`: {inner}", i + 1);
@@ -150,6 +149,22 @@ pub fn load_talk(path: &Path, train: bool) -> Result<LoadedTalk, SceneError> {
         scenes.push((source, loaded));
     }
     Ok(LoadedTalk { talk, scenes })
+}
+
+/// Where a talk in `dir` finds the scene `entry`: a file beside the talk (asked of
+/// crate::io, which also sees a packed talk's files), else a bundled scene's name. A packed
+/// talk's scenes are packed or bundled, never read from the disk.
+fn scene_source(dir: &Path, entry: &str) -> Result<PathBuf, String> {
+    let packed = crate::io::is_packed(dir);
+    match crate::io::beside(Some(dir), entry) {
+        Ok(p) if crate::io::exists(&p) => Ok(p),
+        Ok(_) if !packed || super::load::is_bundled(entry) => Ok(PathBuf::from(entry)),
+        Ok(_) => Err(format!(
+            "scene `{}` is neither packed in this program nor bundled",
+            crate::limits::echo(entry, 80)
+        )),
+        Err(e) => Err(format!("scene: {e}")),
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +233,37 @@ mod tests {
         let e = load_talk(&odd, false).unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         assert!(e.message.contains("(scene: "), "{e}");
+        // A title of a million characters made a handout take minutes (issue 27).
+        let long = "x".repeat(crate::limits::MAX_TEXT_CHARS + 1);
+        let titled = write(
+            &dir,
+            "long.ron",
+            &format!("Talk(\n title: \"{long}\",\n scenes: [\"neuron-plane\"])"),
+        );
+        let e = load_talk(&titled, false).unwrap_err();
+        assert!(e.message.contains("title length"), "{e}");
+        assert_eq!(e.line, 2, "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A scene a talk names as a FIFO is refused, never opened to block (issue 27).
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_as_a_scene_is_refused_without_blocking() {
+        let dir = std::env::temp_dir().join(format!("spacefold-talk-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("scene.ron");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let talk = write(
+            &dir,
+            "talk.ron",
+            "Talk(title: \"t\", scenes: [\"scene.ron\"])",
+        );
+        let e = load_talk(&talk, false).unwrap_err();
+        assert!(e.message.contains("FIFO"), "{e}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -47,6 +47,39 @@ pub enum DataError {
     /// A file that cannot be read or written.
     #[error("{path}: {message}")]
     Io { path: String, message: String },
+    /// Columns picked (by a label or feature name) that the CSV's header does not give.
+    #[error("{path}:{line}: {problem}")]
+    Columns {
+        path: String,
+        line: usize,
+        problem: ColumnProblem,
+    },
+}
+
+/// What is wrong with the columns picked from a CSV file's header.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ColumnProblem {
+    /// The label column named is not in the header.
+    #[error(
+        "the label column `{name}` is not in the header (it has {})",
+        listed(header)
+    )]
+    NoLabel { name: String, header: Vec<String> },
+    /// A feature column named is not in the header.
+    #[error(
+        "the feature column `{name}` is not in the header (it has {})",
+        listed(header)
+    )]
+    NoFeature { name: String, header: Vec<String> },
+    /// The label column is also named as a feature.
+    #[error("`{0}` is the label column; it cannot be a feature too")]
+    LabelAsFeature(String),
+}
+
+/// Names as a message lists them: `a`, `b`.
+fn listed(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
 }
 
 /// Labelled points: `x` is `features × samples` (one column a point), `y` a class per point.
@@ -263,9 +296,9 @@ impl Dataset {
 
     /// Reads a CSV file with the label and feature columns named in `columns`.
     pub fn load_csv_with(path: &Path, columns: &CsvColumns) -> Result<Dataset, DataError> {
-        let text = crate::io::read_text(path).map_err(|message| DataError::Io {
+        let text = crate::io::read_text(path).map_err(|e| DataError::Io {
             path: path.display().to_string(),
-            message,
+            message: e.to_string(),
         })?;
         table::parse(&text, &path.display().to_string(), columns)
     }

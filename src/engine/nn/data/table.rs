@@ -3,7 +3,7 @@
 //! UTF-8 byte order mark tolerated. The label column is the last unless named; labels are
 //! class numbers, or names that become classes in order of first appearance.
 
-use super::{DataError, Dataset};
+use super::{ColumnProblem, DataError, Dataset};
 use crate::limits::{MAX_CLASSES, MAX_POINTS, MAX_WIDTH, echo};
 use std::collections::HashMap;
 
@@ -84,22 +84,22 @@ impl Labels {
 }
 
 /// The columns a header picks: (the feature indices, the label index).
-fn pick_columns(header: &[String], columns: &CsvColumns) -> Result<(Vec<usize>, usize), String> {
-    let find = |name: &str, flag: &str| {
+fn pick_columns(
+    header: &[String],
+    columns: &CsvColumns,
+) -> Result<(Vec<usize>, usize), ColumnProblem> {
+    let find = |name: &str, label: bool| {
         header.iter().position(|h| h == name).ok_or_else(|| {
-            let known: Vec<String> = header
-                .iter()
-                .map(|h| format!("`{}`", echo(h, 40)))
-                .collect();
-            format!(
-                "{flag}: no column `{}` (the header has {})",
-                echo(name, 40),
-                known.join(", ")
-            )
+            let known: Vec<String> = header.iter().map(|h| echo(h, 40)).collect();
+            let (name, header) = (echo(name, 40), known);
+            match label {
+                true => ColumnProblem::NoLabel { name, header },
+                false => ColumnProblem::NoFeature { name, header },
+            }
         })
     };
     let label = match &columns.label {
-        Some(name) => find(name, "--label")?,
+        Some(name) => find(name, true)?,
         None => header.len() - 1,
     };
     let features: Vec<usize> = if columns.features.is_empty() {
@@ -108,14 +108,11 @@ fn pick_columns(header: &[String], columns: &CsvColumns) -> Result<(Vec<usize>, 
         columns
             .features
             .iter()
-            .map(|name| find(name, "--columns"))
+            .map(|name| find(name, false))
             .collect::<Result<_, _>>()?
     };
     if features.contains(&label) {
-        return Err(format!(
-            "--columns: `{}` is the label column",
-            echo(&header[label], 40)
-        ));
+        return Err(ColumnProblem::LabelAsFeature(echo(&header[label], 40)));
     }
     Ok((features, label))
 }
@@ -159,7 +156,12 @@ pub(super) fn parse(text: &str, origin: &str, columns: &CsvColumns) -> Result<Da
             "the header needs at least one feature column and a label column".into(),
         ));
     }
-    let (features, label) = pick_columns(&header, columns).map_err(|m| err(header_line, m))?;
+    let (features, label) =
+        pick_columns(&header, columns).map_err(|problem| DataError::Columns {
+            path: origin.to_string(),
+            line: header_line as usize,
+            problem,
+        })?;
     // A file without a header would lose its first point to it: the features of a header
     // are not all numbers.
     if features.iter().all(|&c| header[c].parse::<f64>().is_ok()) {
@@ -313,9 +315,10 @@ mod tests {
         };
         assert_eq!(
             e(Some("kind"), None),
-            "f.csv:1: --label: no column `kind` (the header has `species`, `a`, `b`, `c`)"
+            "f.csv:1: the label column `kind` is not in the header (it has `species`, `a`, \
+             `b`, `c`)"
         );
-        assert!(e(Some("species"), Some("a,z")).contains("--columns: no column `z`"));
+        assert!(e(Some("species"), Some("a,z")).contains("the feature column `z` is not"));
         assert!(e(Some("a"), Some("a,b")).contains("`a` is the label column"));
     }
 
