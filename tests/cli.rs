@@ -376,7 +376,7 @@ fn hostile_arguments_are_refused_in_words() {
     refused(
         &["train", "--load", "/dev/zero"],
         2,
-        "the file is over the limit of 64 MiB",
+        "/dev/zero: it is a character device, not a regular file",
     );
     let dir = temp_dir("labels");
     let csv = dir.join("labels.csv");

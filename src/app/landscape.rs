@@ -45,7 +45,10 @@ struct TopCamera;
 
 /// Places (or parks) the split screen's top camera over the left half of the free area, and
 /// tells the orbit camera how much of the view it covers.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a system that places the split screen's camera reads the window, the view and the state"
+)]
 fn place_split_camera(
     mut commands: Commands,
     mode: Res<State<Showing>>,
@@ -196,7 +199,10 @@ fn surface_area(explorer: &Explorer, view: &LandscapeView) -> Area {
     .zoomed_out(view.zoom_out.max(1.0))
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a system that rebuilds the surfaces reads the network, the data, the settings and the meshes"
+)]
 fn rebuild_surfaces(
     mut commands: Commands,
     time: Res<Time>,

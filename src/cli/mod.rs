@@ -360,8 +360,13 @@ fn scene_inputs(file: &std::path::Path) -> Inputs {
     allow(dead_code, reason = "only the window's commands call it")
 )]
 fn no_display() -> Option<UsageError> {
+    display_missing(|name| std::env::var_os(name))
+}
+
+/// [`no_display`] with the environment's variables read through `var`.
+fn display_missing(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<UsageError> {
     let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
-    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let set = |name| var(name).is_some_and(|v| !v.is_empty());
     if !unix_desktop || set("DISPLAY") || set("WAYLAND_DISPLAY") {
         return None;
     }
@@ -391,32 +396,28 @@ mod tests {
     use super::*;
 
     /// With no display server, the window's commands say so before the window system
-    /// panics (issue 27). The environment is the process's: only this test changes it.
+    /// panics (issue 27).
     #[cfg(all(unix, not(target_os = "macos")))]
     #[test]
     fn no_display_is_said_with_how_to_render_instead() {
-        let saved: Vec<_> = ["DISPLAY", "WAYLAND_DISPLAY"]
-            .map(|k| (k, std::env::var_os(k)))
-            .into();
-        // SAFETY: no other test reads or writes these variables.
-        unsafe {
-            std::env::remove_var("DISPLAY");
-            std::env::set_var("WAYLAND_DISPLAY", "");
-        }
-        let said = no_display().map(|e| e.0);
-        unsafe { std::env::set_var("DISPLAY", ":99") };
-        let with_display = no_display().is_none();
-        for (k, v) in saved {
-            match v {
-                Some(v) => unsafe { std::env::set_var(k, v) },
-                None => unsafe { std::env::remove_var(k) },
+        fn env(
+            display: Option<&'static str>,
+            wayland: Option<&'static str>,
+        ) -> impl Fn(&str) -> Option<std::ffi::OsString> {
+            move |name| match name {
+                "DISPLAY" => display.map(Into::into),
+                "WAYLAND_DISPLAY" => wayland.map(Into::into),
+                _ => None,
             }
         }
-        let said = said.expect("no display is found");
+        let said = display_missing(env(None, Some("")))
+            .expect("no display is found")
+            .0;
         assert!(
             said.contains("there is no display") && said.contains("render"),
             "{said}"
         );
-        assert!(with_display);
+        assert!(display_missing(env(Some(":99"), None)).is_none());
+        assert!(display_missing(env(None, Some("wayland-0"))).is_none());
     }
 }

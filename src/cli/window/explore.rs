@@ -7,9 +7,6 @@ use std::process::ExitCode;
 
 /// Opens the window on the set-up (or `--preset`) and runs until it closes.
 pub fn explore(setup: &SetupArgs, window: &WindowArgs) -> Result<ExitCode, UsageError> {
-    if let Some(e) = crate::cli::no_display() {
-        return Err(e);
-    }
     crate::cli::check_seconds("--screenshot-after", window.screenshot_after)?;
     let preset = window
         .preset
@@ -25,6 +22,9 @@ pub fn explore(setup: &SetupArgs, window: &WindowArgs) -> Result<ExitCode, Usage
         preset.map_or_else(Start::default, |p| p.start()),
         &resolved.network,
     )?;
+    if let Some(e) = crate::cli::no_display() {
+        return Err(e);
+    }
     crate::app::run(crate::app::AppOptions {
         resolved,
         seed,

@@ -14,9 +14,6 @@ pub fn play(
     packed: Option<&Path>,
     startup_probe: Option<Instant>,
 ) -> Result<ExitCode, UsageError> {
-    if let Some(e) = super::super::no_display() {
-        return Err(e);
-    }
     let file = &super::super::pack::packed_or_given(Vec::from_iter(args.file), packed, "play")?[0];
     let PlayArgs {
         present,
@@ -66,6 +63,9 @@ pub fn play(
         None => crate::app::player::Player::new(file.to_path_buf(), loaded, present, cue),
     };
     player.walk.looping = looping;
+    if let Some(e) = super::super::no_display() {
+        return Err(e);
+    }
     crate::app::run(AppOptions {
         screenshot,
         screenshot_after,
