@@ -451,10 +451,11 @@ fn the_points_are_framed_at_every_stage_boundary() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// `--cues`: a handout with one page per cue of every scene of a talk (a scene without cues
-/// gives one), each page's frame the one at its cue; the same as PNGs into a folder.
+/// `--cues`: a handout with one page per stop of every scene of a talk (its cues and its
+/// end, where presenter mode stops), each page's frame the one at its stop; the same as PNGs
+/// into a folder.
 #[test]
-fn a_talk_renders_to_a_handout_with_one_page_per_cue() {
+fn a_talk_renders_to_a_handout_with_one_page_per_stop() {
     let dir = temp_dir("handout");
     let scene = |title: &str, data: &str, cues: &str| {
         format!(
@@ -489,15 +490,16 @@ fn a_talk_renders_to_a_handout_with_one_page_per_cue() {
     let pages = doc.get_pages();
     assert_eq!(
         pages.len(),
-        3,
-        "two cues, and the end of the scene without any"
+        4,
+        "scene one's two cues and its end, and the end of scene two (it has no cue)"
     );
     let text = |page: u32| {
         let content = doc.get_page_content(pages[&page]).unwrap();
         String::from_utf8_lossy(&content).into_owned()
     };
     assert!(text(1).contains("Handed out") && text(1).contains("Say one."));
-    assert!(text(3).contains("Moons."));
+    assert!(text(3).contains("end · One"), "{}", text(3));
+    assert!(text(4).contains("Moons."));
     // The same frames as PNGs: the scenes differ, so do their frames.
     let folder = dir.join("cues");
     let out = render(
@@ -506,13 +508,9 @@ fn a_talk_renders_to_a_handout_with_one_page_per_cue() {
         &["--cues", "--size", "320x180"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(names(&folder).len(), 3);
+    assert_eq!(names(&folder).len(), 4);
     let frame = |i: usize| decode_png(&folder.join(format!("frame-{i:05}.png"))).3;
-    assert_ne!(
-        frame(1),
-        frame(2),
-        "scene one's second cue, scene two's end"
-    );
+    assert_ne!(frame(2), frame(3), "scene one's end, scene two's end");
     // A PDF without --cues is refused, before anything renders.
     let out = render("relu-fold", &dir.join("x.pdf"), &[]);
     assert!(

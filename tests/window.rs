@@ -484,7 +484,7 @@ fn app_after_input_with(
         .spawn()
         .unwrap();
     let xdotool = |args: &[&str]| x.xdotool(args);
-    let window = x.window_of(app.id(), WINDOW_WAIT);
+    let window = x.window_of(&mut app, WINDOW_WAIT);
     // Keys go to the focused window: with no window manager, nothing focuses it.
     xdotool(&["windowfocus", "--sync", window.as_str()]);
     // The first frames: the panel laid out, the data framed.
@@ -979,7 +979,7 @@ fn a_talk_walked_with_real_keys_shows_the_rendered_frame_at_every_stop() {
         .stderr(std::fs::File::create(dir.join("walk.log")).unwrap())
         .spawn()
         .unwrap();
-    let window = x.window_of(app.id(), WINDOW_WAIT);
+    let window = x.window_of(&mut app, WINDOW_WAIT);
     x.xdotool(&["windowfocus", "--sync", &window]);
     let keys = |keys: &[&str]| {
         for key in keys {
@@ -1036,6 +1036,15 @@ fn a_talk_walked_with_real_keys_shows_the_rendered_frame_at_every_stop() {
             far * 100.0
         );
     }
+    // The rehearsal record beside the talk: time at each stop visited, saved as the
+    // presenter moved on.
+    let record = spacefold::engine::scene::timings::Timings::load(&dir.join("talk.timings.ron"))
+        .expect("the rehearsal record is saved beside the talk");
+    assert!(record.fits(&[2, 3, 2]), "{record:?}");
+    assert!(
+        record.at(0, 0) > 0.5 && record.at(1, 0) > 0.5 && record.at(2, 0) > 0.5,
+        "{record:?}"
+    );
     let _ = app.kill();
     let _ = app.wait();
 }
@@ -1060,7 +1069,7 @@ fn presenter_full_screen_fills_a_screen_without_a_window_manager() {
         .stderr(std::fs::File::create(dir.join("app.log")).unwrap())
         .spawn()
         .unwrap();
-    let window = x.window_of(app.id(), WINDOW_WAIT);
+    let window = x.window_of(&mut app, WINDOW_WAIT);
     let json = shots.join("rest-001.json");
     let started = std::time::Instant::now();
     while !json.exists() {
@@ -1345,7 +1354,7 @@ fn a_packed_talk_plays_with_its_files_gone() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let window = x.window_of(app.id(), WINDOW_WAIT);
+    let window = x.window_of(&mut app, WINDOW_WAIT);
     let title = x.xdotool(&["getwindowname", &window]);
     let _ = app.kill();
     let _ = app.wait();

@@ -67,11 +67,11 @@ fn save_picture(
         bottom: px(insets.bottom),
     };
     commands.spawn(Screenshot::primary_window()).observe(
-        move |captured: On<ScreenshotCaptured>, mut explorer: ResMut<super::explorer::Explorer>| {
+        move |captured: On<ScreenshotCaptured>, mut status: ResMut<super::Status>| {
             let result = crop_and_save(&captured.image, cut, &path)
                 .map(|()| format!("saved the picture to {}", path.display()))
                 .map_err(|e| format!("cannot save the picture to {}: {e}", path.display()));
-            explorer.message = Some(result);
+            status.0 = Some(result);
         },
     );
 }
@@ -236,6 +236,7 @@ struct Shown<'w> {
     insets: Res<'w, super::camera::PanelInsets>,
     player: Option<Res<'w, super::player::Player>>,
     speaker: Res<'w, super::speaker::SpeakerView>,
+    status: Res<'w, super::Status>,
 }
 
 /// Where a player stands, for a report: the scene and the stop it rests at (or `null` for
@@ -307,7 +308,7 @@ fn write_report(shown: &Shown) {
         "class_names": (0..explorer.classes() as u32)
             .map(|k| explorer.class_name(k))
             .collect::<Vec<_>>(),
-        "message": explorer.message.as_ref().map(|m| match m {
+        "message": shown.status.0.as_ref().map(|m| match m {
             Ok(t) | Err(t) => t.clone(),
         }),
     });

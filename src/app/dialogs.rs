@@ -3,9 +3,9 @@
 //! dialog on Windows. A dialog runs on a thread of its own, so the window keeps drawing;
 //! where no dialog program is found, the panels' typed paths are the way in.
 
+use crossbeam_channel::Receiver;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::mpsc::Receiver;
 
 /// What a dialog asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub enum Answer {
 
 /// Opens the dialog on its own thread; its answer comes on the receiver.
 pub fn ask(what: Ask) -> Receiver<Answer> {
-    let (send, receive) = std::sync::mpsc::channel();
+    let (send, receive) = crossbeam_channel::bounded(1);
     std::thread::spawn(move || {
         let _ = send.send(run(what));
     });

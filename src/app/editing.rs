@@ -17,17 +17,25 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
+/// The class a click adds (picked in the data panel).
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Brush(pub u32);
+
 /// How far from a point (in logical pixels) an erasing click still takes it.
 const ERASE_RADIUS_PX: f32 = 10.0;
 
 fn edit_points_with_mouse(
     buttons: Res<ButtonInput<MouseButton>>,
     keys: Res<ButtonInput<KeyCode>>,
-    window: Single<&Window, With<PrimaryWindow>>,
-    view: Res<View2d>,
-    insets: Res<PanelInsets>,
+    (window, view, insets): (
+        Single<&Window, With<PrimaryWindow>>,
+        Res<View2d>,
+        Res<PanelInsets>,
+    ),
     mut explorer: ResMut<Explorer>,
     link: Res<Link>,
+    brush: Res<Brush>,
+    mut status: ResMut<super::Status>,
 ) {
     if !buttons.just_pressed(MouseButton::Left) {
         return;
@@ -41,6 +49,6 @@ fn edit_points_with_mouse(
     if erase {
         explorer.erase_point(&link, at, ERASE_RADIUS_PX * view.units_per_px);
     } else {
-        explorer.add_point(&link, at);
+        status.unless(explorer.add_point(&link, at, brush.0));
     }
 }

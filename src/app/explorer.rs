@@ -60,26 +60,6 @@ pub struct Explorer {
     pub heatmap_resolution: usize,
     /// Most epochs a second (`None`: as fast as the machine goes).
     pub speed: Option<f64>,
-    /// Text of the CSV path box.
-    pub csv_path: String,
-    /// A message for the user: what was done (a file saved), or why not (a load error).
-    pub message: Option<Result<String, String>>,
-    /// The class a click adds.
-    pub brush: u32,
-    /// The layer the weight editor shows.
-    pub weights_layer: usize,
-    /// The first neuron and input the weight editor shows.
-    pub weights_offset: (usize, usize),
-    /// Text of the network file box.
-    pub network_path: String,
-    /// Text of the scene file box.
-    pub scene_path: String,
-    /// A file dialog the panels asked for (taken by the files plugin).
-    pub ask: Option<super::dialogs::Ask>,
-    /// The recent files, most recent first (kept by the files plugin).
-    pub recent: Vec<std::path::PathBuf>,
-    /// A file the panels asked to open (taken by the files plugin).
-    pub open: Option<std::path::PathBuf>,
     /// Point, weight and network edits to undo and redo.
     pub history: EditHistory,
 }
@@ -215,16 +195,6 @@ impl Explorer {
             config: r.config.clone(),
             heatmap_resolution: 96,
             speed: Some(DEFAULT_SPEED),
-            csv_path: String::new(),
-            message: None,
-            brush: 0,
-            weights_layer: 0,
-            weights_offset: (0, 0),
-            network_path: String::new(),
-            scene_path: String::new(),
-            ask: None,
-            recent: vec![],
-            open: None,
             history: EditHistory::default(),
         };
         explorer.bounds = explorer.data_bounds();
@@ -291,7 +261,6 @@ impl Explorer {
         self.history = EditHistory::default();
         self.plane = self.train.principal_plane();
         self.bounds = self.data_bounds();
-        self.brush = self.brush.min(self.classes() as u32 - 1);
     }
 
     /// Where a point is drawn in the plane.
@@ -388,37 +357,25 @@ impl Explorer {
     }
 
     /// Makes the CSV file at `path` the data, training from fresh weights; a refused file
-    /// leaves the data as it was and says why. True when the file was taken.
-    pub fn open_csv(&mut self, link: &Link, path: &std::path::Path) -> bool {
-        match crate::engine::nn::Dataset::load_csv(path) {
-            Ok(data) => {
-                self.csv_path = path.display().to_string();
-                self.source = DataSource::Csv {
-                    path: self.csv_path.clone(),
-                    data,
-                };
-                self.regenerate();
-                self.restart(link);
-                let points = self.train.len() + self.test.len();
-                self.message = Some(Ok(format!("loaded {} ({points} points)", path.display())));
-                true
-            }
-            Err(e) => {
-                self.message = Some(Err(e.to_string()));
-                false
-            }
-        }
+    /// leaves the data as it was. What to say: what was loaded, or why not.
+    pub fn open_csv(&mut self, link: &Link, path: &std::path::Path) -> Result<String, String> {
+        let data = crate::engine::nn::Dataset::load_csv(path).map_err(|e| e.to_string())?;
+        self.source = DataSource::Csv {
+            path: path.display().to_string(),
+            data,
+        };
+        self.regenerate();
+        self.restart(link)?;
+        let points = self.train.len() + self.test.len();
+        Ok(format!("loaded {} ({points} points)", path.display()))
     }
 
     /// Loads the network file at `path` (RON, `.npz`, `.safetensors`) as the live network,
-    /// paused, if it fits the data; the message says how it went. True when it was taken.
-    pub fn open_network(&mut self, link: &Link, path: &std::path::Path) -> bool {
-        let taken = Network::load(path)
-            .map_err(|e| e.to_string())
-            .and_then(|network| self.take_network(link, network));
-        let ok = taken.is_ok();
-        self.message = Some(taken.map(|()| format!("loaded {}", path.display())));
-        ok
+    /// paused, if it fits the data. What to say: what was loaded, or why not.
+    pub fn open_network(&mut self, link: &Link, path: &std::path::Path) -> Result<String, String> {
+        let network = Network::load(path).map_err(|e| e.to_string())?;
+        self.take_network(link, network)?;
+        Ok(format!("loaded {}", path.display()))
     }
 
     /// Saves `network` (the live one) to `path` (RON, written atomically); what to say.
@@ -465,12 +422,12 @@ impl Explorer {
         Ok(())
     }
 
-    /// Restarts training from fresh weights on the current data, keeping play/pause.
-    pub fn restart(&mut self, link: &Link) {
-        match self.fresh_network() {
-            Ok(network) => self.restart_with(link, network),
-            Err(e) => self.message = Some(Err(e)),
-        }
+    /// Restarts training from fresh weights on the current data, keeping play/pause; why
+    /// not, when the architecture makes no network.
+    pub fn restart(&mut self, link: &Link) -> Result<(), String> {
+        let network = self.fresh_network()?;
+        self.restart_with(link, network);
+        Ok(())
     }
 
     /// Restarts training from the given weights on the current data.
@@ -480,7 +437,6 @@ impl Explorer {
 
     /// Goes on training from `network`, which has trained `epoch` epochs, on the current data.
     pub fn restart_at(&mut self, link: &Link, network: Network, epoch: usize) {
-        self.message = None;
         link.0.send(Command::SetHeatmap(self.heatmap_spec()));
         link.0.send(Command::Setup {
             network,
@@ -493,15 +449,16 @@ impl Explorer {
 }
 
 impl Explorer {
-    /// Adds a training point of the brush's class at `at` (two-input data only).
-    pub fn add_point(&mut self, link: &Link, at: Vec2) {
+    /// Adds a training point of class `class` at `at` (two-input data only).
+    pub fn add_point(&mut self, link: &Link, at: Vec2, class: u32) -> Result<(), String> {
         if self.train.dim() != 2 {
-            self.message = Some(Err("points can be added to two-feature data only".into()));
-            return;
+            return Err("points can be added to two-feature data only".into());
         }
+        let class = class.min(self.classes() as u32 - 1);
         self.record(EditKind::Points, None);
-        self.train.push(&[at.x, at.y], self.brush);
+        self.train.push(&[at.x, at.y], class);
         self.points_changed(link);
+        Ok(())
     }
 
     /// Erases the point nearest to `at` if it lies within `radius`.
@@ -561,7 +518,12 @@ impl Explorer {
     /// Undoes the last edit (`redo`: redoes the last undone one): points, weights or the
     /// network as they were before it (`live`: the network training now). Says so, or that
     /// there is none.
-    pub fn undo(&mut self, link: &Link, redo: bool, live: Option<&Network>) {
+    pub fn undo(
+        &mut self,
+        link: &Link,
+        redo: bool,
+        live: Option<&Network>,
+    ) -> Result<String, String> {
         let what = if redo { "redo" } else { "undo" };
         let from = if redo {
             &mut self.history.redo
@@ -569,16 +531,14 @@ impl Explorer {
             &mut self.history.undo
         };
         let Some(back) = from.pop() else {
-            self.message = Some(Err(format!("nothing to {what}")));
-            return;
+            return Err(format!("nothing to {what}"));
         };
         let network = match (&back.network, live) {
             (Some(_), Some(live)) => Some(((self.hidden.clone(), self.head), live.clone())),
             (Some(_), None) => {
                 // No live network to come back to: the edit stays undone-able.
                 from.push(back);
-                self.message = Some(Err(format!("cannot {what} yet: no network is training")));
-                return;
+                return Err(format!("cannot {what} yet: no network is training"));
             }
             (None, _) => None,
         };
@@ -608,11 +568,11 @@ impl Explorer {
             }
             None => self.points_changed(link),
         }
-        self.message = Some(Ok(if redo {
+        Ok(if redo {
             format!("redid a {}", back.kind.name())
         } else {
             format!("undid a {} (Ctrl+Shift+Z redoes it)", back.kind.name())
-        }));
+        })
     }
 
     fn points_changed(&mut self, link: &Link) {
@@ -756,8 +716,7 @@ mod tests {
     fn clicks_add_and_erase_points() {
         let (mut e, link) = explorer(setup("blobs:n=30", &[]));
         let (train, test, version) = (e.train.len(), e.test.len(), e.data_version);
-        e.brush = 2;
-        e.add_point(&link, Vec2::new(5.0, 5.0));
+        e.add_point(&link, Vec2::new(5.0, 5.0), 2).unwrap();
         assert_eq!(e.train.len(), train + 1);
         assert_eq!(e.train.point(train), &[5.0, 5.0]);
         assert_eq!(e.train.y[train], 2);
@@ -790,13 +749,13 @@ mod tests {
         let before = (e.hidden.clone(), e.head);
         e.hidden.push((3, Activation::Tanh));
         e.record(EditKind::Network, Some((before, &first)));
-        e.restart(&link);
+        e.restart(&link).unwrap();
         let grown = published(&link, |l| l.network.sizes() == [2, 4, 3, 1]).network;
-        e.undo(&link, false, Some(&grown));
+        e.undo(&link, false, Some(&grown)).unwrap();
         assert_eq!(e.sizes(), vec![2, 4, 1]);
         let back = published(&link, |l| l.network.sizes() == [2, 4, 1]).network;
         assert_eq!(back, first, "the very weights come back");
-        e.undo(&link, true, Some(&back));
+        e.undo(&link, true, Some(&back)).unwrap();
         assert_eq!(e.sizes(), vec![2, 4, 3, 1]);
         assert_eq!(
             published(&link, |l| l.network.sizes() == [2, 4, 3, 1]).network,
@@ -811,7 +770,7 @@ mod tests {
             link.0.send(Command::SetNetwork(edited.clone()));
         }
         e.history.gesture(false);
-        e.undo(&link, false, Some(&edited));
+        e.undo(&link, false, Some(&edited)).unwrap();
         assert_eq!(published(&link, |l| l.network == grown).network, grown);
         assert!(
             e.history.can_undo(),

@@ -161,19 +161,22 @@ pub fn see_through(pitch: f32) -> f32 {
 }
 
 /// Fades the surfaces as the camera rises (see [`see_through`]); only what changed is
-/// touched, so the meshes' materials are not re-sent every frame. In the window only: an
+/// touched, so the meshes' materials are not re-sent every frame. In the explorer only: an
 /// offline render of a surface seen from above then never drew the same frame twice (left
-/// to find out why), so scenes keep their surfaces whole.
+/// to find out why), so scenes keep their surfaces whole, in renders and in the window.
 fn fade_surfaces_from_above(
     orbit: Res<super::orbit::Orbit>,
     exact: Option<Res<super::ExactFrames>>,
+    player: Option<Res<super::player::Player>>,
     surfaces: Query<(&Surface, &MeshMaterial3d<StandardMaterial>)>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     if exact.is_some() {
         return;
     }
-    let share = see_through(orbit.pitch);
+    // A scene shows its surfaces whole, as its renders do.
+    let scene = super::player::shows_scene(player.as_deref());
+    let share = if scene { 1.0 } else { see_through(orbit.pitch) };
     for (surface, material) in &surfaces {
         let alpha = surface.alpha * share;
         let differs = materials

@@ -4,7 +4,7 @@
 mod camera;
 mod capture;
 mod dialogs;
-mod editing;
+pub mod editing;
 pub mod explorer;
 mod frame_stats;
 pub mod full_screen;
@@ -18,6 +18,7 @@ pub mod player;
 pub mod points;
 pub mod presenter;
 mod recent;
+pub mod rehearsal;
 pub mod render;
 mod rest_shots;
 mod setups;
@@ -40,6 +41,25 @@ pub use crate::engine::setup::View;
 #[derive(States, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Showing(pub View);
 pub use palette::class_color;
+
+/// The status line: what was just done (a file saved, an edit undone), or why not (a file
+/// refused). Whoever does something says so here; the panel shows it, the report reads it.
+#[derive(Resource, Debug, Default)]
+pub struct Status(pub Option<Result<String, String>>);
+
+impl Status {
+    /// Says why `done` failed, or clears an old complaint when it went well.
+    pub fn unless(&mut self, done: Result<(), String>) {
+        match done {
+            Ok(()) => {
+                if matches!(self.0, Some(Err(_))) {
+                    self.0 = None;
+                }
+            }
+            Err(why) => self.0 = Some(Err(why)),
+        }
+    }
+}
 
 /// Present when frames are rendered offline (`spacefold render`): every throttle that
 /// spares a live window work (rebuilding surfaces at most so often while a network trains)
@@ -77,6 +97,8 @@ pub struct AppOptions {
     pub screen: Option<usize>,
     /// Presenter mode: seconds to rest at each stop before going on (`--auto`).
     pub auto: Option<f32>,
+    /// The talk or scene file played, where its rehearsal record is kept beside it.
+    pub talk_file: Option<PathBuf>,
     /// Print how long until the first frame shows the scene, then quit (`bench startup`).
     pub startup_probe: Option<std::time::Instant>,
     /// Open the speaker view beside the scene (`play --speaker`).
@@ -105,6 +127,7 @@ impl AppOptions {
             fullscreen: false,
             screen: None,
             auto: None,
+            talk_file: None,
             startup_probe: None,
             speaker: false,
         }
@@ -291,8 +314,9 @@ pub fn run(options: AppOptions) {
     app.run();
 }
 
-/// Everything but the window and the renderer: the views' plugins and their starting state.
-fn configure(app: &mut App, options: AppOptions) {
+/// The explorer on the options' set-up, the training worker started on it (training at once
+/// or paused), and the burst a preset's network is trained in before it shows.
+fn start_training(options: &AppOptions) -> (explorer::Explorer, explorer::Link, explorer::Burst) {
     let mut explorer = explorer::Explorer::from_resolved(&options.resolved, options.seed);
     explorer.heatmap_resolution = options.heatmap_resolution;
     let live = LiveTraining::start(
@@ -309,6 +333,44 @@ fn configure(app: &mut App, options: AppOptions) {
     let link = explorer::Link(live);
     let mut burst = explorer::Burst::default();
     burst.request(&link, options.train_epochs, 0);
+    (explorer, link, burst)
+}
+
+/// Every plugin of the window, one concern each.
+fn plugins(app: &mut App) {
+    app.add_plugins((
+        explorer::plugin,
+        camera::plugin,
+        editing::plugin,
+        full_screen::plugin,
+        heatmap::plugin,
+        landscape::plugin,
+        layers::plugin,
+        open_files::plugin,
+        orbit::plugin,
+    ))
+    .add_plugins((
+        player::plugin,
+        points::plugin,
+        presenter::plugin,
+        rehearsal::plugin,
+        rest_shots::plugin,
+        setups::plugin,
+        smooth_lines::plugin,
+        speaker::plugin,
+        ui::plugin,
+    ))
+    .add_systems(
+        Update,
+        player::show_chosen_network
+            .after(player::PlayerSet::Play)
+            .before(ViewSet::Animate),
+    );
+}
+
+/// Everything but the window and the renderer: the views' plugins and their starting state.
+fn configure(app: &mut App, options: AppOptions) {
+    let (explorer, link, burst) = start_training(&options);
     let start = &options.start;
     let view = layers::LayerView::from_start(start);
     let full_screen = full_screen::FullScreen::new(options.fullscreen, options.screen);
@@ -329,6 +391,8 @@ fn configure(app: &mut App, options: AppOptions) {
         .init_resource::<Typing>()
         .init_resource::<Framed>()
         .init_resource::<PlaneTarget>()
+        .init_resource::<Status>()
+        .init_resource::<editing::Brush>()
         .insert_resource(full_screen)
         .insert_resource(presenter)
         .add_message::<UserMovedCamera>()
@@ -342,34 +406,14 @@ fn configure(app: &mut App, options: AppOptions) {
             )
                 .chain(),
         )
-        .add_plugins((
-            explorer::plugin,
-            camera::plugin,
-            editing::plugin,
-            full_screen::plugin,
-            heatmap::plugin,
-            landscape::plugin,
-            layers::plugin,
-            open_files::plugin,
-            orbit::plugin,
-        ))
-        .add_plugins((
-            player::plugin,
-            points::plugin,
-            presenter::plugin,
-            rest_shots::plugin,
-            setups::plugin,
-            smooth_lines::plugin,
-            speaker::plugin,
-            ui::plugin,
-        ))
-        .add_systems(
-            Update,
-            player::show_chosen_network
-                .after(player::PlayerSet::Play)
-                .before(ViewSet::Animate),
-        );
+        .add_plugins(plugins);
     if let Some(p) = options.player {
+        if p.present && !p.driven {
+            let stops: Vec<usize> = (0..p.scene_count())
+                .map(|s| p.walk.stops_of(s).len())
+                .collect();
+            app.insert_resource(rehearsal::Rehearsal::new(options.talk_file, &stops));
+        }
         app.insert_resource(p);
     }
     if let Some(frames) = options.bench_frames {

@@ -4,42 +4,44 @@
 //! be opened leaves everything as it was and says why; each file opened is remembered
 //! (see [`super::recent`]).
 
+use super::Status;
 use super::dialogs::{Answer, Ask};
 use super::explorer::{Explorer, Link, Published};
-use super::player::{Player, explorer_for};
+use super::player::{Player, SceneShown};
 use super::recent::Recent;
+use super::ui::Forms;
 use bevy::prelude::*;
 use bevy::window::{FileDragAndDrop, PrimaryWindow};
+use crossbeam_channel::Receiver;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::mpsc::Receiver;
 
 pub(super) fn plugin(app: &mut App) {
     let dir = super::recent::config_dir();
     let list = dir.as_deref().map(Recent::load_from).unwrap_or_default();
     app.add_message::<OpenFile>()
+        .add_message::<AskFile>()
         .insert_resource(RecentFiles { list, dir })
         .init_resource::<Dialog>()
         .add_systems(
             Update,
             (
-                (
-                    files_from_drops,
-                    files_from_panels,
-                    ask_on_ctrl_o,
-                    ask_when_wanted,
-                    take_dialog_answer,
-                ),
+                (files_from_drops, ask_on_ctrl_o),
+                ask_when_wanted,
+                take_dialog_answer,
                 open_files,
-                show_recent_files,
             )
                 .chain(),
         );
 }
 
-/// A file to open, whatever it is (see [`Dropped`]).
+/// A file to open, whatever it is (see [`Dropped`]): dropped, picked in a dialog or from the
+/// recent files.
 #[derive(Message, Clone, Debug)]
 pub struct OpenFile(pub PathBuf);
+
+/// A file dialog asked for (the panels' buttons, Ctrl+O).
+#[derive(Message, Clone, Copy, Debug)]
+pub struct AskFile(pub Ask);
 
 /// The files opened lately, and where the list is kept.
 #[derive(Resource)]
@@ -62,7 +64,7 @@ impl RecentFiles {
 
 /// The file dialog open now, if one is.
 #[derive(Resource, Default)]
-struct Dialog(Option<(Ask, Mutex<Receiver<Answer>>)>);
+struct Dialog(Option<(Ask, Receiver<Answer>)>);
 
 fn files_from_drops(mut drops: MessageReader<FileDragAndDrop>, mut open: MessageWriter<OpenFile>) {
     for drop in drops.read() {
@@ -72,43 +74,35 @@ fn files_from_drops(mut drops: MessageReader<FileDragAndDrop>, mut open: Message
     }
 }
 
-/// A recent file picked in the panel.
-fn files_from_panels(mut explorer: ResMut<Explorer>, mut open: MessageWriter<OpenFile>) {
-    if let Some(path) = explorer.open.take() {
-        open.write(OpenFile(path));
-    }
-}
-
-/// The panel's list follows the recent files (a new set-up starts with none).
-fn show_recent_files(recent: Res<RecentFiles>, mut explorer: ResMut<Explorer>) {
-    if explorer.recent != recent.list.files {
-        explorer.recent = recent.list.files.clone();
-    }
-}
-
 fn ask_on_ctrl_o(
     keys: Res<ButtonInput<KeyCode>>,
     typing: super::ViewKeys,
-    mut explorer: ResMut<Explorer>,
+    mut ask: MessageWriter<AskFile>,
 ) {
     let ctrl = super::held(&keys, [KeyCode::ControlLeft, KeyCode::ControlRight]);
     if ctrl && keys.just_pressed(KeyCode::KeyO) && !typing.blocked() {
-        explorer.ask = Some(Ask::Open);
+        ask.write(AskFile(Ask::Open));
     }
 }
 
 /// Opens the dialog the panels (or Ctrl+O) asked for, one at a time.
-fn ask_when_wanted(mut explorer: ResMut<Explorer>, mut dialog: ResMut<Dialog>) {
-    if let Some(what) = explorer.ask.take()
+fn ask_when_wanted(mut asked: MessageReader<AskFile>, mut dialog: ResMut<Dialog>) {
+    if let Some(AskFile(what)) = asked.read().last().copied()
         && dialog.0.is_none()
     {
-        dialog.0 = Some((what, Mutex::new(super::dialogs::ask(what))));
+        dialog.0 = Some((what, super::dialogs::ask(what)));
     }
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a dialog's answer saves the network or the set-up, or opens a file"
+)]
 fn take_dialog_answer(
     mut dialog: ResMut<Dialog>,
-    mut explorer: ResMut<Explorer>,
+    explorer: Res<Explorer>,
+    mut forms: ResMut<Forms>,
+    mut status: ResMut<Status>,
     published: Res<Published>,
     view: Res<State<super::Showing>>,
     mut open: MessageWriter<OpenFile>,
@@ -116,10 +110,10 @@ fn take_dialog_answer(
     let Some((what, receiver)) = &dialog.0 else {
         return;
     };
-    let answer = match receiver.lock().map(|r| r.try_recv()) {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(std::sync::mpsc::TryRecvError::Empty)) => return,
-        _ => Answer::Cancelled,
+    let answer = match receiver.try_recv() {
+        Ok(answer) => answer,
+        Err(crossbeam_channel::TryRecvError::Empty) => return,
+        Err(crossbeam_channel::TryRecvError::Disconnected) => Answer::Cancelled,
     };
     let what = *what;
     dialog.0 = None;
@@ -127,7 +121,7 @@ fn take_dialog_answer(
         Answer::Chosen(path) => path,
         Answer::Cancelled => return,
         Answer::NoDialog(why) => {
-            explorer.message = Some(Err(why));
+            status.0 = Some(Err(why));
             return;
         }
     };
@@ -136,15 +130,15 @@ fn take_dialog_answer(
             open.write(OpenFile(path));
         }
         Ask::SaveNetwork => {
-            explorer.network_path = path.display().to_string();
+            forms.network_path = path.display().to_string();
             if let Some(latest) = &published.0 {
-                explorer.message = Some(explorer.save_network_to(&path, &latest.network));
+                status.0 = Some(explorer.save_network_to(&path, &latest.network));
             }
         }
         Ask::SaveScene => {
-            explorer.scene_path = path.display().to_string();
+            forms.scene_path = path.display().to_string();
             let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
-            explorer.message = Some(explorer.save_scene_to(&path, epoch, view.get().0));
+            status.0 = Some(explorer.save_scene_to(&path, epoch, view.get().0));
         }
     }
 }
@@ -201,20 +195,27 @@ fn first_word(text: &str) -> &str {
     &code[..end]
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a file opened becomes the data, the network, a scene or a talk"
+)]
 fn open_files(
     mut files: MessageReader<OpenFile>,
     mut commands: Commands,
     mut explorer: ResMut<Explorer>,
+    mut status: ResMut<Status>,
+    mut forms: ResMut<Forms>,
     link: Res<Link>,
     player: Option<Res<Player>>,
     mut window: Single<&mut Window, With<PrimaryWindow>>,
     mut recent: ResMut<RecentFiles>,
+    mut shown: MessageWriter<SceneShown>,
 ) {
     for OpenFile(path) in files.read() {
         let kind = match Dropped::of(path) {
             Ok(kind) => kind,
             Err(e) => {
-                explorer.message = Some(Err(e));
+                status.0 = Some(Err(e));
                 continue;
             }
         };
@@ -226,23 +227,26 @@ fn open_files(
                     window.title = "spacefold".into();
                 }
                 let opened = if kind == Dropped::Data {
+                    forms.csv_path = path.display().to_string();
                     explorer.open_csv(&link, path)
                 } else {
                     explorer.open_network(&link, path)
                 };
-                if opened {
+                if opened.is_ok() {
                     recent.remember(path);
                 }
+                status.0 = Some(opened);
             }
             Dropped::Scene | Dropped::Talk => match scene_player(path, kind) {
                 Ok(player) => {
                     link.0.send(crate::engine::live::Command::Pause);
-                    explorer.replace_with(explorer_for(&player.loaded));
                     window.title = format!("{} - spacefold", player.loaded.scene.title);
                     commands.insert_resource(player);
+                    // Every view starts over on the scene (the explorer takes its data).
+                    shown.write(SceneShown);
                     recent.remember(path);
                 }
-                Err(e) => explorer.message = Some(Err(e)),
+                Err(e) => status.0 = Some(Err(e)),
             },
         }
     }

@@ -84,6 +84,7 @@ fn open_preset(
     link: Res<Link>,
     live: Res<Live>,
     mut burst: ResMut<Burst>,
+    mut status: ResMut<super::Status>,
     mut views: Views,
 ) {
     let Some(OpenPreset(preset)) = asked.read().last().copied() else {
@@ -92,7 +93,7 @@ fn open_preset(
     let resolved = match preset.resolve() {
         Ok(r) => r,
         Err(e) => {
-            explorer.message = Some(Err(e.to_string()));
+            status.0 = Some(Err(e.to_string()));
             return;
         }
     };

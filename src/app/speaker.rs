@@ -13,12 +13,11 @@ use bevy::camera::RenderTarget;
 use bevy::camera::visibility::RenderLayers;
 use bevy::ecs::schedule::ScheduleLabel;
 use bevy::prelude::*;
-use bevy::window::{WindowRef, WindowResolution};
+use bevy::window::{MonitorSelection, WindowRef, WindowResolution};
 use bevy_egui::{EguiContext, EguiSchedule, egui};
+use crossbeam_channel::Receiver;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::mpsc::Receiver;
 use std::time::{Instant, SystemTime};
 
 pub(super) fn plugin(app: &mut App) {
@@ -90,7 +89,7 @@ impl SpeakerView {
 struct Previews {
     /// Per scene: the stop times and, per stop, the frame's file once rendered.
     scenes: Vec<(Vec<f32>, Vec<Option<PathBuf>>)>,
-    arriving: Mutex<Receiver<(usize, Vec<PathBuf>)>>,
+    arriving: Receiver<(usize, Vec<PathBuf>)>,
     textures: HashMap<(usize, usize), egui::TextureHandle>,
     finished: bool,
     folder: PathBuf,
@@ -111,6 +110,14 @@ impl Previews {
         let base = std::env::temp_dir().join("spacefold-speaker");
         crate::engine::io::remove_stale_partials(&base);
         let folder = crate::engine::io::temporary_beside(&base);
+        // The renders write their folders in it: it must be there (a render refuses a
+        // folder whose parent is missing).
+        if let Err(e) = std::fs::create_dir_all(&folder) {
+            warn!(
+                "the speaker view cannot keep its previews in {}: {e}",
+                folder.display()
+            );
+        }
         let scenes: Vec<_> = sources
             .iter()
             .map(|(_, tl)| {
@@ -127,7 +134,7 @@ impl Previews {
         let receive = render_in_background(jobs, folder.clone());
         Previews {
             scenes,
-            arriving: Mutex::new(receive),
+            arriving: receive,
             textures: HashMap::new(),
             finished: false,
             folder,
@@ -135,10 +142,7 @@ impl Previews {
     }
 
     fn take_arrived(&mut self) {
-        let got: Vec<_> = match self.arriving.lock() {
-            Ok(r) => r.try_iter().collect(),
-            Err(_) => vec![],
-        };
+        let got: Vec<_> = self.arriving.try_iter().collect();
         for (scene, files) in got {
             if scene == usize::MAX {
                 self.finished = true;
@@ -205,7 +209,7 @@ fn render_in_background(
     jobs: Vec<(usize, PathBuf, Vec<f32>)>,
     folder: PathBuf,
 ) -> Receiver<(usize, Vec<PathBuf>)> {
-    let (send, receive) = std::sync::mpsc::channel();
+    let (send, receive) = crossbeam_channel::unbounded();
     std::thread::spawn(move || {
         let Ok(exe) = std::env::current_exe() else {
             let _ = send.send((usize::MAX, vec![]));
@@ -259,6 +263,12 @@ fn open_or_close_speaker_window(
     mut speaker: ResMut<SpeakerView>,
     player: Res<Player>,
     windows: Query<(), With<Window>>,
+    monitors: Query<(
+        Entity,
+        &bevy::window::Monitor,
+        Has<bevy::window::PrimaryMonitor>,
+    )>,
+    full_screen: Res<super::full_screen::FullScreen>,
 ) {
     if let Some(w) = speaker.window
         && windows.get(w).is_err()
@@ -276,10 +286,20 @@ fn open_or_close_speaker_window(
                 .talk
                 .as_ref()
                 .map_or_else(|| player.loaded.scene.title.clone(), |t| t.title.clone());
+            // On another monitor than the audience's, where there is one.
+            let list = super::full_screen::monitors_in_order(monitors.iter());
+            let audience = super::full_screen::pick(&list, full_screen.screen).map(|m| m.0);
+            let position = list
+                .iter()
+                .find(|(e, _, _)| Some(*e) != audience && list.len() > 1)
+                .map_or(WindowPosition::Automatic, |(e, _, _)| {
+                    WindowPosition::Centered(MonitorSelection::Entity(*e))
+                });
             let window = commands
                 .spawn(Window {
                     title: format!("{title} - speaker view"),
                     resolution: WindowResolution::new(1100, 700),
+                    position,
                     ..default()
                 })
                 .id();
@@ -318,6 +338,7 @@ fn show_speaker_view(
     mut context: Single<&mut EguiContext, With<SpeakerCamera>>,
     player: Res<Player>,
     mut speaker: ResMut<SpeakerView>,
+    rehearsal: Option<Res<super::rehearsal::Rehearsal>>,
 ) {
     let ctx = context.get_mut().clone();
     let elapsed = speaker.started.map_or(0, |s| s.elapsed().as_secs());
@@ -336,11 +357,14 @@ fn show_speaker_view(
     );
     egui::CentralPanel::default().show(&mut root, |ui| {
         place_line(ui, &player, elapsed);
+        if let Some(rehearsal) = &rehearsal {
+            running_line(ui, rehearsal);
+        }
         ui.separator();
         ui.columns(2, |columns| {
             notes_column(&mut columns[0], &player);
             next_column(&mut columns[1], &player, next, texture, finished);
-            talk_outline(&mut columns[1], &player);
+            talk_outline(&mut columns[1], &player, rehearsal.as_deref());
         });
     });
 }
@@ -412,23 +436,83 @@ fn notes_column(ui: &mut egui::Ui, player: &Player) {
 }
 
 /// The talk's scenes, the one shown marked, each with its cues.
-fn talk_outline(ui: &mut egui::Ui, player: &Player) {
-    let Some(talk) = &player.talk else { return };
+fn talk_outline(
+    ui: &mut egui::Ui,
+    player: &Player,
+    rehearsal: Option<&super::rehearsal::Rehearsal>,
+) {
+    use crate::engine::scene::timings::clock;
     ui.add_space(12.0);
-    ui.label(egui::RichText::new("The talk").strong());
+    ui.label(egui::RichText::new("The talk").strong())
+        .on_hover_text("Each scene's time in this run, then in the last run (when there was one)");
+    let here = player.scene_index();
+    let times = |scene: usize, stop: Option<usize>| {
+        let Some(r) = rehearsal else {
+            return String::new();
+        };
+        let of = |t: &crate::engine::scene::timings::Timings| match stop {
+            Some(k) => t.at(scene, k),
+            None => t.scene(scene),
+        };
+        match &r.last {
+            Some(last) => format!("  {} / last {}", clock(of(&r.now)), clock(of(last))),
+            None => format!("  {}", clock(of(&r.now))),
+        }
+    };
     egui::ScrollArea::vertical()
         .id_salt("outline")
         .show(ui, |ui| {
-            for (i, scene) in talk.scenes.iter().enumerate() {
-                let cues = scene.timeline.cues().len();
-                let text = format!("{:>2}  {}  ({cues} cue(s))", i + 1, scene.title);
-                let text = match i == player.scene_index() {
-                    true => egui::RichText::new(format!("▶ {text}")).strong(),
-                    false => egui::RichText::new(format!("·  {text}")).weak(),
-                };
-                ui.label(text);
+            let titles: Vec<String> = match &player.talk {
+                Some(talk) => talk.scenes.iter().map(|s| s.title.clone()).collect(),
+                None => vec![player.loaded.scene.title.clone()],
+            };
+            for (i, title) in titles.iter().enumerate() {
+                let text = format!("{:>2}  {title}{}", i + 1, times(i, None));
+                if i != here {
+                    ui.label(egui::RichText::new(format!("·  {text}")).weak());
+                    continue;
+                }
+                ui.label(egui::RichText::new(format!("▶ {text}")).strong());
+                // The stops of the scene shown, with their times.
+                let stops = player.walk.stops_of(i).len();
+                let cues = player.loaded.timeline.cues().len();
+                for k in 0..stops {
+                    let name = if k < cues {
+                        format!("cue {}", k + 1)
+                    } else {
+                        "end".into()
+                    };
+                    ui.label(
+                        egui::RichText::new(format!("      {name}{}", times(i, Some(k)))).small(),
+                    );
+                }
             }
         });
+}
+
+/// This run's time so far against where the last run stood at the end of the stop shown.
+fn running_line(ui: &mut egui::Ui, rehearsal: &super::rehearsal::Rehearsal) {
+    use crate::engine::scene::timings::{clock, lead};
+    let (so_far, last) = rehearsal.running();
+    let text = match last {
+        Some(last) => format!(
+            "this run {} · the last run {} by the end of this stop ({})",
+            clock(so_far),
+            clock(last),
+            lead(so_far - last)
+        ),
+        None => format!(
+            "this run {} · no earlier run of this talk to compare",
+            clock(so_far)
+        ),
+    };
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(text).size(16.0));
+        if let Some(why) = &rehearsal.unsaved {
+            ui.label(egui::RichText::new("(times not saved)").weak())
+                .on_hover_text(why);
+        }
+    });
 }
 
 fn next_column(

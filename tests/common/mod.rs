@@ -82,6 +82,9 @@ impl Xvfb {
                 &format!("{size}x24"),
                 "-nolisten",
                 "tcp",
+                // An X server resets when its last client leaves, and refuses connections
+                // meanwhile: the next app of the same test then cannot open its display.
+                "-noreset",
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -114,30 +117,42 @@ impl Xvfb {
             .expect("xdotool runs (apt-get install xdotool, as .ci/run does)")
     }
 
-    /// The window of process `pid` (or, failing that, one titled `... - spacefold`), once it
-    /// is there; panics after `wait`, saying what it waited for. A loaded machine can take
-    /// many seconds to show a window: it is looked for again until the deadline.
-    pub fn window_of(&self, pid: u32, wait: Duration) -> String {
-        let pid = pid.to_string();
+    /// The window of the app `app` (or, failing that, one titled `... - spacefold`), once it
+    /// is there; panics after `wait`, saying what it waited for, or as soon as the app has
+    /// exited. A loaded machine can take many seconds to show a window: it is looked for
+    /// again until the deadline.
+    pub fn window_of(&self, app: &mut Child, wait: Duration) -> String {
+        let pid = app.id().to_string();
+        let mut gone = || app.try_wait().ok().flatten();
         self.find(
             &[&["--pid", pid.as_str()], &["--name", "spacefold$"]],
             wait,
             &format!("a window of process {pid} (or titled `spacefold`)"),
+            &mut gone,
         )
     }
 
     /// The window whose title matches `pattern`, once it is there (see [`Xvfb::window_of`]).
     pub fn window_named(&self, pattern: &str, wait: Duration) -> String {
-        self.find(
-            &[&["--name", pattern]],
-            wait,
-            &format!("a window titled `{pattern}`"),
-        )
+        let what = format!("a window titled `{pattern}`");
+        self.find(&[&["--name", pattern]], wait, &what, &mut || None)
     }
 
-    fn find(&self, searches: &[&[&str]], wait: Duration, what: &str) -> String {
+    fn find(
+        &self,
+        searches: &[&[&str]],
+        wait: Duration,
+        what: &str,
+        exited: &mut dyn FnMut() -> Option<std::process::ExitStatus>,
+    ) -> String {
         let started = Instant::now();
         loop {
+            if let Some(status) = exited() {
+                panic!(
+                    "the app exited ({status}) before {what} appeared on {}",
+                    self.display
+                );
+            }
             for search in searches {
                 let mut args = vec!["search", "--onlyvisible"];
                 args.extend_from_slice(search);

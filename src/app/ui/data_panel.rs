@@ -1,11 +1,14 @@
 //! The data panel: pick a data set and its parameters, the split, or a CSV file.
 
+use super::PanelIo;
+use crate::app::dialogs::Ask;
 use crate::app::explorer::{DataSource, Explorer, Link};
+use crate::app::open_files::{AskFile, OpenFile};
 use crate::engine::nn::{DatasetKind, DatasetSpec};
 use bevy_egui::egui;
 
 /// Draws the panel; any change regenerates the points and restarts training.
-pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
+pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, io: &mut PanelIo) {
     let mut changed = false;
     let current = match &explorer.source {
         DataSource::Builtin(spec) => spec.name().to_string(),
@@ -60,8 +63,8 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
         .add(egui::DragValue::new(&mut explorer.seed).prefix("seed "))
         .on_hover_text("Seed of the split and of the initial weights")
         .changed();
-    csv_row(ui, explorer, link);
-    open_row(ui, explorer);
+    csv_row(ui, explorer, link, io);
+    open_row(ui, io);
     if explorer.train.dim() == 2 {
         // Wrapped, so that many classes make the row taller, never the panel wider.
         ui.horizontal_wrapped(|ui| {
@@ -70,7 +73,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
                 let [r, g, b] = crate::engine::palette::class_rgb(k);
                 let text = egui::RichText::new(explorer.class_name(k))
                     .color(egui::Color32::from_rgb(r, g, b));
-                ui.selectable_value(&mut explorer.brush, k, text);
+                ui.selectable_value(&mut io.brush.0, k, text);
             }
         })
         .response
@@ -91,16 +94,16 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
     ));
     if changed {
         explorer.regenerate();
-        explorer.restart(link);
+        io.status.unless(explorer.restart(link));
     }
 }
 
 /// The CSV path field and its Load button (Enter in the field loads too). A refused file
 /// leaves the data as it was and says why.
-fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
+fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, io: &mut PanelIo) {
     ui.horizontal(|ui| {
         let field = ui.add(
-            egui::TextEdit::singleline(&mut explorer.csv_path)
+            egui::TextEdit::singleline(&mut io.forms.csv_path)
                 .hint_text("file.csv")
                 .desired_width(170.0),
         );
@@ -110,14 +113,14 @@ fn csv_row(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link) {
             .on_hover_text("Columns x1,...,xd,label with a header (Enter in the field loads too)")
             .clicked();
         if entered || clicked {
-            let path = std::path::PathBuf::from(explorer.csv_path.trim());
-            explorer.open_csv(link, &path);
+            let path = std::path::PathBuf::from(io.forms.csv_path.trim());
+            io.status.0 = Some(explorer.open_csv(link, &path));
         }
     });
 }
 
 /// Open… (a native dialog) and the recent files.
-fn open_row(ui: &mut egui::Ui, explorer: &mut Explorer) {
+fn open_row(ui: &mut egui::Ui, io: &mut PanelIo) {
     ui.horizontal(|ui| {
         if ui
             .button("Open…")
@@ -127,15 +130,16 @@ fn open_row(ui: &mut egui::Ui, explorer: &mut Explorer) {
             )
             .clicked()
         {
-            explorer.ask = Some(crate::app::dialogs::Ask::Open);
+            io.ask.write(AskFile(Ask::Open));
         }
         let mut picked = None;
-        ui.add_enabled_ui(!explorer.recent.is_empty(), |ui| {
+        let recent = &io.recent.list.files;
+        ui.add_enabled_ui(!recent.is_empty(), |ui| {
             egui::ComboBox::from_id_salt("recent-files")
                 .selected_text("Recent")
                 .width(110.0)
                 .show_ui(ui, |ui| {
-                    for path in &explorer.recent {
+                    for path in recent {
                         let name = path.file_name().map_or_else(
                             || path.display().to_string(),
                             |n| n.to_string_lossy().into_owned(),
@@ -150,8 +154,8 @@ fn open_row(ui: &mut egui::Ui, explorer: &mut Explorer) {
                     }
                 });
         });
-        if picked.is_some() {
-            explorer.open = picked;
+        if let Some(path) = picked {
+            io.open.write(OpenFile(path));
         }
     });
 }

@@ -172,8 +172,8 @@ fn plane_and_camera(ui: &mut egui::Ui, view: &mut LandscapeView, orbit: &mut Orb
 pub fn neuron_editor(
     ui: &mut egui::Ui,
     editor: &mut NeuronEditor,
-    explorer: &mut Explorer,
-    link: &Link,
+    (explorer, link): (&mut Explorer, &Link),
+    status: &mut crate::app::Status,
 ) {
     let mut remove = None;
     for (i, eq) in editor.equations.iter_mut().enumerate() {
@@ -231,7 +231,7 @@ pub fn neuron_editor(
         let placed = build(editor)
             .and_then(|net| explorer.take_network(link, net))
             .map(|()| "hand-set neurons in place".to_string());
-        explorer.message = Some(placed);
+        status.0 = Some(placed);
     }
 }
 

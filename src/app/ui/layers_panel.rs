@@ -571,18 +571,18 @@ pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f
 /// Saves the explorer's set-up as a scene script (written atomically).
 pub fn save_scene(
     ui: &mut egui::Ui,
-    explorer: &mut Explorer,
-    epoch: usize,
-    mode: View,
+    explorer: &Explorer,
+    (epoch, mode): (usize, View),
     picture: &mut bool,
+    io: &mut super::PanelIo,
 ) {
     ui.horizontal(|ui| {
         ui.add(
-            egui::TextEdit::singleline(&mut explorer.scene_path)
+            egui::TextEdit::singleline(&mut io.forms.scene_path)
                 .hint_text("scene.ron")
                 .desired_width(96.0),
         );
-        let named = !explorer.scene_path.trim().is_empty();
+        let named = !io.forms.scene_path.trim().is_empty();
         if ui
             .add_enabled(named, egui::Button::new("Save as scene"))
             .on_hover_text(
@@ -591,15 +591,17 @@ pub fn save_scene(
             )
             .clicked()
         {
-            let path = std::path::PathBuf::from(explorer.scene_path.trim());
-            explorer.message = Some(explorer.save_scene_to(&path, epoch, mode));
+            let path = std::path::PathBuf::from(io.forms.scene_path.trim());
+            io.status.0 = Some(explorer.save_scene_to(&path, epoch, mode));
         }
         if ui
             .button("…")
             .on_hover_text("Save as scene, choosing where in a dialog")
             .clicked()
         {
-            explorer.ask = Some(crate::app::dialogs::Ask::SaveScene);
+            io.ask.write(crate::app::open_files::AskFile(
+                crate::app::dialogs::Ask::SaveScene,
+            ));
         }
         if ui
             .button("Save picture")

@@ -24,6 +24,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ChosenPreset>()
         .init_resource::<HelpOpen>()
+        .init_resource::<Forms>()
         .init_resource::<landscape_panel::NeuronEditor>()
         .add_systems(
             EguiPrimaryContextPass,
@@ -202,6 +203,40 @@ struct LayersUi<'w> {
     plane: Res<'w, super::camera::View2d>,
     open_preset: MessageWriter<'w, super::setups::OpenPreset>,
     presenter: ResMut<'w, super::presenter::Presenter>,
+    io: PanelIo<'w>,
+}
+
+/// The panels' own state: what is typed in their fields and which part of a grid they show.
+#[derive(Resource, Debug, Default)]
+pub struct Forms {
+    /// The CSV path field.
+    pub csv_path: String,
+    /// The network file field.
+    pub network_path: String,
+    /// The scene file field.
+    pub scene_path: String,
+    /// The layer the weight editor shows.
+    pub weights_layer: usize,
+    /// The first neuron and input the weight editor shows.
+    pub weights_offset: (usize, usize),
+}
+
+/// What the panels read and write beside the model: their forms, the status line, the
+/// brush, the recent files, and the requests they send (a dialog, a file to open).
+#[derive(SystemParam)]
+pub struct PanelIo<'w> {
+    /// The panels' fields.
+    pub forms: ResMut<'w, Forms>,
+    /// The status line.
+    pub status: ResMut<'w, super::Status>,
+    /// The class a click adds.
+    pub brush: ResMut<'w, super::editing::Brush>,
+    /// The files opened lately.
+    pub recent: Res<'w, super::open_files::RecentFiles>,
+    /// Asks for a file dialog.
+    pub ask: MessageWriter<'w, super::open_files::AskFile>,
+    /// Asks for a file to be opened.
+    pub open: MessageWriter<'w, super::open_files::OpenFile>,
 }
 
 /// The tick labels of the flat view shown (none in 3D or the landscape).
@@ -394,12 +429,18 @@ fn side_panel(
         layers.open_preset.write(super::setups::OpenPreset(preset));
     }
     let epoch = published.0.as_ref().map_or(0, |l| l.epoch);
-    layers_panel::save_scene(ui, explorer, epoch, *mode, &mut layers.picture.0);
+    layers_panel::save_scene(
+        ui,
+        explorer,
+        (epoch, *mode),
+        &mut layers.picture.0,
+        &mut layers.io,
+    );
     ui.separator();
     training_panel::status_line(ui, published);
     // One line, always there, so the panel below never moves: a long message is cut
     // (the whole of it on hover).
-    let (text, colour) = match &explorer.message {
+    let (text, colour) = match &layers.io.status.0 {
         Some(Ok(done)) => (done.as_str(), egui::Color32::from_rgb(120, 200, 130)),
         Some(Err(refused)) => (refused.as_str(), egui::Color32::from_rgb(240, 120, 100)),
         None => (" ", egui::Color32::GRAY),
@@ -411,17 +452,23 @@ fn side_panel(
     let layout = explorer.layout_version;
     egui::CollapsingHeader::new("Data")
         .default_open(true)
-        .show(ui, |ui| data_panel::show(ui, explorer, link));
+        .show(ui, |ui| {
+            data_panel::show(ui, explorer, link, &mut layers.io)
+        });
     if explorer.layout_version != layout {
         // Other data: no preset is shown any more.
         layers.chosen.0 = None;
     }
     egui::CollapsingHeader::new("Network")
         .default_open(true)
-        .show(ui, |ui| network_panel::show(ui, explorer, link, published));
+        .show(ui, |ui| {
+            network_panel::show(ui, explorer, link, published, &mut layers.io)
+        });
     egui::CollapsingHeader::new("Training")
         .default_open(true)
-        .show(ui, |ui| training_panel::show(ui, explorer, link, published));
+        .show(ui, |ui| {
+            training_panel::show(ui, explorer, link, published, &mut layers.io.status)
+        });
     ui.separator();
     ui.small(shortcut_hint(*mode));
 }
@@ -465,7 +512,12 @@ fn view_settings(
             egui::CollapsingHeader::new("Hand-set neurons")
                 .default_open(false)
                 .show(ui, |ui| {
-                    landscape_panel::neuron_editor(ui, &mut layers.editor, explorer, link)
+                    landscape_panel::neuron_editor(
+                        ui,
+                        &mut layers.editor,
+                        (explorer, link),
+                        &mut layers.io.status,
+                    )
                 });
         }
     }
@@ -643,6 +695,7 @@ fn training_shortcuts(
     published: Res<Published>,
     typing: super::ViewKeys,
     mut explorer: ResMut<Explorer>,
+    mut status: ResMut<super::Status>,
 ) {
     if typing.blocked() {
         return;
@@ -651,9 +704,9 @@ fn training_shortcuts(
         let shift = super::held(&keys, [KeyCode::ShiftLeft, KeyCode::ShiftRight]);
         let live = published.0.as_ref().map(|l| &l.network);
         if keys.just_pressed(KeyCode::KeyZ) {
-            explorer.undo(&link, shift, live);
+            status.0 = Some(explorer.undo(&link, shift, live));
         } else if keys.just_pressed(KeyCode::KeyY) {
-            explorer.undo(&link, true, live);
+            status.0 = Some(explorer.undo(&link, true, live));
         }
         return;
     }

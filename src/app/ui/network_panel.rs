@@ -1,6 +1,9 @@
 //! The network panel: hidden layers (width, activation), the output head, fresh weights.
 
+use super::{Forms, PanelIo};
+use crate::app::dialogs::Ask;
 use crate::app::explorer::{EditKind, Explorer, Link, Published};
+use crate::app::open_files::AskFile;
 use crate::engine::live::Command;
 use crate::engine::nn::Activation;
 use bevy_egui::egui;
@@ -11,7 +14,13 @@ const MAX_HIDDEN: usize = 8;
 const MAX_WIDTH: usize = 128;
 
 /// Draws the panel; any change restarts training from fresh weights.
-pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+pub fn show(
+    ui: &mut egui::Ui,
+    explorer: &mut Explorer,
+    link: &Link,
+    published: &Published,
+    io: &mut PanelIo,
+) {
     // A drag or typing that goes on over frames is one edit (Ctrl+Z undoes it whole).
     let ongoing = ui.input(|i| i.pointer.any_down()) || ui.ctx().egui_wants_keyboard_input();
     explorer.history.gesture(ongoing);
@@ -80,14 +89,20 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
             let live = Some((before, &latest.network));
             explorer.record_gesture(EditKind::Network, live, ongoing);
         }
-        explorer.restart(link);
+        io.status.unless(explorer.restart(link));
     }
-    network_file(ui, explorer, link, published);
+    network_file(ui, explorer, link, published, io);
     if let Some(latest) = &published.0 {
         egui::CollapsingHeader::new("Weights")
             .default_open(false)
             .show(ui, |ui| {
-                edit_weights(ui, explorer, link, &latest.network, ongoing)
+                edit_weights(
+                    ui,
+                    explorer,
+                    link,
+                    (&latest.network, ongoing),
+                    &mut io.forms,
+                )
             });
     }
 }
@@ -162,26 +177,26 @@ fn edit_weights(
     ui: &mut egui::Ui,
     explorer: &mut Explorer,
     link: &Link,
-    network: &crate::engine::nn::Network,
-    ongoing: bool,
+    (network, ongoing): (&crate::engine::nn::Network, bool),
+    forms: &mut Forms,
 ) {
     let layers = network.layers().len();
-    explorer.weights_layer = explorer.weights_layer.min(layers - 1);
+    forms.weights_layer = forms.weights_layer.min(layers - 1);
     egui::ComboBox::from_label("layer")
-        .selected_text(format!("{}", explorer.weights_layer + 1))
+        .selected_text(format!("{}", forms.weights_layer + 1))
         .show_ui(ui, |ui| {
             for l in 0..layers {
-                ui.selectable_value(&mut explorer.weights_layer, l, format!("{}", l + 1));
+                ui.selectable_value(&mut forms.weights_layer, l, format!("{}", l + 1));
             }
         });
-    let l = explorer.weights_layer;
+    let l = forms.weights_layer;
     let mut edited = network.clone();
     let mut changed = false;
     {
         let layer = edited.layer_mut(l);
         let (rows, cols) = (layer.weights.nrows(), layer.weights.ncols());
         // Big layers page through their neurons and inputs.
-        let (row0, col0) = &mut explorer.weights_offset;
+        let (row0, col0) = &mut forms.weights_offset;
         let (shown_rows, shown_cols) = (rows.min(EDIT_ROWS), cols.min(EDIT_COLS));
         if rows > EDIT_ROWS || cols > EDIT_COLS {
             ui.horizontal(|ui| {
@@ -235,21 +250,27 @@ fn cell(v: &mut f32) -> egui::DragValue<'_> {
 }
 
 /// Loads a network file (RON) in place of the live network, paused, or saves the live one.
-fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+fn network_file(
+    ui: &mut egui::Ui,
+    explorer: &mut Explorer,
+    link: &Link,
+    published: &Published,
+    io: &mut PanelIo,
+) {
     ui.horizontal(|ui| {
         ui.add(
-            egui::TextEdit::singleline(&mut explorer.network_path)
+            egui::TextEdit::singleline(&mut io.forms.network_path)
                 .hint_text("network.ron")
                 .desired_width(150.0),
         );
-        let path = std::path::PathBuf::from(explorer.network_path.trim());
-        let named = !explorer.network_path.trim().is_empty();
+        let path = std::path::PathBuf::from(io.forms.network_path.trim());
+        let named = !io.forms.network_path.trim().is_empty();
         if ui
             .add_enabled(named, egui::Button::new("Load"))
             .on_hover_text("Show and train this saved network on the current data (paused)")
             .clicked()
         {
-            explorer.open_network(link, &path);
+            io.status.0 = Some(explorer.open_network(link, &path));
         }
         if ui
             .add_enabled(named && published.0.is_some(), egui::Button::new("Save"))
@@ -257,14 +278,14 @@ fn network_file(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, publish
             .clicked()
             && let Some(latest) = &published.0
         {
-            explorer.message = Some(explorer.save_network_to(&path, &latest.network));
+            io.status.0 = Some(explorer.save_network_to(&path, &latest.network));
         }
         if ui
             .add_enabled(published.0.is_some(), egui::Button::new("…"))
             .on_hover_text("Save the live network, choosing where in a dialog")
             .clicked()
         {
-            explorer.ask = Some(crate::app::dialogs::Ask::SaveNetwork);
+            io.ask.write(AskFile(Ask::SaveNetwork));
         }
     });
 }

@@ -53,7 +53,13 @@ pub fn status_line(ui: &mut egui::Ui, published: &Published) {
 }
 
 /// Draws the panel.
-pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: &Published) {
+pub fn show(
+    ui: &mut egui::Ui,
+    explorer: &mut Explorer,
+    link: &Link,
+    published: &Published,
+    status: &mut crate::app::Status,
+) {
     let mut config = explorer.config.clone();
     let mut kind = config.optimizer.name();
     let mut lr = match config.optimizer {
@@ -102,7 +108,7 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, published: 
         explorer.config = config.clone();
         link.0.send(Command::SetConfig(config));
     }
-    speed_and_transport(ui, explorer, link, published);
+    speed_and_transport(ui, explorer, link, published, status);
 }
 
 /// The training speed, play / step / reset, the time per epoch and the loss chart.
@@ -111,6 +117,7 @@ fn speed_and_transport(
     explorer: &mut Explorer,
     link: &Link,
     published: &Published,
+    status: &mut crate::app::Status,
 ) {
     let mut unlimited = explorer.speed.is_none();
     let mut rate = explorer
@@ -150,7 +157,7 @@ fn speed_and_transport(
             .on_hover_text("Fresh weights, epoch 0")
             .clicked()
         {
-            explorer.restart(link);
+            status.unless(explorer.restart(link));
         }
     });
     if let Some(latest) = &published.0 {

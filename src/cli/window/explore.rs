@@ -40,6 +40,7 @@ pub fn explore(setup: &SetupArgs, window: &WindowArgs) -> Result<ExitCode, Usage
         fullscreen: false,
         screen: None,
         auto: None,
+        talk_file: None,
         startup_probe: None,
         speaker: false,
     });

@@ -72,6 +72,10 @@ pub fn play(
         fullscreen: present && !windowed,
         screen,
         auto,
+        // A file of the user's (not a bundled scene's name): its record is kept beside it.
+        talk_file: std::fs::metadata(file)
+            .is_ok_and(|m| m.is_file())
+            .then(|| file.to_path_buf()),
         startup_probe,
         speaker,
         ..AppOptions::for_scene(player, size.pair())

@@ -17,6 +17,7 @@ mod save;
 mod schema;
 pub mod talk;
 pub mod timeline;
+pub mod timings;
 pub mod verify;
 pub mod walk;
 
