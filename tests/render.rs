@@ -493,9 +493,16 @@ fn a_talk_renders_to_a_handout_with_one_page_per_stop() {
         4,
         "scene one's two cues and its end, and the end of scene two (it has no cue)"
     );
+    // A page's text: its content, with the hex strings (`<5363...> Tj`) read as Latin-1.
     let text = |page: u32| {
         let content = doc.get_page_content(pages[&page]).unwrap();
-        String::from_utf8_lossy(&content).into_owned()
+        let raw = String::from_utf8_lossy(&content).into_owned();
+        let mut text = raw.clone();
+        for hex in raw.split('<').skip(1).filter_map(|s| s.split_once('>')).map(|s| s.0) {
+            let bytes = (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..][..2], 16).ok());
+            text += &bytes.map(char::from).collect::<String>();
+        }
+        text
     };
     assert!(text(1).contains("Handed out") && text(1).contains("Say one."));
     assert!(text(3).contains("end · One"), "{}", text(3));

@@ -112,7 +112,7 @@ fn crop_and_save(image: &Image, cut: Cut, path: &std::path::Path) -> Result<(), 
         kept.extend_from_slice(&row[left as usize * 4..(left + cw) as usize * 4]);
     }
     let cut = kept;
-    let frame = crate::engine::export::Frame {
+    let frame = crate::engine::export::Pixels {
         width: cw,
         height: ch,
         rgba: &cut,

@@ -1,7 +1,7 @@
 //! The explorer's state: what the user set up (data, architecture, training settings) and
 //! the link to the training worker. The panels edit this; everything else follows from it.
 
-use crate::engine::live::{Command, HeatmapSpec, Latest, LiveTraining};
+use crate::engine::live::{Request, HeatmapSpec, Latest, LiveTraining};
 use crate::engine::nn::{
     Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig,
 };
@@ -417,7 +417,7 @@ impl Explorer {
             .map(|l| (l.outputs(), l.activation))
             .collect();
         self.head = network.head();
-        link.0.send(Command::Pause);
+        link.0.send(Request::Pause);
         self.restart_with(link, network);
         Ok(())
     }
@@ -437,8 +437,8 @@ impl Explorer {
 
     /// Goes on training from `network`, which has trained `epoch` epochs, on the current data.
     pub fn restart_at(&mut self, link: &Link, network: Network, epoch: usize) {
-        link.0.send(Command::SetHeatmap(self.heatmap_spec()));
-        link.0.send(Command::Setup {
+        link.0.send(Request::SetHeatmap(self.heatmap_spec()));
+        link.0.send(Request::Setup {
             network,
             config: self.config.clone(),
             train: self.train.clone(),
@@ -561,7 +561,7 @@ impl Explorer {
                 self.data_version += 1;
                 if back.kind == EditKind::Weights {
                     // Hand edits keep the run: its epoch and curves go on.
-                    link.0.send(Command::SetNetwork(network));
+                    link.0.send(Request::SetNetwork(network));
                 } else {
                     self.restart_with(link, network);
                 }
@@ -577,7 +577,7 @@ impl Explorer {
 
     fn points_changed(&mut self, link: &Link) {
         self.data_version += 1;
-        link.0.send(Command::SetData {
+        link.0.send(Request::SetData {
             train: self.train.clone(),
             test: self.test.clone(),
         });
@@ -652,7 +652,7 @@ impl Burst {
         self.target = (epochs > 0).then_some(epochs);
         self.since = seen;
         if epochs > 0 {
-            link.0.send(Command::TrainFor(epochs));
+            link.0.send(Request::TrainFor(epochs));
         }
     }
 
@@ -767,7 +767,7 @@ mod tests {
             let live = Some(((e.hidden.clone(), e.head), &edited));
             e.record_gesture(EditKind::Weights, live, true);
             edited.layer_mut(0).weights[(0, 0)] += 0.5;
-            link.0.send(Command::SetNetwork(edited.clone()));
+            link.0.send(Request::SetNetwork(edited.clone()));
         }
         e.history.gesture(false);
         e.undo(&link, false, Some(&edited)).unwrap();

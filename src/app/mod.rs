@@ -9,11 +9,11 @@ pub mod explorer;
 mod frame_stats;
 pub mod full_screen;
 mod heatmap;
-pub mod landscape;
+pub mod surfaces;
 pub mod layers;
 mod open_files;
 mod orbit;
-mod palette;
+mod colors;
 pub mod player;
 pub mod points;
 pub mod presenter;
@@ -40,7 +40,7 @@ pub use crate::engine::setup::View;
 /// line, scenes and presets name.
 #[derive(States, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Showing(pub View);
-pub use palette::class_color;
+pub use colors::class_color;
 
 /// The status line: what was just done (a file saved, an edit undone), or why not (a file
 /// refused). Whoever does something says so here; the panel shows it, the report reads it.
@@ -326,10 +326,10 @@ fn start_training(options: &AppOptions) -> (explorer::Explorer, explorer::Link, 
         explorer.test.clone(),
         options.training,
     );
-    live.send(crate::engine::live::Command::SetHeatmap(
+    live.send(crate::engine::live::Request::SetHeatmap(
         explorer.heatmap_spec(),
     ));
-    live.send(crate::engine::live::Command::SetSpeed(explorer.speed));
+    live.send(crate::engine::live::Request::SetSpeed(explorer.speed));
     let link = explorer::Link(live);
     let mut burst = explorer::Burst::default();
     burst.request(&link, options.train_epochs, 0);
@@ -344,7 +344,7 @@ fn plugins(app: &mut App) {
         editing::plugin,
         full_screen::plugin,
         heatmap::plugin,
-        landscape::plugin,
+        surfaces::plugin,
         layers::plugin,
         open_files::plugin,
         orbit::plugin,
@@ -383,9 +383,9 @@ fn configure(app: &mut App, options: AppOptions) {
         .insert_resource(burst)
         .insert_resource(view)
         .insert_state(Showing(start.view))
-        .insert_resource(landscape::LandscapeView(start.surface.clone()))
+        .insert_resource(surfaces::LandscapeView(start.surface.clone()))
         .insert_resource(orbit)
-        .insert_resource(landscape::Split(start.split))
+        .insert_resource(surfaces::SplitScreen(start.split))
         .init_resource::<CameraRig>()
         .init_resource::<UiCover>()
         .init_resource::<Typing>()

@@ -239,7 +239,7 @@ fn open_files(
             }
             Dropped::Scene | Dropped::Talk => match scene_player(path, kind) {
                 Ok(player) => {
-                    link.0.send(crate::engine::live::Command::Pause);
+                    link.0.send(crate::engine::live::Request::Pause);
                     window.title = format!("{} - spacefold", player.loaded.scene.title);
                     commands.insert_resource(player);
                     // Every view starts over on the scene (the explorer takes its data).

@@ -8,7 +8,7 @@
 //! ([`super::presenter`]); `render` sets the time itself.
 
 use super::explorer::{Explorer, Link, Live};
-use super::landscape::{LandscapeView, Target};
+use super::surfaces::{LandscapeView, Target};
 use super::layers::LayerView;
 use super::orbit::Orbit;
 use super::talk::{Readiness, TalkStage};
@@ -712,7 +712,7 @@ pub fn show_chosen_network(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::app::landscape::LandscapeView;
+    use crate::app::surfaces::LandscapeView;
     use bevy::time::TimeUpdateStrategy;
     use std::time::Duration;
 

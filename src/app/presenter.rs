@@ -215,7 +215,7 @@ fn go(player: &mut Player, stage: &mut Stage, m: Move) {
 /// Back from exploring: the worker stops, and the scene shows again exactly at its stop.
 fn come_back(player: &mut Player, stage: &mut Stage) {
     player.exploring = false;
-    stage.link.0.send(crate::engine::live::Command::Pause);
+    stage.link.0.send(crate::engine::live::Request::Pause);
     stage.shown.write(SceneShown);
 }
 

@@ -8,7 +8,7 @@ use super::CameraRig;
 use super::player::Player;
 use super::points::BlendPoints;
 pub use crate::engine::export::Antialias;
-use crate::engine::export::{ExportError, Frame, Sink, frames_line};
+use crate::engine::export::{ExportError, Pixels, Sink, frames_line};
 use crate::engine::progress::Progress;
 use bevy::app::PluginsState;
 use bevy::asset::RenderAssetUsages;
@@ -387,7 +387,7 @@ fn spawn_writer(
                     p[3] = 255;
                 }
             }
-            sink.frame(Frame {
+            sink.frame(Pixels {
                 width: w,
                 height: h,
                 rgba: &rgba,

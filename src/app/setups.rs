@@ -3,7 +3,7 @@
 //! (its camera, orbit, zoom, grid, flow, surfaces) never leaks into what comes next.
 
 use super::explorer::{Burst, Explorer, Link, Live};
-use super::landscape::{LandscapeView, Split};
+use super::surfaces::{LandscapeView, SplitScreen};
 use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
 use super::{Framed, PlaneTarget, Showing, View};
@@ -46,7 +46,7 @@ pub struct Views<'w> {
     flow: ResMut<'w, FlowState>,
     orbit: ResMut<'w, Orbit>,
     landscape: ResMut<'w, LandscapeView>,
-    split: ResMut<'w, Split>,
+    split: ResMut<'w, SplitScreen>,
     target: ResMut<'w, PlaneTarget>,
     framed: ResMut<'w, Framed>,
     next: ResMut<'w, NextState<Showing>>,

@@ -274,8 +274,8 @@ impl Drop for Staged {
     }
 }
 
-/// A frame: `width * height` RGBA pixels, row by row from the top.
-pub struct Frame<'a> {
+/// A frame's pixels: `width * height` RGBA, row by row from the top.
+pub struct Pixels<'a> {
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
@@ -288,7 +288,7 @@ pub struct Frame<'a> {
 /// sink without finishing removes what it wrote.
 pub trait Sink: Send {
     /// Writes the next frame.
-    fn frame(&mut self, frame: Frame) -> Result<(), ExportError>;
+    fn frame(&mut self, frame: Pixels) -> Result<(), ExportError>;
     /// Completes the output and moves it into place.
     fn finish(self: Box<Self>) -> Result<(), ExportError>;
 }
@@ -352,7 +352,7 @@ impl HandoutPdf {
 }
 
 impl Sink for HandoutPdf {
-    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+    fn frame(&mut self, frame: Pixels) -> Result<(), ExportError> {
         let (caption, notes) = self
             .texts
             .get(self.pages.len())
@@ -452,7 +452,7 @@ pub fn folder_note(out: &Path) -> Option<String> {
     ))
 }
 /// Encodes a frame as PNG bytes: RGBA when `alpha`, else RGB.
-pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
+pub fn encode_png(frame: &Pixels, alpha: bool) -> Result<Vec<u8>, ExportError> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, frame.width, frame.height);
     encoder.set_color(if alpha {
@@ -483,7 +483,7 @@ pub fn encode_png(frame: &Frame, alpha: bool) -> Result<Vec<u8>, ExportError> {
 }
 
 impl Sink for PngFolder {
-    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+    fn frame(&mut self, frame: Pixels) -> Result<(), ExportError> {
         let bytes = encode_png(&frame, self.transparent)?;
         std::fs::write(self.staged.tmp.join(png_name(self.written)), bytes)?;
         self.written += 1;
@@ -594,7 +594,7 @@ fn changed_rect(a: &[u8], b: &[u8], width: usize) -> Option<(usize, usize, usize
 }
 
 impl Sink for GifFile {
-    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+    fn frame(&mut self, frame: Pixels) -> Result<(), ExportError> {
         let width = frame.width as usize;
         // Unchanged: a one-pixel frame, so every frame keeps its place and time.
         let (x, y, w, h) = match (&self.previous, self.transparent) {
@@ -802,7 +802,7 @@ impl Video {
 }
 
 impl Sink for Video {
-    fn frame(&mut self, frame: Frame) -> Result<(), ExportError> {
+    fn frame(&mut self, frame: Pixels) -> Result<(), ExportError> {
         let stdin = self.stdin.as_mut().expect("open until finished");
         if stdin.write_all(frame.rgba).is_err() {
             return Err(self.failure("stopped taking frames"));
@@ -925,7 +925,7 @@ mod tests {
             std::fs::write(&stale, b"").unwrap();
             let mut gif = Box::new(GifFile::create(&link, (8, 8), 10, false).unwrap());
             let pixels = frame(8, 8, 1, 255);
-            gif.frame(Frame {
+            gif.frame(Pixels {
                 width: 8,
                 height: 8,
                 rgba: &pixels,
@@ -1016,7 +1016,7 @@ mod tests {
         let mut sink = open_sink(Format::Gif, &out, (16, 8), 30, false).unwrap();
         let frames: Vec<_> = (0..6).map(|i| frame(16, 8, i * 2, 255)).collect();
         for f in frames.iter().chain([&frames[5]]) {
-            sink.frame(Frame {
+            sink.frame(Pixels {
                 width: 16,
                 height: 8,
                 rgba: f,
@@ -1069,7 +1069,7 @@ mod tests {
         {
             let mut sink = open_sink(Format::Pngs, &out, (16, 8), 10, false).unwrap();
             let f = frame(16, 8, 0, 255);
-            sink.frame(Frame {
+            sink.frame(Pixels {
                 width: 16,
                 height: 8,
                 rgba: &f,
@@ -1081,7 +1081,7 @@ mod tests {
             let mut sink = open_sink(Format::Pngs, &out, (16, 8), 10, true).unwrap();
             for i in 0..n {
                 let f = frame(16, 8, i, 0);
-                sink.frame(Frame {
+                sink.frame(Pixels {
                     width: 16,
                     height: 8,
                     rgba: &f,
@@ -1134,7 +1134,7 @@ mod tests {
         let mut sink = open_sink(Format::Pngs, &slash, (16, 8), 10, false).unwrap();
         for i in 0..2 {
             let f = frame(16, 8, i, 255);
-            sink.frame(Frame {
+            sink.frame(Pixels {
                 width: 16,
                 height: 8,
                 rgba: &f,
@@ -1163,7 +1163,7 @@ mod tests {
         {
             let mut sink = open_sink(Format::Pngs, &out, (16, 8), 10, true).unwrap();
             let f = frame(16, 8, 3, 0);
-            let f = Frame {
+            let f = Pixels {
                 width: 16,
                 height: 8,
                 rgba: &f,

@@ -1,6 +1,6 @@
 //! Live training for the window: a worker thread that owns the trainer, trains while asked,
 //! and publishes the latest network, loss history and decision-region pixels. No Bevy here:
-//! the window only sends [`Command`]s and reads [`Latest`].
+//! the window only sends [`Request`]s and reads [`Latest`].
 
 use crate::nn::{Dataset, Network, TrainConfig, Trainer, evaluate, network::decide};
 use crate::palette;
@@ -30,7 +30,7 @@ pub struct HeatmapSpec {
 }
 
 /// What the window asks of the worker.
-pub enum Command {
+pub enum Request {
     /// Start over with this network, these settings and this data; the history is cleared.
     Setup {
         network: Network,
@@ -107,7 +107,7 @@ pub struct Latest {
 
 /// The window's handle on the worker thread.
 pub struct LiveTraining {
-    commands: Sender<Command>,
+    commands: Sender<Request>,
     latest: Arc<Mutex<Latest>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -150,7 +150,7 @@ impl LiveTraining {
     }
 
     /// Sends a command (ignored if the worker is gone).
-    pub fn send(&self, command: Command) {
+    pub fn send(&self, command: Request) {
         let _ = self.commands.send(command);
     }
 
@@ -163,7 +163,7 @@ impl LiveTraining {
 
 impl Drop for LiveTraining {
     fn drop(&mut self) {
-        let _ = self.commands.send(Command::Quit);
+        let _ = self.commands.send(Request::Quit);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -188,7 +188,7 @@ struct Worker {
     speed: Option<f64>,
     allowance: f64,
     last_tick: Instant,
-    /// Epochs still to train at full speed before pausing ([`Command::TrainFor`]).
+    /// Epochs still to train at full speed before pausing ([`Request::TrainFor`]).
     burst: usize,
 }
 
@@ -235,7 +235,7 @@ impl Worker {
         }
     }
 
-    fn run(&mut self, commands: Receiver<Command>) {
+    fn run(&mut self, commands: Receiver<Request>) {
         loop {
             let mut step = false;
             // Paused: sleep until told something. Running: take what is there and go on, or,
@@ -261,7 +261,7 @@ impl Worker {
             {
                 changed = true;
                 match command {
-                    Command::Setup {
+                    Request::Setup {
                         network,
                         config,
                         train,
@@ -279,42 +279,42 @@ impl Worker {
                         self.rebuild_trainer();
                         self.record();
                     }
-                    Command::SetData { train, test } => {
+                    Request::SetData { train, test } => {
                         self.train = train;
                         self.test = test;
                         self.record();
                     }
-                    Command::SetNetwork(network) => {
+                    Request::SetNetwork(network) => {
                         self.network = network;
                         self.rebuild_trainer();
                         self.record();
                     }
-                    Command::SetConfig(config) => {
+                    Request::SetConfig(config) => {
                         self.network = self.current_network();
                         self.config = config;
                         self.rebuild_trainer();
                     }
-                    Command::SetHeatmap(spec) => self.heatmap = spec,
-                    Command::Play => {
+                    Request::SetHeatmap(spec) => self.heatmap = spec,
+                    Request::Play => {
                         if self.trainer.is_ok() {
                             self.running = true;
                             self.error = None;
                         }
                     }
-                    Command::Pause => {
+                    Request::Pause => {
                         self.running = false;
                         self.burst = 0;
                     }
-                    Command::TrainFor(epochs) => {
+                    Request::TrainFor(epochs) => {
                         self.burst = epochs;
                         if epochs > 0 && self.trainer.is_ok() {
                             self.running = true;
                             self.error = None;
                         }
                     }
-                    Command::Step => step = true,
-                    Command::SetSpeed(speed) => self.speed = speed,
-                    Command::Quit => return,
+                    Request::Step => step = true,
+                    Request::SetSpeed(speed) => self.speed = speed,
+                    Request::Quit => return,
                 }
             }
             let due = self.epochs_due();
@@ -626,12 +626,12 @@ mod tests {
         let (train, test) = data.split(0.2, 0);
         let net = Network::new(&[2, 8, 1], &[Activation::Tanh], Activation::Sigmoid, 0).unwrap();
         let live = LiveTraining::start(net, TrainConfig::default(), train, test, false);
-        live.send(Command::SetHeatmap(Some(HeatmapSpec {
+        live.send(Request::SetHeatmap(Some(HeatmapSpec {
             min: [-2.0, -2.0],
             max: [2.0, 2.0],
             resolution: 16,
         })));
-        live.send(Command::Step);
+        live.send(Request::Step);
         let wait_for = |cond: &dyn Fn(&Latest) -> bool| {
             let start = Instant::now();
             loop {
@@ -648,12 +648,12 @@ mod tests {
         let stepped = wait_for(&|l| l.epoch == 1);
         assert!(!stepped.running);
         assert_eq!(stepped.heatmap.len(), 16 * 16 * 4);
-        live.send(Command::Play);
+        live.send(Request::Play);
         let trained = wait_for(&|l| l.epoch >= 200);
         let first = trained.history.first().unwrap();
         let last = trained.history.last().unwrap();
         assert!(last.train_loss < first.train_loss, "{first:?} -> {last:?}");
-        live.send(Command::Pause);
+        live.send(Request::Pause);
         let paused = wait_for(&|l| !l.running);
         std::thread::sleep(Duration::from_millis(100));
         assert_eq!(
@@ -663,14 +663,14 @@ mod tests {
         );
         // Set up with a network that has trained 300 epochs: it goes on from there.
         let (train, test) = data.split(0.2, 0);
-        live.send(Command::Setup {
+        live.send(Request::Setup {
             network: trained.network.clone(),
             config: TrainConfig::default(),
             train,
             test,
             epoch: 300,
         });
-        live.send(Command::Step);
+        live.send(Request::Step);
         wait_for(&|l| l.epoch == 301);
     }
 
@@ -679,8 +679,8 @@ mod tests {
         let data = DatasetSpec::default_for("moons").unwrap().generate();
         let net = Network::new(&[2, 4, 1], &[Activation::Tanh], Activation::Sigmoid, 0).unwrap();
         let live = LiveTraining::start(net, TrainConfig::default(), data.clone(), data, false);
-        live.send(Command::SetSpeed(Some(50.0)));
-        live.send(Command::Play);
+        live.send(Request::SetSpeed(Some(50.0)));
+        live.send(Request::Play);
         std::thread::sleep(Duration::from_millis(1000));
         let epoch = live.latest_since(0).unwrap().epoch;
         // About 50 in a second; far below the thousands it would run unlimited.
@@ -702,8 +702,8 @@ mod tests {
             false,
         );
         // A speed limit of one epoch a second does not hold a burst back.
-        live.send(Command::SetSpeed(Some(1.0)));
-        live.send(Command::TrainFor(300));
+        live.send(Request::SetSpeed(Some(1.0)));
+        live.send(Request::TrainFor(300));
         let start = Instant::now();
         let done = loop {
             if let Some(l) = live

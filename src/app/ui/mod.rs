@@ -11,12 +11,12 @@ mod training_panel;
 
 use super::camera::PanelInsets;
 use super::explorer::{Burst, Explorer, Link, Published};
-use super::landscape::{LandscapeState, LandscapeView};
+use super::surfaces::{LandscapeState, LandscapeView};
 use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
 use super::{UiCover, View};
 use crate::app::Showing;
-use crate::engine::live::Command;
+use crate::engine::live::Request;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -196,7 +196,7 @@ struct LayersUi<'w> {
     landscape: ResMut<'w, LandscapeView>,
     landscape_state: Res<'w, LandscapeState>,
     editor: ResMut<'w, landscape_panel::NeuronEditor>,
-    split: ResMut<'w, super::landscape::Split>,
+    split: ResMut<'w, super::surfaces::SplitScreen>,
     player: Option<ResMut<'w, super::player::Player>>,
     picture: ResMut<'w, super::capture::PictureWanted>,
     help: ResMut<'w, HelpOpen>,
@@ -555,7 +555,7 @@ fn landscape_shortcuts(
     link: Res<Link>,
     published: Res<Published>,
     mut orbit: ResMut<Orbit>,
-    mut split: ResMut<super::landscape::Split>,
+    mut split: ResMut<super::surfaces::SplitScreen>,
 ) {
     if typing.blocked() {
         return;
@@ -575,9 +575,9 @@ fn landscape_shortcuts(
     if keys.just_pressed(KeyCode::Space) {
         let running = published.0.as_ref().is_some_and(|l| l.running);
         link.0.send(if running {
-            Command::Pause
+            Request::Pause
         } else {
-            Command::Play
+            Request::Play
         });
     }
 }
@@ -713,12 +713,12 @@ fn training_shortcuts(
     let running = published.0.as_ref().is_some_and(|l| l.running);
     if keys.just_pressed(KeyCode::Space) {
         link.0.send(if running {
-            Command::Pause
+            Request::Pause
         } else {
-            Command::Play
+            Request::Play
         });
     }
     if keys.just_pressed(KeyCode::KeyN) {
-        link.0.send(Command::Step);
+        link.0.send(Request::Step);
     }
 }

@@ -4,7 +4,7 @@ use super::{Forms, PanelIo};
 use crate::app::dialogs::Ask;
 use crate::app::explorer::{EditKind, Explorer, Link, Published};
 use crate::app::open_files::AskFile;
-use crate::engine::live::Command;
+use crate::engine::live::Request;
 use crate::engine::nn::Activation;
 use bevy_egui::egui;
 
@@ -239,8 +239,8 @@ fn edit_weights(
     if changed {
         let live = Some(((explorer.hidden.clone(), explorer.head), network));
         explorer.record_gesture(EditKind::Weights, live, ongoing);
-        link.0.send(Command::Pause);
-        link.0.send(Command::SetNetwork(edited));
+        link.0.send(Request::Pause);
+        link.0.send(Request::SetNetwork(edited));
     }
 }
 

@@ -1,7 +1,7 @@
 //! The training panel: optimizer settings, play / pause / step / reset, and the live plot.
 
 use crate::app::explorer::{Explorer, Link, Published};
-use crate::engine::live::Command;
+use crate::engine::live::Request;
 use crate::engine::nn::Optimizer;
 use bevy_egui::egui;
 use egui_plot::{Legend, Line, Plot};
@@ -106,7 +106,7 @@ pub fn show(
     config.optimizer = Optimizer::parse(kind, lr).unwrap_or(config.optimizer);
     if config != explorer.config {
         explorer.config = config.clone();
-        link.0.send(Command::SetConfig(config));
+        link.0.send(Request::SetConfig(config));
     }
     speed_and_transport(ui, explorer, link, published, status);
 }
@@ -136,7 +136,7 @@ fn speed_and_transport(
     let speed = (!unlimited).then_some(rate);
     if speed != explorer.speed {
         explorer.speed = speed;
-        link.0.send(Command::SetSpeed(speed));
+        link.0.send(Request::SetSpeed(speed));
     }
 
     let running = published.0.as_ref().is_some_and(|l| l.running);
@@ -144,13 +144,13 @@ fn speed_and_transport(
         let label = if running { "⏸ Pause" } else { "▶ Play" };
         if ui.button(label).on_hover_text("Space").clicked() {
             link.0.send(if running {
-                Command::Pause
+                Request::Pause
             } else {
-                Command::Play
+                Request::Play
             });
         }
         if ui.button("Step").on_hover_text("One epoch (N)").clicked() {
-            link.0.send(Command::Step);
+            link.0.send(Request::Step);
         }
         if ui
             .button("Reset")

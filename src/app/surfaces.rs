@@ -17,7 +17,7 @@ use bevy::prelude::*;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LandscapeView>()
         .init_resource::<LandscapeState>()
-        .init_resource::<Split>()
+        .init_resource::<SplitScreen>()
         .add_systems(Update, place_split_camera.in_set(ViewSet::Camera))
         .add_systems(
             Update,
@@ -37,7 +37,7 @@ pub struct LandscapeView(pub SurfaceSettings);
 
 /// Whether the landscape view shows a flat top view beside the 3D one.
 #[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Split(pub bool);
+pub struct SplitScreen(pub bool);
 
 /// The camera of the split screen's flat half: straight down, orthographic.
 #[derive(Component)]
@@ -52,7 +52,7 @@ struct TopCamera;
 fn place_split_camera(
     mut commands: Commands,
     mode: Res<State<Showing>>,
-    split: Res<Split>,
+    split: Res<SplitScreen>,
     state: Res<LandscapeState>,
     clear: Res<ClearColor>,
     window: Single<&Window, With<bevy::window::PrimaryWindow>>,
