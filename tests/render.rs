@@ -498,8 +498,14 @@ fn a_talk_renders_to_a_handout_with_one_page_per_stop() {
         let content = doc.get_page_content(pages[&page]).unwrap();
         let raw = String::from_utf8_lossy(&content).into_owned();
         let mut text = raw.clone();
-        for hex in raw.split('<').skip(1).filter_map(|s| s.split_once('>')).map(|s| s.0) {
-            let bytes = (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..][..2], 16).ok());
+        for hex in raw
+            .split('<')
+            .skip(1)
+            .filter_map(|s| s.split_once('>'))
+            .map(|s| s.0)
+        {
+            let bytes =
+                (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..][..2], 16).ok());
             text += &bytes.map(char::from).collect::<String>();
         }
         text

@@ -1,7 +1,7 @@
 //! The explorer's state: what the user set up (data, architecture, training settings) and
 //! the link to the training worker. The panels edit this; everything else follows from it.
 
-use crate::engine::live::{Request, HeatmapSpec, Latest, LiveTraining};
+use crate::engine::live::{HeatmapSpec, Latest, LiveTraining, Request};
 use crate::engine::nn::{
     Activation, DataOptions, Dataset, DatasetSpec, Network, Projection, TrainConfig,
 };

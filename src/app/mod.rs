@@ -3,17 +3,16 @@
 
 mod camera;
 mod capture;
+mod colors;
 mod dialogs;
 pub mod editing;
 pub mod explorer;
 mod frame_stats;
 pub mod full_screen;
 mod heatmap;
-pub mod surfaces;
 pub mod layers;
 mod open_files;
 mod orbit;
-mod colors;
 pub mod player;
 pub mod points;
 pub mod presenter;
@@ -25,6 +24,7 @@ mod setups;
 mod smooth_lines;
 pub mod speaker;
 mod startup;
+pub mod surfaces;
 pub mod talk;
 mod ui;
 

@@ -8,9 +8,9 @@
 //! ([`super::presenter`]); `render` sets the time itself.
 
 use super::explorer::{Explorer, Link, Live};
-use super::surfaces::{LandscapeView, Target};
 use super::layers::LayerView;
 use super::orbit::Orbit;
+use super::surfaces::{LandscapeView, Target};
 use super::talk::{Readiness, TalkStage};
 use super::{Showing, View, ViewSet};
 use crate::engine::live::Latest;

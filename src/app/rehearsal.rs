@@ -1,7 +1,9 @@
 //! The rehearsal record: in presenter mode, the seconds spent at each stop (the step that
-//! plays to it counted with it) in this run, saved beside the talk (`TALK.timings.ron`)
-//! whenever the presenter moves on and when the window closes; the last run's record, read
-//! at the start, is what the speaker view compares against.
+//! plays to it counted with it) in this run; the last run's record, read at the start, is
+//! what the speaker view compares against. It is the speaker view's: once the speaker view
+//! has been open, the record is saved beside the talk (`TALK.timings`) whenever the
+//! presenter moves on and when the window closes (a talk only presented writes nothing
+//! beside it).
 
 use super::player::Player;
 use crate::engine::scene::timings::Timings;
@@ -32,6 +34,8 @@ pub struct Rehearsal {
     at: Option<(usize, usize)>,
     /// Why the record could not be saved, if it could not.
     pub unsaved: Option<String>,
+    /// The speaker view has been open: the record is the presenter's, and is kept.
+    pub kept: bool,
 }
 
 impl Rehearsal {
@@ -49,11 +53,14 @@ impl Rehearsal {
             path,
             at: None,
             unsaved: None,
+            kept: false,
         }
     }
 
     fn save(&mut self) {
-        let Some(path) = &self.path else { return };
+        let Some(path) = self.path.as_ref().filter(|_| self.kept) else {
+            return;
+        };
         match self.now.save(path) {
             Ok(()) => self.unsaved = None,
             Err(e) => self.unsaved = Some(format!("{}: {e}", path.display())),
@@ -83,10 +90,16 @@ fn timed_stop(player: &Player) -> (usize, usize) {
     (place.scene, stop)
 }
 
-fn time_the_stops(time: Res<Time<Real>>, player: Res<Player>, mut rehearsal: ResMut<Rehearsal>) {
+fn time_the_stops(
+    time: Res<Time<Real>>,
+    player: Res<Player>,
+    speaker: Res<super::speaker::SpeakerView>,
+    mut rehearsal: ResMut<Rehearsal>,
+) {
     if !player.present || player.exploring || player.driven {
         return;
     }
+    rehearsal.kept |= speaker.window().is_some();
     let at = timed_stop(&player);
     if rehearsal.at.is_some_and(|before| before != at) {
         // Moved on: the record so far is kept, whatever happens next.

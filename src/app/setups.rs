@@ -3,9 +3,9 @@
 //! (its camera, orbit, zoom, grid, flow, surfaces) never leaks into what comes next.
 
 use super::explorer::{Burst, Explorer, Link, Live};
-use super::surfaces::{LandscapeView, SplitScreen};
 use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
+use super::surfaces::{LandscapeView, SplitScreen};
 use super::{Framed, PlaneTarget, Showing, View};
 use crate::engine::presets::Preset;
 use crate::engine::setup::Start;

@@ -2,8 +2,8 @@
 //! editor of hand-set neurons written as equations.
 
 use super::super::explorer::{Explorer, Link, Published};
-use super::super::surfaces::{LandscapeState, LandscapeView, Target, morph_name};
 use super::super::orbit::{Orbit, top_view};
+use super::super::surfaces::{LandscapeState, LandscapeView, Target, morph_name};
 use crate::app::class_color;
 use crate::engine::landscape::{ColorMap, OutputMode, hand_network, parse_neuron};
 use crate::engine::nn::Activation;

@@ -11,9 +11,9 @@ mod training_panel;
 
 use super::camera::PanelInsets;
 use super::explorer::{Burst, Explorer, Link, Published};
-use super::surfaces::{LandscapeState, LandscapeView};
 use super::layers::{FlowState, LayerView};
 use super::orbit::Orbit;
+use super::surfaces::{LandscapeState, LandscapeView};
 use super::{UiCover, View};
 use crate::app::Showing;
 use crate::engine::live::Request;

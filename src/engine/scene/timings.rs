@@ -1,6 +1,7 @@
 //! A rehearsal's record: how long the presenter spent at each stop of a talk (the step that
-//! plays to a stop counted with it), kept beside the talk as `TALK.timings.ron` so that the
-//! next run shows where the time goes against the last.
+//! plays to a stop counted with it), kept beside the talk as `TALK.timings` (RON, but not
+//! named `.ron`: a folder of scenes must not take it for one) so that the next run shows
+//! where the time goes against the last.
 
 use crate::io::write_atomic;
 use serde::{Deserialize, Serialize};
@@ -64,10 +65,10 @@ impl Timings {
         before + here
     }
 
-    /// The record's file beside `talk`: `talk.ron` keeps `talk.timings.ron`.
+    /// The record's file beside `talk`: `talk.ron` keeps `talk.timings`.
     pub fn path_for(talk: &Path) -> PathBuf {
         let stem = talk.file_stem().unwrap_or_default().to_string_lossy();
-        talk.with_file_name(format!("{stem}.timings.ron"))
+        talk.with_file_name(format!("{stem}.timings"))
     }
 
     /// The record saved at `path`, if there is one that reads.
@@ -133,7 +134,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("spacefold-timings-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = Timings::path_for(&dir.join("talk.ron"));
-        assert_eq!(path.file_name().unwrap(), "talk.timings.ron");
+        assert_eq!(path.file_name().unwrap(), "talk.timings");
         t.save(&path).unwrap();
         assert_eq!(Timings::load(&path), Some(t));
         std::fs::write(&path, "Timings(scenes: [[NaN]])").unwrap();
