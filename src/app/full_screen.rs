@@ -114,3 +114,45 @@ fn cover_the_screen(
     }
     full.applied = Some(true);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn monitor(x: i32) -> Monitor {
+        Monitor {
+            name: None,
+            physical_height: 1080,
+            physical_width: 1920,
+            physical_position: IVec2::new(x, 0),
+            refresh_rate_millihertz: None,
+            scale_factor: 1.0,
+            video_modes: vec![],
+        }
+    }
+
+    /// `--screen N` counts monitors from 1, left to right; without it, the primary one.
+    #[test]
+    fn screens_count_from_one_left_to_right_else_the_primary() {
+        let (a, b, c) = (monitor(1920), monitor(0), monitor(3840));
+        let (ea, eb, ec) = (
+            Entity::from_raw_u32(1),
+            Entity::from_raw_u32(2),
+            Entity::from_raw_u32(3),
+        );
+        let list = monitors_in_order(
+            [
+                (ea.unwrap(), &a, true),
+                (eb.unwrap(), &b, false),
+                (ec.unwrap(), &c, false),
+            ]
+            .into_iter(),
+        );
+        let picked = |screen| pick(&list, screen).map(|(_, m)| m.physical_position.x);
+        assert_eq!(picked(Some(1)), Some(0), "the leftmost");
+        assert_eq!(picked(Some(3)), Some(3840));
+        assert_eq!(picked(None), Some(1920), "the primary");
+        assert_eq!(picked(Some(4)), Some(1920), "no such screen: the primary");
+        assert_eq!(pick(&[], None).map(|p| p.0), None);
+    }
+}
