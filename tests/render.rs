@@ -533,3 +533,22 @@ fn a_talk_renders_to_a_handout_with_one_page_per_stop() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A bundled scene's name is no file: rendering `relu-fold` into `./relu-fold/` replaces
+/// nothing, and is not refused as writing over its input.
+#[test]
+fn a_bundled_scenes_name_is_no_input_file_to_protect() {
+    let dir = temp_dir("bundled-name");
+    let _one = RENDERER.lock().unwrap_or_else(|e| e.into_inner());
+    let out = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["render", "relu-fold", "--at", "2.5", "--size", "64x36"])
+        .args(["--out", "relu-fold/"])
+        .current_dir(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(&dir.join("relu-fold")), ["frame-00000.png"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

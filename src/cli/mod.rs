@@ -313,7 +313,9 @@ type Inputs = Vec<(std::path::PathBuf, &'static str)>;
 /// command's `inputs` or this program: writing there would replace it.
 fn check_not_input(flag: &str, out: &std::path::Path, inputs: &Inputs) -> Result<(), UsageError> {
     let program = std::env::current_exe().ok().map(|p| (p, "this program"));
-    for (input, what) in inputs.iter().chain(program.as_ref()) {
+    // An input that is no file (a bundled scene's name) has nothing to lose.
+    let on_disk = |input: &&(std::path::PathBuf, &str)| std::fs::symlink_metadata(&input.0).is_ok();
+    for (input, what) in inputs.iter().chain(program.as_ref()).filter(on_disk) {
         if crate::engine::io::same_file(out, input) {
             return Err(UsageError(format!(
                 "{flag} {}: that is {} ({what}); writing there would replace it: choose another \
