@@ -550,5 +550,15 @@ fn a_bundled_scenes_name_is_no_input_file_to_protect() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(names(&dir.join("relu-fold")), ["frame-00000.png"]);
+    // Again, now that a folder of the scene's name is there: still the bundled scene.
+    let again = Command::new(env!("CARGO_BIN_EXE_spacefold"))
+        .args(["render", "relu-fold", "--at", "2.5", "--size", "64x36"])
+        .args(["--out", "relu-fold/"])
+        .current_dir(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
     let _ = std::fs::remove_dir_all(dir);
 }

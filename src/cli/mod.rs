@@ -313,8 +313,11 @@ type Inputs = Vec<(std::path::PathBuf, &'static str)>;
 /// command's `inputs` or this program: writing there would replace it.
 fn check_not_input(flag: &str, out: &std::path::Path, inputs: &Inputs) -> Result<(), UsageError> {
     let program = std::env::current_exe().ok().map(|p| (p, "this program"));
-    // An input that is no file (a bundled scene's name) has nothing to lose.
-    let on_disk = |input: &&(std::path::PathBuf, &str)| std::fs::symlink_metadata(&input.0).is_ok();
+    // An input that is no file (a bundled scene's name, or a folder of that name) has
+    // nothing to lose.
+    let on_disk = |input: &&(std::path::PathBuf, &str)| {
+        std::fs::metadata(&input.0).is_ok_and(|m| m.is_file())
+    };
     for (input, what) in inputs.iter().chain(program.as_ref()).filter(on_disk) {
         if crate::engine::io::same_file(out, input) {
             return Err(UsageError(format!(

@@ -20,9 +20,11 @@ pub fn is_bundled(name: &str) -> bool {
 }
 
 /// Loads a scene by path, or, when no such file exists, a bundled scene by name
-/// (`relu-fold` or `relu-fold.ron`).
+/// (`relu-fold` or `relu-fold.ron`). A folder of the name is no scene file: the bundled
+/// scene is meant (`render relu-fold --out relu-fold/` twice over).
 pub fn load_path_or_name(path: &Path, train: bool) -> Result<Loaded, SceneError> {
-    if crate::io::exists(path) {
+    let folder = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+    if crate::io::exists(path) && !(folder && is_bundled(&path.to_string_lossy())) {
         return load(path, train);
     }
     let name = path.to_string_lossy();
