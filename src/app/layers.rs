@@ -10,7 +10,7 @@ use super::points::DataPoint;
 use super::{CameraRig, Framed, PlaneTarget, UserMovedCamera, View, ViewSet};
 use crate::engine::flow::{
     Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, STAGES_PER_LAYER, boundary_lines,
-    boundary_triangles, default_selection, stage_at,
+    boundary_polygons, default_selection, stage_at,
 };
 use crate::engine::nn::{Mat, Network, Stage};
 use crate::engine::setup::Start;
@@ -37,7 +37,7 @@ pub(super) fn plugin(app: &mut App) {
                     draw_flow_grid,
                     draw_flow_axes,
                     draw_decision_lines,
-                    show_decision_planes,
+                    (show_decision_planes, draw_decision_plane_outlines).chain(),
                 )
                     .in_set(ViewSet::Draw),
             )
@@ -401,7 +401,10 @@ fn frame_flat_flow(
     let size = (hi - lo).max(Vec2::splat(((hi - lo).max_element() * 0.2).max(1e-3)));
     // Leave room for the stage heading above the points and a scene's caption below them.
     let height = (window.height() - insets.bottom).max(50.0);
-    let (top, bottom) = (height * HEADING_BAND, height * CAPTION_BAND);
+    let (top, bottom) = (
+        height * super::frame::HEADING_BAND,
+        height * super::frame::CAPTION_BAND,
+    );
     let free = Vec2::new(
         (window.width() - insets.left - insets.right).max(50.0),
         (height - top - bottom).max(50.0),
@@ -424,14 +427,6 @@ pub fn flat_point_px(points: usize) -> f32 {
     let dense = (600.0 / points.max(1) as f32).sqrt();
     FULL * dense.clamp(0.5, 1.0)
 }
-
-/// The share of the view's height the stage heading takes at its top: a scene's heading
-/// (sized to the view: title, equation and note, 3 %, 4.5 % and 2.6 % of the height, in a
-/// card with margins) reaches down to about 18 %.
-const HEADING_BAND: f32 = 0.19;
-
-/// The share of the view's height a scene's caption takes at its bottom.
-const CAPTION_BAND: f32 = 0.08;
 
 fn move_points_through_flow(
     explorer: Res<Explorer>,
@@ -642,12 +637,21 @@ fn draw_decision_lines(
     }
 }
 
-/// The translucent mesh that shows the output layer's decision planes in 3D.
+/// The output layer's decision planes in 3D, as a film shows them: each a faint fill (the
+/// points behind it stay visible, those in front are drawn over it) with a crisp outline,
+/// cut exactly to the box the points fill.
 #[derive(Component)]
 struct DecisionPlanes {
     material: Handle<StandardMaterial>,
     built_for: u64,
+    /// The planes' polygons, for their outlines.
+    polygons: Vec<Vec<[f32; 3]>>,
+    /// How strongly they show now (0 to 1).
+    strength: f32,
 }
+
+/// The fill's opacity at full strength: faint, so the points behind it still read.
+const PLANE_FILL: f32 = 0.14;
 
 fn spawn_boundary_planes(
     mut commands: Commands,
@@ -667,16 +671,24 @@ fn spawn_boundary_planes(
         DecisionPlanes {
             material: material.clone(),
             built_for: 0,
+            polygons: vec![],
+            strength: 0.0,
         },
-        Mesh3d(meshes.add(triangle_mesh(&[]))),
+        Mesh3d(meshes.add(polygon_mesh(&[]))),
         MeshMaterial3d(material),
         Transform::default(),
         Visibility::Hidden,
     ));
 }
 
-fn triangle_mesh(triangles: &[[[f32; 3]; 3]]) -> Mesh {
-    let mut positions: Vec<[f32; 3]> = triangles.iter().flatten().copied().collect();
+/// Convex polygons as one mesh of triangle fans.
+fn polygon_mesh(polygons: &[Vec<[f32; 3]>]) -> Mesh {
+    let mut positions: Vec<[f32; 3]> = vec![];
+    for polygon in polygons.iter().filter(|p| p.len() >= 3) {
+        for k in 1..polygon.len() - 1 {
+            positions.extend([polygon[0], polygon[k], polygon[k + 1]]);
+        }
+    }
     if positions.is_empty() {
         // One degenerate triangle: the renderer allocates no room for an empty mesh, then
         // logs an error when asked to copy it.
@@ -691,6 +703,23 @@ fn triangle_mesh(triangles: &[[[f32; 3]; 3]]) -> Mesh {
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
     .with_inserted_indices(Indices::U32(indices))
+}
+
+/// The planes' outlines, each frame they show.
+fn draw_decision_plane_outlines(planes: Query<(&DecisionPlanes, &Visibility)>, mut gizmos: Gizmos) {
+    for (planes, visibility) in &planes {
+        if *visibility == Visibility::Hidden || planes.strength <= 0.0 {
+            continue;
+        }
+        let colour = Color::srgba(1.0, 1.0, 1.0, 0.85 * planes.strength);
+        for polygon in &planes.polygons {
+            let closed = polygon
+                .iter()
+                .chain(polygon.first())
+                .map(|&p| Vec3::from(p));
+            gizmos.linestrip(closed, colour);
+        }
+    }
 }
 
 fn show_decision_planes(
@@ -732,18 +761,21 @@ fn show_decision_planes(
     if planes.built_for != state.flow_generation {
         planes.built_for = state.flow_generation;
         let key = flow.key(STAGES_PER_LAYER * (flow.layers() - 1));
+        // The box the points fill, a hair larger: the planes never reach past the data.
         let b = Bounds::of(&key[..flow.points()]);
-        let pad = Vec3::from(b.size()).max_element().max(1e-3) * 0.1;
+        let pad = Vec3::from(b.size()).max_element().max(1e-3) * 0.02;
         let padded = Bounds {
             min: b.min.map(|v| v - pad),
             max: b.max.map(|v| v + pad),
         };
+        planes.polygons = boundary_polygons(output, &padded);
         if let Some(mut m) = meshes.get_mut(&mesh.0) {
-            *m = triangle_mesh(&boundary_triangles(output, &padded, 64));
+            *m = polygon_mesh(&planes.polygons);
         }
     }
+    planes.strength = strength;
     if let Some(mut material) = materials.get_mut(&planes.material) {
-        let alpha = 0.32 * strength;
+        let alpha = PLANE_FILL * strength;
         if material.base_color.alpha() != alpha {
             material.base_color = Color::srgba(1.0, 1.0, 1.0, alpha);
         }

@@ -270,6 +270,25 @@ pub fn held(keys: &ButtonInput<KeyCode>, pair: [KeyCode; 2]) -> bool {
     keys.any_pressed(pair) || keys.any_just_released(pair)
 }
 
+/// How a scene's frame is laid out: the picture in the middle, its annotation (a heading
+/// at the top, a caption at the bottom) in bands the cameras leave free, every text at
+/// least [`frame::SMALLEST_TEXT`] of the view's height so that a 640x360 frame still reads
+/// (9 px capitals) and a 1080-line one from the back of a room.
+pub mod frame {
+    /// The share of the view's height the stage heading takes at its top (title, equation
+    /// and note in a card).
+    pub const HEADING_BAND: f32 = 0.21;
+    /// The share of the view's height a caption takes at its bottom.
+    pub const CAPTION_BAND: f32 = 0.1;
+    /// The smallest text of a frame, as a share of the view's height: 27 pixels in a
+    /// 720-line frame, whose capitals (0.69 of the size in egui's font) are 9.3 pixels
+    /// tall at 640x360 and 28 at 1920x1080.
+    pub const SMALLEST_TEXT: f32 = 0.0375;
+    /// The annotation's backing: opaque, a shade darker than the background, so that no
+    /// line, grid or plane of the picture shows through a text.
+    pub const CARD: [u8; 3] = [10, 12, 16];
+}
+
 /// A scene's frame is laid out as in a window this many pixels tall, whatever its size:
 /// renders, and presenter mode's window, scale everything by [`frame_scale`].
 pub const FRAME_LINES: f32 = 720.0;

@@ -156,9 +156,10 @@ fn orbit_direction(orbit: &Orbit) -> Vec3 {
 }
 
 /// How far from the centre of a box of `size` the camera stands so that the box fills the
-/// free area (`free`, pixels, of a window `window_height` tall): the box's upright cylinder (its footprint turned through every
-/// yaw, so that turning the camera never breathes in and out) seen in perspective, within
-/// 78 % of the height (room for a heading and a caption) and 86 % of the width.
+/// free area (`free`, pixels, of a window `window_height` tall: the part of the view between
+/// the heading's and the caption's bands): the box's upright cylinder (its footprint turned
+/// through every yaw, so that turning the camera never breathes in and out) seen in
+/// perspective, within 94 % of that height and 86 % of the width.
 pub fn fitting_distance(
     size: Vec3,
     (back, right, up): (Vec3, Vec3, Vec3),
@@ -171,7 +172,7 @@ pub fn fitting_distance(
     // Tangents of the half-angles the free area spans (the field of view is the window's
     // height).
     let per_height = (FOV / 2.0).tan() / window_height.max(1.0);
-    let tan_v = per_height * free.y * 0.78;
+    let tan_v = per_height * free.y * 0.94;
     let tan_h = per_height * free.x * 0.86;
     let mut distance: f32 = extent * 1e-3;
     for i in 0..32 {
@@ -199,13 +200,25 @@ fn apply_orbit(
     let (right, up) = orbit_axes(&orbit);
     let height = window.height().max(1.0);
     let left = insets.left + insets.split;
-    let free = Vec2::new((window.width() - left).max(1.0), height - insets.bottom);
+    // The view's height less the bands its heading and caption take.
+    let view = (height - insets.bottom).max(1.0);
+    let (top, bottom) = (
+        view * super::frame::HEADING_BAND,
+        view * super::frame::CAPTION_BAND,
+    );
+    let free = Vec2::new(
+        (window.width() - left).max(1.0),
+        (view - top - bottom).max(1.0),
+    );
     let distance =
         fitting_distance(Vec3::from(frame.0.size()), (back, right, up), free, height) * orbit.zoom;
     // World units per pixel at the target's depth: shift the camera so the target sits in the
     // middle of the area the panels leave free.
     let per_px = 2.0 * distance * (FOV / 2.0).tan() / height;
-    let shift = right * (left / 2.0) * per_px + up * (-insets.bottom / 2.0) * per_px;
+    // The target in the middle of that area: below the view's middle when the heading's
+    // band is the taller.
+    let shift =
+        right * (left / 2.0) * per_px + up * (-(insets.bottom + top - bottom) / 2.0) * per_px;
     let eye = center + back * distance - shift;
     for (mut transform, mut projection) in &mut cameras {
         *transform = Transform::from_translation(eye).looking_to(-back, up);

@@ -285,12 +285,14 @@ impl HeadingSizes {
         note: 14.0,
     };
 
-    /// A scene's heading, sized to the view's height as its captions are.
+    /// A scene's heading, sized to the view's height as its captions are: no line smaller
+    /// than a frame's smallest text.
     pub fn for_height(height: f32) -> HeadingSizes {
+        let smallest = (height * crate::app::frame::SMALLEST_TEXT).max(13.0);
         HeadingSizes {
-            title: (height * 0.03).max(13.0),
-            equation: (height * 0.045).max(18.0),
-            note: (height * 0.026).max(11.0),
+            title: smallest,
+            equation: (height * 0.05).max(18.0),
+            note: smallest,
         }
     }
 }
@@ -331,7 +333,8 @@ pub fn heading(
         egui::Order::Foreground,
         "layers-heading".into(),
     ));
-    painter.rect_filled(card, 6.0, egui::Color32::from_black_alpha(150));
+    let [r, g, b] = crate::app::frame::CARD;
+    painter.rect_filled(card, 6.0, egui::Color32::from_rgb(r, g, b));
     let text_x = card.min.x + margin.x + text_width / 2.0;
     let mut y = top + margin.y;
     for galley in galleys {

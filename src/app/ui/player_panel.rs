@@ -83,7 +83,7 @@ pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
     let view_height = (rect.height() - bottom).max(100.0);
     let sizes = Sizes {
         title: (view_height * 0.075).max(24.0),
-        caption: (view_height * 0.038).max(16.0),
+        caption: (view_height * 0.04).max(16.0),
     };
     let title_at = egui::pos2(cx, view_height * 0.5);
     let caption_at = egui::pos2(cx, rect.height() - bottom - view_height * 0.035);
@@ -152,18 +152,15 @@ struct TextStyle {
     id: &'static str,
     /// The point of the area placed at its anchor.
     pivot: egui::Align2,
-    /// Whether it sits on a dark box (captions, over the data) or on the dimmed view.
-    boxed: bool,
     strong: bool,
     corner_radius: f32,
     margin: (i8, i8),
 }
 
-/// Titles: big, centred on their anchor, on the dimmed view.
+/// Titles: big, centred on their anchor, on a card over the dimmed view.
 const TITLE: TextStyle = TextStyle {
     id: "scene-title",
     pivot: egui::Align2::CENTER_CENTER,
-    boxed: false,
     strong: true,
     corner_radius: 8.0,
     margin: (22, 12),
@@ -173,7 +170,6 @@ const TITLE: TextStyle = TextStyle {
 const CAPTION: TextStyle = TextStyle {
     id: "scene-caption",
     pivot: egui::Align2::CENTER_BOTTOM,
-    boxed: true,
     strong: false,
     corner_radius: 6.0,
     margin: (16, 8),
@@ -199,10 +195,10 @@ fn text_area(
         .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::new()
-                .fill(if style.boxed {
-                    egui::Color32::from_black_alpha((alpha as f32 * 0.6) as u8)
-                } else {
-                    egui::Color32::TRANSPARENT
+                .fill({
+                    // Opaque once faded in: nothing of the picture shows through a text.
+                    let [r, g, b] = crate::app::frame::CARD;
+                    egui::Color32::from_rgba_unmultiplied(r, g, b, alpha)
                 })
                 .corner_radius(style.corner_radius)
                 .inner_margin(egui::Margin::symmetric(style.margin.0, style.margin.1))

@@ -51,7 +51,7 @@ pub fn paint(
     };
     // About eight labels along the longer side of what is shown.
     let step = nice_step((hi - lo).max_element().max(1e-6) / 8.0);
-    let size = size.unwrap_or((height * 0.026).max(11.0));
+    let size = size.unwrap_or((height * crate::app::frame::SMALLEST_TEXT).max(11.0));
     let font = egui::FontId::proportional(size);
     let colour = egui::Color32::from_rgb(215, 219, 228);
     let painter = ctx.layer_painter(egui::LayerId::new(
@@ -68,12 +68,14 @@ pub fn paint(
             && r.min.y > 0.0
             && r.max.y < height
     };
-    // A label on a dark plate, so that it reads over the grid and the regions.
+    // A label on an opaque plate, so that no grid line or region crosses it.
+    let [r, g, b] = crate::app::frame::CARD;
+    let plate = egui::Color32::from_rgb(r, g, b);
     let label = |anchor: egui::Pos2, align: egui::Align2, text: String| {
         let galley = painter.layout_no_wrap(text, font.clone(), colour);
         let rect = align.anchor_size(anchor, galley.size());
         if inside(rect.expand(2.0)) {
-            painter.rect_filled(rect.expand(2.0), 3.0, egui::Color32::from_black_alpha(150));
+            painter.rect_filled(rect.expand(2.0), 3.0, plate);
             painter.galley(rect.min, galley, colour);
         }
     };

@@ -1,5 +1,5 @@
 //! The output layer's decision boundaries, in the space of its input: as planes, as lines
-//! clipped to a rectangle (two-wide input) and as triangles clipped to a box (three-wide).
+//! clipped to a rectangle (two-wide input) and as polygons cut to a box (three-wide).
 
 use super::{Bounds, mix};
 use crate::nn::Layer;
@@ -121,64 +121,107 @@ pub fn boundary_lines(
     lines
 }
 
-/// The output layer's decision planes within a box of its (three-wide) input, as triangles:
-/// each plane is cut into `cells × cells` squares, and the squares that lie in the box and
-/// on a real boundary are kept.
-pub fn boundary_triangles(output: &Layer, bounds: &Bounds, cells: usize) -> Vec<[[f32; 3]; 3]> {
+/// The output layer's decision boundaries within a box of its (three-wide) input, each as
+/// one convex polygon in the plane (its corners in order): the plane cut to the box, and
+/// for several outputs to where its two classes are the two largest outputs. Exact: the
+/// edges are straight, where the box or another class's plane cuts them.
+pub fn boundary_polygons(output: &Layer, bounds: &Bounds) -> Vec<Vec<[f32; 3]>> {
     if output.inputs() != 3 {
         return vec![];
     }
-    let mut triangles = vec![];
-    let center = bounds.center();
-    let size = bounds.size();
-    let radius = (size[0] * size[0] + size[1] * size[1] + size[2] * size[2]).sqrt() / 2.0;
-    let inside = |p: &[f32; 3]| {
-        (0..3).all(|k| {
-            let slack = 1e-3 * size[k].max(1e-6);
-            p[k] >= bounds.min[k] - slack && p[k] <= bounds.max[k] + slack
-        })
+    let z = |r: usize, a: &[f32; 3]| -> f32 {
+        output.bias[r] + (0..3).map(|c| output.weights[(r, c)] * a[c]).sum::<f32>()
     };
+    let mut polygons = vec![];
     for plane in boundary_planes(output) {
         let n = [plane.normal[0], plane.normal[1], plane.normal[2]];
-        let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-        if len <= f32::MIN_POSITIVE || !len.is_finite() {
-            continue;
+        let mut polygon = plane_in_box(n, plane.offset, bounds);
+        // Where another class outscores both, this piece of the plane decides nothing.
+        let (i, j) = plane.classes;
+        for r in (0..output.outputs()).filter(|&r| output.outputs() > 1 && r != i && r != j) {
+            polygon = clip(&polygon, |a| z(i, a) - z(r, a));
         }
-        let n = n.map(|v| v / len);
-        let offset = plane.offset / len;
-        // The box centre dropped onto the plane, and two axes spanning the plane.
-        let dist = n[0] * center[0] + n[1] * center[1] + n[2] * center[2] + offset;
-        if dist.abs() > radius {
-            continue;
+        if polygon.len() >= 3 {
+            polygons.push(polygon);
         }
-        let foot: [f32; 3] = std::array::from_fn(|k| center[k] - dist * n[k]);
-        let helper = if n[0].abs() < 0.9 {
-            [1.0, 0.0, 0.0]
-        } else {
-            [0.0, 1.0, 0.0]
-        };
-        let e1 = normalize(cross(n, helper));
-        let e2 = cross(n, e1);
-        let cells = cells.max(1);
-        let at = |i: usize, j: usize| -> [f32; 3] {
-            let (a, b) = (
-                mix(-radius, radius, i as f32 / cells as f32),
-                mix(-radius, radius, j as f32 / cells as f32),
-            );
-            std::array::from_fn(|k| foot[k] + a * e1[k] + b * e2[k])
-        };
-        for i in 0..cells {
-            for j in 0..cells {
-                let c = [at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)];
-                let mid: [f32; 3] = std::array::from_fn(|k| (c[0][k] + c[2][k]) / 2.0);
-                if c.iter().all(inside) && pair_on_top(output, &mid, plane.classes) {
-                    triangles.push([c[0], c[1], c[2]]);
-                    triangles.push([c[0], c[2], c[3]]);
-                }
+    }
+    polygons
+}
+
+/// The polygon where the plane `n · a + offset = 0` cuts the box, its corners in order
+/// around the plane; empty where it misses the box.
+fn plane_in_box(n: [f32; 3], offset: f32, bounds: &Bounds) -> Vec<[f32; 3]> {
+    let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+    if len <= f32::MIN_POSITIVE || !len.is_finite() {
+        return vec![];
+    }
+    let corner = |m: usize| -> [f32; 3] {
+        std::array::from_fn(|k| {
+            if m >> k & 1 == 1 {
+                bounds.max[k]
+            } else {
+                bounds.min[k]
+            }
+        })
+    };
+    let side = |p: [f32; 3]| n[0] * p[0] + n[1] * p[1] + n[2] * p[2] + offset;
+    // Where the plane crosses each of the box's twelve edges.
+    let mut points: Vec<[f32; 3]> = vec![];
+    for a in 0..8usize {
+        for k in 0..3 {
+            let b = a | 1 << k;
+            if b == a {
+                continue;
+            }
+            let (pa, pb) = (corner(a), corner(b));
+            let (sa, sb) = (side(pa), side(pb));
+            if (sa <= 0.0) != (sb <= 0.0) {
+                let t = sa / (sa - sb);
+                points.push(std::array::from_fn(|c| mix(pa[c], pb[c], t)));
             }
         }
     }
-    triangles
+    if points.len() < 3 {
+        return vec![];
+    }
+    // In order around their centre, in the plane.
+    let count = points.len() as f32;
+    let centre: [f32; 3] =
+        std::array::from_fn(|c| points.iter().map(|p| p[c]).sum::<f32>() / count);
+    let n = normalize(n);
+    let helper = if n[0].abs() < 0.9 {
+        [1.0, 0.0, 0.0]
+    } else {
+        [0.0, 1.0, 0.0]
+    };
+    let e1 = normalize(cross(n, helper));
+    let e2 = cross(n, e1);
+    let angle = |p: &[f32; 3]| {
+        let d: [f32; 3] = std::array::from_fn(|c| p[c] - centre[c]);
+        let dot = |e: [f32; 3]| d[0] * e[0] + d[1] * e[1] + d[2] * e[2];
+        dot(e2).atan2(dot(e1))
+    };
+    points.sort_by(|a, b| angle(a).total_cmp(&angle(b)));
+    points.dedup_by(|a, b| (0..3).all(|c| (a[c] - b[c]).abs() <= 1e-6 * (1.0 + b[c].abs())));
+    points
+}
+
+/// The part of a convex polygon where `keep(a) >= 0` (one half-space): still convex, its
+/// corners in order.
+fn clip(polygon: &[[f32; 3]], keep: impl Fn(&[f32; 3]) -> f32) -> Vec<[f32; 3]> {
+    let mut out = vec![];
+    for (k, a) in polygon.iter().enumerate() {
+        let b = &polygon[(k + 1) % polygon.len()];
+        let (ka, kb) = (keep(a), keep(b));
+        if ka >= 0.0 {
+            out.push(*a);
+        }
+        if (ka >= 0.0) != (kb >= 0.0) {
+            let t = ka / (ka - kb);
+            out.push(std::array::from_fn(|c| mix(a[c], b[c], t)));
+        }
+    }
+    out
 }
 
 fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
@@ -199,6 +242,65 @@ fn normalize(v: [f32; 3]) -> [f32; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One sigmoid output over a unit cube, deciding by x > 0.5: its boundary is the square
+    /// x = 0.5, exactly, corners in order.
+    #[test]
+    fn a_plane_through_a_box_is_its_exact_polygon() {
+        let output = Layer {
+            weights: Mat::from_row_slice(1, 3, &[4.0, 0.0, 0.0]),
+            bias: nalgebra::DVector::from_vec(vec![-2.0]),
+            activation: Activation::Sigmoid,
+        };
+        let cube = Bounds {
+            min: [0.0; 3],
+            max: [1.0; 3],
+        };
+        let polygons = boundary_polygons(&output, &cube);
+        assert_eq!(polygons.len(), 1);
+        let square = &polygons[0];
+        assert_eq!(square.len(), 4, "{square:?}");
+        for p in square {
+            assert!((p[0] - 0.5).abs() < 1e-5, "{p:?} is on the plane");
+            assert!(p[1] == 0.0 || p[1] == 1.0);
+            assert!(p[2] == 0.0 || p[2] == 1.0);
+        }
+        // In order: neighbours share a face of the cube (one of y, z the same).
+        for k in 0..4 {
+            let (a, b) = (square[k], square[(k + 1) % 4]);
+            assert!(a[1] == b[1] || a[2] == b[2], "{a:?} then {b:?}");
+        }
+        // A plane that misses the box has no polygon.
+        let far = Bounds {
+            min: [2.0; 3],
+            max: [3.0; 3],
+        };
+        assert!(boundary_polygons(&output, &far).is_empty());
+    }
+
+    /// Three classes: each pair's plane is cut where the third class wins, so the pieces
+    /// meet along one line and every corner is a point where the pair ties on top.
+    #[test]
+    fn three_classes_keep_only_the_pieces_where_the_pair_is_on_top() {
+        let output = Layer {
+            weights: Mat::from_row_slice(3, 3, &[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]),
+            bias: nalgebra::DVector::from_vec(vec![0.0, 0.0, 0.0]),
+            activation: Activation::Softmax,
+        };
+        let cube = Bounds {
+            min: [0.0; 3],
+            max: [1.0; 3],
+        };
+        let polygons = boundary_polygons(&output, &cube);
+        assert_eq!(polygons.len(), 3);
+        for (polygon, (i, j)) in polygons.iter().zip([(0, 1), (0, 2), (1, 2)]) {
+            for p in polygon {
+                assert!((p[i] - p[j]).abs() < 1e-5, "{p:?} ties {i} and {j}");
+                let other = 3 - i - j;
+                assert!(p[other] <= p[i] + 1e-5, "{p:?}: class {other} does not win");
+            }
+        }
+    }
     use crate::nn::{Activation, Mat, Network};
 
     fn net(sizes: &[usize], hidden: Activation, head: Activation, seed: u64) -> Network {
@@ -245,14 +347,15 @@ mod tests {
         // A plane through the cube's centre.
         w.weights = Mat::from_row_slice(1, 3, &[1.0, 1.0, 1.0]);
         w.bias[0] = -1.5;
-        let tris = boundary_triangles(&w, &bounds, 24);
-        assert!(tris.len() > 50);
-        for p in tris.iter().flatten() {
+        let polygons = boundary_polygons(&w, &bounds);
+        assert_eq!(polygons.len(), 1);
+        assert_eq!(polygons[0].len(), 6, "a hexagon through the cube's centre");
+        for p in polygons.iter().flatten() {
             assert!((p[0] + p[1] + p[2] - 1.5).abs() < 1e-4);
-            assert!(p.iter().all(|v| (-0.01..=1.01).contains(v)));
+            assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
         }
         // A plane that misses the box gives nothing.
         w.bias[0] = -10.0;
-        assert!(boundary_triangles(&w, &bounds, 24).is_empty());
+        assert!(boundary_polygons(&w, &bounds).is_empty());
     }
 }

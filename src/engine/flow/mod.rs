@@ -24,7 +24,7 @@ mod boundary;
 mod ease;
 mod svd;
 
-pub use boundary::{BoundaryPlane, boundary_lines, boundary_planes, boundary_triangles};
+pub use boundary::{BoundaryPlane, boundary_lines, boundary_planes, boundary_polygons};
 pub use ease::Ease;
 pub use svd::{Split, SvdMove, SvdSplit, svd_move};
 
