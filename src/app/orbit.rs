@@ -71,6 +71,12 @@ impl Orbit {
     }
 }
 
+/// Whether the camera looks straight down (the top view): then it draws without
+/// perspective, so raised surfaces do not overhang the floor and the heatmap is a map.
+pub fn straight_down(orbit: &Orbit) -> bool {
+    orbit.pitch >= std::f32::consts::FRAC_PI_2 - 1e-3
+}
+
 /// Looks straight down: the landscape becomes its heatmap.
 pub fn top_view(orbit: &mut Orbit) {
     orbit.yaw = -std::f32::consts::FRAC_PI_2;
@@ -220,16 +226,33 @@ fn apply_orbit(
     let shift =
         right * (left / 2.0) * per_px + up * (-(insets.bottom + top - bottom) / 2.0) * per_px;
     let eye = center + back * distance - shift;
+    let top = straight_down(&orbit);
     for (mut transform, mut projection) in &mut cameras {
         *transform = Transform::from_translation(eye).looking_to(-back, up);
         let near = (distance * 0.01).max(1e-4);
+        let far = distance * 100.0 + 100.0;
+        if top {
+            // As wide as the perspective's view at the target's depth: the picture keeps
+            // its size when the camera arrives overhead.
+            let wanted = OrthographicProjection {
+                scale: per_px,
+                near: 0.0,
+                far,
+                ..OrthographicProjection::default_3d()
+            };
+            match projection.as_mut() {
+                Projection::Orthographic(o) if o.scale == per_px && o.far == far => {}
+                _ => *projection = Projection::Orthographic(wanted),
+            }
+            continue;
+        }
         match projection.as_mut() {
             Projection::Perspective(p) if p.fov == FOV && p.near == near => {}
             _ => {
                 *projection = Projection::Perspective(PerspectiveProjection {
                     fov: FOV,
                     near,
-                    far: distance * 100.0 + 100.0,
+                    far,
                     ..default()
                 })
             }

@@ -361,10 +361,11 @@ fn hide_surfaces(
 fn place_points_on_floor(
     explorer: Res<Explorer>,
     state: Res<LandscapeState>,
+    (orbit, framed): (Res<super::orbit::Orbit>, Res<Framed>),
     cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
     mut points: Query<(&DataPoint, &mut Transform)>,
     spawned: Query<(), Added<DataPoint>>,
-    mut placed: Local<Option<(u64, Quat, [f32; 2])>>,
+    mut placed: Local<Option<(u64, Quat, [f32; 2], bool)>>,
 ) {
     let Some(area) = state.area else { return };
     if explorer.train.dim() != 2 {
@@ -373,13 +374,17 @@ fn place_points_on_floor(
     let rotation = cameras.iter().next().map_or(Quat::IDENTITY, |t| t.rotation);
     // Only when the points, the camera's turn or the plane changed, or the surfaces were
     // rebuilt (as on coming back from another view, which moved the points): not every frame.
-    let key = (explorer.data_version, rotation, area.max);
+    // Seen from straight above, the points lie over the surfaces (over the heatmap), where
+    // they can be seen; from the side, on the floor under them.
+    let top = super::orbit::straight_down(&orbit);
+    let key = (explorer.data_version, rotation, area.max, top);
     if *placed == Some(key) && !state.is_changed() && spawned.is_empty() {
         return;
     }
     *placed = Some(key);
     let (lo, hi) = explorer.bounds;
-    let radius = (hi - lo).max_element() * 0.008;
+    // Over the heatmap (the top view) the points are the picture's subject: larger.
+    let radius = (hi - lo).max_element() * if top { 0.013 } else { 0.008 };
     let lift = (area.max[0] - area.min[0]) * 0.002;
     for (point, mut transform) in &mut points {
         let data = if point.test {
@@ -393,7 +398,8 @@ fn place_points_on_floor(
         let p = data.point(point.index);
         // Overlapping points a hair apart towards the camera, in a fixed order.
         let rank = super::points::draw_rank(&explorer, point.index, point.test);
-        let at = Vec3::new(p[0], p[1], lift) + rotation * Vec3::Z * (rank * lift * 0.5);
+        let base = if top { framed.0.max[2] + lift } else { lift };
+        let at = Vec3::new(p[0], p[1], base) + rotation * Vec3::Z * (rank * lift * 0.5);
         let wanted = Transform::from_translation(at)
             .with_rotation(rotation)
             .with_scale(Vec3::splat(radius));

@@ -642,6 +642,12 @@ fn output_surfaces(
                 p[2] += lift;
             }
             let t = fractions(values, range);
+            if !single {
+                // Where a class's output lies on the floor it decides nothing there: that
+                // part of its surface is not drawn, so the floor under the points stays
+                // neutral instead of taking the colour of a class they are not.
+                keep_triangles(&mut mesh, |v| t[v] > ON_THE_FLOOR);
+            }
             let colors = if single {
                 shade(&mesh, &t, |t| view.colormap.srgb(t))
             } else {
@@ -671,6 +677,23 @@ fn output_surfaces(
             }
         })
         .collect())
+}
+
+/// A class surface's share of its range under which it counts as lying on the floor.
+const ON_THE_FLOOR: f32 = 0.015;
+
+/// Keeps the triangles of `mesh` with at least one vertex that `raised` accepts.
+fn keep_triangles(mesh: &mut HeightMesh, raised: impl Fn(usize) -> bool) {
+    let kept: Vec<u32> = mesh
+        .indices
+        .chunks_exact(3)
+        .filter(|tri| tri.iter().any(|&v| raised(v as usize)))
+        .flatten()
+        .copied()
+        .collect();
+    // A class that wins nowhere keeps one degenerate triangle: the renderer allocates no
+    // room for an empty mesh.
+    mesh.indices = if kept.is_empty() { vec![0, 0, 0] } else { kept };
 }
 
 /// Where along identity → sigmoid → step a morph stands.
@@ -740,6 +763,38 @@ mod tests {
             min: [-5.0, -4.0],
             max: [5.0, 6.0],
             resolution,
+        }
+    }
+
+    /// Softmax and argmax surfaces of several classes leave the floor: a class's surface
+    /// is drawn only where it rises, so the floor under the points stays neutral.
+    #[test]
+    fn class_surfaces_are_not_drawn_where_they_lie_on_the_floor() {
+        let net = Network::new(&[2, 8, 3], &[Activation::Relu], Activation::Softmax, 1).unwrap();
+        let area = Area {
+            min: [-2.0, -2.0],
+            max: [2.0, 2.0],
+            resolution: 24,
+        };
+        for mode in [OutputMode::Softmax, OutputMode::Argmax] {
+            let surfaces =
+                output_surfaces(&net, &SurfaceSettings::default(), &area, mode, 4.0, 1.0).unwrap();
+            let tall = surfaces
+                .iter()
+                .flat_map(|s| s.mesh.positions.iter().map(|p| p[2]))
+                .fold(0.0f32, f32::max);
+            for s in &surfaces {
+                for tri in s.mesh.indices.chunks_exact(3).filter(|t| t[0] != t[1]) {
+                    let highest = tri
+                        .iter()
+                        .map(|&v| s.mesh.positions[v as usize][2])
+                        .fold(f32::MIN, f32::max);
+                    assert!(
+                        highest > tall * 0.01,
+                        "{mode:?}: a triangle on the floor is drawn"
+                    );
+                }
+            }
         }
     }
 
