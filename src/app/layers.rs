@@ -38,6 +38,7 @@ pub(super) fn plugin(app: &mut App) {
                     draw_flow_axes,
                     draw_decision_lines,
                     (show_decision_planes, draw_decision_plane_outlines).chain(),
+                    draw_basis_arrows,
                 )
                     .in_set(ViewSet::Draw),
             )
@@ -88,6 +89,9 @@ pub struct LayerView {
     pub zoom: f32,
     /// See `zoom`.
     pub pan: Vec2,
+    /// `W` and `b` on screen with their numbers, and the basis vectors as arrows moving with
+    /// `W·a` (layers at most three wide each way).
+    pub matrix: bool,
 }
 
 impl Default for LayerView {
@@ -110,6 +114,7 @@ impl Default for LayerView {
             boundary: true,
             zoom: 1.0,
             pan: Vec2::ZERO,
+            matrix: false,
         }
     }
 }
@@ -402,7 +407,7 @@ fn frame_flat_flow(
     // Leave room for the stage heading above the points and a scene's caption below them.
     let height = (window.height() - insets.bottom).max(50.0);
     let (top, bottom) = (
-        height * super::frame::HEADING_BAND,
+        height * super::frame::heading_band(view.matrix),
         height * super::frame::CAPTION_BAND,
     );
     let free = Vec2::new(
@@ -782,6 +787,43 @@ fn show_decision_planes(
     }
 }
 
+/// The colours of `W`'s columns and of the basis vectors they are the images of: green,
+/// red and blue, as 3Blue1Brown's î and ĵ.
+pub const COLUMN_COLORS: [[u8; 3]; 3] = [[131, 193, 103], [232, 97, 90], [88, 164, 232]];
+
+/// The arrows of the basis vectors through the layer playing (`matrix` on).
+fn draw_basis_arrows(
+    state: Res<FlowState>,
+    view: Res<LayerView>,
+    published: Res<Published>,
+    mut gizmos: Gizmos,
+) {
+    let (true, Some(flow), Some(latest)) = (view.matrix, &state.flow, &published.0) else {
+        return;
+    };
+    let layers = latest.network.layers();
+    if layers.len() != flow.layers() {
+        return;
+    }
+    let how = (view.ease, view.bend, view.split);
+    let path = |a, b| flow.place(view.position, how, a, b);
+    let Some(arrows) = crate::engine::flow::matrix::basis_arrows(layers, view.position, path)
+    else {
+        return;
+    };
+    // A hair above the grid and the points' plane in a flat view.
+    let lift = if flow.is_3d() { 0.0 } else { 0.02 };
+    let origin = Vec3::from(arrows.origin) + Vec3::Z * lift;
+    for (c, tip) in arrows.tips.iter().enumerate() {
+        let [r, g, b] = COLUMN_COLORS[c % COLUMN_COLORS.len()];
+        gizmos.arrow(
+            origin,
+            Vec3::from(*tip) + Vec3::Z * lift,
+            Color::srgb_u8(r, g, b),
+        );
+    }
+}
+
 /// A title and a line on what is on screen at `u`, for the caption. At a stage boundary it
 /// names the stage that just ended.
 pub fn describe_position(flow: &Flow, u: f32) -> (String, String) {
@@ -903,11 +945,32 @@ pub fn projection_note(flow: &Flow, u: f32) -> Option<String> {
     };
     flow.is_projection(l).then(|| {
         let neurons: Vec<String> = flow.selection()[l].iter().map(|r| r.to_string()).collect();
+        let width = flow.sizes()[l + 1];
+        // The last hidden layer: say why no decision boundary shows.
+        let boundary = if l + 2 == flow.layers() {
+            format!("; the decision boundary lives in all {width} and is not drawn")
+        } else {
+            String::new()
+        };
         format!(
-            "Layer {} shown through neurons {} of {}: a projection",
+            "Layer {} shown through neurons {} of {width}: a projection{boundary}",
             l + 1,
             neurons.join(", "),
-            flow.sizes()[l + 1]
+        )
+    })
+}
+
+/// Why the decision boundary is not drawn, when the view offers it and cannot: the last
+/// hidden layer is shown through some of its neurons, and the boundary lives in all.
+pub fn boundary_absent(flow: &Flow) -> Option<String> {
+    let layers = flow.layers();
+    (layers >= 2 && !boundary_shown_whole(flow)).then(|| {
+        let width = flow.sizes()[layers - 1];
+        format!(
+            "Not drawn here: layer {} is shown through {} of its {width} neurons, and the \
+             boundary lives in all {width}",
+            layers - 1,
+            flow.selection()[layers - 2].len()
         )
     })
 }

@@ -278,6 +278,14 @@ pub mod frame {
     /// The share of the view's height the stage heading takes at its top (title, equation
     /// and note in a card).
     pub const HEADING_BAND: f32 = 0.21;
+    /// What the heading's band grows by while a layer's matrices show (they go under the
+    /// heading when they do not fit beside it: an SVD's three, a 3-wide layer's).
+    pub const MATRIX_BAND: f32 = 0.15;
+    /// The share of the view's height the top band takes: the heading's, and the
+    /// matrices' while they show.
+    pub fn heading_band(matrix: bool) -> f32 {
+        HEADING_BAND + if matrix { MATRIX_BAND } else { 0.0 }
+    }
     /// The share of the view's height a caption takes at its bottom.
     pub const CAPTION_BAND: f32 = 0.1;
     /// The smallest text of a frame, as a share of the view's height: 27 pixels in a

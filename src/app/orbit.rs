@@ -199,21 +199,24 @@ fn apply_orbit(
     frame: Res<Framed>,
     insets: Res<PanelInsets>,
     window: Single<&Window, With<PrimaryWindow>>,
+    layers: Option<Res<super::layers::LayerView>>,
     mut cameras: Query<(&mut Transform, &mut Projection), With<PlaneCamera>>,
 ) {
     let center = Vec3::from(frame.0.center()) + orbit.pan;
+    let matrix = layers.is_some_and(|l| l.matrix);
     let back = orbit_direction(&orbit);
     let (right, up) = orbit_axes(&orbit);
     let height = window.height().max(1.0);
     let left = insets.left + insets.split;
+    let right_side = insets.right;
     // The view's height less the bands its heading and caption take.
     let view = (height - insets.bottom).max(1.0);
     let (top, bottom) = (
-        view * super::frame::HEADING_BAND,
+        view * super::frame::heading_band(matrix),
         view * super::frame::CAPTION_BAND,
     );
     let free = Vec2::new(
-        (window.width() - left).max(1.0),
+        (window.width() - left - right_side).max(1.0),
         (view - top - bottom).max(1.0),
     );
     let distance =
@@ -223,8 +226,8 @@ fn apply_orbit(
     let per_px = 2.0 * distance * (FOV / 2.0).tan() / height;
     // The target in the middle of that area: below the view's middle when the heading's
     // band is the taller.
-    let shift =
-        right * (left / 2.0) * per_px + up * (-(insets.bottom + top - bottom) / 2.0) * per_px;
+    let shift = right * ((left - right_side) / 2.0) * per_px
+        + up * (-(insets.bottom + top - bottom) / 2.0) * per_px;
     let eye = center + back * distance - shift;
     let top = straight_down(&orbit);
     for (mut transform, mut projection) in &mut cameras {

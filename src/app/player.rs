@@ -557,6 +557,9 @@ fn frame_layers(frame: &Frame, layers: &mut LayerView, reach: f32) {
     if layers.split != frame.split {
         layers.split = frame.split;
     }
+    if layers.matrix != frame.matrix {
+        layers.matrix = frame.matrix;
+    }
     if layers.position != frame.position
         || layers.playing
         || layers.grid_lines != lines

@@ -62,16 +62,22 @@ pub fn settings(
     });
     match &mut view.target {
         Target::Outputs(mode) => {
+            // The output the network has is the one lit: a single sigmoid output shows
+            // "sigmoid", not "softmax".
+            let head = net.head();
             ui.horizontal(|ui| {
                 for m in OutputMode::ALL {
-                    ui.selectable_value(mode, m, m.name())
-                        .on_hover_text(match m {
-                            OutputMode::Logits => "The last layer's W·a + b for each class",
-                            OutputMode::Softmax => "Each class's probability: smooth hills",
-                            OutputMode::Argmax => {
-                                "1 where a class wins, 0 elsewhere: flat terraces"
-                            }
-                        });
+                    let label = match m {
+                        OutputMode::Softmax => head.name(),
+                        other => other.name(),
+                    };
+                    ui.selectable_value(mode, m, label).on_hover_text(match m {
+                        OutputMode::Logits => "The last layer's W·a + b for each class",
+                        OutputMode::Softmax => {
+                            "The output layer's own output (each class's probability): smooth hills"
+                        }
+                        OutputMode::Argmax => "1 where a class wins, 0 elsewhere: flat terraces",
+                    });
                 }
             });
         }
@@ -265,8 +271,14 @@ fn build(editor: &NeuronEditor) -> Result<crate::engine::nn::Network, String> {
     }
 }
 
-/// The legend: the colour scale of a single surface with its values, or the class colours.
-pub fn legend(ctx: &egui::Context, state: &LandscapeState, view: &LandscapeView) {
+/// The legend: the colour scale of a single surface with its values, or the class colours
+/// with the classes' names (`name`).
+pub fn legend(
+    ctx: &egui::Context,
+    state: &LandscapeState,
+    view: &LandscapeView,
+    name: &dyn Fn(u32) -> String,
+) {
     let rect = ctx.viewport_rect();
     egui::Area::new("landscape-legend".into())
         .order(egui::Order::Foreground)
@@ -292,7 +304,10 @@ pub fn legend(ctx: &egui::Context, state: &LandscapeState, view: &LandscapeView)
                                         egui::Sense::hover(),
                                     );
                                     ui.painter().rect_filled(r, 2.0, to_egui(class_color(k)));
-                                    ui.label(&s.label);
+                                    // "class 2 (softmax)" with the class's own name.
+                                    let what = s.label.split_once(' ').map_or("", |l| l.1);
+                                    let what = what.split_once(' ').map_or("", |l| l.1);
+                                    ui.label(format!("{} {what}", name(k)));
                                 });
                             }
                             None => {
@@ -324,9 +339,9 @@ pub fn legend(ctx: &egui::Context, state: &LandscapeState, view: &LandscapeView)
                                     );
                                 }
                                 ui.horizontal(|ui| {
-                                    ui.small(format!("{:.3}", s.range.0));
-                                    ui.add_space(110.0);
-                                    ui.small(format!("{:.3}", s.range.1));
+                                    ui.label(format!("{:.3}", s.range.0));
+                                    ui.add_space(100.0);
+                                    ui.label(format!("{:.3}", s.range.1));
                                 });
                             }
                         }

@@ -70,6 +70,12 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
         }
     });
     motion_settings(ui, view);
+    ui.checkbox(&mut view.matrix, "W and b on screen, the basis as arrows")
+        .on_hover_text(
+            "Beside the heading, the playing layer's W and b with their numbers (W's columns \
+             in the arrows' colours); the input's basis vectors as arrows that W·a turns into \
+             W's columns and + b moves (layers at most three wide)",
+        );
     ui.checkbox(
         &mut view.boundary,
         "Decision boundary at the last hidden layer",
@@ -78,6 +84,12 @@ pub fn settings(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState, orbi
         "The output layer's lines (2D) or planes (3D) where the class changes: the data \
              has become linearly separable when they split it",
     );
+    if view.boundary
+        && let Some(flow) = &state.flow
+        && let Some(why) = crate::app::layers::boundary_absent(flow)
+    {
+        ui.label(egui::RichText::new(why).weak());
+    }
     ui.horizontal(|ui| {
         ui.checkbox(&mut view.auto_frame, "Follow the points")
             .on_hover_text("Keep the points framed as the space stretches (R)");
@@ -304,15 +316,18 @@ const ACTIVE: egui::Color32 = egui::Color32::from_rgb(250, 205, 110);
 /// playing stage's term lit, what that stage does, and whether what is shown is a projection.
 pub fn heading(
     ctx: &egui::Context,
-    view: &LayerView,
-    state: &FlowState,
-    left: f32,
+    (view, state, network): (&LayerView, &FlowState, Option<&crate::engine::nn::Network>),
+    (left, right): (f32, f32),
     sizes: &HeadingSizes,
     extra: Option<&str>,
 ) {
     let Some(flow) = &state.flow else { return };
     let rect = ctx.viewport_rect();
-    let x = left + (rect.width() - left) / 2.0;
+    // `W` and `b` beside the heading, when asked for and the layer playing is narrow enough.
+    let matrix = network
+        .filter(|_| view.matrix)
+        .and_then(|n| MatrixCard::at(ctx, n, view, sizes.note));
+    let matrix_width = matrix.as_ref().map_or(0.0, |m| m.size.x + MATRIX_GAP);
     // Painted, not placed in an area: an area new to egui spends its first frame unseen,
     // sizing itself, and a render shows every frame once.
     let jobs = heading_lines(ctx, flow, (view.position, view.split), sizes, extra);
@@ -325,6 +340,22 @@ pub fn heading(
     let sketch = sketch_size(flow.sizes().len(), height);
     let width = text_width + margin.x + sketch.x;
     let top = rect.height() * 0.012;
+    // Over the middle of the view, between the panels (or a frame's legend), with the
+    // matrix beside it; moved in to stay whole when the two are wider than the middle, and
+    // the matrix under the heading when they are wider than the view.
+    let (inner_left, inner_right) = (left + 8.0, rect.width() - right - 8.0);
+    let heading_width = width + 2.0 * margin.x;
+    let beside = heading_width + matrix_width <= inner_right - inner_left;
+    let together = if beside {
+        heading_width + matrix_width
+    } else {
+        heading_width
+    };
+    let centre = (inner_left + inner_right) / 2.0;
+    let start = (centre - together / 2.0)
+        .min(inner_right - together)
+        .max(inner_left);
+    let x = start + width / 2.0 + margin.x;
     let card = egui::Rect::from_min_size(
         egui::pos2(x - width / 2.0 - margin.x, top),
         egui::vec2(width + 2.0 * margin.x, height + 2.0 * margin.y),
@@ -351,6 +382,229 @@ pub fn heading(
         sketch,
     );
     network_sketch(&painter, sketch_rect, flow.sizes(), shown);
+    if let Some(m) = matrix {
+        let at = match beside {
+            true => egui::pos2(card.max.x + MATRIX_GAP, top),
+            false => egui::pos2(
+                (centre - m.size.x / 2.0).max(inner_left),
+                card.max.y + MATRIX_GAP,
+            ),
+        };
+        m.paint(&painter, at);
+    }
+}
+
+/// The space between two columns of a matrix, in text heights.
+const COLUMN_GAP: f32 = 0.5;
+
+/// Pixels between the heading's card and the matrix's.
+const MATRIX_GAP: f32 = 10.0;
+
+/// The layer playing's matrices beside the heading, with their numbers: `W₂ = [ ... ]
+/// b₂ = [ ... ]`, `W`'s columns in the colours of the basis arrows they are the images of,
+/// the factor playing (`W` during `W·a`, `b` during `+ b`) bright and the other dim; while
+/// `W·a` plays as its moves, `U`, `Σ` and `Vᵀ` instead, the move playing lit.
+struct MatrixCard {
+    blocks: Vec<Block>,
+    row: f32,
+    margin: f32,
+    size: egui::Vec2,
+}
+
+/// One matrix of a [`MatrixCard`]: its label, its entries row by row, lit or not.
+struct Block {
+    label: std::sync::Arc<egui::Galley>,
+    entries: Vec<Vec<std::sync::Arc<egui::Galley>>>,
+    columns: Vec<f32>,
+    lit: bool,
+    /// Its columns in the basis arrows' colours (`W`'s).
+    coloured: bool,
+}
+
+impl Block {
+    /// The block's width, brackets included, for text `size`.
+    fn width(&self, size: f32) -> f32 {
+        let n = self.columns.len() as f32;
+        self.label.size().x
+            + size * 0.3
+            + self.columns.iter().sum::<f32>()
+            + size * COLUMN_GAP * (n - 1.0)
+            + 2.0 * size * 0.35
+    }
+}
+
+impl MatrixCard {
+    /// The card for the layer playing at the view's position, if it is drawn as arrows.
+    fn at(
+        ctx: &egui::Context,
+        network: &crate::engine::nn::Network,
+        view: &LayerView,
+        size: f32,
+    ) -> Option<MatrixCard> {
+        use crate::engine::nn::Stage;
+        let layers = network.layers();
+        let at = stage_at(view.position, layers.len());
+        let arrows = crate::engine::flow::matrix::basis_arrows(layers, view.position, |a, _| a)?;
+        let layer = &layers[arrows.layer];
+        let font = egui::FontId::new(size, math_family(ctx));
+        let number = egui::FontId::proportional(size);
+        let n = crate::app::layers::subscript(arrows.layer + 1);
+        let show = |v: f32| {
+            if v.abs() >= 9.95 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.2}")
+            }
+        };
+        let block = |label: String, rows: Vec<Vec<f32>>, lit: bool, coloured: bool| {
+            // Laid out in the placeholder colour: painted in the colour `paint` gives.
+            let layout = |text: String, font: egui::FontId| {
+                ctx.fonts_mut(|f| f.layout_no_wrap(text, font, egui::Color32::PLACEHOLDER))
+            };
+            // `Vᵀ`'s `ᵀ` raised by hand (no bundled font has the glyph).
+            let label = match label.split_once('ᵀ') {
+                Some((base, rest)) => {
+                    let format = |size: f32, valign| egui::TextFormat {
+                        font_id: egui::FontId::new(size, font.family.clone()),
+                        color: egui::Color32::PLACEHOLDER,
+                        valign,
+                        ..Default::default()
+                    };
+                    let mut job = egui::text::LayoutJob::default();
+                    job.append(base, 0.0, format(size, egui::Align::BOTTOM));
+                    job.append("T", 0.0, format(size * 0.6, egui::Align::TOP));
+                    job.append(rest, 0.0, format(size, egui::Align::BOTTOM));
+                    ctx.fonts_mut(|f| f.layout_job(job))
+                }
+                None => layout(label, font.clone()),
+            };
+            let entries: Vec<Vec<_>> = rows
+                .iter()
+                .map(|r| r.iter().map(|v| layout(show(*v), number.clone())).collect())
+                .collect();
+            let width = entries.first().map_or(0, Vec::len);
+            let columns = (0..width)
+                .map(|c| entries.iter().map(|r| r[c].size().x).fold(0.0, f32::max))
+                .collect();
+            Block {
+                label,
+                entries,
+                columns,
+                lit,
+                coloured,
+            }
+        };
+        let split = (at.stage == Stage::Linear)
+            .then(|| crate::engine::flow::SvdSplit::new(&layer.weights))
+            .flatten()
+            .filter(|_| view.split == crate::engine::flow::Split::Svd);
+        let blocks = match split {
+            Some(svd) => {
+                let (u, sigma, vt) = svd.factors();
+                let (mv, _) = crate::engine::flow::svd_move(at.t);
+                let lit = |m: SvdMove| mv == m;
+                let diagonal = (0..sigma.len())
+                    .map(|i| {
+                        (0..sigma.len())
+                            .map(|j| if i == j { sigma[i] } else { 0.0 })
+                            .collect()
+                    })
+                    .collect();
+                vec![
+                    block("U =".into(), u, lit(SvdMove::RotateOut), false),
+                    block("Σ =".into(), diagonal, lit(SvdMove::Stretch), false),
+                    block("Vᵀ =".into(), vt, lit(SvdMove::RotateIn), false),
+                ]
+            }
+            None => {
+                let w = (0..layer.outputs())
+                    .map(|r| (0..layer.inputs()).map(|c| layer.weights[(r, c)]).collect())
+                    .collect();
+                let b = (0..layer.outputs()).map(|r| vec![layer.bias[r]]).collect();
+                vec![
+                    block(format!("W{n} ="), w, at.stage == Stage::Linear, true),
+                    block(format!("b{n} ="), b, at.stage == Stage::Bias, false),
+                ]
+            }
+        };
+        let row = size * 1.25;
+        let margin = size * 0.5;
+        let rows = blocks.iter().map(|b| b.entries.len()).max().unwrap_or(1);
+        let width = blocks.iter().map(|b| b.width(size)).sum::<f32>()
+            + size * 0.9 * (blocks.len() as f32 - 1.0)
+            + 2.0 * margin;
+        let height = row * rows as f32 + 2.0 * margin;
+        Some(MatrixCard {
+            blocks,
+            row,
+            margin,
+            size: egui::vec2(width, height),
+        })
+    }
+
+    fn paint(self, painter: &egui::Painter, at: egui::Pos2) {
+        let size = self.row / 1.25;
+        let card = egui::Rect::from_min_size(at, self.size);
+        let [r, g, b] = crate::app::frame::CARD;
+        painter.rect_filled(card, 6.0, egui::Color32::from_rgb(r, g, b));
+        let dim = |lit: bool, c: egui::Color32| if lit { c } else { c.gamma_multiply(0.45) };
+        let bracket = size * 0.35;
+        let mut x = card.min.x + self.margin;
+        for block in self.blocks {
+            let rows = block.entries.len() as f32;
+            let top = card.min.y
+                + self.margin
+                + (self.size.y - 2.0 * self.margin - self.row * rows) / 2.0;
+            let mid = top + self.row * rows / 2.0;
+            painter.galley(
+                egui::pos2(x, mid - block.label.size().y / 2.0),
+                block.label.clone(),
+                dim(block.lit, egui::Color32::WHITE),
+            );
+            x += block.label.size().x + size * 0.3;
+            let start = x;
+            x += bracket;
+            let mut column_x = vec![];
+            for (c, w) in block.columns.iter().enumerate() {
+                column_x.push(x);
+                x += w + if c + 1 < block.columns.len() {
+                    size * COLUMN_GAP
+                } else {
+                    0.0
+                };
+            }
+            x += bracket;
+            let stroke = egui::Stroke::new(1.5, dim(block.lit, egui::Color32::from_gray(220)));
+            let (y0, y1) = (top + 2.0, top + self.row * rows - 2.0);
+            for (bx, dir) in [(start, 1.0), (x, -1.0)] {
+                painter.line_segment([egui::pos2(bx, y0), egui::pos2(bx, y1)], stroke);
+                for y in [y0, y1] {
+                    painter.line_segment(
+                        [egui::pos2(bx, y), egui::pos2(bx + dir * bracket * 0.6, y)],
+                        stroke,
+                    );
+                }
+            }
+            for (r, row) in block.entries.into_iter().enumerate() {
+                let y = top + r as f32 * self.row + (self.row - size) / 2.0;
+                for (c, galley) in row.into_iter().enumerate() {
+                    let colour = if block.coloured {
+                        let [cr, cg, cb] = crate::app::layers::COLUMN_COLORS[c % 3];
+                        egui::Color32::from_rgb(cr, cg, cb)
+                    } else {
+                        egui::Color32::from_gray(230)
+                    };
+                    let right = column_x[c] + block.columns[c];
+                    painter.galley(
+                        egui::pos2(right - galley.size().x, y),
+                        galley,
+                        dim(block.lit, colour),
+                    );
+                }
+            }
+            x += size * 0.9;
+        }
+    }
 }
 
 /// Neurons drawn in a column of the sketch, at most.
@@ -566,9 +820,20 @@ fn append_factors(
 }
 
 /// The explorer's heading over the layers view.
-pub fn caption(ctx: &egui::Context, view: &LayerView, state: &FlowState, left: f32, burst: &Burst) {
+pub fn caption(
+    ctx: &egui::Context,
+    (view, state, network): (&LayerView, &FlowState, Option<&crate::engine::nn::Network>),
+    left: f32,
+    burst: &Burst,
+) {
     let busy = burst.busy().then_some("training the preset's network…");
-    heading(ctx, view, state, left, &HeadingSizes::WINDOW, busy);
+    heading(
+        ctx,
+        (view, state, network),
+        (left, 0.0),
+        &HeadingSizes::WINDOW,
+        busy,
+    );
 }
 
 /// Saves the explorer's set-up as a scene script (written atomically).

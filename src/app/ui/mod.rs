@@ -287,6 +287,16 @@ fn show_control_panel(
         && !player.exploring
     {
         scene_screen(ctx, &mut root, player, &mut layers.presenter, &mut insets);
+        // The classes' legend, where the frame needs one: the cameras leave it room.
+        let right = if player_panel::wants_legend(&explorer) && !player.blank {
+            let height = ctx.viewport_rect().height() - insets.bottom;
+            player_panel::class_legend(ctx, &explorer, height * super::frame::SMALLEST_TEXT)
+        } else {
+            0.0
+        };
+        if (insets.right - right).abs() > 0.5 {
+            insets.right = right;
+        }
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
         if !player.blank {
             let shown = (&*layers.flow, &*layers.plane);
@@ -298,7 +308,10 @@ fn show_control_panel(
             if player.warm_text {
                 layers_panel::warm_headings(ctx, &layers.flow, &sizes);
             }
-            layers_panel::heading(ctx, &layers.view, &layers.flow, 0.0, &sizes, None);
+            let sides = (0.0, insets.right);
+            let network = published.0.as_ref().map(|l| &l.network);
+            let shown = (&*layers.view, &*layers.flow, network);
+            layers_panel::heading(ctx, shown, sides, &sizes, None);
         }
         let size = ctx.viewport_rect().size();
         cover.set("panel", None);
@@ -333,7 +346,9 @@ fn show_control_panel(
         right.map(|r| rect_of(r.expand2(egui::vec2(6.0, 0.0)))),
     );
     let right = right.map_or(0.0, |r| r.width());
-    let bar = (mode == View::Layers).then(|| layers_bar(ctx, &mut root, &mut layers, width));
+    let network = published.0.as_ref().map(|l| &l.network);
+    let bar =
+        (mode == View::Layers).then(|| layers_bar(ctx, &mut root, &mut layers, (width, network)));
     cover.set("bar", bar);
     let bottom = bar.map_or(0.0, |b| b.height());
     let shown = (&*layers.flow, &*layers.plane);
@@ -348,7 +363,11 @@ fn show_control_panel(
         player_panel::corner_note(ctx, "Exploring the scene live · Esc returns to the talk");
     }
     if mode == View::Landscape {
-        landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape);
+        let name = |k| explorer.class_name(k);
+        landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape, &name);
+    } else if mode == View::Layers && player_panel::wants_legend(&explorer) {
+        // The regions view lists the classes in its right panel; the layers view here.
+        player_panel::class_legend(ctx, &explorer, 14.0);
     }
     if (insets.left - width).abs() > 0.5
         || (insets.right - right).abs() > 0.5
@@ -363,7 +382,12 @@ fn show_control_panel(
 
 /// The layers view's timeline bar under the plane, and its heading over it (`left`: the
 /// side panel's width); where the bar lies.
-fn layers_bar(ctx: &egui::Context, root: &mut egui::Ui, layers: &mut LayersUi, left: f32) -> Rect {
+fn layers_bar(
+    ctx: &egui::Context,
+    root: &mut egui::Ui,
+    layers: &mut LayersUi,
+    (left, network): (f32, Option<&crate::engine::nn::Network>),
+) -> Rect {
     let bar = egui::Panel::bottom("timeline")
         .resizable(false)
         .show(root, |ui| {
@@ -371,7 +395,8 @@ fn layers_bar(ctx: &egui::Context, root: &mut egui::Ui, layers: &mut LayersUi, l
         })
         .response
         .rect;
-    layers_panel::caption(ctx, &layers.view, &layers.flow, left, &layers.burst);
+    let shown = (&*layers.view, &*layers.flow, network);
+    layers_panel::caption(ctx, shown, left, &layers.burst);
     rect_of(bar)
 }
 
@@ -391,7 +416,7 @@ fn scene_screen(
         } else {
             player_panel::timeline_bar(root, player)
         };
-    player_panel::overlays(ctx, player, 0.0, bottom);
+    player_panel::overlays(ctx, player, (0.0, insets.right), bottom);
     if player.present {
         player_panel::scene_list(ctx, player, presenter);
         if presenter.help {
@@ -405,9 +430,8 @@ fn scene_screen(
     if player.blank {
         player_panel::blank(ctx);
     }
-    if insets.left != 0.0 || insets.right != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
+    if insets.left != 0.0 || (insets.bottom - bottom).abs() > 0.5 {
         insets.left = 0.0;
-        insets.right = 0.0;
         insets.bottom = bottom;
     }
 }

@@ -76,9 +76,9 @@ pub fn timeline_bar(root: &mut egui::Ui, player: &mut Player) -> f32 {
 /// Sized to the view's height, so that a frame reads the same at any size: captions 3.8 %
 /// of it, titles 7.5 %. A title is a card: centred, over the view dimmed behind it, fading
 /// in and out; around a change of view the view fades through the background.
-pub fn overlays(ctx: &egui::Context, player: &Player, left: f32, bottom: f32) {
+pub fn overlays(ctx: &egui::Context, player: &Player, (left, right): (f32, f32), bottom: f32) {
     let rect = ctx.viewport_rect();
-    let cx = left + (rect.width() - left) / 2.0;
+    let cx = left + (rect.width() - left - right) / 2.0;
     let Some(frame) = &player.frame else { return };
     let view_height = (rect.height() - bottom).max(100.0);
     let sizes = Sizes {
@@ -335,4 +335,66 @@ pub fn corner_note(ctx: &egui::Context, text: &str) {
                     ui.label(egui::RichText::new(text).color(egui::Color32::from_gray(230)));
                 });
         });
+}
+
+/// Whether a frame shows a legend of its classes: when there are more than two, or they have
+/// names (two unnamed classes read from their colours alone).
+pub fn wants_legend(explorer: &crate::app::explorer::Explorer) -> bool {
+    explorer.classes() > 2 || !explorer.train.names.is_empty()
+}
+
+/// The classes' legend at the frame's right edge, below the top: a swatch in each class's
+/// colour and its name, on an opaque card, `size` the text's size (two columns past six
+/// classes). Painted rather than placed in an area, so that a render's first frame shows it.
+/// Returns the width it takes from the right edge.
+pub fn class_legend(
+    ctx: &egui::Context,
+    explorer: &crate::app::explorer::Explorer,
+    size: f32,
+) -> f32 {
+    let classes = explorer.classes() as u32;
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        "class-legend".into(),
+    ));
+    let font = egui::FontId::proportional(size);
+    let text = egui::Color32::from_gray(235);
+    let galleys: Vec<_> = (0..classes)
+        .map(|k| painter.layout_no_wrap(explorer.class_name(k), font.clone(), text))
+        .collect();
+    let rows = if classes > 6 {
+        classes.div_ceil(2)
+    } else {
+        classes
+    } as usize;
+    let row = size * 1.35;
+    let swatch = size * 0.38;
+    let column = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max) + swatch * 2.0 + size * 0.6;
+    let columns = classes as usize / rows.max(1) + usize::from(classes as usize % rows.max(1) > 0);
+    let margin = size * 0.5;
+    let width = column * columns as f32 + 2.0 * margin;
+    let height = row * rows as f32 + 2.0 * margin - (row - size);
+    let rect = ctx.viewport_rect();
+    let card = egui::Rect::from_min_size(
+        egui::pos2(
+            rect.right() - width - size * 0.6,
+            rect.height() * 0.3 - height / 2.0,
+        ),
+        egui::vec2(width, height),
+    );
+    let [r, g, b] = crate::app::frame::CARD;
+    painter.rect_filled(card, 6.0, egui::Color32::from_rgb(r, g, b));
+    for (k, galley) in galleys.into_iter().enumerate() {
+        let (c, i) = (k / rows, k % rows);
+        let top = card.min + egui::vec2(margin + c as f32 * column, margin + i as f32 * row);
+        let [r, g, b] = crate::engine::palette::class_rgb(k as u32);
+        let centre = top + egui::vec2(swatch, galley.size().y / 2.0);
+        painter.circle_filled(centre, swatch, egui::Color32::from_rgb(r, g, b));
+        painter.galley(
+            top + egui::vec2(swatch * 2.0 + size * 0.4, 0.0),
+            galley,
+            text,
+        );
+    }
+    width + size * 0.6
 }

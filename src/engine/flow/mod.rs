@@ -22,6 +22,7 @@ use crate::nn::{Activation, Mat, Network, Projection, Stage};
 
 mod boundary;
 mod ease;
+pub mod matrix;
 mod svd;
 
 pub use boundary::{BoundaryPlane, boundary_lines, boundary_planes, boundary_polygons};
@@ -593,6 +594,29 @@ impl Flow {
                 mix(a[2], b[2], t[2]),
             ];
         }
+    }
+
+    /// Where the view shows, at position `u`, a point that is at `a` where the stage starts
+    /// and at `b` where it ends: on the path the data points take (eased, bent, split as
+    /// they are). The basis arrows follow it.
+    pub fn place(
+        &self,
+        u: f32,
+        (ease, bend, split): (Ease, Bend, Split),
+        a: [f32; 3],
+        b: [f32; 3],
+    ) -> [f32; 3] {
+        let at = stage_at(u, self.layers());
+        if let Some(svd) = self.split_at(at, split) {
+            let motion = svd.svd.motion(at.t, ease);
+            return svd.svd.place(&motion, a, b);
+        }
+        let t = self.progress(at, ease, bend);
+        [
+            mix(a[0], b[0], t[0]),
+            mix(a[1], b[1], t[1]),
+            mix(a[2], b[2], t[2]),
+        ]
     }
 
     /// The data points' bounds at position `u`: mixed between the bounds at the stage's ends

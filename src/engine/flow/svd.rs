@@ -206,6 +206,24 @@ pub(super) struct Motion {
 }
 
 impl SvdSplit {
+    /// `U`, `Σ` and `Vᵀ` as the moves play them, `d × d` (`d` the wider of the layer's
+    /// widths, the narrower side padded): `W` is the top-left corner of `U·Σ·Vᵀ`. Rows of
+    /// `U` and `Vᵀ`, and `Σ`'s diagonal.
+    pub fn factors(&self) -> (Vec<Vec<f32>>, Vec<f32>, Vec<Vec<f32>>) {
+        let d = self.dim();
+        let u = self.u_turn.at(1.0);
+        let rows = |m: &Matrix3<f32>| -> Vec<Vec<f32>> {
+            (0..d)
+                .map(|i| (0..d).map(|j| m[(i, j)]).collect())
+                .collect()
+        };
+        (
+            rows(&u),
+            (0..d).map(|i| self.scale[i]).collect(),
+            rows(&self.vt),
+        )
+    }
+
     /// The decomposition of `weights` (`outputs × inputs`), or `None` when the layer is wider
     /// than 3 in or out, or its weights are not finite.
     pub fn new(weights: &Mat) -> Option<SvdSplit> {
@@ -548,6 +566,20 @@ mod tests {
     fn proper(q: &Matrix3<f32>) -> bool {
         (q * q.transpose() - Matrix3::identity()).norm() < 1e-5
             && (q.determinant() - 1.0).abs() < 1e-5
+    }
+
+    #[test]
+    fn the_factors_shown_multiply_back_to_w() {
+        for w in layers() {
+            let s = SvdSplit::new(&w).unwrap();
+            let (u, sigma, vt) = s.factors();
+            for r in 0..w.nrows() {
+                for c in 0..w.ncols() {
+                    let back: f32 = (0..s.dim()).map(|k| u[r][k] * sigma[k] * vt[k][c]).sum();
+                    assert!((back - w[(r, c)]).abs() < 1e-4, "{w}: ({r}, {c}) is {back}");
+                }
+            }
+        }
     }
 
     #[test]

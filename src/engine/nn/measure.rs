@@ -124,6 +124,7 @@ mod tests {
             y: vec![0; n],
             classes: 1,
             names: vec![],
+            features: vec![],
         }
     }
 

@@ -15,7 +15,7 @@ pub mod train;
 
 pub use activation::Activation;
 pub use data::{
-    DataError, DataOptions, Dataset, DatasetKind, DatasetSpec, Projection, Standardizer,
+    DataError, DataOptions, Dataset, DatasetKind, DatasetSpec, PlaneKind, Projection, Standardizer,
 };
 pub use loss::Loss;
 pub use network::{Layer, LayerStages, Mat, Network, NetworkError, Stage};

@@ -46,6 +46,7 @@ pub fn script_for(title: &str, dataset: &str, spec: &TrainSpec, view: View) -> S
                     secs: 3.0,
                     ease: EaseKind::default(),
                     split: Split::Whole,
+                    matrix: false,
                 });
             }
         }

@@ -269,7 +269,8 @@ pub enum Step {
         secs: f32,
     },
     /// Plays one stage (or all three) of a layer, from 1; `split: Svd` plays its `W·a` as
-    /// `Vᵀ`, `Σ`, `U`.
+    /// `Vᵀ`, `Σ`, `U`; `matrix: true` shows `W` and `b` with their numbers beside the
+    /// heading and the basis vectors as arrows moving with `W·a`.
     Stage {
         layer: usize,
         #[serde(default = "default_stage", skip_serializing_if = "is_default_stage")]
@@ -280,6 +281,8 @@ pub enum Step {
         ease: EaseKind,
         #[serde(default, skip_serializing_if = "is_default")]
         split: Split,
+        #[serde(default, skip_serializing_if = "is_default")]
+        matrix: bool,
     },
     /// Moves to a position in the network (0 = input, L = output).
     Position {

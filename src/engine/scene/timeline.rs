@@ -117,6 +117,9 @@ pub struct Frame {
     pub veil: f32,
     /// How `W·a` plays: [`Split::Svd`] while a `Stage` step with `split: Svd` plays.
     pub split: Split,
+    /// `W` and `b` on screen, and the basis vectors as arrows: while a `Stage` step with
+    /// `matrix: true` plays, and at its end (a cue after it still shows them).
+    pub matrix: bool,
 }
 
 /// Seconds a title takes to fade in, and out.
@@ -155,6 +158,10 @@ pub struct Timeline {
     trains: Vec<(Vec<Seg>, usize)>,
     /// When a `Stage` step with `split: Svd` plays: from, to.
     splits: Vec<(f32, f32)>,
+    /// When a `Stage` step with `matrix: true` plays: from, to (its end included).
+    matrices: Vec<(f32, f32)>,
+    /// Where each `matrix: true` is written, and its layer (from 1).
+    matrix_layers: Vec<(Vec<Seg>, usize)>,
     /// Where each `split: Svd` is written, and the layer (from 1) it splits.
     svd_layers: Vec<(Vec<Seg>, usize)>,
     initial_view: Option<View>,
@@ -366,12 +373,19 @@ impl Compiler {
                 secs,
                 ease,
                 split,
+                matrix,
             } => {
                 let ease = match split {
                     Split::Svd => EaseKind::Linear,
                     Split::Whole => *ease,
                 };
                 let span = self.span(t, *secs, ease, path);
+                if *matrix {
+                    self.tl.matrices.push((span.t0, span.t1()));
+                    self.tl
+                        .matrix_layers
+                        .push((child(path, Seg::Field("matrix")), *layer));
+                }
                 self.stage_step(*layer, *stage, *split, span, path)
             }
             Step::Position { to, secs, ease } => {
@@ -745,6 +759,11 @@ impl Timeline {
         &self.svd_layers
     }
 
+    /// Where each `matrix: true` is written, and the layer (from 1) it shows.
+    pub fn matrix_layers(&self) -> &[(Vec<Seg>, usize)] {
+        &self.matrix_layers
+    }
+
     /// How `W·a` plays at `t`: split while a `Stage` step with `split: Svd` plays (from its
     /// start, up to but not including its end, where the stage is over).
     fn split(&self, t: f32) -> Split {
@@ -793,6 +812,10 @@ impl Timeline {
             caption: text_at(&self.captions, t, CAPTION_FADE),
             veil: self.veil(t),
             split: self.split(t),
+            matrix: self
+                .matrices
+                .iter()
+                .any(|&(t0, t1)| t0 <= t && t <= t1 + TIME_EPSILON),
         }
     }
 

@@ -51,6 +51,8 @@ pub fn verify(loaded: &Loaded) -> Result<Verification, crate::nn::NetworkError> 
         y: data.y.clone(),
         classes: data.classes,
         names: data.names.clone(),
+        // A layer's neurons, not the data's features.
+        features: vec![],
     };
     let spread = |x: &crate::nn::Mat, dims: usize| flatness(&points(x), dims);
     let at = |boundary: usize, linear: Option<(&crate::nn::Mat, usize)>, x: &crate::nn::Mat| {

@@ -94,6 +94,10 @@ pub struct Dataset {
     /// The classes' names, class `k` the `k`th (from a CSV file's labels); empty when the
     /// classes are only numbered.
     pub names: Vec<String>,
+    /// The features' names, feature `i` the `i`th (a CSV file's header names of the columns
+    /// used, in order); empty when they are only numbered (a built-in set, or a header that
+    /// reads `x1,...,xd`). See [`Dataset::feature_name`].
+    pub features: Vec<String>,
 }
 
 impl Dataset {
@@ -106,6 +110,7 @@ impl Dataset {
             y,
             classes,
             names: vec![],
+            features: vec![],
         }
     }
 
@@ -115,6 +120,15 @@ impl Dataset {
             .get(k as usize)
             .cloned()
             .unwrap_or_else(|| format!("class {k}"))
+    }
+
+    /// Feature `i`'s name, as an axis or an input is titled: the data's own (a CSV column's),
+    /// or `x1`, `x2`, ... (`x{i+1}`) for a feature without one.
+    pub fn feature_name(&self, i: usize) -> String {
+        match self.features.get(i) {
+            Some(name) if !name.is_empty() => name.clone(),
+            _ => format!("x{}", i + 1),
+        }
     }
 
     /// An empty data set of `dim` features and `classes` classes.
@@ -152,6 +166,7 @@ impl Dataset {
         let y = indices.iter().map(|&i| self.y[i]).collect();
         Dataset {
             names: self.names.clone(),
+            features: self.features.clone(),
             ..Dataset::from_points(self.dim(), values, y, self.classes)
         }
     }
@@ -238,6 +253,7 @@ impl Dataset {
             return Projection {
                 mean: vec![0.0; d],
                 axes: [axis(0), axis(1)],
+                kind: PlaneKind::Features,
             };
         }
         let eigen = nalgebra::SymmetricEigen::new(self.scatter(&std.mean));
@@ -254,14 +270,23 @@ impl Dataset {
         Projection {
             mean: std.mean,
             axes: [axis(0), axis(1)],
+            kind: PlaneKind::Principal,
         }
     }
 
-    /// Each point as a CSV row `x1,...,xd,label` under a header.
+    /// Each point as a CSV row under a header: the features' names (`x1,...,xd` without
+    /// them), then `label`.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
-        for j in 1..=self.dim() {
-            out.push_str(&format!("x{j},"));
+        // A header of numbers only would be read back as a point: such names are not kept.
+        let named = self.features.len() == self.dim()
+            && self.features.iter().any(|f| f.parse::<f64>().is_err());
+        for j in 0..self.dim() {
+            match named {
+                true => out.push_str(&quoted(&self.features[j])),
+                false => out.push_str(&format!("x{}", j + 1)),
+            }
+            out.push(',');
         }
         out.push_str("label\n");
         for i in 0..self.len() {
@@ -325,9 +350,32 @@ pub struct Projection {
     pub mean: Vec<f32>,
     /// The plane's two unit axes.
     pub axes: [Vec<f32>; 2],
+    /// Whether the plane is the features' own or the principal one.
+    pub kind: PlaneKind,
+}
+
+/// Which plane a [`Projection`] shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaneKind {
+    /// The identity on the data's two features (or its one): axis `k` is feature `k`.
+    Features,
+    /// The plane of the two principal components of more features: axis `k` is principal
+    /// component `k + 1`.
+    Principal,
 }
 
 impl Projection {
+    /// Axis `k`'s title (0 across, 1 up): on the features' plane the feature's name
+    /// ([`Dataset::feature_name`]: `height_cm`, else `x1`), none for the missing second
+    /// axis of one feature; on the principal plane `PC 1` and `PC 2`.
+    pub fn axis_title(&self, k: usize, data: &Dataset) -> String {
+        match self.kind {
+            PlaneKind::Features if k < data.dim() => data.feature_name(k),
+            PlaneKind::Features => String::new(),
+            PlaneKind::Principal => format!("PC {}", k + 1),
+        }
+    }
+
     /// A point's coordinates in the plane.
     pub fn project(&self, p: &[f32]) -> [f32; 2] {
         let along = |axis: &[f32]| {
@@ -521,6 +569,98 @@ mod tests {
         assert_eq!(train.class_name(2), "emu");
         let (all, none) = crate::setup::split_and_standardise(&data, 0.0, 0, false);
         assert_eq!((all.names, none.names), (data.names.clone(), data.names));
+    }
+
+    /// A CSV's column names are the features' names (issue 26): kept through splits,
+    /// standardising, edits and selections, and written back as the header.
+    #[test]
+    fn feature_names_survive_and_are_written_back() {
+        let text = "height_cm,\"weight, kg\",kind\n170,65,cat\n30,4,dog\n45,6,fox\n160,50,cat\n";
+        let data = Dataset::parse_csv(text, "mem").unwrap();
+        assert_eq!(data.features, ["height_cm", "weight, kg"]);
+        assert_eq!(
+            (data.feature_name(0), data.feature_name(1)),
+            ("height_cm".into(), "weight, kg".into())
+        );
+        let (mut train, test) = crate::setup::split_and_standardise(&data, 0.5, 1, true);
+        train.push(&[0.0, 0.0], 1);
+        train.remove(0);
+        for part in [&train, &test, &data.select(&[2])] {
+            assert_eq!(part.features, data.features);
+        }
+        let written = data.to_csv();
+        assert!(
+            written.starts_with("height_cm,\"weight, kg\",label\n"),
+            "{written}"
+        );
+        assert_eq!(Dataset::parse_csv(&written, "mem").unwrap(), data);
+        // Columns picked by name are named in the order picked.
+        let picked = Dataset::parse_csv_with(
+            text,
+            "mem",
+            &CsvColumns::new(Some("kind"), Some("weight, kg,height_cm")),
+        );
+        assert!(
+            picked.is_err(),
+            "a name holding a comma cannot be given in --columns"
+        );
+        let picked = Dataset::parse_csv_with(
+            "a,b,c,kind\n1,2,3,x\n",
+            "mem",
+            &CsvColumns::new(None, Some("c,a")),
+        )
+        .unwrap();
+        assert_eq!(picked.features, ["c", "a"]);
+    }
+
+    /// Features without names (a built-in set, a header `x1,...,xd`) are numbered, and a
+    /// header is never written as numbers (it would be read back as a point).
+    #[test]
+    fn unnamed_features_are_numbered() {
+        let data = DatasetSpec::default_for("moons").unwrap().generate();
+        assert!(data.features.is_empty());
+        assert_eq!(
+            (data.feature_name(0), data.feature_name(1)),
+            ("x1".into(), "x2".into())
+        );
+        assert!(data.to_csv().starts_with("x1,x2,label\n"));
+        let read = Dataset::parse_csv("x1,x2,label\n1,2,0\n", "mem").unwrap();
+        assert!(read.features.is_empty(), "{:?}", read.features);
+        let partly = Dataset::parse_csv("x1,,label\n1,2,0\n", "mem").unwrap();
+        assert_eq!(partly.features, ["x1", ""]);
+        assert_eq!(
+            partly.feature_name(1),
+            "x2",
+            "an unnamed column is numbered"
+        );
+        assert_eq!(Dataset::parse_csv(&partly.to_csv(), "mem").unwrap(), partly);
+        let mut numbers = Dataset::from_points(2, vec![1.0, 2.0], vec![0], 1);
+        numbers.features = vec!["1".into(), "2".into()];
+        assert!(numbers.to_csv().starts_with("x1,x2,label\n"));
+    }
+
+    /// The plane the views draw says what its axes are: the features themselves for two,
+    /// the principal components for more.
+    #[test]
+    fn a_projection_names_its_axes() {
+        let flat = Dataset::parse_csv("height_cm,weight_kg,kind\n1,2,a\n3,5,b\n", "m").unwrap();
+        let plane = flat.principal_plane();
+        assert_eq!(plane.kind, PlaneKind::Features);
+        assert_eq!(plane.axis_title(0, &flat), "height_cm");
+        assert_eq!(plane.axis_title(1, &flat), "weight_kg");
+        let digits = DatasetSpec::default_for("digits").unwrap().generate();
+        let plane = digits.principal_plane();
+        assert_eq!(plane.kind, PlaneKind::Principal);
+        assert_eq!(
+            (plane.axis_title(0, &digits), plane.axis_title(1, &digits)),
+            ("PC 1".into(), "PC 2".into())
+        );
+        let line = Dataset::from_points(1, vec![1.0, 2.0], vec![0, 1], 2);
+        let plane = line.principal_plane();
+        assert_eq!(
+            (plane.axis_title(0, &line), plane.axis_title(1, &line)),
+            ("x1".into(), String::new())
+        );
     }
 
     #[test]

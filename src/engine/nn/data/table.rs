@@ -206,14 +206,30 @@ pub(super) fn parse(text: &str, origin: &str, columns: &CsvColumns) -> Result<Da
         });
         y.push(labels.class(cell).map_err(|m| err(line, m))?);
     }
-    match labels {
-        None => Err(err(header_line, "no data rows after the header".into())),
-        Some(Labels::Numbers) => Ok(Dataset::from_points(dim, values, y, 0)),
+    let mut data = match labels {
+        None => return Err(err(header_line, "no data rows after the header".into())),
+        Some(Labels::Numbers) => Dataset::from_points(dim, values, y, 0),
         Some(Labels::Names(names, _)) => {
             let mut data = Dataset::from_points(dim, values, y, names.len());
             data.names = names;
-            Ok(data)
+            data
         }
+    };
+    data.features = feature_names(&header, &features);
+    Ok(data)
+}
+
+/// The names of the feature columns picked, in order; none when they are `x1,...,xd` (the
+/// names a feature without one gets, and what a data set without names is written with).
+fn feature_names(header: &[String], features: &[usize]) -> Vec<String> {
+    let names: Vec<String> = features.iter().map(|&c| header[c].clone()).collect();
+    let numbered = names
+        .iter()
+        .enumerate()
+        .all(|(i, name)| *name == format!("x{}", i + 1));
+    match numbered {
+        true => vec![],
+        false => names,
     }
 }
 
@@ -287,15 +303,19 @@ mod tests {
 
     #[test]
     fn semicolons_tabs_a_bom_and_blank_lines_are_tolerated() {
-        let expected = Dataset::from_points(2, vec![1.5, 2.0, 3.0, 4.0], vec![0, 1], 0);
+        let mut expected = Dataset::from_points(2, vec![1.5, 2.0, 3.0, 4.0], vec![0, 1], 0);
+        expected.features = vec!["x".into(), "y".into()];
         for text in [
             "x;y;label\n1.5;2;0\n\n3;4;1\n",
             "x\ty\tlabel\n1.5\t2\t0\n3\t4\t1\n\n",
             "\u{feff}x,y,label\r\n\r\n1.5,2,0\r\n3,4,1\r\n",
-            "\n\n\"x;1\",y,label\n 1.5 , 2 ,0\n3,4,1",
         ] {
             assert_eq!(parse_with(text, None, None), expected, "{text:?}");
         }
+        // A quoted name keeps the delimiter it holds.
+        expected.features[0] = "x;1".into();
+        let text = "\n\n\"x;1\",y,label\n 1.5 , 2 ,0\n3,4,1";
+        assert_eq!(parse_with(text, None, None), expected, "{text:?}");
     }
 
     #[test]
