@@ -649,8 +649,8 @@ fn ctrl_s_saves_a_picture_of_the_view() {
         second.exists(),
         "the second picture did not replace the first"
     );
-    // The view only: narrower than the window by the panel, as tall.
-    assert!((600..1200).contains(&w) && h == 800, "{w}x{h}");
+    // A slide's shape, as wide as the window (1280x800): the panels stepped aside.
+    assert_eq!((w, h), (1280, 720));
     // It shows the regions and the points (class colours), not an empty frame.
     let coloured = pixels
         .iter()
@@ -1257,6 +1257,20 @@ fn a_csv_with_string_labels_shows_its_class_names() {
     assert_eq!(
         report["class_names"],
         serde_json::json!(["setosa", "versicolor", "virginica"]),
+        "{report}"
+    );
+    // The axes and the diagram's inputs are the columns, its outputs the classes.
+    assert_eq!(
+        report["axis_titles"],
+        serde_json::json!(["petal length", "petal width"]),
+        "{report}"
+    );
+    assert_eq!(
+        report["diagram_names"],
+        serde_json::json!([
+            ["petal length", "petal width"],
+            ["setosa", "versicolor", "virginica"]
+        ]),
         "{report}"
     );
     // The legend at the top of the right panel: a swatch of each class's colour.

@@ -49,7 +49,7 @@ impl Default for View2d {
 }
 
 /// Logical pixels the panels cover on the left and at the bottom of the window.
-#[derive(Resource, Debug, Default, Clone, Copy)]
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
 pub struct PanelInsets {
     /// Width of the left panel.
     pub left: f32,

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CaptureState>()
         .init_resource::<PictureWanted>()
+        .init_resource::<PictureFrame>()
         .add_systems(
             Update,
             (
@@ -23,6 +24,36 @@ pub(super) fn plugin(app: &mut App) {
 /// Set (by the panel's button or Ctrl+S) to save a picture of the view at the next frame.
 #[derive(Resource, Default)]
 pub struct PictureWanted(pub bool);
+
+/// A picture being taken: the part of the window it keeps (logical pixels, from the top
+/// left), laid out as a slide while the panels step aside, and the frames left until the
+/// shot (the cameras and the text settle first).
+#[derive(Resource, Default)]
+pub struct PictureFrame {
+    /// Where the picture lies in the window; `None`: no picture is being taken.
+    pub rect: Option<Rect>,
+    frames: u8,
+    path: PathBuf,
+}
+
+/// Frames the layout of a picture is shown before the shot.
+const PICTURE_SETTLE: u8 = 3;
+
+/// The part of a `window`-sized window a picture keeps: the largest 16:9 rectangle, at the
+/// top and centred across (`slide`), or the whole window.
+pub fn picture_rect(window: Vec2, slide: bool) -> Rect {
+    if !slide {
+        return Rect::from_corners(Vec2::ZERO, window);
+    }
+    let ratio = 16.0 / 9.0;
+    let size = if window.x / window.y > ratio {
+        Vec2::new(window.y * ratio, window.y)
+    } else {
+        Vec2::new(window.x, window.x / ratio)
+    };
+    let left = ((window.x - size.x) / 2.0).floor();
+    Rect::from_corners(Vec2::new(left, 0.0), Vec2::new(left, 0.0) + size.floor())
+}
 
 fn want_picture_on_ctrl_s(
     keys: Res<ButtonInput<KeyCode>>,
@@ -47,25 +78,46 @@ pub fn picture_path(dir: &std::path::Path, view: super::View, after: u32) -> (Pa
 fn save_picture(
     mut commands: Commands,
     mut wanted: ResMut<PictureWanted>,
+    mut frame: ResMut<PictureFrame>,
+    forms: Res<super::ui::Forms>,
     view: Res<State<super::Showing>>,
-    insets: Res<super::camera::PanelInsets>,
     window: Single<&Window, With<bevy::window::PrimaryWindow>>,
     mut taken: Local<std::collections::HashMap<super::View, u32>>,
 ) {
-    if !std::mem::take(&mut wanted.0) {
+    // A picture asked for while one is being taken waits for it.
+    if frame.rect.is_none() && std::mem::take(&mut wanted.0) {
+        let last = taken.entry(view.get().0).or_default();
+        let (path, n) = picture_path(std::path::Path::new("."), view.get().0, *last);
+        *last = n;
+        let size = Vec2::new(window.width(), window.height());
+        *frame = PictureFrame {
+            rect: Some(picture_rect(size, !forms.picture_window_shape)),
+            frames: PICTURE_SETTLE,
+            path,
+        };
         return;
     }
-    let last = taken.entry(view.get().0).or_default();
-    let (path, n) = picture_path(std::path::Path::new("."), view.get().0, *last);
-    *last = n;
-    // The view's rectangle in physical pixels: between the panels, above the bottom bar.
+    let Some(rect) = frame.rect else { return };
+    if frame.frames > 0 {
+        frame.frames -= 1;
+        return;
+    }
+    // The shot taken, the layout stays for the frame it is taken of, then the panels return.
+    if frame.path.as_os_str().is_empty() {
+        frame.rect = None;
+        return;
+    }
+    // The picture's rectangle in physical pixels.
     let scale = window.scale_factor();
-    let px = |v: f32| (v * scale).round() as u32;
+    let px = |v: f32| (v * scale).round().max(0.0) as u32;
     let cut = Cut {
-        left: px(insets.left),
-        right: px(insets.right),
-        bottom: px(insets.bottom),
+        left: px(rect.min.x),
+        top: px(rect.min.y),
+        right: px(window.width() - rect.max.x),
+        bottom: px(window.height() - rect.max.y),
     };
+    let path = std::mem::take(&mut frame.path);
+    frame.frames = 1;
     commands.spawn(Screenshot::primary_window()).observe(
         move |captured: On<ScreenshotCaptured>, mut status: ResMut<super::Status>| {
             let result = crop_and_save(&captured.image, cut, &path)
@@ -80,6 +132,7 @@ fn save_picture(
 #[derive(Clone, Copy)]
 struct Cut {
     left: u32,
+    top: u32,
     right: u32,
     bottom: u32,
 }
@@ -88,6 +141,7 @@ struct Cut {
 pub fn save_whole(image: &Image, path: &std::path::Path) -> Result<(), String> {
     let whole = Cut {
         left: 0,
+        top: 0,
         right: 0,
         bottom: 0,
     };
@@ -105,10 +159,12 @@ fn crop_and_save(image: &Image, cut: Cut, path: &std::path::Path) -> Result<(), 
     let (w, h) = rgba.dimensions();
     let left = cut.left.min(w.saturating_sub(1));
     let right = cut.right.min(w - 1 - left);
-    let bottom = cut.bottom.min(h.saturating_sub(1));
-    let (cw, ch) = (w - left - right, h - bottom);
+    let top = cut.top.min(h.saturating_sub(1));
+    let bottom = cut.bottom.min(h - 1 - top);
+    let (cw, ch) = (w - left - right, h - top - bottom);
     let mut kept = Vec::with_capacity((cw * ch * 4) as usize);
-    for row in rgba.as_raw().chunks_exact(w as usize * 4).take(ch as usize) {
+    let rows = rgba.as_raw().chunks_exact(w as usize * 4);
+    for row in rows.skip(top as usize).take(ch as usize) {
         kept.extend_from_slice(&row[left as usize * 4..(left + cw) as usize * 4]);
     }
     let cut = kept;
@@ -305,6 +361,8 @@ fn write_report(shown: &Shown) {
         "sizes": latest.map(|l| l.network.sizes()),
         "epoch": latest.map(|l| l.epoch),
         "optimizer": explorer.config.optimizer.name(),
+        "axis_titles": explorer.axis_titles(),
+        "diagram_names": [explorer.input_names(), explorer.output_names()],
         "class_names": (0..explorer.classes() as u32)
             .map(|k| explorer.class_name(k))
             .collect::<Vec<_>>(),

@@ -212,6 +212,30 @@ impl Explorer {
         self.train.class_name(k)
     }
 
+    /// The flat views' axis titles, across then up: the data's features by name (a CSV's
+    /// columns, else `x1` and `x2`), or `PC 1` and `PC 2` where the plane is the principal one.
+    pub fn axis_titles(&self) -> [String; 2] {
+        [0, 1].map(|k| self.plane.axis_title(k, &self.train))
+    }
+
+    /// The names of the network's inputs, as the diagram writes them.
+    pub fn input_names(&self) -> Vec<String> {
+        (0..self.train.dim())
+            .map(|i| self.train.feature_name(i))
+            .collect()
+    }
+
+    /// The names of the network's outputs, as the diagram writes them: a class each, or for
+    /// one sigmoid output the chance of the second class.
+    pub fn output_names(&self) -> Vec<String> {
+        match self.sizes().last() {
+            Some(1) => vec![format!("P({})", self.class_name(1))],
+            _ => (0..self.classes() as u32)
+                .map(|k| self.class_name(k))
+                .collect(),
+        }
+    }
+
     /// Layer sizes of the architecture, input first.
     pub fn sizes(&self) -> Vec<usize> {
         let outputs = if self.classes() == 2 && self.head == Activation::Sigmoid {
@@ -253,8 +277,17 @@ impl Explorer {
             self.seed,
             self.options.standardize,
         );
+        let before = self.classes();
         self.train = train;
         self.test = test;
+        // New data of another number of classes gets the head any data of that many gets
+        // (a sigmoid for two, as the built-in sets and the command line give them); the
+        // user's choice stands while the classes stay.
+        if self.classes() != before {
+            self.head = crate::engine::setup::default_head(crate::engine::setup::outputs_for(
+                self.classes(),
+            ));
+        }
         self.data_version += 1;
         self.layout_version += 1;
         // Edits of the old points do not apply to new ones.
@@ -300,10 +333,14 @@ impl Explorer {
 
     /// The set-up as a scene script: the data as `--data` spells it, the network trained
     /// as it is being trained, to the epoch reached.
+    ///
+    /// A CSV file is named from folder `beside` (the scene file's), as scenes name their
+    /// data; the title says what the scene shows: the data and the view.
     pub fn scene_script(
         &self,
         epochs: usize,
         view: crate::engine::setup::View,
+        beside: &std::path::Path,
     ) -> Result<String, String> {
         use crate::engine::scene::{OptimizerKind, TrainSpec};
         let dataset = match &self.source {
@@ -314,8 +351,17 @@ impl Explorer {
                 }
                 s
             }
-            DataSource::Csv { path, .. } => path.clone(),
+            DataSource::Csv { path, .. } => {
+                crate::engine::io::relative_to(std::path::Path::new(path), beside)
+            }
         };
+        let data_name = match &self.source {
+            DataSource::Builtin(spec) => spec.name().to_string(),
+            DataSource::Csv { path, .. } => std::path::Path::new(path)
+                .file_stem()
+                .map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned()),
+        };
+        let title = format!("{data_name} in the {} view", view.name());
         let (optimizer, lr) = match self.config.optimizer {
             crate::engine::nn::Optimizer::Sgd { lr, .. } => (OptimizerKind::Sgd, lr),
             crate::engine::nn::Optimizer::Adam { lr, .. } => (OptimizerKind::Adam, lr),
@@ -340,10 +386,7 @@ impl Explorer {
             snapshot_every: None,
         };
         Ok(crate::engine::scene::script_for(
-            "My set-up",
-            &dataset,
-            &spec,
-            view,
+            &title, &dataset, &spec, view,
         ))
     }
 
@@ -397,7 +440,11 @@ impl Explorer {
         epoch: usize,
         view: crate::engine::setup::View,
     ) -> Result<String, String> {
-        let text = self.scene_script(epoch, view)?;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        let text = self.scene_script(epoch, view, folder)?;
         crate::engine::io::write_atomic(path, text.as_bytes())
             .map(|()| {
                 let shown = path.display();
@@ -792,6 +839,23 @@ mod tests {
         e.regenerate();
         assert_eq!(e.sizes()[0], 64);
         assert!(e.heatmap_spec().is_none(), "no 2D heatmap for 64 inputs");
+        // Back to two classes, from a CSV: one sigmoid output, as the built-in sets get.
+        let csv = crate::engine::nn::Dataset::parse_csv(
+            "height_cm,weight_kg,kind\n30,4,cat\n40,6,dog\n35,5,cat\n45,7,dog\n",
+            "mem",
+        )
+        .unwrap();
+        e.source = DataSource::Csv {
+            path: "pets.csv".into(),
+            data: csv,
+        };
+        e.regenerate();
+        assert_eq!(*e.sizes().last().unwrap(), 1, "{:?}", e.sizes());
+        assert_eq!(e.fresh_network().unwrap().head(), Activation::Sigmoid);
+        // A head the user chose stands while the classes stay.
+        e.head = Activation::Softmax;
+        e.regenerate();
+        assert_eq!(e.fresh_network().unwrap().head(), Activation::Softmax);
     }
 
     #[test]
@@ -801,13 +865,52 @@ mod tests {
             ..setup("moons:n=120", &[2, 6, 4, 1])
         });
         let text = e
-            .scene_script(40, crate::engine::setup::View::Layers)
+            .scene_script(
+                40,
+                crate::engine::setup::View::Layers,
+                std::path::Path::new("."),
+            )
             .unwrap();
         let loaded = crate::engine::scene::load_str(&text, "saved.ron", None, true).unwrap();
         assert_eq!(loaded.network.sizes(), vec![2, 6, 4, 1]);
         assert_eq!(loaded.snapshots.last().unwrap().0, 40);
         assert_eq!(loaded.data.len(), 120, "a scene shows all the points");
         assert_eq!(loaded.timeline.cues().len(), 3, "a cue before each layer");
+        assert_eq!(loaded.scene.title, "moons in the layers view");
+    }
+
+    /// Save as scene names a CSV from the scene's folder, so that the two travel together,
+    /// and titles the scene by its data and view.
+    #[test]
+    fn a_saved_scene_names_its_csv_from_its_own_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::fs::create_dir_all(dir.path().join("scenes")).unwrap();
+        let csv = dir.path().join("data/pets.csv");
+        let mut text = String::from("height_cm,weight_kg,kind\n");
+        for i in 0..40 {
+            text += &format!("{},{},{}\n", 30 + i, 4 + i % 5, ["cat", "dog"][i % 2]);
+        }
+        std::fs::write(&csv, text).unwrap();
+        let data = crate::engine::nn::Dataset::load_csv(&csv).unwrap();
+        let (mut e, _) = explorer(setup("moons:n=40", &[2, 3, 1]));
+        e.source = DataSource::Csv {
+            path: csv.display().to_string(),
+            data,
+        };
+        e.regenerate();
+        let scene = dir.path().join("scenes/pets.ron");
+        e.save_scene_to(&scene, 5, crate::engine::setup::View::Regions)
+            .unwrap();
+        let saved = std::fs::read_to_string(&scene).unwrap();
+        assert!(saved.contains("\"../data/pets.csv\""), "{saved}");
+        assert!(
+            !saved.contains(&dir.path().display().to_string()),
+            "{saved}"
+        );
+        let loaded = crate::engine::scene::load(&scene, true).unwrap();
+        assert_eq!(loaded.scene.title, "pets in the regions view");
+        assert_eq!(loaded.data.names, ["cat", "dog"]);
     }
 
     #[test]

@@ -293,6 +293,25 @@ pub fn lexical(path: &Path) -> PathBuf {
     out
 }
 
+/// `path` as a file in folder `from` names it: relative (`data.csv`, `../data/x.csv`) where
+/// the two share a root, with `/` between the parts so that the name reads on any system;
+/// else `path` as it is (absolute). Both are taken lexically (see [`lexical`]).
+pub fn relative_to(path: &Path, from: &Path) -> String {
+    let (to, base) = (lexical(path), lexical(from));
+    let (a, b): (Vec<_>, Vec<_>) = (to.components().collect(), base.components().collect());
+    let shared = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    // Only the root in common (another drive, or nothing but `/`): the absolute path reads
+    // better than a climb to the top.
+    if shared <= 1 {
+        return to.display().to_string();
+    }
+    let up = std::iter::repeat_n("..".to_string(), b.len() - shared);
+    let down = a[shared..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    up.chain(down).collect::<Vec<_>>().join("/")
+}
+
 /// A relative path as a payload names it (`scenes/data.csv`); `None` when a part is not
 /// UTF-8 or not a plain name.
 pub fn slash_path(relative: &Path) -> Option<String> {
@@ -603,6 +622,16 @@ fn write_file(path: &Path, bytes: &[u8], executable: bool) -> std::io::Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_named_from_the_folder_of_the_file_that_names_it() {
+        let at = |p: &str, from: &str| relative_to(Path::new(p), Path::new(from));
+        assert_eq!(at("/talks/data/x.csv", "/talks/data"), "x.csv");
+        assert_eq!(at("/talks/data/x.csv", "/talks/scenes"), "../data/x.csv");
+        assert_eq!(at("/talks/x.csv", "/talks/a/b"), "../../x.csv");
+        assert_eq!(at("/talks/./a/../x.csv", "/talks"), "x.csv");
+        assert_eq!(at("/elsewhere/x.csv", "/talks"), "/elsewhere/x.csv");
+    }
 
     fn dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("spacefold-io-{name}-{}", std::process::id()));

@@ -31,26 +31,66 @@ const STEP: f32 = 34.0;
 /// Horizontal step between layers: the most, and the least before the diagram scrolls.
 const GAP: f32 = 78.0;
 const MIN_GAP: f32 = 44.0;
+/// The widest an input's or output's name is written; longer ones end in `…`.
+const NAME_WIDTH: f32 = 70.0;
 
 /// Draws the diagram of the latest network, its layers spread over the width available
 /// (scrolling sideways only when even close together they do not fit).
-pub fn show(ui: &mut egui::Ui, latest: &Latest) {
+///
+/// The inputs are named by `names.0` (the data's features) on their left, the outputs by
+/// `names.1` (the classes) on their right.
+pub fn show(ui: &mut egui::Ui, latest: &Latest, names: (&[String], &[String])) {
     let net = &latest.network;
     let sizes = net.sizes();
     let shown: Vec<usize> = sizes.iter().map(|&s| s.min(THUMBNAILS_PER_LAYER)).collect();
     let tallest = shown.iter().copied().max().unwrap_or(1) as f32;
     let gaps = (sizes.len() - 1).max(1) as f32;
-    let gap = ((ui.available_width() - NODE - 8.0) / gaps).clamp(MIN_GAP, GAP);
-    let desired = egui::vec2(gap * gaps + NODE + 8.0, STEP * tallest + 24.0);
+    let font = egui::FontId::proportional(11.0);
+    // Each side as wide as its longest name (at most NAME_WIDTH: longer ones are cut).
+    let galleys = |names: &[String], count: usize| -> Vec<std::sync::Arc<egui::Galley>> {
+        names
+            .iter()
+            .take(count)
+            .map(|n| {
+                let mut job = egui::text::LayoutJob::simple_singleline(
+                    n.clone(),
+                    font.clone(),
+                    egui::Color32::LIGHT_GRAY,
+                );
+                job.wrap = egui::text::TextWrapping::truncate_at_width(NAME_WIDTH);
+                ui.fonts_mut(|f| f.layout_job(job))
+            })
+            .collect()
+    };
+    let inputs = galleys(names.0, shown[0]);
+    let outputs = galleys(names.1, shown[sizes.len() - 1]);
+    let widest =
+        |g: &[std::sync::Arc<egui::Galley>]| g.iter().map(|g| g.size().x + 6.0).fold(0.0, f32::max);
+    let (left, right) = (widest(&inputs), widest(&outputs));
+    let gap = ((ui.available_width() - NODE - 8.0 - left - right) / gaps).clamp(MIN_GAP, GAP);
+    let desired = egui::vec2(
+        gap * gaps + NODE + 8.0 + left + right,
+        STEP * tallest + 24.0,
+    );
     let (rect, _) = ui.allocate_exact_size(desired, egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let center = |layer: usize, i: usize| {
         let top = rect.top() + (tallest - shown[layer] as f32) * STEP / 2.0 + NODE / 2.0 + 4.0;
         egui::pos2(
-            rect.left() + 4.0 + NODE / 2.0 + layer as f32 * gap,
+            rect.left() + left + 4.0 + NODE / 2.0 + layer as f32 * gap,
             top + i as f32 * STEP,
         )
     };
+    let last = sizes.len() - 1;
+    for (i, galley) in inputs.into_iter().enumerate() {
+        let p =
+            center(0, i) - egui::vec2(NODE / 2.0 + 4.0 + galley.size().x, galley.size().y / 2.0);
+        painter.galley(p, galley, egui::Color32::LIGHT_GRAY);
+    }
+    for (i, galley) in outputs.into_iter().enumerate() {
+        let p = center(last, i) + egui::vec2(NODE / 2.0 + 4.0, -galley.size().y / 2.0);
+        painter.galley(p, galley, egui::Color32::LIGHT_GRAY);
+    }
     // Links first, under the neurons.
     for (l, layer) in net.layers().iter().enumerate() {
         let w = &layer.weights;
@@ -81,10 +121,11 @@ pub fn show(ui: &mut egui::Ui, latest: &Latest) {
                 }
                 None => {
                     painter.rect_filled(node_rect(p), 4.0, egui::Color32::from_gray(45));
+                    // Named beside; inside, the input's or output's number.
                     let label = if l == 0 {
-                        format!("x{}", i + 1)
+                        format!("in {}", i + 1)
                     } else {
-                        format!("out {i}")
+                        format!("out {}", i + 1)
                     };
                     painter.text(
                         p,

@@ -874,12 +874,15 @@ pub fn save_scene(
         if ui
             .button("Save picture")
             .on_hover_text(
-                "A PNG of the view as it is now, at the window's size, without the panels: \
+                "A PNG of the view as it is now, laid out as a slide: 16:9 (as wide as the \
+                 window), the panels left out, the classes' legend and the axes' names in; \
                  spacefold-VIEW-N.png in the working folder (Ctrl+S)",
             )
             .clicked()
         {
             *picture = true;
         }
+        ui.checkbox(&mut io.forms.picture_window_shape, "window's shape")
+            .on_hover_text("Save picture keeps the window's shape instead of 16:9");
     });
 }

@@ -199,6 +199,7 @@ struct LayersUi<'w> {
     split: ResMut<'w, super::surfaces::SplitScreen>,
     player: Option<ResMut<'w, super::player::Player>>,
     picture: ResMut<'w, super::capture::PictureWanted>,
+    picture_frame: Res<'w, super::capture::PictureFrame>,
     help: ResMut<'w, HelpOpen>,
     plane: Res<'w, super::camera::View2d>,
     open_preset: MessageWriter<'w, super::setups::OpenPreset>,
@@ -219,6 +220,8 @@ pub struct Forms {
     pub weights_layer: usize,
     /// The first neuron and input the weight editor shows.
     pub weights_offset: (usize, usize),
+    /// Save picture keeps the window's shape rather than a slide's (16:9).
+    pub picture_window_shape: bool,
 }
 
 /// What the panels read and write beside the model: their forms, the status line, the
@@ -243,10 +246,11 @@ pub struct PanelIo<'w> {
 fn paint_ticks(
     ctx: &egui::Context,
     mode: View,
-    (flow, plane): (&FlowState, &super::camera::View2d),
+    (flow, plane, position): (&FlowState, &super::camera::View2d, f32),
     explorer: &Explorer,
     (insets, size): (&PanelInsets, Option<f32>),
 ) {
+    let titles = explorer.axis_titles();
     let ticks = match mode {
         View::Regions => ticks::Ticks::Box {
             lo: explorer.bounds.0,
@@ -262,7 +266,13 @@ fn paint_ticks(
         }
         _ => return,
     };
-    ticks::paint(ctx, plane, insets, ticks, size);
+    // The layers view's axes are the data's only at its input (after a layer, neurons').
+    let titled = match mode {
+        View::Regions => true,
+        _ => position == 0.0 && explorer.train.dim() <= 2,
+    };
+    let titles = titled.then_some(&titles);
+    ticks::paint(ctx, plane, insets, (ticks, titles), size);
 }
 
 fn show_control_panel(
@@ -290,7 +300,8 @@ fn show_control_panel(
         // The classes' legend, where the frame needs one: the cameras leave it room.
         let right = if player_panel::wants_legend(&explorer) && !player.blank {
             let height = ctx.viewport_rect().height() - insets.bottom;
-            player_panel::class_legend(ctx, &explorer, height * super::frame::SMALLEST_TEXT)
+            let size = height * super::frame::SMALLEST_TEXT;
+            player_panel::class_legend(ctx, &explorer, size, ctx.viewport_rect())
         } else {
             0.0
         };
@@ -299,7 +310,7 @@ fn show_control_panel(
         }
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
         if !player.blank {
-            let shown = (&*layers.flow, &*layers.plane);
+            let shown = (&*layers.flow, &*layers.plane, layers.view.position);
             paint_ticks(ctx, layers.mode.get().0, shown, &explorer, (&insets, None));
         }
         if layers.mode.get().0 == View::Layers && !player.blank && !titled {
@@ -320,6 +331,11 @@ fn show_control_panel(
             "bar",
             (insets.bottom > 0.0).then(|| Rect::new(0.0, size.y - insets.bottom, size.x, size.y)),
         );
+        return Ok(());
+    }
+    // A picture being taken: the view laid out as a slide, without the panels.
+    if let Some(frame) = layers.picture_frame.rect {
+        picture_screen(ctx, frame, &explorer, &published, &mut layers, &mut insets);
         return Ok(());
     }
     // The view the panel shows from now on; the world follows at the next state transition.
@@ -351,7 +367,7 @@ fn show_control_panel(
         (mode == View::Layers).then(|| layers_bar(ctx, &mut root, &mut layers, (width, network)));
     cover.set("bar", bar);
     let bottom = bar.map_or(0.0, |b| b.height());
-    let shown = (&*layers.flow, &*layers.plane);
+    let shown = (&*layers.flow, &*layers.plane, layers.view.position);
     paint_ticks(ctx, mode, shown, &explorer, (&insets, Some(13.0)));
     let help = if layers.help.0 {
         help_overlay(ctx, mode, &mut layers.help.0)
@@ -367,7 +383,7 @@ fn show_control_panel(
         landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape, &name);
     } else if mode == View::Layers && player_panel::wants_legend(&explorer) {
         // The regions view lists the classes in its right panel; the layers view here.
-        player_panel::class_legend(ctx, &explorer, 14.0);
+        player_panel::class_legend(ctx, &explorer, 14.0, ctx.viewport_rect());
     }
     if (insets.left - width).abs() > 0.5
         || (insets.right - right).abs() > 0.5
@@ -378,6 +394,54 @@ fn show_control_panel(
         insets.bottom = bottom;
     }
     Ok(())
+}
+
+/// The window while "Save picture" takes its shot: the view framed in `frame` (the part of
+/// the window the picture keeps) as a scene's frame is, with its annotation sized to it
+/// (ticks and axis titles, the layers view's heading, the classes' legend) and no panel.
+fn picture_screen(
+    ctx: &egui::Context,
+    frame: Rect,
+    explorer: &Explorer,
+    published: &Published,
+    layers: &mut LayersUi,
+    insets: &mut PanelInsets,
+) {
+    let window = ctx.viewport_rect();
+    let rect = egui::Rect::from_min_max(
+        egui::pos2(frame.min.x, frame.min.y),
+        egui::pos2(frame.max.x, frame.max.y),
+    );
+    let mode = layers.mode.get().0;
+    let size = rect.height() * super::frame::SMALLEST_TEXT;
+    let legend = match mode {
+        View::Landscape => 0.0,
+        _ => player_panel::class_legend(ctx, explorer, size, rect),
+    };
+    let wanted = PanelInsets {
+        left: rect.min.x,
+        right: window.max.x - rect.max.x + legend,
+        bottom: window.max.y - rect.max.y,
+        ..*insets
+    };
+    if *insets != wanted {
+        *insets = wanted;
+    }
+    let shown = (&*layers.flow, &*layers.plane, layers.view.position);
+    paint_ticks(ctx, mode, shown, explorer, (insets, None));
+    match mode {
+        View::Layers => {
+            let sizes = layers_panel::HeadingSizes::for_height(rect.height());
+            let network = published.0.as_ref().map(|l| &l.network);
+            let shown = (&*layers.view, &*layers.flow, network);
+            layers_panel::heading(ctx, shown, (rect.min.x, wanted.right), &sizes, None);
+        }
+        View::Landscape => {
+            let name = |k| explorer.class_name(k);
+            landscape_panel::legend(ctx, &layers.landscape_state, &layers.landscape, &name);
+        }
+        View::Regions => {}
+    }
 }
 
 /// The layers view's timeline bar under the plane, and its heading over it (`left`: the
@@ -679,7 +743,10 @@ fn right_panel(root: &mut egui::Ui, explorer: &Explorer, published: &Published) 
                 {
                     egui::CollapsingHeader::new("Network")
                         .default_open(true)
-                        .show(ui, |ui| diagram::show(ui, latest));
+                        .show(ui, |ui| {
+                            let names = (explorer.input_names(), explorer.output_names());
+                            diagram::show(ui, latest, (&names.0, &names.1));
+                        });
                 }
             });
         })

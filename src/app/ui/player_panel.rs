@@ -343,7 +343,7 @@ pub fn wants_legend(explorer: &crate::app::explorer::Explorer) -> bool {
     explorer.classes() > 2 || !explorer.train.names.is_empty()
 }
 
-/// The classes' legend at the frame's right edge, below the top: a swatch in each class's
+/// The classes' legend at the right edge of the frame `rect`, below its top: a swatch in each class's
 /// colour and its name, on an opaque card, `size` the text's size (two columns past six
 /// classes). Painted rather than placed in an area, so that a render's first frame shows it.
 /// Returns the width it takes from the right edge.
@@ -351,6 +351,7 @@ pub fn class_legend(
     ctx: &egui::Context,
     explorer: &crate::app::explorer::Explorer,
     size: f32,
+    rect: egui::Rect,
 ) -> f32 {
     let classes = explorer.classes() as u32;
     let painter = ctx.layer_painter(egui::LayerId::new(
@@ -374,11 +375,10 @@ pub fn class_legend(
     let margin = size * 0.5;
     let width = column * columns as f32 + 2.0 * margin;
     let height = row * rows as f32 + 2.0 * margin - (row - size);
-    let rect = ctx.viewport_rect();
     let card = egui::Rect::from_min_size(
         egui::pos2(
             rect.right() - width - size * 0.6,
-            rect.height() * 0.3 - height / 2.0,
+            rect.top() + rect.height() * 0.3 - height / 2.0,
         ),
         egui::vec2(width, height),
     );

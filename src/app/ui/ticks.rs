@@ -39,7 +39,7 @@ pub fn paint(
     ctx: &egui::Context,
     view: &View2d,
     insets: &PanelInsets,
-    ticks: Ticks,
+    (ticks, titles): (Ticks, Option<&[String; 2]>),
     size: Option<f32>,
 ) {
     let rect = ctx.viewport_rect();
@@ -80,6 +80,60 @@ pub fn paint(
         }
     };
     let gap = size * 0.35;
+    // The axes' titles (the data's features): across at the right end of the x axis (or
+    // of the box's bottom, over its numbers), up at the top of the y axis (or of the
+    // box's left, beside its numbers); in italics, as variables are.
+    if let Some([across, up]) = titles {
+        let italic = |text: &str| {
+            let mut job = egui::text::LayoutJob::default();
+            job.append(
+                text,
+                0.0,
+                egui::TextFormat {
+                    font_id: font.clone(),
+                    color: colour,
+                    italics: true,
+                    ..Default::default()
+                },
+            );
+            painter.layout_job(job)
+        };
+        let title = |anchor: egui::Pos2, align: egui::Align2, text: &str| {
+            if text.is_empty() {
+                return;
+            }
+            let galley = italic(text);
+            let rect = align.anchor_size(anchor, galley.size());
+            if inside(rect.expand(2.0)) {
+                painter.rect_filled(rect.expand(2.0), 3.0, plate);
+                painter.galley(rect.min, galley, colour);
+            }
+        };
+        let row = size * 1.3;
+        if inner {
+            let corner = at(Vec2::new(hi.x, lo.y));
+            title(
+                corner + egui::vec2(-gap, -gap - row),
+                egui::Align2::RIGHT_BOTTOM,
+                across,
+            );
+            let top = at(Vec2::new(lo.x, hi.y));
+            title(
+                top + egui::vec2(gap + size * 2.6, gap),
+                egui::Align2::LEFT_TOP,
+                up,
+            );
+        } else {
+            let end = at(Vec2::new(hi.x, 0.0));
+            title(
+                end + egui::vec2(0.0, -gap),
+                egui::Align2::RIGHT_BOTTOM,
+                across,
+            );
+            let top = at(Vec2::new(0.0, hi.y));
+            title(top + egui::vec2(gap, 0.0), egui::Align2::LEFT_TOP, up);
+        }
+    }
     for x in multiples(lo.x, hi.x, step) {
         if x == 0.0 && !inner {
             continue;
