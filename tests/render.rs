@@ -562,3 +562,182 @@ fn a_bundled_scenes_name_is_no_input_file_to_protect() {
     assert!(again.status.success(), "{}", stderr(&again));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Every shipped scene's name, from the scenes folder.
+fn shipped_scenes() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".ron").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The regions of pixels that differ from the background, 8-connected: each card of the
+/// annotation with its text. Their bounding boxes (x0, y0, x1, y1), inclusive.
+fn annotation_boxes(w: usize, h: usize, mark: &[bool]) -> Vec<(usize, usize, usize, usize)> {
+    let mut seen = vec![false; mark.len()];
+    let mut boxes = vec![];
+    for start in 0..mark.len() {
+        if !mark[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![start];
+        let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if mark[j] && !seen[j] {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        boxes.push((x0, y0, x1, y1));
+    }
+    boxes
+}
+
+/// Issue 26: every shipped scene at 640x360, at every stop (its cues and its end), rendered
+/// once whole and once with the annotation only (SPACEFOLD_ANNOTATION_ONLY: the cameras see
+/// no grid, point, line, plane or surface). Where the annotation draws (its cards and their
+/// text), the whole frame shows exactly the annotation: nothing of the picture crosses a
+/// heading, caption, title, legend or tick label. And the smallest text reads: the digits of
+/// the tick labels and the letters of every one-line card stand at least 9 pixels tall.
+#[test]
+fn no_line_crosses_the_annotation_and_the_smallest_text_reads_at_640x360() {
+    let dir = temp_dir("annotation");
+    let scenes = shipped_scenes();
+    assert!(scenes.len() > 20, "{scenes:?}");
+    let list: Vec<String> = scenes.iter().map(|s| format!("{s:?}")).collect();
+    let talk = dir.join("all.ron");
+    std::fs::write(
+        &talk,
+        format!("Talk(title: \"All\", scenes: [{}])", list.join(", ")),
+    )
+    .unwrap();
+    let (whole, annotation) = (dir.join("whole"), dir.join("annotation"));
+    let args = |out: &Path| {
+        vec![
+            "render".to_string(),
+            talk.display().to_string(),
+            "--cues".into(),
+            "--size".into(),
+            "640x360".into(),
+            "--out".into(),
+            format!("{}/", out.display()),
+        ]
+    };
+    let _one = RENDERER.lock().unwrap_or_else(|e| e.into_inner());
+    for (out, only) in [(&whole, false), (&annotation, true)] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_spacefold"));
+        command
+            .args(args(out))
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        if only {
+            command.env("SPACEFOLD_ANNOTATION_ONLY", "1");
+        }
+        let run = command.output().unwrap();
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+    let frames = names(&whole);
+    assert_eq!(frames, names(&annotation));
+    assert!(
+        frames.len() > scenes.len(),
+        "a stop at least for each scene"
+    );
+    let background = spacefold::engine::palette::BACKGROUND;
+    let (mut crossed_frames, mut smallest) = (vec![], (f32::MAX, String::new()));
+    for name in &frames {
+        let (w, h, _, full) = decode_png(&whole.join(name));
+        let (_, _, _, only) = decode_png(&annotation.join(name));
+        let (w, h) = (w as usize, h as usize);
+        // RGB or RGBA.
+        let stride = full.len() / (w * h);
+        let px = |data: &[u8], i: usize| {
+            let at = i * stride;
+            [data[at], data[at + 1], data[at + 2]]
+        };
+        let far = |a: [u8; 3], b: [u8; 3], by: i32| {
+            (0..3).any(|c| (a[c] as i32 - b[c] as i32).abs() > by)
+        };
+        let mark: Vec<bool> = (0..w * h)
+            .map(|i| far(px(&only, i), background, 3))
+            .collect();
+        let boxes = annotation_boxes(w, h, &mark);
+        // Where the annotation draws (its cards and their text, a pixel in from their
+        // smoothed edges), the whole frame is the annotation's.
+        let within = |i: usize| {
+            let (x, y) = (i % w, i / w);
+            x > 0
+                && y > 0
+                && x + 1 < w
+                && y + 1 < h
+                && [
+                    i - w - 1,
+                    i - w,
+                    i - w + 1,
+                    i - 1,
+                    i + 1,
+                    i + w - 1,
+                    i + w,
+                    i + w + 1,
+                ]
+                .iter()
+                .all(|&j| mark[j])
+        };
+        let crossed = (0..w * h)
+            .filter(|&i| mark[i] && within(i) && far(px(&full, i), px(&only, i), 12))
+            .count();
+        if crossed > 0 {
+            crossed_frames.push(format!("{name}: {crossed} pixels"));
+        }
+        // Text: the bright pixels. A one-line card's text, top to bottom.
+        for &(x0, y0, x1, y1) in &boxes {
+            let tall = y1 - y0 + 1;
+            if tall > h / 10 || x1 - x0 < 4 {
+                continue;
+            }
+            let rows: Vec<usize> = (y0..=y1)
+                .filter(|&y| {
+                    (x0..=x1).any(|x| {
+                        let [r, g, b] = px(&only, y * w + x);
+                        (r as u32 + g as u32 + b as u32) / 3 > 140
+                    })
+                })
+                .collect();
+            if let (Some(top), Some(bottom)) = (rows.first(), rows.last()) {
+                let text = (bottom - top + 1) as f32;
+                if text < smallest.0 {
+                    smallest = (text, format!("{name} at ({x0}, {y0})"));
+                }
+            }
+        }
+    }
+    assert!(
+        crossed_frames.is_empty(),
+        "the picture crosses the annotation in {crossed_frames:?} ({})",
+        whole.display()
+    );
+    println!("smallest text: {} px, {}", smallest.0, smallest.1);
+    assert!(
+        smallest.0 >= 9.0,
+        "text {} px tall: {}",
+        smallest.0,
+        smallest.1
+    );
+}

@@ -150,6 +150,9 @@ fn headless_app(
     (app, handle)
 }
 
+/// A render layer nothing of the picture is on (see `SPACEFOLD_ANNOTATION_ONLY`).
+const ANNOTATION_ONLY_LAYER: usize = 31;
+
 /// Every camera, as it is spawned, draws into the target image, smoothed as asked.
 fn draw_into_target(
     add: On<Add, Camera>,
@@ -164,6 +167,15 @@ fn draw_into_target(
     }));
     if smoothing.0 == Antialias::Smooth {
         camera.insert(Msaa::Off);
+    }
+    // With SPACEFOLD_ANNOTATION_ONLY set, the cameras see no layer of the picture (grid,
+    // points, lines, planes, surfaces) and only the annotation (heading, captions, titles,
+    // legends, ticks) is drawn over the background: a test compares such frames with the
+    // full ones to prove that nothing of the picture crosses a text.
+    if std::env::var_os("SPACEFOLD_ANNOTATION_ONLY").is_some() {
+        camera.insert(bevy::camera::visibility::RenderLayers::layer(
+            ANNOTATION_ONLY_LAYER,
+        ));
     }
     // No dithering pass: the frames are 8-bit already (and a GIF re-quantizes them); on a
     // software renderer it costs an eighth of the frame.

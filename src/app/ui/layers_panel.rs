@@ -382,6 +382,7 @@ pub fn heading(
         sketch,
     );
     network_sketch(&painter, sketch_rect, flow.sizes(), shown);
+    let mut taken = card;
     if let Some(m) = matrix {
         let at = match beside {
             true => egui::pos2(card.max.x + MATRIX_GAP, top),
@@ -390,8 +391,24 @@ pub fn heading(
                 card.max.y + MATRIX_GAP,
             ),
         };
+        taken = taken.union(egui::Rect::from_min_size(at, m.size));
         m.paint(&painter, at);
     }
+    // Where it lies this frame, for the tick labels to keep clear of.
+    let pass = ctx.cumulative_pass_nr();
+    ctx.data_mut(|d| d.insert_temp(heading_id(), (pass, taken)));
+}
+
+fn heading_id() -> egui::Id {
+    egui::Id::new("layers-heading-rect")
+}
+
+/// Where the heading (and its matrices) lies, if one was painted this frame.
+pub fn heading_rect(ctx: &egui::Context) -> Option<egui::Rect> {
+    let pass = ctx.cumulative_pass_nr();
+    ctx.data(|d| d.get_temp::<(u64, egui::Rect)>(heading_id()))
+        .filter(|(at, _)| *at == pass)
+        .map(|(_, rect)| rect)
 }
 
 /// The space between two columns of a matrix, in text heights.

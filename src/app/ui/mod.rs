@@ -309,10 +309,7 @@ fn show_control_panel(
             insets.right = right;
         }
         let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
-        if !player.blank {
-            let shown = (&*layers.flow, &*layers.plane, layers.view.position);
-            paint_ticks(ctx, layers.mode.get().0, shown, &explorer, (&insets, None));
-        }
+        // The heading first: the tick labels keep clear of it.
         if layers.mode.get().0 == View::Layers && !player.blank && !titled {
             let height = ctx.viewport_rect().height() - insets.bottom;
             let sizes = layers_panel::HeadingSizes::for_height(height);
@@ -323,6 +320,10 @@ fn show_control_panel(
             let network = published.0.as_ref().map(|l| &l.network);
             let shown = (&*layers.view, &*layers.flow, network);
             layers_panel::heading(ctx, shown, sides, &sizes, None);
+        }
+        if !player.blank {
+            let shown = (&*layers.flow, &*layers.plane, layers.view.position);
+            paint_ticks(ctx, layers.mode.get().0, shown, &explorer, (&insets, None));
         }
         let size = ctx.viewport_rect().size();
         cover.set("panel", None);
@@ -427,8 +428,6 @@ fn picture_screen(
     if *insets != wanted {
         *insets = wanted;
     }
-    let shown = (&*layers.flow, &*layers.plane, layers.view.position);
-    paint_ticks(ctx, mode, shown, explorer, (insets, None));
     match mode {
         View::Layers => {
             let sizes = layers_panel::HeadingSizes::for_height(rect.height());
@@ -442,6 +441,8 @@ fn picture_screen(
         }
         View::Regions => {}
     }
+    let shown = (&*layers.flow, &*layers.plane, layers.view.position);
+    paint_ticks(ctx, mode, shown, explorer, (insets, None));
 }
 
 /// The layers view's timeline bar under the plane, and its heading over it (`left`: the

@@ -62,8 +62,11 @@ pub fn paint(
         let w = world_to_window(view, *insets, window, p);
         egui::pos2(w.x, w.y)
     };
+    // Clear of the heading (the heading never covers a tick).
+    let heading = crate::app::ui::layers_panel::heading_rect(ctx);
     let inside = |r: egui::Rect| {
-        r.min.x > insets.left
+        !heading.is_some_and(|h| h.intersects(r))
+            && r.min.x > insets.left
             && r.max.x < window.x - insets.right
             && r.min.y > 0.0
             && r.max.y < height
