@@ -3,9 +3,15 @@
 //! and renamed into place only when the last frame is in: a failed or interrupted render
 //! leaves nothing half-written behind.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+
+mod gif_file;
+mod lzw;
+mod quantize;
+
+pub use gif_file::GifFile;
 
 /// How edges are smoothed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -451,6 +457,39 @@ pub fn folder_note(out: &Path) -> Option<String> {
         if others == 1 { "y" } else { "ies" }
     ))
 }
+/// How much a render wrote at `out`, for the line that says so: a file's size (`1.4 MiB`),
+/// a folder's frame files' total (`frame-NNNNN.png`; other files there are not the
+/// render's), or `size unknown` when it cannot be read.
+pub fn describe_written(out: &Path) -> String {
+    let bytes = match std::fs::metadata(out) {
+        Ok(meta) if meta.is_dir() => std::fs::read_dir(out).map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| is_frame_name(&e.file_name().to_string_lossy()))
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        }),
+        Ok(meta) => Ok(meta.len()),
+        Err(e) => Err(e),
+    };
+    bytes.map_or_else(|_| "size unknown".into(), size_text)
+}
+
+/// A size in bytes as people read it: `512 bytes`, `1.4 KiB`, `7.8 MiB`, `1.2 GiB`.
+pub fn size_text(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    match bytes {
+        1 => "1 byte".into(),
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{:.1} KiB", b / KIB),
+        1_048_576..1_073_741_824 => format!("{:.1} MiB", b / (KIB * KIB)),
+        _ => format!("{:.1} GiB", b / (KIB * KIB * KIB)),
+    }
+}
+
 /// Encodes a frame as PNG bytes: RGBA when `alpha`, else RGB.
 pub fn encode_png(frame: &Pixels, alpha: bool) -> Result<Vec<u8>, ExportError> {
     let mut bytes = Vec::new();
@@ -515,127 +554,6 @@ pub const GIF_MAX_FPS: u32 = 50;
 pub fn gif_delay(i: usize, fps: u32) -> u16 {
     let at = |k: usize| (k as f64 * 100.0 / fps.max(1) as f64).round() as u64;
     (at(i + 1) - at(i)).max(1) as u16
-}
-
-/// An animated GIF that loops. Each frame gets its own 256-colour palette (NeuQuant), and,
-/// unless transparent, only the rectangle that changed since the previous frame is stored.
-pub struct GifFile {
-    encoder: Option<gif::Encoder<BufWriter<std::fs::File>>>,
-    fps: u32,
-    transparent: bool,
-    previous: Option<Vec<u8>>,
-    written: usize,
-    /// Last: dropped after the encoder has closed its file.
-    staged: Staged,
-}
-
-impl GifFile {
-    /// Starts the GIF under a temporary name.
-    pub fn create(
-        out: &Path,
-        size: (u32, u32),
-        fps: u32,
-        transparent: bool,
-    ) -> Result<GifFile, ExportError> {
-        let (w, h) = size;
-        if w > u16::MAX as u32 || h > u16::MAX as u32 {
-            return Err(ExportError::GifSize);
-        }
-        let staged = Staged::beside(out)?;
-        let file =
-            std::fs::File::create(&staged.tmp).map_err(|source| ExportError::Unwritable {
-                out: out.to_path_buf(),
-                source,
-            })?;
-        let gif_error = |e: gif::EncodingError| ExportError::Encode(e.to_string());
-        let mut encoder =
-            gif::Encoder::new(BufWriter::new(file), w as u16, h as u16, &[]).map_err(gif_error)?;
-        encoder
-            .set_repeat(gif::Repeat::Infinite)
-            .map_err(gif_error)?;
-        Ok(GifFile {
-            encoder: Some(encoder),
-            fps,
-            transparent,
-            previous: None,
-            written: 0,
-            staged,
-        })
-    }
-}
-
-/// The smallest rectangle (x, y, w, h) holding every pixel that differs between two frames.
-fn changed_rect(a: &[u8], b: &[u8], width: usize) -> Option<(usize, usize, usize, usize)> {
-    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for (y, (ra, rb)) in a
-        .chunks_exact(width * 4)
-        .zip(b.chunks_exact(width * 4))
-        .enumerate()
-    {
-        if ra == rb {
-            continue;
-        }
-        let first = ra
-            .chunks_exact(4)
-            .zip(rb.chunks_exact(4))
-            .position(|(p, q)| p != q);
-        let last = ra
-            .chunks_exact(4)
-            .zip(rb.chunks_exact(4))
-            .rposition(|(p, q)| p != q);
-        if let (Some(f), Some(l)) = (first, last) {
-            x0 = x0.min(f);
-            x1 = x1.max(l);
-            y0 = y0.min(y);
-            y1 = y1.max(y);
-        }
-    }
-    (x0 != usize::MAX).then(|| (x0, y0, x1 - x0 + 1, y1 - y0 + 1))
-}
-
-impl Sink for GifFile {
-    fn frame(&mut self, frame: Pixels) -> Result<(), ExportError> {
-        let width = frame.width as usize;
-        // Unchanged: a one-pixel frame, so every frame keeps its place and time.
-        let (x, y, w, h) = match (&self.previous, self.transparent) {
-            (Some(prev), false) => changed_rect(prev, frame.rgba, width).unwrap_or((0, 0, 1, 1)),
-            _ => (0, 0, width, frame.height as usize),
-        };
-        let mut pixels = Vec::with_capacity(w * h * 4);
-        for row in frame.rgba.chunks_exact(width * 4).skip(y).take(h) {
-            pixels.extend_from_slice(&row[x * 4..(x + w) * 4]);
-        }
-        let mut out = gif::Frame::from_rgba_speed(w as u16, h as u16, &mut pixels, 10);
-        out.left = x as u16;
-        out.top = y as u16;
-        out.delay = gif_delay(self.written, self.fps);
-        out.dispose = if self.transparent {
-            gif::DisposalMethod::Background
-        } else {
-            gif::DisposalMethod::Keep
-        };
-        self.encoder
-            .as_mut()
-            .expect("open until finished")
-            .write_frame(&out)
-            .map_err(|e| ExportError::Encode(e.to_string()))?;
-        if !self.transparent {
-            self.previous = Some(frame.rgba.to_vec());
-        }
-        self.written += 1;
-        Ok(())
-    }
-
-    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
-        let encoder = self.encoder.take().expect("finished once");
-        let file = encoder
-            .into_inner()
-            .map_err(|e| ExportError::Encode(e.to_string()))?;
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        Ok(self.staged.commit()?)
-    }
 }
 
 /// What to say when ffmpeg fails: what it said, or, when it said nothing, how it ended.
@@ -1002,14 +920,6 @@ mod tests {
     }
 
     #[test]
-    fn changed_rect_bounds_the_difference() {
-        let (a, b) = (frame(16, 8, 2, 255), frame(16, 8, 5, 255));
-        // The square moved from x 2..6 to 5..9 on rows 2..6.
-        assert_eq!(changed_rect(&a, &b, 16), Some((2, 2, 7, 4)));
-        assert_eq!(changed_rect(&a, &a, 16), None);
-    }
-
-    #[test]
     fn gif_decodes_with_every_frame_and_its_pixels() {
         let dir = scratch("gif");
         let out = dir.join("clip.gif");
@@ -1172,6 +1082,35 @@ mod tests {
         }
         assert_eq!(std::fs::read(out.join(png_name(1))).unwrap(), before);
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size_text(0), "0 bytes");
+        assert_eq!(size_text(1), "1 byte");
+        assert_eq!(size_text(1023), "1023 bytes");
+        assert_eq!(size_text(1536), "1.5 KiB");
+        assert_eq!(size_text(1_468_006), "1.4 MiB");
+        assert_eq!(size_text(2 * 1024 * 1024 * 1024), "2.0 GiB");
+    }
+
+    /// `render` says how much it wrote (issue 26): a file's size, a PNG folder's frames'.
+    #[test]
+    fn what_was_written_is_measured() {
+        let dir = scratch("written");
+        let gif = dir.join("x.gif");
+        std::fs::write(&gif, vec![0u8; 3000]).unwrap();
+        assert_eq!(describe_written(&gif), "2.9 KiB");
+        let frames = dir.join("frames");
+        std::fs::create_dir(&frames).unwrap();
+        std::fs::write(frames.join(png_name(0)), vec![0u8; 1000]).unwrap();
+        std::fs::write(frames.join(png_name(1)), vec![0u8; 1048]).unwrap();
+        std::fs::write(frames.join("notes.txt"), vec![0u8; 5000]).unwrap();
+        assert_eq!(describe_written(&frames), "2.0 KiB");
+        let slash = PathBuf::from(format!("{}/", frames.display()));
+        assert_eq!(describe_written(&slash), "2.0 KiB");
+        assert_eq!(describe_written(&dir.join("gone.gif")), "size unknown");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

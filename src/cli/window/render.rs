@@ -196,8 +196,9 @@ pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, U
     match crate::app::render::render(job, sink) {
         Ok(report) => {
             eprintln!(
-                "wrote {} frames to {} in {:.1} s: {:.1} frames/s (start-up {:.2} s)",
+                "wrote {} frames ({}) to {} in {:.1} s: {:.1} frames/s (start-up {:.2} s)",
                 report.frames,
+                crate::engine::export::describe_written(&args.out),
                 args.out.display(),
                 report.seconds,
                 report.frames as f64 / report.seconds.max(1e-9),
@@ -333,7 +334,12 @@ fn render_cues(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError> {
     };
     match crate::app::render::render(job, sink) {
         Ok(report) => {
-            eprintln!("wrote {} page(s) to {}", report.frames, args.out.display());
+            eprintln!(
+                "wrote {} page(s) ({}) to {}",
+                report.frames,
+                crate::engine::export::describe_written(&args.out),
+                args.out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
