@@ -471,7 +471,7 @@ pub struct RenderArgs {
     /// Frame size, WIDTHxHEIGHT. Text is laid out as in a 720-line window, scaled.
     #[arg(long, default_value = "1920x1080")]
     pub size: Size,
-    /// Frames per second. Default 60; 30 for a GIF (GIFs play at most 50).
+    /// Frames per second. Default 60; 20 for a GIF (smaller; GIFs play at most 50).
     #[arg(long)]
     pub fps: Option<u32>,
     /// Scene time of the first frame, seconds.
