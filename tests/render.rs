@@ -741,3 +741,59 @@ fn no_line_crosses_the_annotation_and_the_smallest_text_reads_at_640x360() {
         smallest.1
     );
 }
+
+/// Issue 25/26: nothing of a talk's scene leaks into the next. A talk of a 3D layers scene
+/// with decision planes, a landscape, another 3D scene and a landscape again renders at each
+/// stop the frame each scene renders alone (the last scene's planes once stayed over the
+/// next scene's landscape, cut for the wrong network).
+#[test]
+fn a_talk_renders_each_scene_as_it_renders_alone() {
+    let dir = temp_dir("alone");
+    let scenes = [
+        "rings-cube",
+        "softmax-argmax",
+        "relu-fold-3d",
+        "four-neurons",
+    ];
+    let talk = dir.join("talk.ron");
+    let list: Vec<String> = scenes.iter().map(|s| format!("{s:?}")).collect();
+    std::fs::write(
+        &talk,
+        format!("Talk(title: \"T\", scenes: [{}])", list.join(", ")),
+    )
+    .unwrap();
+    let size = ["--cues", "--size", "320x180"];
+    let together = dir.join("together");
+    let run = render(talk.to_str().unwrap(), &together, &size);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let mut pages = names(&together).into_iter();
+    for scene in scenes {
+        let alone = dir.join(scene);
+        let run = render(scene, &alone, &size);
+        assert!(run.status.success(), "{}", stderr(&run));
+        for name in names(&alone) {
+            let page = pages.next().expect("as many pages as the scenes' stops");
+            let (_, _, colours, a) = decode_png(&alone.join(&name));
+            let (_, _, _, b) = decode_png(&together.join(&page));
+            assert_eq!(a.len(), b.len());
+            let stride = match colours {
+                png::ColorType::Rgba => 4,
+                _ => 3,
+            };
+            let pixels = a.len() / stride;
+            let differ = (0..pixels)
+                .filter(|&i| {
+                    (0..3).any(|c| (a[i * stride + c] as i32 - b[i * stride + c] as i32).abs() > 24)
+                })
+                .count();
+            println!("{scene} {name}: {differ} of {pixels} pixels differ");
+            // Lines drawn in another order may differ in a pixel's shade along their length.
+            assert!(
+                differ * 100 < pixels,
+                "{scene} {name}: {differ} of {pixels} pixels differ from the talk's {page} ({})",
+                dir.display()
+            );
+        }
+    }
+    assert_eq!(pages.next(), None, "as many pages as the scenes' stops");
+}

@@ -45,7 +45,16 @@ pub(super) fn plugin(app: &mut App) {
                 .run_if(in_state(Showing(View::Layers))),
         )
         .add_systems(OnEnter(Showing(View::Regions)), put_points_back)
-        .add_systems(OnExit(Showing(View::Layers)), release_plane);
+        .add_systems(OnExit(Showing(View::Layers)), (release_plane /*BUG*/,));
+}
+
+/// The decision planes belong to the layers view: gone with it (a talk's next scene in
+/// another view must not show the last one's).
+fn hide_decision_planes(mut planes: Query<(&mut DecisionPlanes, &mut Visibility)>) {
+    for (mut planes, mut visibility) in &mut planes {
+        *visibility = Visibility::Hidden;
+        planes.strength = 0.0;
+    }
 }
 
 /// What the user set for the layers view.
@@ -648,7 +657,8 @@ fn draw_decision_lines(
 #[derive(Component)]
 struct DecisionPlanes {
     material: Handle<StandardMaterial>,
-    built_for: u64,
+    /// The flow and the network version the polygons were cut for.
+    built_for: (u64, u64),
     /// The planes' polygons, for their outlines.
     polygons: Vec<Vec<[f32; 3]>>,
     /// How strongly they show now (0 to 1).
@@ -675,7 +685,7 @@ fn spawn_boundary_planes(
         Name::new("Decision planes"),
         DecisionPlanes {
             material: material.clone(),
-            built_for: 0,
+            built_for: (0, 0),
             polygons: vec![],
             strength: 0.0,
         },
@@ -763,8 +773,11 @@ fn show_decision_planes(
     if !shown {
         return;
     }
-    if planes.built_for != state.flow_generation {
-        planes.built_for = state.flow_generation;
+    // Cut again for a new flow or a new network (a scene's network may be published after
+    // its flow is built: planes cut for the last scene's network would stay).
+    let wanted_for = (state.flow_generation, latest.version);
+    if planes.built_for != wanted_for {
+        planes.built_for = wanted_for;
         let key = flow.key(STAGES_PER_LAYER * (flow.layers() - 1));
         // The box the points fill, a hair larger: the planes never reach past the data.
         let b = Bounds::of(&key[..flow.points()]);
