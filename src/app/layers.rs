@@ -45,7 +45,10 @@ pub(super) fn plugin(app: &mut App) {
                 .run_if(in_state(Showing(View::Layers))),
         )
         .add_systems(OnEnter(Showing(View::Regions)), put_points_back)
-        .add_systems(OnExit(Showing(View::Layers)), (release_plane /*BUG*/,));
+        .add_systems(
+            OnExit(Showing(View::Layers)),
+            (release_plane, hide_decision_planes),
+        );
 }
 
 /// The decision planes belong to the layers view: gone with it (a talk's next scene in

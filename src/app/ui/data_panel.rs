@@ -50,7 +50,13 @@ pub fn show(ui: &mut egui::Ui, explorer: &mut Explorer, link: &Link, io: &mut Pa
         changed = true;
     }
     changed |= ui
-        .add(egui::Slider::new(&mut explorer.options.test_ratio, 0.0..=0.9).text("test fraction"))
+        .add(
+            egui::Slider::new(&mut explorer.options.test_ratio, 0.0..=0.9)
+                // Shown to two decimals only: rounding the value itself (fixed_decimals)
+                // would change a preset's exact fraction, and so the data, every frame.
+                .custom_formatter(|v, _| format!("{v:.2}"))
+                .text("test fraction"),
+        )
         .on_hover_text("Share of the points held out to measure generalisation (drawn as rings)")
         .changed();
     changed |= ui

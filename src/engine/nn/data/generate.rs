@@ -184,6 +184,8 @@ fn digits(g: &mut Generator, n: usize) -> Dataset {
         *v = *v / 16.0 + noise * g.normal();
     }
     picked.classes = 10;
+    // Each class is the digit it holds: the legend says which cluster is which digit.
+    picked.names = (0..10).map(|d| format!("digit {d}")).collect();
     picked
 }
 
