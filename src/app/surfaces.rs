@@ -358,6 +358,10 @@ fn hide_surfaces(
     state.built = None;
 }
 
+/// What the points were last placed on the floor for: the data's version, the camera's
+/// turn, the floor's extent and whether the view looks straight down.
+type FloorKey = (u64, Quat, [f32; 2], bool);
+
 fn place_points_on_floor(
     explorer: Res<Explorer>,
     state: Res<LandscapeState>,
@@ -365,7 +369,7 @@ fn place_points_on_floor(
     cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
     mut points: Query<(&DataPoint, &mut Transform)>,
     spawned: Query<(), Added<DataPoint>>,
-    mut placed: Local<Option<(u64, Quat, [f32; 2], bool)>>,
+    mut placed: Local<Option<FloorKey>>,
 ) {
     let Some(area) = state.area else { return };
     if explorer.train.dim() != 2 {

@@ -371,7 +371,8 @@ pub fn class_legend(
     let row = size * 1.35;
     let swatch = size * 0.38;
     let column = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max) + swatch * 2.0 + size * 0.6;
-    let columns = classes as usize / rows.max(1) + usize::from(classes as usize % rows.max(1) > 0);
+    let columns = classes as usize / rows.max(1)
+        + usize::from(!(classes as usize).is_multiple_of(rows.max(1)));
     let margin = size * 0.5;
     let width = column * columns as f32 + 2.0 * margin;
     let height = row * rows as f32 + 2.0 * margin - (row - size);
