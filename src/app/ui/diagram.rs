@@ -34,6 +34,29 @@ const MIN_GAP: f32 = 44.0;
 /// The widest an input's or output's name is written; longer ones end in `…`.
 const NAME_WIDTH: f32 = 70.0;
 
+/// The first `count` names laid out in the diagram's small font, each at most
+/// [`NAME_WIDTH`] wide (longer ones are cut).
+fn name_galleys(
+    ui: &egui::Ui,
+    names: &[String],
+    count: usize,
+) -> Vec<std::sync::Arc<egui::Galley>> {
+    let font = egui::FontId::proportional(11.0);
+    names
+        .iter()
+        .take(count)
+        .map(|n| {
+            let mut job = egui::text::LayoutJob::simple_singleline(
+                n.clone(),
+                font.clone(),
+                egui::Color32::LIGHT_GRAY,
+            );
+            job.wrap = egui::text::TextWrapping::truncate_at_width(NAME_WIDTH);
+            ui.fonts_mut(|f| f.layout_job(job))
+        })
+        .collect()
+}
+
 /// Draws the diagram of the latest network, its layers spread over the width available
 /// (scrolling sideways only when even close together they do not fit).
 ///
@@ -45,25 +68,8 @@ pub fn show(ui: &mut egui::Ui, latest: &Latest, names: (&[String], &[String])) {
     let shown: Vec<usize> = sizes.iter().map(|&s| s.min(THUMBNAILS_PER_LAYER)).collect();
     let tallest = shown.iter().copied().max().unwrap_or(1) as f32;
     let gaps = (sizes.len() - 1).max(1) as f32;
-    let font = egui::FontId::proportional(11.0);
-    // Each side as wide as its longest name (at most NAME_WIDTH: longer ones are cut).
-    let galleys = |names: &[String], count: usize| -> Vec<std::sync::Arc<egui::Galley>> {
-        names
-            .iter()
-            .take(count)
-            .map(|n| {
-                let mut job = egui::text::LayoutJob::simple_singleline(
-                    n.clone(),
-                    font.clone(),
-                    egui::Color32::LIGHT_GRAY,
-                );
-                job.wrap = egui::text::TextWrapping::truncate_at_width(NAME_WIDTH);
-                ui.fonts_mut(|f| f.layout_job(job))
-            })
-            .collect()
-    };
-    let inputs = galleys(names.0, shown[0]);
-    let outputs = galleys(names.1, shown[sizes.len() - 1]);
+    let inputs = name_galleys(ui, names.0, shown[0]);
+    let outputs = name_galleys(ui, names.1, shown[sizes.len() - 1]);
     let widest =
         |g: &[std::sync::Arc<egui::Galley>]| g.iter().map(|g| g.size().x + 6.0).fold(0.0, f32::max);
     let (left, right) = (widest(&inputs), widest(&outputs));

@@ -439,6 +439,60 @@ struct Block {
 }
 
 impl Block {
+    /// A block labelled `label` (`Vᵀ`'s `ᵀ` raised by hand: no bundled font has the glyph)
+    /// holding `rows`, its text laid out in `fonts` (the label's, the numbers'), lit or not,
+    /// coloured or not.
+    fn new(
+        ctx: &egui::Context,
+        (font, number): (&egui::FontId, &egui::FontId),
+        label: String,
+        rows: &[Vec<f32>],
+        (lit, coloured): (bool, bool),
+    ) -> Block {
+        let show = |v: f32| {
+            if v.abs() >= 9.95 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.2}")
+            }
+        };
+        // Laid out in the placeholder colour: painted in the colour `paint` gives.
+        let layout = |text: String, font: egui::FontId| {
+            ctx.fonts_mut(|f| f.layout_no_wrap(text, font, egui::Color32::PLACEHOLDER))
+        };
+        let label = match label.split_once('ᵀ') {
+            Some((base, rest)) => {
+                let format = |size: f32, valign| egui::TextFormat {
+                    font_id: egui::FontId::new(size, font.family.clone()),
+                    color: egui::Color32::PLACEHOLDER,
+                    valign,
+                    ..Default::default()
+                };
+                let mut job = egui::text::LayoutJob::default();
+                job.append(base, 0.0, format(font.size, egui::Align::BOTTOM));
+                job.append("T", 0.0, format(font.size * 0.6, egui::Align::TOP));
+                job.append(rest, 0.0, format(font.size, egui::Align::BOTTOM));
+                ctx.fonts_mut(|f| f.layout_job(job))
+            }
+            None => layout(label, font.clone()),
+        };
+        let entries: Vec<Vec<_>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| layout(show(*v), number.clone())).collect())
+            .collect();
+        let width = entries.first().map_or(0, Vec::len);
+        let columns = (0..width)
+            .map(|c| entries.iter().map(|r| r[c].size().x).fold(0.0, f32::max))
+            .collect();
+        Block {
+            label,
+            entries,
+            columns,
+            lit,
+            coloured,
+        }
+    }
+
     /// The block's width, brackets included, for text `size`.
     fn width(&self, size: f32) -> f32 {
         let n = self.columns.len() as f32;
@@ -466,50 +520,8 @@ impl MatrixCard {
         let font = egui::FontId::new(size, math_family(ctx));
         let number = egui::FontId::proportional(size);
         let n = crate::app::layers::subscript(arrows.layer + 1);
-        let show = |v: f32| {
-            if v.abs() >= 9.95 {
-                format!("{v:.1}")
-            } else {
-                format!("{v:.2}")
-            }
-        };
         let block = |label: String, rows: Vec<Vec<f32>>, lit: bool, coloured: bool| {
-            // Laid out in the placeholder colour: painted in the colour `paint` gives.
-            let layout = |text: String, font: egui::FontId| {
-                ctx.fonts_mut(|f| f.layout_no_wrap(text, font, egui::Color32::PLACEHOLDER))
-            };
-            // `Vᵀ`'s `ᵀ` raised by hand (no bundled font has the glyph).
-            let label = match label.split_once('ᵀ') {
-                Some((base, rest)) => {
-                    let format = |size: f32, valign| egui::TextFormat {
-                        font_id: egui::FontId::new(size, font.family.clone()),
-                        color: egui::Color32::PLACEHOLDER,
-                        valign,
-                        ..Default::default()
-                    };
-                    let mut job = egui::text::LayoutJob::default();
-                    job.append(base, 0.0, format(size, egui::Align::BOTTOM));
-                    job.append("T", 0.0, format(size * 0.6, egui::Align::TOP));
-                    job.append(rest, 0.0, format(size, egui::Align::BOTTOM));
-                    ctx.fonts_mut(|f| f.layout_job(job))
-                }
-                None => layout(label, font.clone()),
-            };
-            let entries: Vec<Vec<_>> = rows
-                .iter()
-                .map(|r| r.iter().map(|v| layout(show(*v), number.clone())).collect())
-                .collect();
-            let width = entries.first().map_or(0, Vec::len);
-            let columns = (0..width)
-                .map(|c| entries.iter().map(|r| r[c].size().x).fold(0.0, f32::max))
-                .collect();
-            Block {
-                label,
-                entries,
-                columns,
-                lit,
-                coloured,
-            }
+            Block::new(ctx, (&font, &number), label, &rows, (lit, coloured))
         };
         let split = (at.stage == Stage::Linear)
             .then(|| crate::engine::flow::SvdSplit::new(&layer.weights))

@@ -293,44 +293,13 @@ fn show_control_panel(
             .max_rect(ctx.viewport_rect()),
     );
     // A scene playing: its own screen, unless the presenter is exploring live.
-    if let Some(player) = layers.player.as_deref_mut()
-        && !player.exploring
-    {
-        scene_screen(ctx, &mut root, player, &mut layers.presenter, &mut insets);
-        // The classes' legend, where the frame needs one: the cameras leave it room.
-        let right = if player_panel::wants_legend(&explorer) && !player.blank {
-            let height = ctx.viewport_rect().height() - insets.bottom;
-            let size = height * super::frame::SMALLEST_TEXT;
-            player_panel::class_legend(ctx, &explorer, size, ctx.viewport_rect())
-        } else {
-            0.0
-        };
-        if (insets.right - right).abs() > 0.5 {
-            insets.right = right;
-        }
-        let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
-        // The heading first: the tick labels keep clear of it.
-        if layers.mode.get().0 == View::Layers && !player.blank && !titled {
-            let height = ctx.viewport_rect().height() - insets.bottom;
-            let sizes = layers_panel::HeadingSizes::for_height(height);
-            if player.warm_text {
-                layers_panel::warm_headings(ctx, &layers.flow, &sizes);
-            }
-            let sides = (0.0, insets.right);
-            let network = published.0.as_ref().map(|l| &l.network);
-            let shown = (&*layers.view, &*layers.flow, network);
-            layers_panel::heading(ctx, shown, sides, &sizes, None);
-        }
-        if !player.blank {
-            let shown = (&*layers.flow, &*layers.plane, layers.view.position);
-            paint_ticks(ctx, layers.mode.get().0, shown, &explorer, (&insets, None));
-        }
-        let size = ctx.viewport_rect().size();
-        cover.set("panel", None);
-        cover.set("network", None);
-        cover.set(
-            "bar",
-            (insets.bottom > 0.0).then(|| Rect::new(0.0, size.y - insets.bottom, size.x, size.y)),
+    if layers.player.as_deref().is_some_and(|p| !p.exploring) {
+        scene_frame(
+            ctx,
+            &mut root,
+            (&explorer, &published),
+            &mut layers,
+            (&mut insets, &mut cover),
         );
         return Ok(());
     }
@@ -395,6 +364,57 @@ fn show_control_panel(
         insets.bottom = bottom;
     }
     Ok(())
+}
+
+/// A scene's frame while it plays: the scene's screen (bars, titles, captions, presenter
+/// overlays), the classes' legend where the frame needs one, the layers view's heading and
+/// the tick labels, no panel.
+fn scene_frame(
+    ctx: &egui::Context,
+    root: &mut egui::Ui,
+    (explorer, published): (&Explorer, &Published),
+    layers: &mut LayersUi,
+    (insets, cover): (&mut PanelInsets, &mut UiCover),
+) {
+    let Some(player) = layers.player.as_deref_mut() else {
+        return;
+    };
+    scene_screen(ctx, root, player, &mut layers.presenter, insets);
+    // The classes' legend, where the frame needs one: the cameras leave it room.
+    let right = if player_panel::wants_legend(explorer) && !player.blank {
+        let height = ctx.viewport_rect().height() - insets.bottom;
+        let size = height * super::frame::SMALLEST_TEXT;
+        player_panel::class_legend(ctx, explorer, size, ctx.viewport_rect())
+    } else {
+        0.0
+    };
+    if (insets.right - right).abs() > 0.5 {
+        insets.right = right;
+    }
+    let titled = player.frame.as_ref().is_some_and(|f| f.title.is_some());
+    // The heading first: the tick labels keep clear of it.
+    if layers.mode.get().0 == View::Layers && !player.blank && !titled {
+        let height = ctx.viewport_rect().height() - insets.bottom;
+        let sizes = layers_panel::HeadingSizes::for_height(height);
+        if player.warm_text {
+            layers_panel::warm_headings(ctx, &layers.flow, &sizes);
+        }
+        let sides = (0.0, insets.right);
+        let network = published.0.as_ref().map(|l| &l.network);
+        let shown = (&*layers.view, &*layers.flow, network);
+        layers_panel::heading(ctx, shown, sides, &sizes, None);
+    }
+    if !player.blank {
+        let shown = (&*layers.flow, &*layers.plane, layers.view.position);
+        paint_ticks(ctx, layers.mode.get().0, shown, explorer, (insets, None));
+    }
+    let size = ctx.viewport_rect().size();
+    cover.set("panel", None);
+    cover.set("network", None);
+    cover.set(
+        "bar",
+        (insets.bottom > 0.0).then(|| Rect::new(0.0, size.y - insets.bottom, size.x, size.y)),
+    );
 }
 
 /// The window while "Save picture" takes its shot: the view framed in `frame` (the part of

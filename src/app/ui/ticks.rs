@@ -83,59 +83,16 @@ pub fn paint(
         }
     };
     let gap = size * 0.35;
-    // The axes' titles (the data's features): across at the right end of the x axis (or
-    // of the box's bottom, over its numbers), up at the top of the y axis (or of the
-    // box's left, beside its numbers); in italics, as variables are.
-    if let Some([across, up]) = titles {
-        let italic = |text: &str| {
-            let mut job = egui::text::LayoutJob::default();
-            job.append(
-                text,
-                0.0,
-                egui::TextFormat {
-                    font_id: font.clone(),
-                    color: colour,
-                    italics: true,
-                    ..Default::default()
-                },
-            );
-            painter.layout_job(job)
+    if let Some(titles) = titles {
+        let place = Place {
+            painter: &painter,
+            font: &font,
+            colour,
+            plate,
+            inside: &inside,
+            at: &at,
         };
-        let title = |anchor: egui::Pos2, align: egui::Align2, text: &str| {
-            if text.is_empty() {
-                return;
-            }
-            let galley = italic(text);
-            let rect = align.anchor_size(anchor, galley.size());
-            if inside(rect.expand(2.0)) {
-                painter.rect_filled(rect.expand(2.0), 3.0, plate);
-                painter.galley(rect.min, galley, colour);
-            }
-        };
-        let row = size * 1.3;
-        if inner {
-            let corner = at(Vec2::new(hi.x, lo.y));
-            title(
-                corner + egui::vec2(-gap, -gap - row),
-                egui::Align2::RIGHT_BOTTOM,
-                across,
-            );
-            let top = at(Vec2::new(lo.x, hi.y));
-            title(
-                top + egui::vec2(gap + size * 2.6, gap),
-                egui::Align2::LEFT_TOP,
-                up,
-            );
-        } else {
-            let end = at(Vec2::new(hi.x, 0.0));
-            title(
-                end + egui::vec2(0.0, -gap),
-                egui::Align2::RIGHT_BOTTOM,
-                across,
-            );
-            let top = at(Vec2::new(0.0, hi.y));
-            title(top + egui::vec2(gap, 0.0), egui::Align2::LEFT_TOP, up);
-        }
+        paint_titles(&place, titles, (lo, hi), inner);
     }
     for x in multiples(lo.x, hi.x, step) {
         if x == 0.0 && !inner {
@@ -170,6 +127,73 @@ pub fn paint(
             )
         };
         label(anchor, align, tick_label(y, step));
+    }
+}
+
+/// What the labels are painted with and where they may go.
+struct Place<'a> {
+    painter: &'a egui::Painter,
+    font: &'a egui::FontId,
+    colour: egui::Color32,
+    plate: egui::Color32,
+    inside: &'a dyn Fn(egui::Rect) -> bool,
+    at: &'a dyn Fn(Vec2) -> egui::Pos2,
+}
+
+/// The axes' titles (the data's features): across at the right end of the x axis (or of
+/// the box's bottom, over its numbers), up at the top of the y axis (or of the box's left,
+/// beside its numbers); in italics, as variables are.
+fn paint_titles(place: &Place, [across, up]: &[String; 2], (lo, hi): (Vec2, Vec2), inner: bool) {
+    let size = place.font.size;
+    let gap = size * 0.35;
+    let title = |anchor: egui::Pos2, align: egui::Align2, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        let mut job = egui::text::LayoutJob::default();
+        job.append(
+            text,
+            0.0,
+            egui::TextFormat {
+                font_id: place.font.clone(),
+                color: place.colour,
+                italics: true,
+                ..Default::default()
+            },
+        );
+        let galley = place.painter.layout_job(job);
+        let rect = align.anchor_size(anchor, galley.size());
+        if (place.inside)(rect.expand(2.0)) {
+            place
+                .painter
+                .rect_filled(rect.expand(2.0), 3.0, place.plate);
+            place.painter.galley(rect.min, galley, place.colour);
+        }
+    };
+    let at = place.at;
+    if inner {
+        let row = size * 1.3;
+        let corner = at(Vec2::new(hi.x, lo.y));
+        title(
+            corner + egui::vec2(-gap, -gap - row),
+            egui::Align2::RIGHT_BOTTOM,
+            across,
+        );
+        let top = at(Vec2::new(lo.x, hi.y));
+        title(
+            top + egui::vec2(gap + size * 2.6, gap),
+            egui::Align2::LEFT_TOP,
+            up,
+        );
+    } else {
+        let end = at(Vec2::new(hi.x, 0.0));
+        title(
+            end + egui::vec2(0.0, -gap),
+            egui::Align2::RIGHT_BOTTOM,
+            across,
+        );
+        let top = at(Vec2::new(0.0, hi.y));
+        title(top + egui::vec2(gap, 0.0), egui::Align2::LEFT_TOP, up);
     }
 }
 

@@ -355,18 +355,8 @@ impl Compiler {
             return 0.0;
         }
         match step {
-            Step::Title { text, secs } => {
-                self.text(text, "title", path);
-                let secs = self.secs(*secs, path, true);
-                self.tl.titles.push((t, t + secs, text.clone()));
-                secs
-            }
-            Step::Caption { text, secs } => {
-                self.text(text, "caption", path);
-                let secs = self.secs(*secs, path, true);
-                self.tl.captions.push((t, t + secs, text.clone()));
-                secs
-            }
+            Step::Title { text, secs } => self.words(text, *secs, t, path, true),
+            Step::Caption { text, secs } => self.words(text, *secs, t, path, false),
             Step::Stage {
                 layer,
                 stage,
@@ -448,6 +438,19 @@ impl Compiler {
             }
             Step::Together(steps) => self.together(steps, t, path),
         }
+    }
+
+    /// `Title` (`title`) or `Caption`: `text` on screen from `t` for `secs`; how long.
+    fn words(&mut self, text: &str, secs: f32, t: f32, path: &[Seg], title: bool) -> f32 {
+        self.text(text, if title { "title" } else { "caption" }, path);
+        let secs = self.secs(secs, path, true);
+        let list = if title {
+            &mut self.tl.titles
+        } else {
+            &mut self.tl.captions
+        };
+        list.push((t, t + secs, text.to_string()));
+        secs
     }
 
     /// `Stage`: a layer's stage plays from its own start, wherever the position was.
