@@ -499,6 +499,13 @@ pub struct RenderArgs {
     /// stop.
     #[arg(long, conflicts_with_all = ["shot", "from", "to", "at"])]
     pub cues: bool,
+    /// The talk (or scene) as a web page that presents it in any browser, offline: one
+    /// self-contained HTML file (`--out talk.html`), or `--out DIR/` for hosting
+    /// (`DIR/index.html` beside its clips). Each step between two stops is an H.264 clip
+    /// (needs ffmpeg), each stop a still; Right / Left / Home / End / number + Enter / F /
+    /// S (speaker window) / H as in presenter mode. Default 1280x720 at 30 fps.
+    #[arg(long, conflicts_with_all = ["shot", "from", "to", "at", "cues", "transparent"])]
+    pub html: bool,
     /// Go ahead with a render of more than 100,000 frames (without it, such a render is
     /// refused with its size, before anything starts).
     #[arg(long)]

@@ -10,6 +10,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 mod gif_file;
 mod lzw;
 mod quantize;
+pub mod web;
 
 pub use gif_file::GifFile;
 

@@ -4,6 +4,7 @@
 mod explore;
 mod play;
 mod render;
+mod web;
 
 pub use explore::explore;
 pub use play::play;

@@ -147,11 +147,14 @@ pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, U
     // stops at once and removes what was half-written; a signal started ignored stays so.
     crate::engine::interrupt::watch_then(bevy::app::TerminalCtrlCHandlerPlugin::gracefully_exit);
     use crate::engine::export::{ExportError, open_sink};
-    let file = crate::cli::pack::packed_scene(args.file.take(), packed, args.cues)?;
+    let file = crate::cli::pack::packed_scene(args.file.take(), packed, args.cues || args.html)?;
     // Before anything trains: the output must not be the scene, the talk, or a file they read.
     crate::cli::check_not_input("--out", &args.out, &crate::cli::scene_inputs(&file))?;
     if args.cues {
         return render_cues(&args, &file);
+    }
+    if args.html {
+        return super::web::render_web(&args, &file);
     }
     let args = &args;
     let loaded = crate::engine::scene::load_path_or_name(&file, true)
@@ -215,22 +218,24 @@ pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, U
 }
 
 /// A page of `render --cues`: one stop of one scene.
-struct StopPage {
+pub(super) struct StopPage {
     /// The talk's scene (from 0).
-    scene: usize,
+    pub(super) scene: usize,
     /// The stop's scene time.
-    time: f32,
+    pub(super) time: f32,
     /// Where it is: "Scene 2/3 · cue 1/2 · Title".
-    caption: String,
+    pub(super) caption: String,
     /// The speaker's notes there.
-    notes: String,
+    pub(super) notes: String,
+    /// The scene's title.
+    pub(super) title: String,
 }
 
 /// A player holding the scene or talk `file`, every scene trained, and its pages: each
 /// stop of each scene (its cues, then its end, as presenter mode stops: see
 /// [`crate::engine::scene::walk::stops`]), captioned with where it is, the scene's notes on
 /// its first page before the cue's own.
-fn cue_pages(
+pub(super) fn cue_pages(
     file: &Path,
 ) -> Result<(crate::app::player::Player, String, Vec<StopPage>), UsageError> {
     use crate::app::player::Player;
@@ -278,6 +283,7 @@ fn cue_pages(
                 time: *time,
                 caption,
                 notes,
+                title: name.clone(),
             });
         }
     }
