@@ -15,6 +15,9 @@ const WEB_SIZE: (u32, u32) = (1280, 720);
 /// Frames per second when `--fps` is not given.
 const WEB_FPS: u32 = 30;
 
+/// A stop's encoded clip (none where the stop is at the step's start) and still.
+type StopMedia = (Option<Vec<u8>>, Vec<u8>);
+
 /// Which frames of the render make a stop: its clip's (a range, maybe empty) and its still.
 struct StopFrames {
     clip: std::ops::Range<usize>,
@@ -146,21 +149,45 @@ pub fn render_web(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError
         eprintln!("error: {e}");
         return Ok(ExitCode::from(1));
     }
+    let media = encode_stops(&ffmpeg_path, work.path(), &stops, fps)?;
+    let written = write_page(args, folder, &title, (&pages, media), size)?;
+    eprintln!(
+        "wrote {} ({}) to {}",
+        if folder {
+            "a web page and its clips"
+        } else {
+            "a web page"
+        },
+        crate::engine::export::describe_written(&written),
+        written.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each stop's clip (H.264, which every browser plays) and still (JPEG), made by ffmpeg from
+/// the frames rendered into `work`/frames.
+fn encode_stops(
+    ffmpeg_path: &Path,
+    work: &Path,
+    stops: &[StopFrames],
+    fps: u32,
+) -> Result<Vec<StopMedia>, UsageError> {
+    let frames = work.join("frames");
     let frame = |i: usize| frames.join(format!("frame-{i:05}.png"));
     let pattern = frames.join("frame-%05d.png");
     let pattern = pattern.to_string_lossy();
     let rate = fps.to_string();
-    // Each stop: its clip (H.264, every browser plays it) and its still (JPEG).
-    let mut media: Vec<(Option<Vec<u8>>, Vec<u8>)> = vec![];
+    let read = |path: &Path| std::fs::read(path).map_err(|e| UsageError(e.to_string()));
+    let mut media = vec![];
     for (k, stop) in stops.iter().enumerate() {
         eprint!("\rencoding clip {}/{}", k + 1, stops.len());
         let clip = if stop.clip.is_empty() {
             None
         } else {
-            let out = work.path().join(format!("clip-{k}.mp4"));
+            let out = work.join(format!("clip-{k}.mp4"));
             let (start, count) = (stop.clip.start.to_string(), stop.clip.len().to_string());
             ffmpeg(
-                &ffmpeg_path,
+                ffmpeg_path,
                 &[
                     "-framerate",
                     &rate,
@@ -184,12 +211,12 @@ pub fn render_web(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError
                 ],
             )
             .map_err(UsageError)?;
-            Some(std::fs::read(&out).map_err(|e| UsageError(e.to_string()))?)
+            Some(read(&out)?)
         };
-        let still = work.path().join(format!("still-{k}.jpg"));
+        let still = work.join(format!("still-{k}.jpg"));
         let source = frame(stop.still);
         ffmpeg(
-            &ffmpeg_path,
+            ffmpeg_path,
             &[
                 "-i",
                 &source.to_string_lossy(),
@@ -199,24 +226,10 @@ pub fn render_web(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError
             ],
         )
         .map_err(UsageError)?;
-        media.push((
-            clip,
-            std::fs::read(&still).map_err(|e| UsageError(e.to_string()))?,
-        ));
+        media.push((clip, read(&still)?));
     }
     eprintln!();
-    let written = write_page(args, folder, &title, (&pages, media), size)?;
-    eprintln!(
-        "wrote {} ({}) to {}",
-        if folder {
-            "a web page and its clips"
-        } else {
-            "a web page"
-        },
-        crate::engine::export::describe_written(&written),
-        written.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(media)
 }
 
 /// Writes the page: one file with every clip and still inside it, or (`folder`) the folder's
@@ -225,7 +238,7 @@ fn write_page(
     args: &RenderArgs,
     folder: bool,
     title: &str,
-    (pages, media): (&[StopPage], Vec<(Option<Vec<u8>>, Vec<u8>)>),
+    (pages, media): (&[StopPage], Vec<StopMedia>),
     size: (u32, u32),
 ) -> Result<PathBuf, UsageError> {
     let write = |path: &Path, bytes: &[u8]| {
