@@ -223,20 +223,27 @@ fn apply_orbit(
         fitting_distance(Vec3::from(frame.0.size()), (back, right, up), free, height) * orbit.zoom;
     // World units per pixel at the target's depth: shift the camera so the target sits in the
     // middle of the area the panels leave free.
-    let per_px = 2.0 * distance * (FOV / 2.0).tan() / height;
+    let looking_down = straight_down(&orbit);
+    let per_px = if looking_down {
+        // Straight down, without perspective: the box's outline as the camera sees it fills
+        // the free area (as the flat views fill theirs), not the sphere an orbit turns in.
+        let size = Vec3::from(frame.0.size());
+        let across = |axis: Vec3| (axis * size).abs().element_sum();
+        (across(right) / free.x).max(across(up) / free.y) * 1.08 * orbit.zoom
+    } else {
+        2.0 * distance * (FOV / 2.0).tan() / height
+    };
     // The target in the middle of that area: below the view's middle when the heading's
     // band is the taller.
     let shift = right * ((left - right_side) / 2.0) * per_px
         + up * (-(insets.bottom + top - bottom) / 2.0) * per_px;
     let eye = center + back * distance - shift;
-    let top = straight_down(&orbit);
+    let top = looking_down;
     for (mut transform, mut projection) in &mut cameras {
         *transform = Transform::from_translation(eye).looking_to(-back, up);
         let near = (distance * 0.01).max(1e-4);
         let far = distance * 100.0 + 100.0;
         if top {
-            // As wide as the perspective's view at the target's depth: the picture keeps
-            // its size when the camera arrives overhead.
             let wanted = OrthographicProjection {
                 scale: per_px,
                 near: 0.0,
