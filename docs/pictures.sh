@@ -20,7 +20,7 @@ shot() {
 }
 shot explorer --data spiral:arms=3,n=600 --arch 2-16-16-3 --screenshot-after 8
 shot layers-cube --preset rings-cube --position 1
-shot layers-digits --preset digits-bottleneck
+shot layers-digits --preset digits-bottleneck --position 2
 shot landscape-four-neurons --preset four-neurons
 shot landscape-softmax --preset softmax-surfaces --split
 "$bin" render relu-fold --out "$out/relu-fold.gif" --size 480x270 --fps 10
