@@ -344,45 +344,41 @@ fn compile_timeline(
     Ok(timeline)
 }
 
-/// `split: Svd` plays `W·a` as rotations and a stretch of a space at most three wide: the
-/// layer's input and output must both be (so that both are shown whole).
+/// `split: Svd` plays `W·a` as rotations and a stretch of a space at most three wide, and
+/// `matrix: true` shows `W` and `b` of such a layer: the layer's input and output must both
+/// be (so that both are shown whole).
 fn check_splits(timeline: &Timeline, network: &Network, at: &Locate<'_>) -> Result<(), SceneError> {
-    for (path, layer) in timeline.matrix_layers() {
-        let Some(l) = network.layers().get(layer.wrapping_sub(1)) else {
-            continue;
-        };
-        if l.inputs() > 3 || l.outputs() > 3 {
-            return Err(at(
-                path,
-                format!(
-                    "layer {layer} maps {} dimensions to {}: matrix: true shows W and b of a \
-                     layer at most 3 wide each way, where the view shows the whole space",
-                    l.inputs(),
-                    l.outputs()
-                ),
-                Some("leave matrix out for this layer".into()),
-            ));
+    let narrow = |layers: &[(Vec<Seg>, usize)], needs: &str, hint: &str| {
+        for (path, layer) in layers {
+            // A layer that does not exist was reported when the timeline compiled.
+            let Some(l) = network.layers().get(layer.wrapping_sub(1)) else {
+                continue;
+            };
+            if l.inputs() > 3 || l.outputs() > 3 {
+                return Err(at(
+                    path,
+                    format!(
+                        "layer {layer} maps {} dimensions to {}: {needs}, where the view shows \
+                         the whole space",
+                        l.inputs(),
+                        l.outputs()
+                    ),
+                    Some(hint.into()),
+                ));
+            }
         }
-    }
-    for (path, layer) in timeline.svd_layers() {
-        // A layer that does not exist was reported when the timeline compiled.
-        let Some(l) = network.layers().get(layer.wrapping_sub(1)) else {
-            continue;
-        };
-        if l.inputs() > 3 || l.outputs() > 3 {
-            return Err(at(
-                path,
-                format!(
-                    "layer {layer} maps {} dimensions to {}: split: Svd needs both at most 3, \
-                     where the view shows the whole space",
-                    l.inputs(),
-                    l.outputs()
-                ),
-                Some("leave split out for this layer".into()),
-            ));
-        }
-    }
-    Ok(())
+        Ok(())
+    };
+    narrow(
+        timeline.matrix_layers(),
+        "matrix: true shows W and b of a layer at most 3 wide each way",
+        "leave matrix out for this layer",
+    )?;
+    narrow(
+        timeline.svd_layers(),
+        "split: Svd needs both at most 3",
+        "leave split out for this layer",
+    )
 }
 
 /// Parses the text alone; RON's own errors (syntax, unknown fields, wrong types) become
