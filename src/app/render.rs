@@ -6,12 +6,13 @@
 use super::AppOptions;
 use super::CameraRig;
 use super::player::Player;
-use super::points::BlendPoints;
+use super::points::{BlendPoints, DataPoint};
 pub use crate::engine::export::Antialias;
 use crate::engine::export::{ExportError, Pixels, Sink, frames_line};
 use crate::engine::progress::Progress;
 use bevy::app::PluginsState;
 use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{ImageRenderTarget, RenderTarget};
 use bevy::prelude::*;
 use bevy::render::RenderPlugin;
@@ -147,11 +148,32 @@ fn headless_app(
     if antialias == Antialias::Auto {
         app.add_systems(Last, multisample_only_in_3d);
     }
+    // With SPACEFOLD_HIDE_POINTS set, the data points are on a layer no camera sees; with
+    // SPACEFOLD_POINTS_ONLY, on the one layer the cameras see: a test compares such frames
+    // with the whole ones to read what lies under each point.
+    if std::env::var_os("SPACEFOLD_HIDE_POINTS").is_some() {
+        app.add_observer(|add: On<Add, DataPoint>, mut commands: Commands| {
+            commands
+                .entity(add.entity)
+                .insert(RenderLayers::layer(HIDDEN_LAYER));
+        });
+    } else if std::env::var_os("SPACEFOLD_POINTS_ONLY").is_some() {
+        app.add_observer(|add: On<Add, DataPoint>, mut commands: Commands| {
+            commands
+                .entity(add.entity)
+                .insert(RenderLayers::layer(POINTS_ONLY_LAYER));
+        });
+    }
     (app, handle)
 }
 
 /// A render layer nothing of the picture is on (see `SPACEFOLD_ANNOTATION_ONLY`).
 const ANNOTATION_ONLY_LAYER: usize = 31;
+
+/// A render layer no camera sees (see `SPACEFOLD_HIDE_POINTS`).
+const HIDDEN_LAYER: usize = 30;
+/// The layer of the points alone (see `SPACEFOLD_POINTS_ONLY`).
+const POINTS_ONLY_LAYER: usize = 29;
 
 /// Every camera, as it is spawned, draws into the target image, smoothed as asked.
 fn draw_into_target(
@@ -173,9 +195,9 @@ fn draw_into_target(
     // legends, ticks) is drawn over the background: a test compares such frames with the
     // full ones to prove that nothing of the picture crosses a text.
     if std::env::var_os("SPACEFOLD_ANNOTATION_ONLY").is_some() {
-        camera.insert(bevy::camera::visibility::RenderLayers::layer(
-            ANNOTATION_ONLY_LAYER,
-        ));
+        camera.insert(RenderLayers::layer(ANNOTATION_ONLY_LAYER));
+    } else if std::env::var_os("SPACEFOLD_POINTS_ONLY").is_some() {
+        camera.insert(RenderLayers::layer(POINTS_ONLY_LAYER));
     }
     // No dithering pass: the frames are 8-bit already (and a GIF re-quantizes them); on a
     // software renderer it costs an eighth of the frame.
