@@ -1,5 +1,10 @@
 //! `--bench-frames N`: measures the CPU time of N frames' main schedule (every app and engine
 //! system, rendering excluded) after a warm-up, prints the figures and quits.
+//!
+//! Rendering is kept out of the measured time: the render app runs after the main schedule
+//! (not pipelined beside it) and each frame starts once the GPU finished the last one. Under
+//! a software renderer (Mesa's lavapipe, drawing on the same cores), the drawing would
+//! otherwise take the cores from the main schedule and its time would count the drawing's.
 
 use super::explorer::{Explorer, Published};
 use bevy::prelude::*;
@@ -35,7 +40,18 @@ impl FrameBench {
     }
 }
 
-fn start_frame_clock(mut bench: ResMut<FrameBench>) {
+fn start_frame_clock(
+    mut bench: ResMut<FrameBench>,
+    device: Option<Res<bevy::render::renderer::RenderDevice>>,
+) {
+    if let Some(device) = device {
+        let _ = device
+            .wgpu_device()
+            .poll(bevy::render::render_resource::PollType::Wait {
+                submission_index: None,
+                timeout: None,
+            });
+    }
     bench.started = Some(Instant::now());
 }
 

@@ -6,7 +6,7 @@
 use super::Showing;
 use super::camera::{PanelInsets, View2d};
 use super::explorer::{Explorer, Published};
-use super::points::DataPoint;
+use super::points::PointPlaces;
 use super::{CameraRig, Framed, PlaneTarget, UserMovedCamera, View, ViewSet};
 use crate::engine::flow::{
     Bend, Bounds, Ease, Flow, FlowInput, Grid, InputView, STAGES_PER_LAYER, boundary_lines,
@@ -449,10 +449,9 @@ fn move_points_through_flow(
     explorer: Res<Explorer>,
     state: Res<FlowState>,
     plane: Res<View2d>,
-    cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
-    mut points: Query<(&DataPoint, &mut Transform)>,
-    spawned: Query<(), Added<DataPoint>>,
-    mut written: Local<(u64, f32, Quat)>,
+    cameras: Query<&Transform, With<super::camera::PlaneCamera>>,
+    mut places: ResMut<PointPlaces>,
+    mut written: Local<(u64, f32, Quat, u64)>,
 ) {
     if state.flow.is_none() || state.samples.is_empty() {
         return;
@@ -467,52 +466,58 @@ fn move_points_through_flow(
             plane.units_per_px * flat_point_px(explorer.train.len() + explorer.test.len()),
         )
     };
-    // New point entities (other data: another scene, a preset) are placed even when the
-    // samples and the camera are as they were: they were spawned in the input plane.
-    let key = (state.generation, radius, rotation);
-    if *written == key && spawned.is_empty() {
+    // New points (other data: another scene, a preset) are placed even when the samples and
+    // the camera are as they were: they were put in the input plane.
+    let key = (state.generation, radius, rotation, explorer.data_version);
+    if *written == key {
         return;
     }
     *written = key;
-    let train = explorer.train.len();
     let samples = &state.samples;
+    let count = explorer.train.len() + explorer.test.len();
     let back = rotation * Vec3::Z;
     let nudge = state.frame_size().max(1e-4) * 1e-3;
-    // Both cores: at 100k points this loop is most of the frame.
-    points.par_iter_mut().for_each(|(point, mut transform)| {
-        let column = if point.test {
-            train + point.index
-        } else {
-            point.index
-        };
-        let Some(p) = samples.get(column) else {
-            return;
-        };
+    let rank_of = |column: usize| column as f32 / count.max(1) as f32;
+    let place = |column: usize, p: &[f32; 3]| {
         let mut at = Vec3::from(*p);
         if !at.is_finite() {
             at = Vec3::ZERO;
         }
-        let rank = super::points::draw_rank(&explorer, point.index, point.test);
+        let rank = rank_of(column);
         if three_d {
             // Points a fold put on the same spot: a hair apart towards the camera.
             at += back * (rank * nudge);
         } else {
             at.z = super::points::flat_z(rank);
         }
-        *transform = Transform::from_translation(at)
-            .with_rotation(rotation)
-            .with_scale(Vec3::splat(radius));
+        at
+    };
+    let places = places.as_mut();
+    places.radius = radius;
+    places.at.resize(count, Vec3::ZERO);
+    // Both cores: at a million points this loop is a good part of the frame.
+    let chunk = count
+        .div_ceil(bevy::tasks::ComputeTaskPool::get().thread_num().max(1))
+        .max(4096);
+    bevy::tasks::ComputeTaskPool::get().scope(|scope| {
+        for (k, out) in places.at.chunks_mut(chunk).enumerate() {
+            let place = &place;
+            scope.spawn(async move {
+                let first = k * chunk;
+                for (i, at) in out.iter_mut().enumerate() {
+                    if let Some(p) = samples.get(first + i) {
+                        *at = place(first + i, p);
+                    }
+                }
+            });
+        }
     });
 }
 
 /// Returns the points to the input plane when the regions view opens (the layers and the
 /// landscape views move them).
-fn put_points_back(explorer: Res<Explorer>, mut points: Query<(&DataPoint, &mut Transform)>) {
-    for (point, mut transform) in &mut points {
-        if let Some(t) = super::points::plane_transform(&explorer, point.index, point.test) {
-            *transform = t;
-        }
-    }
+fn put_points_back(explorer: Res<Explorer>, mut places: ResMut<PointPlaces>) {
+    super::points::place_in_plane(&explorer, &mut places);
 }
 
 /// Grid colours: lines of constant x blue-grey, of constant y sand-grey, brighter towards

@@ -14,6 +14,7 @@ pub mod layers;
 mod open_files;
 mod orbit;
 pub mod player;
+mod point_drawing;
 pub mod points;
 pub mod presenter;
 mod recent;
@@ -316,7 +317,7 @@ pub const BACKGROUND: Color = {
 /// Opens the window and runs until it is closed.
 pub fn run(options: AppOptions) {
     let mut app = App::new();
-    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+    let plugins = DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
             title: match &options.player {
                 Some(p) if let Some(talk) = &p.talk => format!("{} - spacefold", talk.title),
@@ -332,7 +333,13 @@ pub fn run(options: AppOptions) {
         // The speaker view's window does not keep the app open without the audience's.
         exit_condition: bevy::window::ExitCondition::OnPrimaryClosed,
         ..default()
-    }));
+    });
+    // `--bench-frames`: rendering after the main schedule, not beside it (`frame_stats`).
+    app.add_plugins(if options.bench_frames.is_some() {
+        plugins.disable::<bevy::render::pipelined_rendering::PipelinedRenderingPlugin>()
+    } else {
+        plugins
+    });
     let speaker = options.speaker;
     configure(&mut app, options);
     app.world_mut()

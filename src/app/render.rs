@@ -6,7 +6,8 @@
 use super::AppOptions;
 use super::CameraRig;
 use super::player::Player;
-use super::points::{BlendPoints, DataPoint};
+use super::point_drawing::PointInstances;
+use super::points::BlendPoints;
 pub use crate::engine::export::Antialias;
 use crate::engine::export::{ExportError, Pixels, Sink, frames_line};
 use crate::engine::progress::Progress;
@@ -152,13 +153,13 @@ fn headless_app(
     // SPACEFOLD_POINTS_ONLY, on the one layer the cameras see: a test compares such frames
     // with the whole ones to read what lies under each point.
     if std::env::var_os("SPACEFOLD_HIDE_POINTS").is_some() {
-        app.add_observer(|add: On<Add, DataPoint>, mut commands: Commands| {
+        app.add_observer(|add: On<Add, PointInstances>, mut commands: Commands| {
             commands
                 .entity(add.entity)
                 .insert(RenderLayers::layer(HIDDEN_LAYER));
         });
     } else if std::env::var_os("SPACEFOLD_POINTS_ONLY").is_some() {
-        app.add_observer(|add: On<Add, DataPoint>, mut commands: Commands| {
+        app.add_observer(|add: On<Add, PointInstances>, mut commands: Commands| {
             commands
                 .entity(add.entity)
                 .insert(RenderLayers::layer(POINTS_ONLY_LAYER));

@@ -5,7 +5,7 @@
 
 use super::Showing;
 use super::explorer::{Explorer, Published};
-use super::points::DataPoint;
+use super::points::PointPlaces;
 use super::{CameraRig, Framed, View, ViewSet};
 use crate::engine::flow::Bounds;
 use crate::engine::landscape::{Area, BuiltSurface, build_surfaces};
@@ -366,9 +366,8 @@ fn place_points_on_floor(
     explorer: Res<Explorer>,
     state: Res<LandscapeState>,
     (orbit, framed): (Res<super::orbit::Orbit>, Res<Framed>),
-    cameras: Query<&Transform, (With<super::camera::PlaneCamera>, Without<DataPoint>)>,
-    mut points: Query<(&DataPoint, &mut Transform)>,
-    spawned: Query<(), Added<DataPoint>>,
+    cameras: Query<&Transform, With<super::camera::PlaneCamera>>,
+    mut places: ResMut<PointPlaces>,
     mut placed: Local<Option<FloorKey>>,
 ) {
     let Some(area) = state.area else { return };
@@ -382,7 +381,7 @@ fn place_points_on_floor(
     // they can be seen; from the side, on the floor under them.
     let top = super::orbit::straight_down(&orbit);
     let key = (explorer.data_version, rotation, area.max, top);
-    if *placed == Some(key) && !state.is_changed() && spawned.is_empty() {
+    if *placed == Some(key) && !state.is_changed() {
         return;
     }
     *placed = Some(key);
@@ -390,27 +389,20 @@ fn place_points_on_floor(
     // Over the heatmap (the top view) the points are the picture's subject: larger.
     let radius = (hi - lo).max_element() * if top { 0.013 } else { 0.008 };
     let lift = (area.max[0] - area.min[0]) * 0.002;
-    for (point, mut transform) in &mut points {
-        let data = if point.test {
-            &explorer.test
-        } else {
-            &explorer.train
-        };
-        if point.index >= data.len() {
-            continue;
-        }
-        let p = data.point(point.index);
-        // Overlapping points a hair apart towards the camera, in a fixed order.
-        let rank = super::points::draw_rank(&explorer, point.index, point.test);
-        let base = if top { framed.0.max[2] + lift } else { lift };
-        let at = Vec3::new(p[0], p[1], base) + rotation * Vec3::Z * (rank * lift * 0.5);
-        let wanted = Transform::from_translation(at)
-            .with_rotation(rotation)
-            .with_scale(Vec3::splat(radius));
-        if *transform != wanted {
-            *transform = wanted;
+    let base = if top { framed.0.max[2] + lift } else { lift };
+    let count = explorer.train.len() + explorer.test.len();
+    let mut at = Vec::with_capacity(count);
+    for (data, test) in [(&explorer.train, false), (&explorer.test, true)] {
+        for index in 0..data.len() {
+            let p = data.point(index);
+            // Overlapping points a hair apart towards the camera, in a fixed order.
+            let rank = super::points::draw_rank(&explorer, index, test);
+            at.push(Vec3::new(p[0], p[1], base) + rotation * Vec3::Z * (rank * lift * 0.5));
         }
     }
+    let places = places.as_mut();
+    places.at = at;
+    places.radius = radius;
 }
 
 fn draw_floor(state: Res<LandscapeState>, mut gizmos: Gizmos) {

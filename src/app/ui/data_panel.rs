@@ -169,11 +169,8 @@ fn open_row(ui: &mut egui::Ui, io: &mut PanelIo) {
 /// Sliders for a built-in set's parameters; true when one moved.
 fn spec_controls(ui: &mut egui::Ui, spec: &mut DatasetSpec) -> bool {
     let mut changed = false;
-    let max_n = if matches!(spec.kind, DatasetKind::Digits) {
-        crate::engine::nn::data::DIGITS_COUNT
-    } else {
-        20_000
-    };
+    // As many as the data set can have: a million points play smoothly in every view.
+    let max_n = spec.kind.max_points();
     match &mut spec.kind {
         DatasetKind::Blobs { classes } => {
             changed |= ui

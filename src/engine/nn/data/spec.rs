@@ -166,7 +166,7 @@ impl DatasetKind {
     }
 
     /// The most points it can have.
-    fn max_points(self) -> usize {
+    pub fn max_points(self) -> usize {
         match self {
             DatasetKind::Digits => DIGITS_COUNT,
             DatasetKind::Circle
