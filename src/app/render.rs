@@ -290,24 +290,6 @@ fn multisample_only_in_3d(
     blend.set_if_neq(BlendPoints(flat));
 }
 
-/// Runs every schedule's systems one after another, in one fixed order. A render's frames
-/// are the same whatever the machine; and with the software renderer drawing on the same
-/// cores, handing each small system to a worker thread cost more than it saved: the
-/// benchmark's 300 frames at 1280x720 took about a tenth less time this way on 2 cores.
-/// (Systems that split their own work over the cores, such as the points', still do.)
-fn one_system_at_a_time(app: &mut App) {
-    use bevy::ecs::schedule::{Schedules, SingleThreadedExecutor};
-    let serial = |world: &mut World| {
-        for (_, schedule) in world.resource_mut::<Schedules>().iter_mut() {
-            schedule.set_executor(SingleThreadedExecutor::new());
-        }
-    };
-    serial(app.world_mut());
-    if let Some(render) = app.get_sub_app_mut(bevy::render::RenderApp) {
-        serial(render.world_mut());
-    }
-}
-
 /// Runs one update and waits for the GPU to finish it (read-backs then arrive).
 fn step(app: &mut App) {
     app.update();
@@ -403,7 +385,8 @@ fn render_frames(job: RenderJob, sink: Box<dyn Sink>) -> Result<RenderReport, Ex
     }
     app.finish();
     app.cleanup();
-    one_system_at_a_time(&mut app);
+    // One fixed order: the frames are the same whatever the machine (and come faster).
+    super::one_system_at_a_time(&mut app);
     let captured: Captured = Default::default();
     if let Some(&first) = scenes.first() {
         show_scene(&mut app, first);
