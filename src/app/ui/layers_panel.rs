@@ -330,20 +330,40 @@ pub fn heading(
     let matrix_width = matrix.as_ref().map_or(0.0, |m| m.size.x + MATRIX_GAP);
     // Painted, not placed in an area: an area new to egui spends its first frame unseen,
     // sizing itself, and a render shows every frame once.
-    let jobs = heading_lines(ctx, flow, (view.position, view.split), sizes, extra);
-    let galleys: Vec<_> = ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect());
+    let mut jobs = heading_lines(ctx, flow, (view.position, view.split), sizes, extra);
     let gap = 2.0;
     let margin = egui::vec2(14.0, 6.0);
-    let text_width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
-    let height = galleys.iter().map(|g| g.size().y).sum::<f32>() + gap * (galleys.len() - 1) as f32;
-    // The network beside the text, as tall as it, its playing layer lit.
-    let sketch = sketch_size(flow.sizes().len(), height);
+    let (inner_left, inner_right) = (left + 8.0, rect.width() - right - 8.0);
+    let lay_out = |jobs: Vec<egui::text::LayoutJob>| -> Vec<std::sync::Arc<egui::Galley>> {
+        ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect())
+    };
+    let measure = |galleys: &[std::sync::Arc<egui::Galley>]| {
+        let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
+        let height =
+            galleys.iter().map(|g| g.size().y).sum::<f32>() + gap * (galleys.len() - 1) as f32;
+        (width, height)
+    };
+    let mut galleys = lay_out(jobs.clone());
+    let (mut text_width, mut height) = measure(&galleys);
+    let unwrapped_height = height;
+    // Wider than the view between the panels (a long note in a narrow window): the lines
+    // wrap there rather than run off the edge.
+    let sketch_width = sketch_size(flow.sizes().len(), height).x;
+    let room = inner_right - inner_left - 3.0 * margin.x - sketch_width;
+    if text_width > room && room > 60.0 {
+        for job in &mut jobs {
+            job.wrap.max_width = room;
+        }
+        galleys = lay_out(jobs);
+        (text_width, height) = measure(&galleys);
+    }
+    // The network beside the text, as tall as it was unwrapped, its playing layer lit.
+    let sketch = sketch_size(flow.sizes().len(), unwrapped_height);
     let width = text_width + margin.x + sketch.x;
     let top = rect.height() * 0.012;
     // Over the middle of the view, between the panels (or a frame's legend), with the
     // matrix beside it; moved in to stay whole when the two are wider than the middle, and
     // the matrix under the heading when they are wider than the view.
-    let (inner_left, inner_right) = (left + 8.0, rect.width() - right - 8.0);
     let heading_width = width + 2.0 * margin.x;
     let beside = heading_width + matrix_width <= inner_right - inner_left;
     let together = if beside {
