@@ -192,7 +192,8 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
     };
     let end = flow.end();
     ui.add_space(4.0);
-    ui.horizontal(|ui| {
+    // Wrapped: in a narrow window what does not fit goes on a second line, not off the edge.
+    ui.horizontal_wrapped(|ui| {
         if ui
             .button("⏮")
             .on_hover_text("To the input (Home)")
@@ -232,7 +233,15 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
             view.position = end;
         }
         let mut layers = view.position / STAGES_PER_LAYER as f32;
-        let width = (ui.available_width() - 330.0).max(120.0);
+        // Room for what follows the slider on the line: its value and name, the speed, the
+        // easing (about 440 px) and Loop (about 60 more). Where the slider would get short,
+        // Loop goes to a second line; at 960 px wide, 330 left the easing cut at the edge.
+        let all_on_one_line = ui.available_width() - 500.0;
+        let width = if all_on_one_line >= 160.0 {
+            all_on_one_line
+        } else {
+            (ui.available_width() - 440.0).max(80.0)
+        };
         ui.spacing_mut().slider_width = width;
         let slider = ui
             .add(
