@@ -559,27 +559,47 @@ fn side_panel(
     ui.separator();
     view_settings(ui, *mode, explorer, link, published, layers);
     let layout = explorer.layout_version;
-    egui::CollapsingHeader::new("Data")
-        .default_open(true)
-        .show(ui, |ui| {
-            data_panel::show(ui, explorer, link, &mut layers.io)
-        });
+    section(ui, "Data", |ui| {
+        data_panel::show(ui, explorer, link, &mut layers.io)
+    });
     if explorer.layout_version != layout {
         // Other data: no preset is shown any more.
         layers.chosen.0 = None;
     }
-    egui::CollapsingHeader::new("Network")
-        .default_open(true)
-        .show(ui, |ui| {
-            network_panel::show(ui, explorer, link, published, &mut layers.io)
-        });
-    egui::CollapsingHeader::new("Training")
-        .default_open(true)
-        .show(ui, |ui| {
-            training_panel::show(ui, explorer, link, published, &mut layers.io.status)
-        });
+    section(ui, "Network", |ui| {
+        network_panel::show(ui, explorer, link, published, &mut layers.io)
+    });
+    section(ui, "Training", |ui| {
+        training_panel::show(ui, explorer, link, published, &mut layers.io.status)
+    });
     ui.separator();
     ui.small(shortcut_hint(*mode));
+}
+
+/// A section of the side panel, open at first. Scrolled wholly out of sight, it keeps its
+/// place (its height when last shown) without being laid out: egui lays out the whole of a
+/// scroll area every frame, and these sections' widgets were a third of the panel's time
+/// while no one could see them (the layers view playing in a 400-line window).
+fn section(ui: &mut egui::Ui, title: &str, add_body: impl FnOnce(&mut egui::Ui)) {
+    let id = ui.make_persistent_id(("section height", title));
+    let top = ui.cursor().top();
+    let seen = ui.clip_rect();
+    if let Some(height) = ui.data(|d| d.get_temp::<f32>(id))
+        && (top > seen.bottom() || top + height < seen.top())
+    {
+        ui.allocate_space(egui::vec2(ui.available_width(), height));
+        return;
+    }
+    let height = ui
+        .scope(|ui| {
+            egui::CollapsingHeader::new(title)
+                .default_open(true)
+                .show(ui, add_body);
+        })
+        .response
+        .rect
+        .height();
+    ui.data_mut(|d| d.insert_temp(id, height));
 }
 
 /// The settings of the view shown (the regions view has none of its own).
