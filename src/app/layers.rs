@@ -22,7 +22,7 @@ use bevy::window::PrimaryWindow;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LayerView>()
         .init_resource::<FlowState>()
-        .add_systems(Startup, spawn_boundary_planes)
+        .add_systems(Startup, (spawn_boundary_planes, spawn_grid_lines))
         .add_systems(
             Update,
             (
@@ -47,7 +47,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(Showing(View::Regions)), put_points_back)
         .add_systems(
             OnExit(Showing(View::Layers)),
-            (release_plane, hide_decision_planes),
+            (release_plane, hide_decision_planes, clear_grid),
         );
 }
 
@@ -496,20 +496,11 @@ fn move_points_through_flow(
     places.radius = radius;
     places.at.resize(count, Vec3::ZERO);
     // Both cores: at a million points this loop is a good part of the frame.
-    let chunk = count
-        .div_ceil(bevy::tasks::ComputeTaskPool::get().thread_num().max(1))
-        .max(4096);
-    bevy::tasks::ComputeTaskPool::get().scope(|scope| {
-        for (k, out) in places.at.chunks_mut(chunk).enumerate() {
-            let place = &place;
-            scope.spawn(async move {
-                let first = k * chunk;
-                for (i, at) in out.iter_mut().enumerate() {
-                    if let Some(p) = samples.get(first + i) {
-                        *at = place(first + i, p);
-                    }
-                }
-            });
+    super::points::in_parts(&mut places.at, 32_768, |first, part| {
+        for (i, at) in part.iter_mut().enumerate() {
+            if let Some(p) = samples.get(first + i) {
+                *at = place(first + i, p);
+            }
         }
     });
 }
@@ -534,23 +525,86 @@ fn grid_color(vertical: bool, along: f32, major: bool) -> Color {
     }
 }
 
-fn draw_flow_grid(state: Res<FlowState>, mut gizmos: Gizmos) {
-    let Some(grid) = state.flow.as_ref().and_then(Flow::grid) else {
-        return;
-    };
-    let start = state.flow.as_ref().map_or(0, Flow::points);
-    let samples = &state.samples;
-    if samples.len() < start + grid.points() {
+/// The grid's lines: one retained gizmo, written again only when the flow's samples change,
+/// its colours only when the grid does. (Drawn as immediate gizmos, the 32,768 vertices of
+/// a 64-line grid were pushed with their colours and copied on every frame, playing or not.)
+#[derive(Resource)]
+struct GridLines {
+    lines: Handle<GizmoAsset>,
+    /// The samples (`FlowState::generation`) and the grid (`flow_generation`) drawn.
+    drawn: Option<(u64, u64)>,
+}
+
+fn spawn_grid_lines(mut commands: Commands, mut assets: ResMut<Assets<GizmoAsset>>) {
+    let lines = assets.add(GizmoAsset::new());
+    commands.spawn((
+        Name::new("Flow grid"),
+        Gizmo {
+            handle: lines.clone(),
+            // A hair farther than it is: the axes and the decision lines, drawn after it
+            // (as immediate gizmos), stay whole where they pass just behind its lines.
+            depth_bias: 0.01,
+            ..default()
+        },
+    ));
+    commands.insert_resource(GridLines { lines, drawn: None });
+}
+
+/// The grid goes with the layers view.
+fn clear_grid(mut grid: ResMut<GridLines>, mut assets: ResMut<Assets<GizmoAsset>>) {
+    grid.drawn = None;
+    if let Some(mut lines) = assets.get_mut(&grid.lines) {
+        lines.clear();
+    }
+}
+
+fn draw_flow_grid(
+    state: Res<FlowState>,
+    mut grid_lines: ResMut<GridLines>,
+    mut assets: ResMut<Assets<GizmoAsset>>,
+) {
+    let key = (state.generation, state.flow_generation);
+    if grid_lines.drawn == Some(key) {
         return;
     }
-    for line in 0..grid.polylines() {
-        let vertical = line < grid.lines;
-        let i = line % grid.lines;
-        let along = i as f32 / (grid.lines - 1).max(1) as f32;
-        let color = grid_color(vertical, along, grid.is_major(vertical, i));
-        let points = &samples[start + line * grid.samples..][..grid.samples];
-        if points.iter().all(|p| p.iter().all(|v| v.is_finite())) {
-            gizmos.linestrip(points.iter().map(|&p| Vec3::from(p)), color);
+    let Some(mut lines) = assets.get_mut(&grid_lines.lines) else {
+        return;
+    };
+    let new_grid = grid_lines.drawn.is_none_or(|(_, grid)| grid != key.1);
+    grid_lines.drawn = Some(key);
+    let start = state.flow.as_ref().map_or(0, Flow::points);
+    let grid = state.flow.as_ref().and_then(Flow::grid);
+    let Some(grid) = grid.filter(|g| state.samples.len() >= start + g.points()) else {
+        lines.clear();
+        return;
+    };
+    // Each polyline's samples, then a break (NaN), as `linestrip` lays them out.
+    let stride = grid.samples + 1;
+    let vertices = grid.polylines() * stride;
+    if new_grid || lines.strip_colors.len() != vertices {
+        lines.clear();
+        for line in 0..grid.polylines() {
+            let vertical = line < grid.lines;
+            let i = line % grid.lines;
+            let along = i as f32 / (grid.lines - 1).max(1) as f32;
+            let color = LinearRgba::from(grid_color(vertical, along, grid.is_major(vertical, i)));
+            lines
+                .strip_colors
+                .extend(std::iter::repeat_n(color, grid.samples));
+            lines.strip_colors.push(LinearRgba::NAN);
+        }
+        lines.strip_positions.resize(vertices, Vec3::NAN);
+    }
+    let samples = &state.samples[start..start + grid.points()];
+    for (to, from) in lines
+        .strip_positions
+        .chunks_exact_mut(stride)
+        .zip(samples.chunks_exact(grid.samples))
+    {
+        // A line with a point off to infinity is not drawn (all of it a break).
+        let finite = from.iter().all(|p| p.iter().all(|v| v.is_finite()));
+        for (t, f) in to.iter_mut().zip(from) {
+            *t = if finite { Vec3::from(*f) } else { Vec3::NAN };
         }
     }
 }

@@ -319,9 +319,15 @@ pub const BACKGROUND: Color = {
 /// cost more than it saved: with 10,000 points playing through the layers view the main
 /// schedule took 3.7 to 4.7 ms a frame that way on 2 cores and 2.1 to 2.5 ms this way
 /// (`bench/layers_frame.sh`), and an offline render's frames came a tenth faster. Systems
-/// that split their own work over the cores (placing and gathering the points) still do.
+/// that split their own work over the cores (placing and gathering the points, past some
+/// thousands) still do.
+///
+/// For the same reason Bevy's tracking of unchanged transform trees is off: it hands three
+/// tasks to the workers every frame, to spare a propagation through the few transforms the
+/// app has (cameras, lights, surfaces; the points have none).
 pub(crate) fn one_system_at_a_time(app: &mut App) {
     use bevy::ecs::schedule::{Schedules, SingleThreadedExecutor};
+    app.insert_resource(bevy::transform::StaticTransformOptimizations::Disabled);
     let serial = |world: &mut World| {
         for (_, schedule) in world.resource_mut::<Schedules>().iter_mut() {
             schedule.set_executor(SingleThreadedExecutor::new());

@@ -232,26 +232,19 @@ fn fill_instances(
         let [r, g, b] = fills[(class % classes) as usize];
         Some([at.x, at.y, at.z, places.radius, r, g, b, hole])
     };
-    let pool = bevy::tasks::ComputeTaskPool::get();
-    let chunk = n.div_ceil(pool.thread_num().max(1)).max(8192);
-    let boxes: Vec<(Vec3, Vec3)> = pool.scope(|scope| {
-        for (k, part) in out.chunks_mut(chunk).enumerate() {
-            let one = &one;
-            scope.spawn(async move {
-                let (mut lo, mut hi) = (Vec3::splat(f32::MAX), Vec3::splat(f32::MIN));
-                for (j, slot) in part.iter_mut().enumerate() {
-                    let at = k * chunk + j;
-                    let column = order.map_or(at, |order| order[at]);
-                    if let Some(instance) = one(column) {
-                        let p = Vec3::new(instance[0], instance[1], instance[2]);
-                        lo = lo.min(p);
-                        hi = hi.max(p);
-                        *slot = instance;
-                    }
-                }
-                (lo, hi)
-            });
+    let boxes = in_parts(out, 32_768, |first, part| {
+        let (mut lo, mut hi) = (Vec3::splat(f32::MAX), Vec3::splat(f32::MIN));
+        for (j, slot) in part.iter_mut().enumerate() {
+            let at = first + j;
+            let column = order.map_or(at, |order| order[at]);
+            if let Some(instance) = one(column) {
+                let p = Vec3::new(instance[0], instance[1], instance[2]);
+                lo = lo.min(p);
+                hi = hi.max(p);
+                *slot = instance;
+            }
         }
+        (lo, hi)
     });
     let (lo, hi) = boxes.into_iter().fold(
         (Vec3::splat(f32::MAX), Vec3::splat(f32::MIN)),
@@ -262,6 +255,30 @@ fn fill_instances(
     } else {
         (lo + hi) * 0.5
     }
+}
+
+/// Runs `work` over `items` in consecutive parts, each given its first index: on the
+/// compute pool's threads and the calling thread together when there are at least
+/// `min_part` items for each, on the calling thread alone otherwise (waking a worker costs
+/// more than a small part's work). The parts' results in order.
+pub fn in_parts<T: Send, R: Send + 'static>(
+    items: &mut [T],
+    min_part: usize,
+    work: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
+    let pool = bevy::tasks::ComputeTaskPool::get();
+    // The calling thread works on a scope's tasks too.
+    let workers = pool.thread_num() + 1;
+    let part = items.len().div_ceil(workers).max(min_part).max(1);
+    if items.len() <= part {
+        return vec![work(0, items)];
+    }
+    pool.scope(|scope| {
+        for (k, chunk) in items.chunks_mut(part).enumerate() {
+            let work = &work;
+            scope.spawn(async move { work(k * part, chunk) });
+        }
+    })
 }
 
 #[cfg(test)]
