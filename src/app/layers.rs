@@ -526,8 +526,9 @@ fn grid_color(vertical: bool, along: f32, major: bool) -> Color {
 }
 
 /// The grid's lines: one retained gizmo, written again only when the flow's samples change,
-/// its colours only when the grid does. (Drawn as immediate gizmos, the 32,768 vertices of
-/// a 64-line grid were pushed with their colours and copied on every frame, playing or not.)
+/// its colours only when the grid does. (Drawn as immediate gizmos, the tens of thousands of
+/// vertices of a fine grid were pushed with their colours and copied on every frame, playing
+/// or not.)
 #[derive(Resource)]
 struct GridLines {
     lines: Handle<GizmoAsset>,
