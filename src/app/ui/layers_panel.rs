@@ -194,44 +194,7 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
     ui.add_space(4.0);
     // Wrapped: in a narrow window what does not fit goes on a second line, not off the edge.
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button("⏮")
-            .on_hover_text("To the input (Home)")
-            .clicked()
-        {
-            view.playing = false;
-            view.position = 0.0;
-        }
-        if ui
-            .button("◀")
-            .on_hover_text("Previous stage (Left)")
-            .clicked()
-        {
-            view.previous_stage();
-        }
-        let play = if view.playing { "⏸" } else { "▶" };
-        if ui
-            .button(play)
-            .on_hover_text("Play / pause (Space)")
-            .clicked()
-        {
-            view.toggle_play(end);
-        }
-        if ui
-            .button("▶|")
-            .on_hover_text("Next stage (Right)")
-            .clicked()
-        {
-            view.next_stage(end);
-        }
-        if ui
-            .button("⏭")
-            .on_hover_text("To the output (End)")
-            .clicked()
-        {
-            view.playing = false;
-            view.position = end;
-        }
+        transport(ui, view, end);
         let mut layers = view.position / STAGES_PER_LAYER as f32;
         // Room for what follows the slider on the line: its value and name, the speed, the
         // easing (about 440 px) and Loop (about 60 more). Where the slider would get short,
@@ -288,6 +251,49 @@ pub fn timeline(ui: &mut egui::Ui, view: &mut LayerView, state: &FlowState) {
     });
 }
 
+/// The transport buttons: to the input, a stage back, play or pause, a stage on, to the
+/// output (`end`).
+fn transport(ui: &mut egui::Ui, view: &mut LayerView, end: f32) {
+    if ui
+        .button("⏮")
+        .on_hover_text("To the input (Home)")
+        .clicked()
+    {
+        view.playing = false;
+        view.position = 0.0;
+    }
+    if ui
+        .button("◀")
+        .on_hover_text("Previous stage (Left)")
+        .clicked()
+    {
+        view.previous_stage();
+    }
+    let play = if view.playing { "⏸" } else { "▶" };
+    if ui
+        .button(play)
+        .on_hover_text("Play / pause (Space)")
+        .clicked()
+    {
+        view.toggle_play(end);
+    }
+    if ui
+        .button("▶|")
+        .on_hover_text("Next stage (Right)")
+        .clicked()
+    {
+        view.next_stage(end);
+    }
+    if ui
+        .button("⏭")
+        .on_hover_text("To the output (End)")
+        .clicked()
+    {
+        view.playing = false;
+        view.position = end;
+    }
+}
+
 /// Text sizes of the stage heading, logical pixels.
 pub struct HeadingSizes {
     /// "Layer 2 of 6 (2 to 2)".
@@ -339,33 +345,15 @@ pub fn heading(
     let matrix_width = matrix.as_ref().map_or(0.0, |m| m.size.x + MATRIX_GAP);
     // Painted, not placed in an area: an area new to egui spends its first frame unseen,
     // sizing itself, and a render shows every frame once.
-    let mut jobs = heading_lines(ctx, flow, (view.position, view.split), sizes, extra);
+    let jobs = heading_lines(ctx, flow, (view.position, view.split), sizes, extra);
     let gap = 2.0;
     let margin = egui::vec2(14.0, 6.0);
     let (inner_left, inner_right) = (left + 8.0, rect.width() - right - 8.0);
-    let lay_out = |jobs: Vec<egui::text::LayoutJob>| -> Vec<std::sync::Arc<egui::Galley>> {
-        ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect())
-    };
-    let measure = |galleys: &[std::sync::Arc<egui::Galley>]| {
-        let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
-        let height =
-            galleys.iter().map(|g| g.size().y).sum::<f32>() + gap * (galleys.len() - 1) as f32;
-        (width, height)
-    };
-    let mut galleys = lay_out(jobs.clone());
-    let (mut text_width, mut height) = measure(&galleys);
-    let unwrapped_height = height;
-    // Wider than the view between the panels (a long note in a narrow window): the lines
-    // wrap there rather than run off the edge.
-    let sketch_width = sketch_size(flow.sizes().len(), height).x;
-    let room = inner_right - inner_left - 3.0 * margin.x - sketch_width;
-    if text_width > room && room > 60.0 {
-        for job in &mut jobs {
-            job.wrap.max_width = room;
-        }
-        galleys = lay_out(jobs);
-        (text_width, height) = measure(&galleys);
-    }
+    let (galleys, text_width, height, unwrapped_height) =
+        heading_galleys(ctx, jobs, gap, |height| {
+            let sketch_width = sketch_size(flow.sizes().len(), height).x;
+            inner_right - inner_left - 3.0 * margin.x - sketch_width
+        });
     // The network beside the text, as tall as it was unwrapped, its playing layer lit.
     let sketch = sketch_size(flow.sizes().len(), unwrapped_height);
     let width = text_width + margin.x + sketch.x;
@@ -426,6 +414,38 @@ pub fn heading(
     // Where it lies this frame, for the tick labels to keep clear of.
     let pass = ctx.cumulative_pass_nr();
     ctx.data_mut(|d| d.insert_temp(heading_id(), (pass, taken)));
+}
+
+/// The heading's lines laid out `gap` apart: their galleys, widest width, height, and height
+/// unwrapped. Wider than the room there is (`room` for their unwrapped height: a long note
+/// in a narrow window), they wrap there rather than run off the edge.
+fn heading_galleys(
+    ctx: &egui::Context,
+    mut jobs: Vec<egui::text::LayoutJob>,
+    gap: f32,
+    room: impl FnOnce(f32) -> f32,
+) -> (Vec<std::sync::Arc<egui::Galley>>, f32, f32, f32) {
+    let lay_out = |jobs: Vec<egui::text::LayoutJob>| -> Vec<std::sync::Arc<egui::Galley>> {
+        ctx.fonts_mut(|f| jobs.into_iter().map(|j| f.layout_job(j)).collect())
+    };
+    let measure = |galleys: &[std::sync::Arc<egui::Galley>]| {
+        let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
+        let height =
+            galleys.iter().map(|g| g.size().y).sum::<f32>() + gap * (galleys.len() - 1) as f32;
+        (width, height)
+    };
+    let mut galleys = lay_out(jobs.clone());
+    let (mut width, mut height) = measure(&galleys);
+    let unwrapped = height;
+    let room = room(unwrapped);
+    if width > room && room > 60.0 {
+        for job in &mut jobs {
+            job.wrap.max_width = room;
+        }
+        galleys = lay_out(jobs);
+        (width, height) = measure(&galleys);
+    }
+    (galleys, width, height, unwrapped)
 }
 
 fn heading_id() -> egui::Id {
