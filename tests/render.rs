@@ -238,6 +238,166 @@ fn video_without_ffmpeg_exits_2_and_writes_nothing() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// The ffmpeg the tests use, or `None` (with a note) where there is none and
+/// SPACEFOLD_REQUIRE_FFMPEG is unset; `.ci/run` installs it and sets that, so CI never skips.
+fn ffmpeg_or_skip(test: &str) -> Option<std::path::PathBuf> {
+    let found = spacefold::engine::export::find_ffmpeg();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("SPACEFOLD_REQUIRE_FFMPEG").is_none(),
+            "SPACEFOLD_REQUIRE_FFMPEG is set and no ffmpeg is on the PATH"
+        );
+        eprintln!("{test}: skipped, no ffmpeg on the PATH");
+    }
+    found
+}
+
+/// How far a decoded video frame `got` is from the frame rendered, `want` (RGB, `w` wide):
+/// the mean absolute difference over every channel of every pixel, and the mean signed
+/// difference of each channel over the 2x2 blocks (as 4:2:0 video stores colour) that are one
+/// saturated colour in `want`, with their count. On those blocks compression errs either way;
+/// a wrong matrix pushes every block's colour the same way.
+fn rgb_error(got: &[u8], want: &[u8], w: usize) -> (f64, [f64; 3], usize) {
+    let all = got
+        .iter()
+        .zip(want)
+        .map(|(a, b)| a.abs_diff(*b) as f64)
+        .sum::<f64>();
+    let at = |x: usize, y: usize| (y * w + x) * 3;
+    let (mut bias, mut flat) = ([0.0; 3], 0);
+    for by in (0..want.len() / 3 / w - 1).step_by(2) {
+        for bx in (0..w - 1).step_by(2) {
+            let corners = [
+                at(bx, by),
+                at(bx + 1, by),
+                at(bx, by + 1),
+                at(bx + 1, by + 1),
+            ];
+            let c = &want[corners[0]..corners[0] + 3];
+            let saturated = c.iter().max().unwrap() - c.iter().min().unwrap() > 60;
+            if !saturated || corners.iter().any(|&i| &want[i..i + 3] != c) {
+                continue;
+            }
+            flat += 1;
+            for &i in &corners {
+                for (k, b) in bias.iter_mut().enumerate() {
+                    *b += got[i + k] as f64 - want[i + k] as f64;
+                }
+            }
+        }
+    }
+    let n = (flat * 4).max(1) as f64;
+    (all / got.len() as f64, bias.map(|b| b / n), flat)
+}
+
+#[test]
+fn a_video_shows_the_frames_colours_and_says_how_it_was_made() {
+    let Some(ffmpeg) = ffmpeg_or_skip("a_video_shows_the_frames_colours") else {
+        return;
+    };
+    let dir = temp_dir("colours");
+    let (video, frames, decoded) = (dir.join("a.mp4"), dir.join("frames"), dir.join("d.png"));
+    // relu-fold with the plane turned: 720 lines, so that each point's fill covers whole
+    // 2x2 blocks of colour.
+    let span = [
+        "--size", "1280x720", "--fps", "4", "--from", "3", "--to", "3.25",
+    ];
+    for out in [&video, &frames] {
+        let result = render("relu-fold", out, &span);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+    let run = |args: &[&std::ffi::OsStr]| Command::new(&ffmpeg).args(args).output().unwrap();
+    // ffmpeg names the stream's colour: the matrix, primaries and curve it was made with.
+    let said = run(&["-hide_banner".as_ref(), "-i".as_ref(), video.as_os_str()]);
+    assert!(
+        stderr(&said).contains("yuv420p(tv, bt709/bt709/iec61966-2-1"),
+        "{}",
+        stderr(&said)
+    );
+    // Decoded as a player decodes it (by what the stream says), beside the frame rendered.
+    let decode = run(&[
+        "-v".as_ref(),
+        "error".as_ref(),
+        "-i".as_ref(),
+        video.as_os_str(),
+        "-pix_fmt".as_ref(),
+        "rgb24".as_ref(),
+        decoded.as_os_str(),
+    ]);
+    assert!(decode.status.success(), "{}", stderr(&decode));
+    let (w, h, _, got) = decode_png(&decoded);
+    let (fw, fh, color, want) = decode_png(&frames.join("frame-00000.png"));
+    assert_eq!(
+        (w, h, fw, fh, color),
+        (1280, 720, 1280, 720, png::ColorType::Rgb)
+    );
+    let (all, bias, blocks) = rgb_error(&got, &want, w as usize);
+    eprintln!("mean error {all:.2}; on {blocks} flat saturated blocks, R G B off by {bias:.2?}");
+    assert!(blocks > 500, "{blocks} flat saturated blocks");
+    assert!(all < 4.0, "mean error {all:.2}");
+    // Measured: 1.5 off on the whole, the blocks' colours -1.6 (green) at most: the decoder
+    // blends each block's colour with its neighbours'. Made with BT.601's matrix and read as
+    // the stream says, green is 6 off.
+    assert!(
+        bias.iter().all(|b| b.abs() < 3.0),
+        "colours pushed by {bias:.2?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_web_pages_clips_say_their_colours_and_its_size_is_what_it_wrote() {
+    let Some(ffmpeg) = ffmpeg_or_skip("a_web_pages_clips_say_their_colours") else {
+        return;
+    };
+    let dir = temp_dir("web-folder");
+    std::fs::write(dir.join("notes.txt"), "the user's own file").unwrap();
+    let out = format!("{}/", dir.display());
+    let result = spacefold(&[
+        "render",
+        "relu-fold",
+        "--html",
+        "--out",
+        &out,
+        "--size",
+        "160x90",
+        "--fps",
+        "4",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    // The page's files, not the folder's others: the size it reports is theirs.
+    let page_bytes: u64 = names(&dir)
+        .iter()
+        .filter(|n| n.as_str() != "notes.txt")
+        .map(|n| std::fs::metadata(dir.join(n)).unwrap().len())
+        .sum();
+    let said = format!("({})", spacefold::engine::export::size_text(page_bytes));
+    assert!(page_bytes > 10_000, "{page_bytes} bytes");
+    assert!(
+        stderr(&result).contains(&said),
+        "{said}: {}",
+        stderr(&result)
+    );
+    let clips: Vec<String> = names(&dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".mp4"))
+        .collect();
+    assert!(!clips.is_empty(), "{:?}", names(&dir));
+    for clip in clips {
+        let probe = Command::new(&ffmpeg)
+            .args(["-hide_banner", "-i"])
+            .arg(dir.join(&clip))
+            .output()
+            .unwrap();
+        assert!(
+            stderr(&probe).contains("yuv420p(tv, bt709/bt709/iec61966-2-1"),
+            "{clip}: {}",
+            stderr(&probe)
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn bad_requests_are_refused_before_rendering() {
     let dir = temp_dir("bad");

@@ -306,13 +306,17 @@ fn capture(app: &mut App, image: &Handle<Image>, key: usize, into: &Captured) ->
     let into = into.clone();
     app.world_mut()
         .spawn(Readback::texture(image.clone()))
-        .observe(move |done: On<ReadbackComplete>, mut commands: Commands| {
-            into.lock()
-                .expect("not poisoned")
-                .entry(key)
-                .or_insert_with(|| done.data.clone());
-            commands.entity(done.entity).despawn();
-        })
+        .observe(
+            move |mut done: On<ReadbackComplete>, mut commands: Commands| {
+                // Taken, not copied: a 1280x720 frame is 3.7 MB.
+                let data = std::mem::take(&mut done.data);
+                into.lock()
+                    .expect("not poisoned")
+                    .entry(key)
+                    .or_insert(data);
+                commands.entity(done.entity).despawn();
+            },
+        )
         .id()
 }
 
@@ -489,7 +493,7 @@ fn spawn_writer(
         let mut done = 0;
         for rgba in receive {
             let mut rgba = unpad(rgba, w, h);
-            if !transparent {
+            if !transparent && sink.keeps_alpha() {
                 for p in rgba.chunks_exact_mut(4) {
                     p[3] = 255;
                 }

@@ -11,6 +11,7 @@ mod gif_file;
 mod lzw;
 mod quantize;
 pub mod web;
+pub mod yuv;
 
 pub use gif_file::GifFile;
 
@@ -296,6 +297,11 @@ pub struct Pixels<'a> {
 pub trait Sink: Send {
     /// Writes the next frame.
     fn frame(&mut self, frame: Pixels) -> Result<(), ExportError>;
+    /// Whether the frames' alpha is written (an opaque video's is not: the renderer need
+    /// not set it).
+    fn keeps_alpha(&self) -> bool {
+        true
+    }
     /// Completes the output and moves it into place.
     fn finish(self: Box<Self>) -> Result<(), ExportError>;
 }
@@ -597,8 +603,11 @@ pub fn check_out(format: Format, out: &Path) -> Result<(), ExportError> {
     }
 }
 
-/// Frames piped to ffmpeg as raw RGBA.
+/// Frames piped to ffmpeg: as BT.709 4:2:0 (converted here, see [`yuv`]) for an opaque
+/// video, as raw RGBA for one with alpha.
 pub struct Video {
+    /// The frame as Y'CbCr, reused frame after frame; `None`: RGBA goes as it is.
+    yuv: Option<Vec<u8>>,
     child: Option<Child>,
     stdin: Option<ChildStdin>,
     errors: Option<std::thread::JoinHandle<String>>,
@@ -606,7 +615,14 @@ pub struct Video {
     staged: Staged,
 }
 
-/// ffmpeg's arguments for a video of `format` read as raw RGBA from standard input.
+/// Whether a video of `format` goes to ffmpeg as Y'CbCr: all but a WebM with alpha (an MP4
+/// has none to keep).
+pub fn sends_yuv(format: Format, transparent: bool) -> bool {
+    !(format == Format::Webm && transparent)
+}
+
+/// ffmpeg's arguments for a video of `format` read from standard input: BT.709 4:2:0 frames
+/// at even sides (see [`sends_yuv`]), or raw RGBA padded to even sides by ffmpeg.
 pub fn ffmpeg_args(
     format: Format,
     size: (u32, u32),
@@ -614,29 +630,35 @@ pub fn ffmpeg_args(
     transparent: bool,
     to: &Path,
 ) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgba",
-        "-s",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.push(format!("{}x{}", size.0, size.1));
+    let yuv = sends_yuv(format, transparent);
+    let (w, h) = if yuv {
+        self::yuv::even_size(size.0, size.1)
+    } else {
+        size
+    };
+    let tags = self::yuv::FFMPEG_COLOR_TAGS
+        .iter()
+        .flat_map(|(flag, value)| [flag.to_string(), value.to_string()]);
+    let mut args: Vec<String> = ["-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     args.extend([
+        "-pix_fmt".into(),
+        if yuv { "yuv420p" } else { "rgba" }.into(),
+        "-s".into(),
+        format!("{w}x{h}"),
         "-framerate".into(),
         fps.to_string(),
-        "-i".into(),
-        "-".into(),
     ]);
-    // 4:2:0 video needs even sides.
-    args.extend(["-vf".into(), "pad=ceil(iw/2)*2:ceil(ih/2)*2".into()]);
+    if yuv {
+        args.extend(tags.clone());
+    }
+    args.extend(["-i".into(), "-".into()]);
+    if !yuv {
+        // 4:2:0 video needs even sides.
+        args.extend(["-vf".into(), "pad=ceil(iw/2)*2:ceil(ih/2)*2".into()]);
+    }
     match format {
         Format::Webm => args.extend(
             [
@@ -671,6 +693,10 @@ pub fn ffmpeg_args(
             .map(String::from),
         ),
     }
+    if yuv {
+        // Written into the stream, so that players decode with the matrix it was made with.
+        args.extend(tags);
+    }
     args.push(to.to_string_lossy().into_owned());
     args
 }
@@ -701,6 +727,7 @@ impl Video {
             text
         });
         Ok(Video {
+            yuv: sends_yuv(format, transparent).then(Vec::new),
             child: Some(child),
             stdin,
             errors: Some(errors),
@@ -722,11 +749,23 @@ impl Video {
 
 impl Sink for Video {
     fn frame(&mut self, frame: Pixels) -> Result<(), ExportError> {
+        let bytes = match &mut self.yuv {
+            Some(planes) => {
+                let (w, h) = (frame.width as usize, frame.height as usize);
+                self::yuv::rgba_to_yuv420(frame.rgba, w, h, planes);
+                &planes[..]
+            }
+            None => frame.rgba,
+        };
         let stdin = self.stdin.as_mut().expect("open until finished");
-        if stdin.write_all(frame.rgba).is_err() {
+        if stdin.write_all(bytes).is_err() {
             return Err(self.failure("stopped taking frames"));
         }
         Ok(())
+    }
+
+    fn keeps_alpha(&self) -> bool {
+        self.yuv.is_none()
     }
 
     fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
@@ -1138,8 +1177,33 @@ mod tests {
         assert!(message.contains("needs ffmpeg"), "{message}");
         let args = ffmpeg_args(Format::Mp4, (640, 360), 30, false, Path::new("x.mp4"));
         let joined = args.join(" ");
-        assert!(joined.contains("-s 640x360 -framerate 30 -i -"), "{joined}");
-        assert!(joined.ends_with("-f mp4 x.mp4"), "{joined}");
+        assert!(
+            joined.contains("-s 640x360 -framerate 30 -colorspace bt709"),
+            "{joined}"
+        );
+        assert!(joined.contains("-color_range tv -i -"), "{joined}");
+        assert!(!joined.contains("-vf"), "{joined}");
+        assert!(joined.ends_with("-f mp4 -colorspace bt709 -color_primaries bt709 -color_trc iec61966-2-1 -color_range tv x.mp4"), "{joined}");
+    }
+
+    #[test]
+    fn opaque_video_goes_as_bt709_planes_and_alpha_as_rgba() {
+        let joined = |format, size, transparent| {
+            ffmpeg_args(format, size, 30, transparent, Path::new("x")).join(" ")
+        };
+        // An odd size: the planes are made at even sides, RGBA is padded by ffmpeg.
+        let mp4 = joined(Format::Mp4, (641, 361), true);
+        assert!(mp4.contains("-pix_fmt yuv420p -s 642x362"), "{mp4}");
+        let webm = joined(Format::Webm, (641, 361), false);
+        assert!(webm.contains("-pix_fmt yuv420p -s 642x362"), "{webm}");
+        assert!(webm.contains("-color_trc iec61966-2-1"), "{webm}");
+        let alpha = joined(Format::Webm, (641, 361), true);
+        assert!(alpha.contains("-pix_fmt rgba -s 641x361"), "{alpha}");
+        assert!(
+            alpha.contains("-vf pad=") && alpha.contains("yuva420p"),
+            "{alpha}"
+        );
+        assert!(!alpha.contains("bt709"), "{alpha}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::render::{StopPage, cue_pages};
 use crate::cli::UsageError;
 use crate::cli::args::RenderArgs;
 use crate::engine::export::web::{WebScene, WebStop, data_uri, page};
+use crate::engine::export::yuv::FFMPEG_COLOR_TAGS;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -150,7 +151,7 @@ pub fn render_web(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError
         return Ok(ExitCode::from(1));
     }
     let media = encode_stops(&ffmpeg_path, work.path(), &stops, fps)?;
-    let written = write_page(args, folder, &title, (&pages, media), size)?;
+    let (written, bytes) = write_page(args, folder, &title, (&pages, media), size)?;
     eprintln!(
         "wrote {} ({}) to {}",
         if folder {
@@ -158,7 +159,8 @@ pub fn render_web(args: &RenderArgs, file: &Path) -> Result<ExitCode, UsageError
         } else {
             "a web page"
         },
-        crate::engine::export::describe_written(&written),
+        // In a folder, the page's files alone (others may be there).
+        crate::engine::export::size_text(bytes),
         written.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -186,31 +188,38 @@ fn encode_stops(
         } else {
             let out = work.join(format!("clip-{k}.mp4"));
             let (start, count) = (stop.clip.start.to_string(), stop.clip.len().to_string());
-            ffmpeg(
-                ffmpeg_path,
-                &[
-                    "-framerate",
-                    &rate,
-                    "-start_number",
-                    &start,
-                    "-i",
-                    &pattern,
-                    "-frames:v",
-                    &count,
-                    "-c:v",
-                    "libx264",
-                    "-preset",
-                    "medium",
-                    "-crf",
-                    "26",
-                    "-pix_fmt",
-                    "yuv420p",
-                    "-movflags",
-                    "+faststart",
-                    &out.to_string_lossy(),
-                ],
-            )
-            .map_err(UsageError)?;
+            let out_name = out.to_string_lossy();
+            let mut args = vec![
+                "-framerate",
+                &rate,
+                "-start_number",
+                &start,
+                "-i",
+                &pattern,
+                "-frames:v",
+                &count,
+                // BT.709, and said so: as `render` makes its videos, so that the browser
+                // shows the clip's last frame in the colours of the still that follows it.
+                "-vf",
+                "scale=out_color_matrix=bt709:out_range=tv",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "medium",
+                "-crf",
+                "26",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart",
+            ];
+            args.extend(
+                FFMPEG_COLOR_TAGS
+                    .iter()
+                    .flat_map(|(flag, value)| [*flag, *value]),
+            );
+            args.push(&out_name);
+            ffmpeg(ffmpeg_path, &args).map_err(UsageError)?;
             Some(read(&out)?)
         };
         let still = work.join(format!("still-{k}.jpg"));
@@ -233,15 +242,17 @@ fn encode_stops(
 }
 
 /// Writes the page: one file with every clip and still inside it, or (`folder`) the folder's
-/// `index.html` beside them. Returns what was written.
+/// `index.html` beside them. Returns where it went and how many bytes it wrote.
 fn write_page(
     args: &RenderArgs,
     folder: bool,
     title: &str,
     (pages, media): (&[StopPage], Vec<StopMedia>),
     size: (u32, u32),
-) -> Result<PathBuf, UsageError> {
+) -> Result<(PathBuf, u64), UsageError> {
+    let wrote = std::cell::Cell::new(0u64);
     let write = |path: &Path, bytes: &[u8]| {
+        wrote.set(wrote.get() + bytes.len() as u64);
         crate::engine::io::write_atomic(path, bytes)
             .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))
     };
@@ -292,5 +303,6 @@ fn write_page(
         args.out.clone()
     };
     write(&target, html.as_bytes())?;
-    Ok(if folder { args.out.clone() } else { target })
+    let written = if folder { args.out.clone() } else { target };
+    Ok((written, wrote.get()))
 }
