@@ -143,6 +143,8 @@ fn plan_render(
 }
 
 pub fn render(mut args: RenderArgs, packed: Option<&Path>) -> Result<ExitCode, UsageError> {
+    // SAFETY: first, before this command starts any thread (the signal watcher is next).
+    unsafe { crate::app::render::software_raster_threads() };
     // Ctrl-C, SIGTERM and SIGHUP: the first closes the renderer (nothing is written), a second
     // stops at once and removes what was half-written; a signal started ignored stays so.
     crate::engine::interrupt::watch_then(bevy::app::TerminalCtrlCHandlerPlugin::gracefully_exit);
