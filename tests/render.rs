@@ -252,6 +252,18 @@ fn ffmpeg_or_skip(test: &str) -> Option<std::path::PathBuf> {
     found
 }
 
+/// Whether ffmpeg reads `video` as made with BT.709's matrix and primaries and the sRGB
+/// curve, at video range (as spacefold makes and tags its videos), and what it said.
+fn tagged_bt709(ffmpeg: &Path, video: &Path) -> (bool, String) {
+    let probe = Command::new(ffmpeg)
+        .args(["-hide_banner", "-i"])
+        .arg(video)
+        .output()
+        .unwrap();
+    let said = stderr(&probe);
+    (said.contains("yuv420p(tv, bt709/bt709/iec61966-2-1"), said)
+}
+
 /// How far a decoded video frame `got` is from the frame rendered, `want` (RGB, `w` wide):
 /// the mean absolute difference over every channel of every pixel, and the mean signed
 /// difference of each channel over the 2x2 blocks (as 4:2:0 video stores colour) that are one
@@ -306,14 +318,10 @@ fn a_video_shows_the_frames_colours_and_says_how_it_was_made() {
         let result = render("relu-fold", out, &span);
         assert!(result.status.success(), "{}", stderr(&result));
     }
-    let run = |args: &[&std::ffi::OsStr]| Command::new(&ffmpeg).args(args).output().unwrap();
     // ffmpeg names the stream's colour: the matrix, primaries and curve it was made with.
-    let said = run(&["-hide_banner".as_ref(), "-i".as_ref(), video.as_os_str()]);
-    assert!(
-        stderr(&said).contains("yuv420p(tv, bt709/bt709/iec61966-2-1"),
-        "{}",
-        stderr(&said)
-    );
+    let (tagged, said) = tagged_bt709(&ffmpeg, &video);
+    assert!(tagged, "{said}");
+    let run = |args: &[&std::ffi::OsStr]| Command::new(&ffmpeg).args(args).output().unwrap();
     // Decoded as a player decodes it (by what the stream says), beside the frame rendered.
     let decode = run(&[
         "-v".as_ref(),
@@ -384,16 +392,8 @@ fn a_web_pages_clips_say_their_colours_and_its_size_is_what_it_wrote() {
         .collect();
     assert!(!clips.is_empty(), "{:?}", names(&dir));
     for clip in clips {
-        let probe = Command::new(&ffmpeg)
-            .args(["-hide_banner", "-i"])
-            .arg(dir.join(&clip))
-            .output()
-            .unwrap();
-        assert!(
-            stderr(&probe).contains("yuv420p(tv, bt709/bt709/iec61966-2-1"),
-            "{clip}: {}",
-            stderr(&probe)
-        );
+        let (tagged, said) = tagged_bt709(&ffmpeg, &dir.join(&clip));
+        assert!(tagged, "{clip}: {said}");
     }
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -636,9 +636,7 @@ pub fn ffmpeg_args(
     } else {
         size
     };
-    let tags = self::yuv::FFMPEG_COLOR_TAGS
-        .iter()
-        .flat_map(|(flag, value)| [flag.to_string(), value.to_string()]);
+    let tags = self::yuv::FFMPEG_COLOR_ARGS.map(String::from);
     let mut args: Vec<String> = ["-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo"]
         .iter()
         .map(|s| s.to_string())

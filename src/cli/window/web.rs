@@ -7,7 +7,7 @@ use super::render::{StopPage, cue_pages};
 use crate::cli::UsageError;
 use crate::cli::args::RenderArgs;
 use crate::engine::export::web::{WebScene, WebStop, data_uri, page};
-use crate::engine::export::yuv::FFMPEG_COLOR_TAGS;
+use crate::engine::export::yuv::FFMPEG_COLOR_ARGS;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -213,11 +213,7 @@ fn encode_stops(
                 "-movflags",
                 "+faststart",
             ];
-            args.extend(
-                FFMPEG_COLOR_TAGS
-                    .iter()
-                    .flat_map(|(flag, value)| [*flag, *value]),
-            );
+            args.extend(FFMPEG_COLOR_ARGS);
             args.push(&out_name);
             ffmpeg(ffmpeg_path, &args).map_err(UsageError)?;
             Some(read(&out)?)

@@ -1,6 +1,6 @@
 //! RGBA frames as 8-bit 4:2:0 Y'CbCr (BT.709, limited range): what an opaque video hands
-//! ffmpeg. Converting here rather than in ffmpeg halves what goes down the pipe (1.5 bytes a
-//! pixel instead of 4), costs less than ffmpeg's generic scaler, and fixes the matrix: the
+//! ffmpeg. Converting here rather than in ffmpeg sends 1.5 bytes a pixel down the pipe
+//! instead of 4, costs less than ffmpeg's generic scaler, and fixes the matrix: the
 //! video says BT.709 and is BT.709, where ffmpeg's default conversion (BT.601) left untagged
 //! HD files that browsers and players decode as BT.709, every colour a little off.
 //!
@@ -44,11 +44,15 @@ const CR_B: i32 = fixed(-KB / (2.0 * (1.0 - KR)) * C_SPAN, C_BITS);
 /// ffmpeg's names for what [`rgba_to_yuv420`] makes, as `-colorspace`, `-color_primaries`,
 /// `-color_trc` and `-color_range` take them: BT.709's matrix and primaries, the sRGB
 /// curve the frames were drawn with, limited range.
-pub const FFMPEG_COLOR_TAGS: [(&str, &str); 4] = [
-    ("-colorspace", "bt709"),
-    ("-color_primaries", "bt709"),
-    ("-color_trc", "iec61966-2-1"),
-    ("-color_range", "tv"),
+pub const FFMPEG_COLOR_ARGS: [&str; 8] = [
+    "-colorspace",
+    "bt709",
+    "-color_primaries",
+    "bt709",
+    "-color_trc",
+    "iec61966-2-1",
+    "-color_range",
+    "tv",
 ];
 
 /// The sides of the video a `width` x `height` frame makes: 4:2:0 needs even sides, so an
